@@ -1,0 +1,9 @@
+import { ModuleProvider, Modules } from "@medusajs/framework/utils"
+import { IamportPaymentwallProviderService } from "./service"
+
+export { IamportPaymentwallProviderService }
+export type { IamportPaymentwallOptions } from "./options"
+
+export default ModuleProvider(Modules.PAYMENT, {
+  services: [IamportPaymentwallProviderService],
+})

@@ -1,0 +1,101 @@
+import { MedusaError } from "@medusajs/framework/utils"
+import type { IamportPayment, IamportPaymentStatus } from "../../lib/iamport/types"
+
+/** Prefix of every merchant_uid this plugin makes: `pw_` + the Medusa payment session id (36 characters). */
+export const MERCHANT_UID_PREFIX = "pw_"
+const SESSION_ID_PATTERN = /^payses_[0-9A-Za-z]{10,32}$/
+
+/** What i'mport last said about the payment, kept in Medusa's payment data for the admin and for refunds. */
+export type IamportSnapshot = {
+  imp_uid: string
+  status: IamportPaymentStatus
+  amount: number
+  cancel_amount: number
+  currency: string
+  sandbox: boolean
+  pg_provider: string | null
+  pg_tid: string | null
+  paid_at: number
+  receipt_url: string | null
+  cancellation_ids: string[]
+  checked_at: string
+}
+
+/** A cancel that i'mport accepted, keyed in `cancel_requests` by Medusa's refund id (or payment id for a void). */
+export type CancelRequestRecord = {
+  amount: number
+  currency: string
+  status: "waiting_for_cancellation" | "completed"
+  requested_at: string
+  reason: string
+  /** Set when i'mport settled it at once (a new cancel_history entry). */
+  cancellation_id: string | null
+}
+
+/**
+ * Medusa stores this as payment_session.data and then payment.data. The keys here are the provider's; the
+ * storefront may add its own (buyer hints), which the provider never trusts for money.
+ */
+export type PaymentwallData = {
+  session_id?: string
+  merchant_uid: string
+  amount: number
+  currency: string
+  imp_code: string
+  channel_key: string | null
+  pg: string | null
+  name: string
+  buyer_email: string | null
+  buyer_name: string | null
+  mode: "test" | "live"
+  imp_uid?: string | null
+  iamport?: IamportSnapshot
+  cancel_requests?: Record<string, CancelRequestRecord>
+}
+
+export function merchantUidFor(sessionId: string): string {
+  return `${MERCHANT_UID_PREFIX}${sessionId}`
+}
+
+/** The payment session behind one of our merchant_uids, or null for a merchant_uid this plugin did not make. */
+export function sessionIdFromMerchantUid(merchantUid: string | undefined | null): string | null {
+  if (!merchantUid?.startsWith(MERCHANT_UID_PREFIX)) {
+    return null
+  }
+  const sessionId = merchantUid.slice(MERCHANT_UID_PREFIX.length)
+  return SESSION_ID_PATTERN.test(sessionId) ? sessionId : null
+}
+
+/** Our keys from Medusa's data, checked: data that lost them cannot be verified against i'mport. */
+export function readPaymentwallData(data: Record<string, unknown> | undefined): PaymentwallData & Record<string, unknown> {
+  const value = (data ?? {}) as Partial<PaymentwallData> & Record<string, unknown>
+  if (typeof value.merchant_uid !== "string" || typeof value.amount !== "number" || typeof value.currency !== "string") {
+    throw new MedusaError(
+      MedusaError.Types.INVALID_DATA,
+      "This payment has no i'mport merchant_uid, amount or currency in its data; it was not started by the iamport-paymentwall provider."
+    )
+  }
+  return value as PaymentwallData & Record<string, unknown>
+}
+
+export function snapshotOf(payment: IamportPayment): IamportSnapshot {
+  return {
+    imp_uid: payment.imp_uid,
+    status: payment.status,
+    amount: payment.amount,
+    cancel_amount: payment.cancel_amount,
+    currency: payment.currency,
+    sandbox: payment.sandbox,
+    pg_provider: payment.pg_provider ?? null,
+    pg_tid: payment.pg_tid ?? null,
+    paid_at: payment.paid_at,
+    receipt_url: payment.receipt_url ?? null,
+    cancellation_ids: (payment.cancel_history ?? []).map((entry) => entry.cancellation_id),
+    checked_at: new Date().toISOString(),
+  }
+}
+
+/** The whole data with i'mport's latest word merged in: Medusa replaces payment.data with what we return. */
+export function withSnapshot<T extends Record<string, unknown>>(data: T, payment: IamportPayment): T {
+  return { ...data, imp_uid: payment.imp_uid, iamport: snapshotOf(payment) }
+}

@@ -1,0 +1,119 @@
+import { randomBytes } from "node:crypto"
+import { SandboxState, nowSeconds } from "./state"
+import { WebhookDispatcher, type WebhookConfig } from "./webhooks"
+
+export type SandboxOptions = {
+  /** 0 picks a free port. */
+  port?: number
+  /** Loopback by default: the sandbox is for one machine. */
+  host?: string
+  impKey?: string
+  impSecret?: string
+  /** i'mport's token lifetime: 30 minutes. */
+  tokenLifetimeSec?: number
+  webhook?: Partial<WebhookConfig>
+  /** Paymentwall settles each ticket by itself after this long (null: only when told to, through /sandbox). */
+  ticketSettleAfterMs?: number | null
+  ticketAutoResult?: "approved" | "rejected"
+  /** Send a notification when Paymentwall rejects a ticket (status unchanged, no cancellation_id). */
+  rejectionWebhook?: boolean
+  /** Print each request. */
+  log?: (line: string) => void
+}
+
+export type FaultKind = "5xx" | "5xx_after" | "slow" | "drop"
+
+/** An injected failure for the next `times` requests to `route` ("POST /payments/cancel", or "*"). */
+export type Fault = { route: string; kind: FaultKind; times: number; delayMs: number }
+
+export const SANDBOX_IMP_KEY = "sandbox_imp_key"
+export const SANDBOX_IMP_SECRET = "sandbox_imp_secret"
+
+export class SandboxContext {
+  readonly state = new SandboxState()
+  readonly webhooks: WebhookDispatcher
+  readonly options: Required<Omit<SandboxOptions, "webhook" | "log" | "ticketSettleAfterMs">> & {
+    ticketSettleAfterMs: number | null
+    log?: (line: string) => void
+  }
+  readonly faults: Fault[] = []
+  /** Requests per route ("GET /payments/{imp_uid}"), for the benchmark's call counts. */
+  readonly stats = new Map<string, number>()
+  readonly timers = new Set<NodeJS.Timeout>()
+  token: { value: string; expiresAt: number } | null = null
+
+  constructor(options: SandboxOptions = {}) {
+    this.options = {
+      port: options.port ?? 0,
+      host: options.host ?? "127.0.0.1",
+      impKey: options.impKey ?? SANDBOX_IMP_KEY,
+      impSecret: options.impSecret ?? SANDBOX_IMP_SECRET,
+      tokenLifetimeSec: options.tokenLifetimeSec ?? 1800,
+      ticketSettleAfterMs: options.ticketSettleAfterMs ?? null,
+      ticketAutoResult: options.ticketAutoResult ?? "approved",
+      rejectionWebhook: options.rejectionWebhook ?? true,
+      log: options.log,
+    }
+    this.webhooks = new WebhookDispatcher(options.webhook)
+  }
+
+  /**
+   * i'mport's token rules: the same token while it lives; a call in its last minute extends it by 5 minutes;
+   * a new one after expiry.
+   */
+  issueToken(): { access_token: string; now: number; expired_at: number } {
+    const now = nowSeconds()
+    if (!this.token || this.token.expiresAt <= now) {
+      this.token = { value: randomBytes(20).toString("hex"), expiresAt: now + this.options.tokenLifetimeSec }
+    } else if (this.token.expiresAt - now <= 60) {
+      this.token.expiresAt += 300
+    }
+    return { access_token: this.token.value, now, expired_at: this.token.expiresAt }
+  }
+
+  validToken(header: string | undefined): boolean {
+    if (!header || !this.token || this.token.expiresAt <= nowSeconds()) {
+      return false
+    }
+    // i'mport accepts "Bearer <token>" (documented) and the raw token (its own samples).
+    return header.replace(/^Bearer\s+/i, "") === this.token.value
+  }
+
+  takeFault(route: string): Fault | undefined {
+    const index = this.faults.findIndex((f) => (f.route === route || f.route === "*") && f.times > 0)
+    if (index < 0) {
+      return undefined
+    }
+    const fault = this.faults[index]
+    fault.times -= 1
+    if (fault.times <= 0) {
+      this.faults.splice(index, 1)
+    }
+    return { ...fault }
+  }
+
+  count(route: string): void {
+    this.stats.set(route, (this.stats.get(route) ?? 0) + 1)
+  }
+
+  later(ms: number, work: () => void): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer)
+      work()
+    }, ms)
+    timer.unref()
+    this.timers.add(timer)
+  }
+
+  reset(): void {
+    this.state.reset()
+    this.webhooks.clear()
+    this.faults.length = 0
+    this.stats.clear()
+    this.token = null
+    for (const timer of this.timers) {
+      clearTimeout(timer)
+    }
+    this.timers.clear()
+  }
+}

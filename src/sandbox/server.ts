@@ -1,0 +1,127 @@
+import http, { type IncomingMessage, type ServerResponse } from "node:http"
+import type { AddressInfo } from "node:net"
+import { CONTROL_ROUTES } from "./control-api"
+import { SandboxContext, type SandboxOptions } from "./context"
+import { BadRequest, envelope, send, sleep } from "./http-util"
+import { IAMPORT_ROUTES, refusalToEnvelope } from "./iamport-api"
+
+export type RunningSandbox = {
+  /** Base URL for the provider's `apiBaseUrl`, e.g. http://127.0.0.1:41234 */
+  url: string
+  port: number
+  context: SandboxContext
+  close: () => Promise<void>
+}
+
+/** Starts the local i'mport + Paymentwall sandbox. */
+export async function startSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
+  const context = new SandboxContext(options)
+  const server = http.createServer((req, res) => {
+    handle(context, req, res).catch((error: unknown) => {
+      if (!res.headersSent) {
+        send(res, 500, { code: -1, message: error instanceof Error ? error.message : "sandbox error", response: null })
+      }
+    })
+  })
+  server.keepAliveTimeout = 60_000
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject)
+    server.listen(context.options.port, context.options.host, resolve)
+  })
+  const { port } = server.address() as AddressInfo
+  const host = context.options.host.includes(":") ? `[${context.options.host}]` : context.options.host
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    context,
+    close: async () => {
+      context.reset()
+      await context.webhooks.idle()
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        server.closeAllConnections()
+      })
+    },
+  }
+}
+
+async function handle(ctx: SandboxContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? "/", "http://sandbox")
+  const method = req.method ?? "GET"
+  ctx.options.log?.(`${method} ${url.pathname}`)
+
+  for (const route of CONTROL_ROUTES) {
+    const match = method === route.method && route.pattern.exec(url.pathname)
+    if (match) {
+      try {
+        return await route.handler(ctx, req, res, paramsOf(match), url.searchParams)
+      } catch (error) {
+        if (error instanceof BadRequest) {
+          return send(res, 400, { message: error.message })
+        }
+        if (refusalToEnvelope(res, error)) {
+          return
+        }
+        throw error
+      }
+    }
+  }
+
+  for (const route of IAMPORT_ROUTES) {
+    const match = method === route.method && route.pattern.exec(url.pathname)
+    if (!match) {
+      continue
+    }
+    ctx.count(route.name)
+    if (route.authed && !ctx.validToken(tokenOf(req))) {
+      return envelope(res, 401, -1, "Unauthorized", null)
+    }
+    const fault = ctx.takeFault(route.name)
+    if (fault?.kind === "drop") {
+      req.socket.destroy()
+      return
+    }
+    if (fault?.kind === "5xx") {
+      return envelope(res, 503, -1, "Service Unavailable (sandbox fault)", null)
+    }
+    if (fault?.kind === "slow") {
+      await sleep(fault.delayMs)
+    }
+    try {
+      if (fault?.kind === "5xx_after") {
+        // The work is done, the answer is lost: the caller cannot tell whether i'mport acted.
+        await route.handler(ctx, req, discard(res), paramsOf(match), url.searchParams)
+        return envelope(res, 502, -1, "Bad Gateway (sandbox fault after processing)", null)
+      }
+      return await route.handler(ctx, req, res, paramsOf(match), url.searchParams)
+    } catch (error) {
+      if (error instanceof BadRequest) {
+        return envelope(res, 400, 1, error.message, null)
+      }
+      if (refusalToEnvelope(res, error)) {
+        return
+      }
+      throw error
+    }
+  }
+  envelope(res, 404, 1, `No route ${method} ${url.pathname}`, null)
+}
+
+/** Path parameters, decoded; an optional group that did not match is "". */
+function paramsOf(match: RegExpExecArray): string[] {
+  return match.slice(1).map((value) => (value === undefined ? "" : decodeURIComponent(value)))
+}
+
+function tokenOf(req: IncomingMessage): string | undefined {
+  const header = req.headers.authorization ?? req.headers["x-imptokenheader"]
+  return Array.isArray(header) ? header[0] : header
+}
+
+/** A response that swallows what the handler writes. */
+function discard(res: ServerResponse): ServerResponse {
+  return Object.create(res, {
+    writeHead: { value: () => undefined },
+    end: { value: () => undefined },
+    headersSent: { value: false },
+  }) as ServerResponse
+}
