@@ -41,6 +41,7 @@ export class SandboxContext {
   readonly stats = new Map<string, number>()
   readonly timers = new Set<NodeJS.Timeout>()
   token: { value: string; expiresAt: number } | null = null
+  readonly #initialWebhook: WebhookConfig
 
   constructor(options: SandboxOptions = {}) {
     this.options = {
@@ -55,6 +56,7 @@ export class SandboxContext {
       log: options.log,
     }
     this.webhooks = new WebhookDispatcher(options.webhook)
+    this.#initialWebhook = { ...this.webhooks.config }
   }
 
   /**
@@ -108,6 +110,7 @@ export class SandboxContext {
   reset(): void {
     this.state.reset()
     this.webhooks.clear()
+    this.webhooks.configure(this.#initialWebhook)
     this.faults.length = 0
     this.stats.clear()
     this.token = null

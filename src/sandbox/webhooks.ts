@@ -110,8 +110,9 @@ function post(url: string, body: string, contentType: string): Promise<number> {
       {
         method: "POST",
         headers: { "content-type": contentType, "content-length": Buffer.byteLength(body), "user-agent": "iamport-sandbox" },
-        // i'mport's first delivery: connect 10 s, read 30 s.
+        // i'mport's first delivery: connect 10 s, read 30 s. One connection per notification, as i'mport does.
         timeout: 30_000,
+        agent: false,
       },
       (res) => {
         res.resume()

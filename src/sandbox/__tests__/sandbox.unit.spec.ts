@@ -1,0 +1,268 @@
+import http from "node:http"
+import type { AddressInfo } from "node:net"
+import { startSandbox, type RunningSandbox } from ".."
+
+type Answer = { status: number; body: { code: number; message: string | null; response: any } & Record<string, any> }
+
+let sandbox: RunningSandbox
+let token: string
+
+async function call(method: string, path: string, body?: unknown, options: { auth?: string | null; form?: boolean } = {}): Promise<Answer> {
+  const headers: Record<string, string> = {}
+  let payload: string | undefined
+  if (body !== undefined) {
+    headers["content-type"] = options.form ? "application/x-www-form-urlencoded" : "application/json"
+    payload = options.form ? new URLSearchParams(body as Record<string, string>).toString() : JSON.stringify(body)
+  }
+  const auth = options.auth === undefined ? `Bearer ${token}` : options.auth
+  if (auth) {
+    headers.authorization = auth
+  }
+  const res = await fetch(`${sandbox.url}${path}`, { method, headers, body: payload })
+  return { status: res.status, body: (await res.json()) as Answer["body"] }
+}
+
+async function login(): Promise<string> {
+  const res = await call("POST", "/users/getToken", { imp_key: "sandbox_imp_key", imp_secret: "sandbox_imp_secret" }, { auth: null })
+  return res.body.response.access_token as string
+}
+
+async function paid(merchantUid: string, amount = 10000, currency = "KRW"): Promise<string> {
+  await call("POST", "/payments/prepare", { merchant_uid: merchantUid, amount, currency })
+  const res = await call("POST", "/sandbox/pay", { merchant_uid: merchantUid, outcome: "paid" })
+  return res.body.imp_uid as string
+}
+
+/** A loopback receiver for the sandbox's webhooks. */
+async function receiver(): Promise<{ url: string; received: { type: string; body: string }[]; close: () => Promise<void> }> {
+  const received: { type: string; body: string }[] = []
+  const server = http.createServer((req, res) => {
+    let body = ""
+    req.on("data", (c) => (body += c))
+    req.on("end", () => {
+      received.push({ type: req.headers["content-type"] ?? "", body })
+      res.end("ok")
+    })
+  })
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r))
+  const { port } = server.address() as AddressInfo
+  return { url: `http://127.0.0.1:${port}/hook`, received, close: () => new Promise((r) => (server.close(() => r()), server.closeAllConnections())) }
+}
+
+beforeAll(async () => {
+  sandbox = await startSandbox()
+})
+afterAll(() => sandbox.close())
+beforeEach(async () => {
+  sandbox.context.reset()
+  token = await login()
+})
+
+describe("sandbox: i'mport's REST API", () => {
+  it("wraps every answer in i'mport's envelope", async () => {
+    const res = await call("POST", "/payments/prepare", { merchant_uid: "env_1", amount: 1000, currency: "KRW" })
+    expect(res.body).toEqual({ code: 0, message: null, response: { merchant_uid: "env_1", amount: 1000, currency: "KRW" } })
+  })
+
+  it("gives the same token while it lives, with expired_at 30 minutes past i'mport's now", async () => {
+    const again = await call("POST", "/users/getToken", { imp_key: "sandbox_imp_key", imp_secret: "sandbox_imp_secret" }, { auth: null })
+    expect(again.body.response.access_token).toBe(token)
+    expect(again.body.response.expired_at - again.body.response.now).toBeGreaterThan(1790)
+  })
+
+  it("extends a token by 5 minutes when asked for it in its last minute", async () => {
+    sandbox.context.token!.expiresAt = Math.floor(Date.now() / 1000) + 30
+    const res = await call("POST", "/users/getToken", { imp_key: "sandbox_imp_key", imp_secret: "sandbox_imp_secret" }, { auth: null })
+    expect(res.body.response.access_token).toBe(token)
+    expect(res.body.response.expired_at - res.body.response.now).toBeGreaterThanOrEqual(329)
+  })
+
+  it("accepts getToken as a form body", async () => {
+    const res = await call("POST", "/users/getToken", { imp_key: "sandbox_imp_key", imp_secret: "sandbox_imp_secret" }, { auth: null, form: true })
+    expect(res.body.code).toBe(0)
+  })
+
+  it("answers 401 to bad keys, and to a missing, wrong or expired token", async () => {
+    expect((await call("POST", "/users/getToken", { imp_key: "x", imp_secret: "y" }, { auth: null })).status).toBe(401)
+    expect((await call("GET", "/payments/imp_1", undefined, { auth: null })).status).toBe(401)
+    expect((await call("GET", "/payments/imp_1", undefined, { auth: "Bearer nope" })).status).toBe(401)
+    sandbox.context.token!.expiresAt = Math.floor(Date.now() / 1000) - 1
+    expect((await call("GET", "/payments/imp_1")).status).toBe(401)
+  })
+
+  it("takes the raw token as well as Bearer", async () => {
+    expect((await call("GET", "/payments/imp_1", undefined, { auth: token })).status).toBe(404)
+  })
+
+  it("answers 404 with code 1 for an unknown payment", async () => {
+    const res = await call("GET", "/payments/imp_000000000000")
+    expect(res.status).toBe(404)
+    expect(res.body.code).toBe(1)
+  })
+
+  it("hides test-channel payments unless include_sandbox=true", async () => {
+    const impUid = await paid("hide_1")
+    expect((await call("GET", `/payments/${impUid}`)).status).toBe(404)
+    const shown = await call("GET", `/payments/${impUid}?include_sandbox=true`)
+    expect(shown.body.response).toMatchObject({ imp_uid: impUid, sandbox: true, status: "paid", pg_provider: "paymentwall" })
+  })
+
+  it("finds by merchant_uid and status, and answers 207 when some of many ids are unknown", async () => {
+    const impUid = await paid("find_1")
+    expect((await call("GET", "/payments/find/find_1/paid?include_sandbox=true")).body.response.imp_uid).toBe(impUid)
+    expect((await call("GET", "/payments/find/find_1/failed?include_sandbox=true")).status).toBe(404)
+    const many = await call("GET", `/payments?imp_uid[]=${impUid}&imp_uid[]=imp_404&include_sandbox=true`)
+    expect(many.status).toBe(207)
+    expect(many.body.response).toHaveLength(1)
+  })
+
+  it("refuses a duplicate prepare, and PUT changes a prepared amount (404 if none)", async () => {
+    await call("POST", "/payments/prepare", { merchant_uid: "prep_1", amount: 1000, currency: "KRW" })
+    expect((await call("POST", "/payments/prepare", { merchant_uid: "prep_1", amount: 1000, currency: "KRW" })).body.code).toBe(1)
+    expect((await call("PUT", "/payments/prepare", { merchant_uid: "prep_1", amount: 2000, currency: "KRW" })).body.response.amount).toBe(2000)
+    expect((await call("PUT", "/payments/prepare", { merchant_uid: "prep_none", amount: 1, currency: "KRW" })).status).toBe(404)
+  })
+
+  it("refuses an amount the currency cannot carry", async () => {
+    expect((await call("POST", "/payments/prepare", { merchant_uid: "prec_1", amount: 10.5, currency: "KRW" })).body.code).toBe(1)
+    expect((await call("POST", "/payments/prepare", { merchant_uid: "prec_2", amount: 10.5, currency: "USD" })).body.code).toBe(0)
+  })
+})
+
+describe("sandbox: the widget and the prepared amount", () => {
+  it("does not open the widget for an amount other than the prepared one", async () => {
+    await call("POST", "/payments/prepare", { merchant_uid: "w_1", amount: 1000, currency: "KRW" })
+    const res = await call("POST", "/sandbox/pay", { merchant_uid: "w_1", outcome: "paid", amount: 10 })
+    expect(res.status).toBe(400)
+    expect(sandbox.context.state.payments.size).toBe(0)
+  })
+
+  it("records a fraud review as failed, then paid on approval", async () => {
+    await call("POST", "/payments/prepare", { merchant_uid: "fr_1", amount: 1000, currency: "KRW" })
+    const res = await call("POST", "/sandbox/pay", { merchant_uid: "fr_1", outcome: "fraud_review" })
+    expect(res.body).toMatchObject({ status: "failed", fail_reason: "(PG사 결제 장애) Internal error" })
+    const approved = await call("POST", `/sandbox/payments/${res.body.imp_uid}/approve`)
+    expect(approved.body).toMatchObject({ status: "paid" })
+    expect(approved.body.paid_at).toBeGreaterThan(0)
+  })
+})
+
+describe("sandbox: cancels", () => {
+  it("checks the checksum against amount - cancel_amount", async () => {
+    const impUid = await paid("ck_1", 10000)
+    const res = await call("POST", "/payments/cancel", { imp_uid: impUid, amount: 1000, checksum: 9000 })
+    expect(res.status).toBe(200)
+    expect(res.body.code).toBe(1)
+    expect(res.body.message).toContain("checksum")
+    expect(sandbox.context.state.tickets.size).toBe(0)
+  })
+
+  it("opens a Paymentwall ticket: code 0, status and cancel_amount unchanged", async () => {
+    const impUid = await paid("tk_1", 10000)
+    const res = await call("POST", "/payments/cancel", { imp_uid: impUid, amount: 3000, checksum: 10000, reason: "r", enable_webhook: true })
+    expect(res.body.code).toBe(0)
+    expect(res.body.response).toMatchObject({ status: "paid", cancel_amount: 0, cancel_history: [] })
+    const [ticket] = [...sandbox.context.state.tickets.values()]
+    expect(ticket).toMatchObject({ imp_uid: impUid, amount: 3000, status: "open" })
+  })
+
+  it("settles approved tickets into cancel_history with a cancellation_id each, partial cancels showing cancelled", async () => {
+    const impUid = await paid("tk_2", 10000)
+    await call("POST", "/payments/cancel", { imp_uid: impUid, amount: 3000, checksum: 10000 })
+    await call("POST", "/payments/cancel", { imp_uid: impUid, amount: 2000, checksum: 10000 })
+    for (const t of sandbox.context.state.tickets.values()) {
+      await call("POST", `/sandbox/tickets/${t.id}/settle`, { result: "approved" })
+    }
+    const payment = (await call("GET", `/payments/${impUid}?include_sandbox=true`)).body.response
+    expect(payment).toMatchObject({ status: "cancelled", cancel_amount: 5000, amount: 10000 })
+    expect(payment.cancel_history.map((h: { amount: number }) => h.amount)).toEqual([3000, 2000])
+    expect(new Set(payment.cancel_history.map((h: { cancellation_id: string }) => h.cancellation_id)).size).toBe(2)
+  })
+
+  it("leaves the payment as it was when Paymentwall rejects a ticket", async () => {
+    const impUid = await paid("tk_3", 10000)
+    await call("POST", "/payments/cancel", { imp_uid: impUid, amount: 10000, checksum: 10000 })
+    const [ticket] = [...sandbox.context.state.tickets.values()]
+    const settled = await call("POST", `/sandbox/tickets/${ticket.id}/settle`, { result: "rejected" })
+    expect(settled.body).toMatchObject({ status: "rejected", cancellation_id: null })
+    expect((await call("GET", `/payments/${impUid}?include_sandbox=true`)).body.response).toMatchObject({ status: "paid", cancel_amount: 0 })
+  })
+
+  it("refuses a cancel above what is left, and of a payment that is not paid", async () => {
+    const impUid = await paid("tk_4", 1000)
+    expect((await call("POST", "/payments/cancel", { imp_uid: impUid, amount: 1001 })).body.code).toBe(1)
+    expect((await call("POST", "/payments/cancel", { imp_uid: "imp_nope", amount: 1 })).body.code).toBe(1)
+  })
+
+  it("settles tickets by itself after the configured delay", async () => {
+    await sandbox.close()
+    sandbox = await startSandbox({ ticketSettleAfterMs: 20 })
+    token = await login()
+    const impUid = await paid("auto_1", 1000)
+    await call("POST", "/payments/cancel", { imp_uid: impUid, amount: 400 })
+    await new Promise((r) => setTimeout(r, 100))
+    expect((await call("GET", `/payments/${impUid}?include_sandbox=true`)).body.response.cancel_amount).toBe(400)
+  })
+
+  it("cancels at once from the console, with a cancelled webhook carrying the cancellation_id", async () => {
+    const hook = await receiver()
+    sandbox.context.webhooks.configure({ url: hook.url })
+    const impUid = await paid("console_1", 1000)
+    const res = await call("POST", `/sandbox/payments/${impUid}/console-cancel`, { amount: 300 })
+    expect(res.body).toMatchObject({ cancel_amount: 300, status: "cancelled" })
+    await sandbox.context.webhooks.idle()
+    const last = JSON.parse(hook.received[hook.received.length - 1].body)
+    expect(last).toEqual({ imp_uid: impUid, merchant_uid: "console_1", status: "cancelled", cancellation_id: res.body.cancel_history[0].cancellation_id })
+    await hook.close()
+  })
+})
+
+describe("sandbox: webhooks and faults", () => {
+  it("sends JSON or form-encoded notifications", async () => {
+    const hook = await receiver()
+    sandbox.context.webhooks.configure({ url: hook.url, format: "form" })
+    const impUid = await paid("wh_1")
+    await sandbox.context.webhooks.idle()
+    expect(hook.received).toEqual([{ type: "application/x-www-form-urlencoded", body: `imp_uid=${impUid}&merchant_uid=wh_1&status=paid` }])
+    await hook.close()
+  })
+
+  it("sends duplicates at once, and holds then reverses notifications for out-of-order delivery", async () => {
+    const hook = await receiver()
+    sandbox.context.webhooks.configure({ url: hook.url, copies: 3 })
+    await paid("dup_1")
+    await sandbox.context.webhooks.idle()
+    expect(hook.received).toHaveLength(3)
+    hook.received.length = 0
+    sandbox.context.webhooks.configure({ copies: 1, hold: true })
+    const first = await paid("ord_1")
+    const second = await paid("ord_2")
+    expect(hook.received).toHaveLength(0)
+    await call("POST", "/sandbox/webhooks/flush")
+    expect(hook.received.map((r) => JSON.parse(r.body).imp_uid)).toEqual([second, first])
+    await hook.close()
+  })
+
+  it("injects a 5xx before processing, and one after processing that hides the outcome", async () => {
+    const impUid = await paid("fault_1", 1000)
+    sandbox.context.faults.push({ route: "POST /payments/cancel", kind: "5xx", times: 1, delayMs: 0 })
+    expect((await call("POST", "/payments/cancel", { imp_uid: impUid, amount: 100 })).status).toBe(503)
+    expect(sandbox.context.state.tickets.size).toBe(0)
+    sandbox.context.faults.push({ route: "POST /payments/cancel", kind: "5xx_after", times: 1, delayMs: 0 })
+    expect((await call("POST", "/payments/cancel", { imp_uid: impUid, amount: 100 })).status).toBe(502)
+    expect(sandbox.context.state.tickets.size).toBe(1)
+  })
+
+  it("slows an answer down by the injected delay", async () => {
+    sandbox.context.faults.push({ route: "GET /payments/{imp_uid}", kind: "slow", times: 1, delayMs: 200 })
+    const started = Date.now()
+    await call("GET", "/payments/imp_1")
+    expect(Date.now() - started).toBeGreaterThanOrEqual(190)
+  })
+
+  it("counts requests per endpoint", async () => {
+    await call("GET", "/payments/imp_1")
+    await call("GET", "/payments/imp_2")
+    expect((await fetch(`${sandbox.url}/sandbox/stats`).then((r) => r.json()))["GET /payments/{imp_uid}"]).toBe(2)
+  })
+})
