@@ -17,6 +17,11 @@ export type SandboxOptions = {
   ticketAutoResult?: "approved" | "rejected"
   /** Send a notification when Paymentwall rejects a ticket (status unchanged, no cancellation_id). */
   rejectionWebhook?: boolean
+  /**
+   * "ticket" (default): a cancel on a Paymentwall payment opens a ticket. "immediate": i'mport settles it in the
+   * answer, as for other PGs (and as a same-day void may be): the path where cancel_history grows at once.
+   */
+  cancelMode?: "ticket" | "immediate"
   /** Print each request. */
   log?: (line: string) => void
 }
@@ -42,6 +47,7 @@ export class SandboxContext {
   readonly timers = new Set<NodeJS.Timeout>()
   token: { value: string; expiresAt: number } | null = null
   readonly #initialWebhook: WebhookConfig
+  readonly #initialCancelMode: "ticket" | "immediate"
 
   constructor(options: SandboxOptions = {}) {
     this.options = {
@@ -53,10 +59,12 @@ export class SandboxContext {
       ticketSettleAfterMs: options.ticketSettleAfterMs ?? null,
       ticketAutoResult: options.ticketAutoResult ?? "approved",
       rejectionWebhook: options.rejectionWebhook ?? true,
+      cancelMode: options.cancelMode ?? "ticket",
       log: options.log,
     }
     this.webhooks = new WebhookDispatcher(options.webhook)
     this.#initialWebhook = { ...this.webhooks.config }
+    this.#initialCancelMode = this.options.cancelMode
   }
 
   /**
@@ -111,6 +119,7 @@ export class SandboxContext {
     this.state.reset()
     this.webhooks.clear()
     this.webhooks.configure(this.#initialWebhook)
+    this.options.cancelMode = this.#initialCancelMode
     this.faults.length = 0
     this.stats.clear()
     this.token = null

@@ -23,6 +23,7 @@ export const CONTROL_ROUTES: { method: string; pattern: RegExp; handler: Handler
   { method: "GET", pattern: /^\/sandbox\/tickets$/, handler: listTickets },
   { method: "POST", pattern: /^\/sandbox\/tickets\/([^/]+)\/settle$/, handler: settle },
   { method: "POST", pattern: /^\/sandbox\/faults$/, handler: addFault },
+  { method: "POST", pattern: /^\/sandbox\/cancel-mode$/, handler: setCancelMode },
   { method: "DELETE", pattern: /^\/sandbox\/faults$/, handler: clearFaults },
   { method: "GET", pattern: /^\/sandbox\/webhooks$/, handler: listWebhooks },
   { method: "POST", pattern: /^\/sandbox\/webhooks\/config$/, handler: configureWebhooks },
@@ -106,6 +107,15 @@ async function addFault(ctx: SandboxContext, req: IncomingMessage, res: ServerRe
   const fault = { route, kind: kind as FaultKind, times: numberField(body.times) ?? 1, delayMs: numberField(body.delay_ms) ?? 0 }
   ctx.faults.push(fault)
   send(res, 200, fault)
+}
+
+async function setCancelMode(ctx: SandboxContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const mode = stringField((await readBody(req)).mode)
+  if (mode !== "ticket" && mode !== "immediate") {
+    throw new BadRequest("mode is ticket or immediate")
+  }
+  ctx.options.cancelMode = mode
+  send(res, 200, { mode })
 }
 
 async function clearFaults(ctx: SandboxContext, _req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -151,7 +151,7 @@ async function cancel(ctx: SandboxContext, req: IncomingMessage, res: ServerResp
   }
   const reason = stringField(body.reason) ?? ""
   const enableWebhook = booleanField(body.enable_webhook) ?? false
-  if (payment.pg_provider === "paymentwall") {
+  if (payment.pg_provider === "paymentwall" && ctx.options.cancelMode === "ticket") {
     const ticket = ctx.state.openTicket(payment, fromMinor(minor, payment.currency), reason, enableWebhook)
     scheduleAutoSettle(ctx, ticket)
     return envelope(res, 200, 0, null, publicPayment(payment))

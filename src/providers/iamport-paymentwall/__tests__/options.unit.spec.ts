@@ -1,0 +1,58 @@
+import { IamportPaymentwallProviderService } from "../service"
+import { resolveOptions } from "../options"
+
+const valid = {
+  impKey: "key",
+  impSecret: "secret",
+  impCode: "imp12345678",
+  channelKey: "channel-key-1",
+}
+
+describe("provider options, checked at boot", () => {
+  it("accepts a complete configuration and fills the defaults", () => {
+    expect(resolveOptions(valid)).toMatchObject({
+      mode: "live",
+      apiBaseUrl: "https://api.iamport.kr",
+      orderName: "Order",
+      timeoutMs: 15000,
+      webhookAllowedIps: [],
+    })
+  })
+
+  it.each([
+    [{ impKey: undefined }, '"impKey" is required'],
+    [{ impSecret: "" }, '"impSecret" is required'],
+    [{ impCode: undefined }, '"impCode" is required'],
+    [{ impCode: "12345678" }, '"impCode" must be "imp" followed by 8 digits'],
+    [{ channelKey: undefined }, 'set "channelKey"'],
+    [{ channelKey: undefined, pg: "inicis" }, '"pg" must be "paymentwall" or "paymentwall.{projectKey}"'],
+    [{ mode: "production" }, '"mode" must be "test" or "live"'],
+    [{ apiBaseUrl: "not a url" }, '"apiBaseUrl" is not a URL'],
+    [{ apiBaseUrl: "ftp://api.iamport.kr" }, '"apiBaseUrl" must be http(s)'],
+    [{ apiBaseUrl: "http://api.iamport.kr" }, '"apiBaseUrl" must use https in live mode'],
+    [{ webhookAllowedIps: ["52.78.100.19", "nope"] }, '"webhookAllowedIps" must be a list of IP addresses'],
+    [{ orderName: "x".repeat(41) }, '"orderName" may have at most 40 characters'],
+    [{ timeoutMs: 5 }, '"timeoutMs" must be a whole number'],
+  ])("refuses %p: %s", (patch, message) => {
+    expect(() => resolveOptions({ ...valid, ...patch })).toThrow(message)
+    expect(() => IamportPaymentwallProviderService.validateOptions({ ...valid, ...patch })).toThrow(
+      "medusa-config.ts"
+    )
+  })
+
+  it("accepts the legacy pg with a project key, and plain http to a loopback sandbox in live mode", () => {
+    expect(resolveOptions({ ...valid, channelKey: undefined, pg: "paymentwall.abc123" }).pg).toBe("paymentwall.abc123")
+    expect(resolveOptions({ ...valid, apiBaseUrl: "http://127.0.0.1:8891/" }).apiBaseUrl).toBe("http://127.0.0.1:8891")
+  })
+
+  it("never repeats the secret in its messages", () => {
+    const error = (() => {
+      try {
+        resolveOptions({ ...valid, impSecret: "s3cr3t-value", mode: "bogus" })
+      } catch (e) {
+        return e as Error
+      }
+    })()
+    expect(error?.message).not.toContain("s3cr3t-value")
+  })
+})

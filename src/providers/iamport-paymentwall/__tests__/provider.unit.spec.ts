@@ -1,0 +1,345 @@
+import { MedusaError } from "@medusajs/framework/utils"
+import type { Logger } from "@medusajs/framework/types"
+import { startSandbox, type RunningSandbox } from "../../../sandbox"
+import { IamportPaymentwallProviderService } from "../service"
+import type { IamportPaymentwallOptions } from "../options"
+import type { PaymentwallData } from "../payment-data"
+
+const SECRET = "sandbox_imp_secret"
+let sandbox: RunningSandbox
+let warnings: string[]
+let sessionCounter = 0
+
+function provider(extra: Partial<IamportPaymentwallOptions> = {}): IamportPaymentwallProviderService {
+  warnings = []
+  const logger = { warn: (m: string) => warnings.push(m), info: () => undefined, error: () => undefined, debug: () => undefined } as unknown as Logger
+  return new IamportPaymentwallProviderService(
+    { logger },
+    { impKey: "sandbox_imp_key", impSecret: SECRET, impCode: "imp12345678", channelKey: "ch-pw", mode: "test", apiBaseUrl: sandbox.url, ...extra }
+  )
+}
+
+const newSessionId = (): string => `payses_01TEST${String(++sessionCounter).padStart(20, "0")}`
+const calls = (route: string): number => sandbox.context.stats.get(route) ?? 0
+
+async function sandboxPost<T = any>(path: string, body: unknown = {}): Promise<T> {
+  const res = await fetch(`${sandbox.url}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) })
+  return (await res.json()) as T
+}
+
+async function started(p = provider(), amount: unknown = 10000, currency = "krw"): Promise<PaymentwallData & Record<string, unknown>> {
+  const out = await p.initiatePayment({
+    amount: amount as number,
+    currency_code: currency,
+    data: { session_id: newSessionId() },
+    context: { customer: { id: "cus_1", email: "buyer@example.com", first_name: "Jiwoo", last_name: "Park" } },
+  })
+  return out.data as PaymentwallData & Record<string, unknown>
+}
+
+async function paidSession(p = provider(), amount: unknown = 10000, currency = "krw") {
+  const data = await started(p, amount, currency)
+  const payment = await sandboxPost("/sandbox/pay", { merchant_uid: data.merchant_uid, outcome: "paid" })
+  const authorized = await p.authorizePayment({ data })
+  return { data: authorized.data as PaymentwallData & Record<string, unknown>, impUid: payment.imp_uid as string }
+}
+
+async function errorOf(promise: Promise<unknown>): Promise<MedusaError> {
+  const error = await promise.then(() => undefined, (e: unknown) => e)
+  expect(error).toBeInstanceOf(MedusaError)
+  return error as MedusaError
+}
+
+beforeAll(async () => {
+  sandbox = await startSandbox()
+})
+afterAll(() => sandbox.close())
+beforeEach(() => sandbox.context.reset())
+
+describe("initiatePayment", () => {
+  it("registers the amount with i'mport and returns what IMP.request_pay needs, and no secret", async () => {
+    const data = await started(provider(), { value: "12.50", precision: 20 }, "usd")
+    expect(data).toMatchObject({
+      imp_code: "imp12345678",
+      channel_key: "ch-pw",
+      pg: null,
+      amount: 12.5,
+      currency: "USD",
+      name: "Order",
+      buyer_email: "buyer@example.com",
+      buyer_name: "Jiwoo Park",
+      mode: "test",
+    })
+    expect(data.merchant_uid).toBe(`pw_${data.session_id}`)
+    expect(data.merchant_uid.length).toBeLessThanOrEqual(40)
+    expect(sandbox.context.state.prepared.get(data.merchant_uid)).toEqual({ merchant_uid: data.merchant_uid, amount: 12.5, currency: "USD" })
+    expect(JSON.stringify(data)).not.toContain(SECRET)
+    expect(JSON.stringify(data)).not.toContain("sandbox_imp_key")
+  })
+
+  it("gives every session its own merchant_uid", async () => {
+    const a = await started()
+    const b = await started()
+    expect(a.merchant_uid).not.toBe(b.merchant_uid)
+  })
+
+  it("takes a guest's buyer hints from the session data when there is no customer", async () => {
+    const out = await provider().initiatePayment({
+      amount: 1000,
+      currency_code: "krw",
+      data: { session_id: newSessionId(), buyer_email: "guest@example.com", buyer_name: "Guest Buyer" },
+    })
+    expect(out.data).toMatchObject({ buyer_email: "guest@example.com", buyer_name: "Guest Buyer" })
+  })
+
+  it("refuses an amount the currency cannot carry, before calling i'mport", async () => {
+    const error = await errorOf(started(provider(), 10.5, "krw"))
+    expect(error.type).toBe(MedusaError.Types.INVALID_DATA)
+    expect(error.message).toContain("more decimals than KRW allows")
+    expect(calls("POST /payments/prepare")).toBe(0)
+  })
+
+  it("refuses a currency Paymentwall's channel does not take", async () => {
+    expect((await errorOf(started(provider(), 10, "chf"))).message).toContain('Currency "chf" is not available')
+  })
+
+  it("survives a retried initiate: the merchant_uid is prepared again with PUT", async () => {
+    const p = provider()
+    const sessionId = newSessionId()
+    const input = { amount: 500, currency_code: "krw", data: { session_id: sessionId } }
+    await p.initiatePayment(input)
+    await expect(p.initiatePayment({ ...input, amount: 600 })).resolves.toMatchObject({ data: { amount: 600 } })
+    expect(sandbox.context.state.prepared.get(`pw_${sessionId}`)?.amount).toBe(600)
+  })
+})
+
+describe("updatePayment", () => {
+  it("registers the new amount when it changes, and makes no call when it does not", async () => {
+    const p = provider()
+    const data = await started(p, 10000)
+    await p.updatePayment({ amount: 10000, currency_code: "krw", data })
+    expect(calls("PUT /payments/prepare")).toBe(0)
+    const updated = await p.updatePayment({ amount: 12000, currency_code: "krw", data })
+    expect(updated.data).toMatchObject({ amount: 12000, merchant_uid: data.merchant_uid })
+    expect(sandbox.context.state.prepared.get(data.merchant_uid)?.amount).toBe(12000)
+  })
+})
+
+describe("authorizePayment", () => {
+  it("waits (pending_authorization) while i'mport has no payment yet", async () => {
+    await expect(provider().authorizePayment({ data: await started() })).resolves.toMatchObject({ status: "pending_authorization" })
+  })
+
+  it("waits while the payment is ready", async () => {
+    const p = provider()
+    const data = await started(p)
+    await sandboxPost("/sandbox/pay", { merchant_uid: data.merchant_uid, outcome: "ready" })
+    await expect(p.authorizePayment({ data })).resolves.toMatchObject({ status: "pending_authorization" })
+  })
+
+  it("captures a paid payment with one lookup and keeps i'mport's view in the data", async () => {
+    const p = provider()
+    const data = await started(p)
+    const paid = await sandboxPost("/sandbox/pay", { merchant_uid: data.merchant_uid, outcome: "paid" })
+    sandbox.context.stats.clear()
+    const out = await p.authorizePayment({ data })
+    expect(out.status).toBe("captured")
+    expect(out.data).toMatchObject({ imp_uid: paid.imp_uid, iamport: { status: "paid", amount: 10000, sandbox: true } })
+    expect(calls("GET /payments/find/{merchant_uid}")).toBe(1)
+    expect([...sandbox.context.stats.values()].reduce((a, b) => a + b, 0)).toBe(1)
+  })
+
+  it("turns a failed payment into an error that carries Paymentwall's reason", async () => {
+    const p = provider()
+    const data = await started(p)
+    await sandboxPost("/sandbox/pay", { merchant_uid: data.merchant_uid, outcome: "failed", fail_reason: "Insufficient funds" })
+    const error = await errorOf(p.authorizePayment({ data }))
+    expect(error.type).toBe(MedusaError.Types.PAYMENT_AUTHORIZATION_ERROR)
+    expect(error.message).toContain("Insufficient funds")
+  })
+
+  it("never captures a payment whose amount differs, and logs it as suspected tampering", async () => {
+    const p = provider()
+    const data = await started(p, 10000)
+    await sandboxPost("/sandbox/pay", { merchant_uid: data.merchant_uid, outcome: "paid", amount: 100, ignore_prepare: true })
+    const error = await errorOf(p.authorizePayment({ data }))
+    expect(error.message).toContain("amount is 100, expected 10000")
+    expect(warnings.join("\n")).toContain("suspected tampering")
+  })
+
+  it("never captures a payment in another currency", async () => {
+    const p = provider()
+    const data = await started(p, 10, "usd")
+    await sandboxPost("/sandbox/pay", { merchant_uid: data.merchant_uid, outcome: "paid", amount: 10, currency: "EUR", ignore_prepare: true })
+    expect((await errorOf(p.authorizePayment({ data }))).message).toContain("currency is EUR, expected USD")
+  })
+
+  it("refuses a test-channel payment in live mode", async () => {
+    const live = provider({ mode: "live" })
+    const data = await started(live)
+    await sandboxPost("/sandbox/pay", { merchant_uid: data.merchant_uid, outcome: "paid", sandbox: true })
+    // Without include_sandbox i'mport does not even show it: the store keeps waiting and never captures.
+    await expect(live.authorizePayment({ data })).resolves.toMatchObject({ status: "pending_authorization" })
+  })
+
+  it("refuses a payment that went through another PG", async () => {
+    const p = provider()
+    const data = await started(p)
+    await sandboxPost("/sandbox/pay", { merchant_uid: data.merchant_uid, outcome: "paid", pg_provider: "html5_inicis" })
+    expect((await errorOf(p.authorizePayment({ data }))).message).toContain("pg_provider is html5_inicis")
+  })
+})
+
+describe("refundPayment", () => {
+  it("opens a Paymentwall ticket and records it as waiting under Medusa's refund id, keeping the whole data", async () => {
+    const p = provider()
+    const { data, impUid } = await paidSession(p)
+    const out = await p.refundPayment({ amount: { value: "3000", precision: 20 } as never, data, context: { idempotency_key: "ref_A" } })
+    expect(out.data).toMatchObject({
+      merchant_uid: data.merchant_uid,
+      imp_code: "imp12345678",
+      imp_uid: impUid,
+      cancel_requests: { ref_A: { amount: 3000, status: "waiting_for_cancellation", cancellation_id: null } },
+    })
+    const [ticket] = [...sandbox.context.state.tickets.values()]
+    expect(ticket).toMatchObject({ imp_uid: impUid, amount: 3000, enable_webhook: true, status: "open" })
+  })
+
+  it("records a cancel that i'mport settles at once as completed with its cancellation_id", async () => {
+    const p = provider()
+    const { data } = await paidSession(p)
+    sandbox.context.options.cancelMode = "immediate"
+    const out = await p.refundPayment({ amount: 4000, data, context: { idempotency_key: "ref_B" } })
+    const record = (out.data as PaymentwallData).cancel_requests!.ref_B
+    expect(record.status).toBe("completed")
+    expect(record.cancellation_id).toMatch(/^cxl_/)
+  })
+
+  it("never cancels twice for the same Medusa refund id", async () => {
+    const p = provider()
+    const { data } = await paidSession(p)
+    const first = await p.refundPayment({ amount: 1000, data, context: { idempotency_key: "ref_C" } })
+    await p.refundPayment({ amount: 1000, data: first.data, context: { idempotency_key: "ref_C" } })
+    expect(calls("POST /payments/cancel")).toBe(1)
+  })
+
+  it("refuses more than i'mport shows refundable, without calling cancel", async () => {
+    const p = provider()
+    const { data } = await paidSession(p, 10000)
+    const error = await errorOf(p.refundPayment({ amount: 10001, data, context: { idempotency_key: "ref_D" } }))
+    expect(error.type).toBe(MedusaError.Types.INVALID_DATA)
+    expect(error.message).toContain("i'mport shows 10000 left to refund")
+    expect(calls("POST /payments/cancel")).toBe(0)
+  })
+
+  it("passes i'mport's refusal on as a MedusaError with i'mport's message", async () => {
+    const p = provider()
+    const { data, impUid } = await paidSession(p, 10000)
+    await sandboxPost(`/sandbox/payments/${impUid}/console-cancel`, {})
+    const error = await errorOf(p.refundPayment({ amount: 10000, data: { ...data }, context: { idempotency_key: "ref_E" } }))
+    expect(error.message).toContain("left to refund")
+  })
+})
+
+describe("cancelPayment", () => {
+  it("does nothing at i'mport for a payment that is only ready", async () => {
+    const p = provider()
+    const data = await started(p)
+    await sandboxPost("/sandbox/pay", { merchant_uid: data.merchant_uid, outcome: "ready" })
+    await p.cancelPayment({ data })
+    expect(calls("POST /payments/cancel")).toBe(0)
+  })
+
+  it("cancels a paid payment in full", async () => {
+    const p = provider()
+    const { data } = await paidSession(p, 7000)
+    const out = await p.cancelPayment({ data, context: { idempotency_key: "pay_1" } })
+    expect((out.data as PaymentwallData).cancel_requests?.pay_1).toMatchObject({ amount: 7000, status: "waiting_for_cancellation" })
+  })
+})
+
+describe("getWebhookActionAndData", () => {
+  const hook = (data: Record<string, unknown>, rawData = "", headers: Record<string, unknown> = {}) => ({ data, rawData, headers })
+
+  it("turns a paid webhook into captured with the session and i'mport's amount, after one lookup", async () => {
+    const p = provider()
+    const data = await started(p, 10000)
+    const paid = await sandboxPost("/sandbox/pay", { merchant_uid: data.merchant_uid, outcome: "paid" })
+    sandbox.context.stats.clear()
+    const result = await p.getWebhookActionAndData(hook({ imp_uid: paid.imp_uid, merchant_uid: data.merchant_uid, status: "paid" }))
+    expect(result).toEqual({ action: "captured", data: { session_id: data.session_id, amount: 10000 } })
+    expect(calls("GET /payments/{imp_uid}")).toBe(1)
+  })
+
+  it("reads a form-encoded raw body", async () => {
+    const p = provider()
+    const data = await started(p)
+    const paid = await sandboxPost("/sandbox/pay", { merchant_uid: data.merchant_uid, outcome: "paid" })
+    const raw = Buffer.from(`imp_uid=${paid.imp_uid}&merchant_uid=${data.merchant_uid}&status=paid`)
+    const result = await p.getWebhookActionAndData(hook({}, raw as never, { "content-type": "application/x-www-form-urlencoded" }))
+    expect(result.action).toBe("captured")
+  })
+
+  it("decides from i'mport, not the body: a body that says paid for a failed payment gives failed", async () => {
+    const p = provider()
+    const data = await started(p)
+    const failed = await sandboxPost("/sandbox/pay", { merchant_uid: data.merchant_uid, outcome: "failed" })
+    const result = await p.getWebhookActionAndData(hook({ imp_uid: failed.imp_uid, status: "paid" }))
+    expect(result.action).toBe("failed")
+  })
+
+  it("completes a payment that Paymentwall approves late, after a failure", async () => {
+    const p = provider()
+    const data = await started(p)
+    const review = await sandboxPost("/sandbox/pay", { merchant_uid: data.merchant_uid, outcome: "fraud_review" })
+    expect((await p.getWebhookActionAndData(hook({ imp_uid: review.imp_uid }))).action).toBe("failed")
+    await sandboxPost(`/sandbox/payments/${review.imp_uid}/approve`)
+    expect((await p.getWebhookActionAndData(hook({ imp_uid: review.imp_uid }))).action).toBe("captured")
+    await expect(p.authorizePayment({ data })).resolves.toMatchObject({ status: "captured" })
+  })
+
+  it.each([
+    ["an unknown imp_uid", { imp_uid: "imp_999999999999", status: "paid" }],
+    ["no imp_uid at all", { merchant_uid: "pw_payses_x", status: "paid" }],
+  ])("ignores and logs %s", async (_what, body) => {
+    const p = provider()
+    expect(await p.getWebhookActionAndData(hook(body))).toEqual({ action: "not_supported" })
+    expect(warnings.join("\n")).toContain("webhook ignored")
+  })
+
+  it("ignores a payment whose merchant_uid this plugin did not make, or that the body misnames", async () => {
+    const p = provider()
+    await fetch(`${sandbox.url}/sandbox/reset`, { method: "POST" })
+    const c = await sandboxPost("/sandbox/pay", { merchant_uid: "someone_else_1", outcome: "paid", amount: 1000, currency: "KRW", ignore_prepare: true })
+    expect((await p.getWebhookActionAndData(hook({ imp_uid: c.imp_uid }))).action).toBe("not_supported")
+    const data = await started(p)
+    const mine = await sandboxPost("/sandbox/pay", { merchant_uid: data.merchant_uid, outcome: "paid" })
+    expect((await p.getWebhookActionAndData(hook({ imp_uid: mine.imp_uid, merchant_uid: "pw_payses_other" }))).action).toBe("not_supported")
+  })
+
+  it("hands cancellations on without a session_id, so Medusa's own subscriber skips them", async () => {
+    const p = provider()
+    const { impUid } = await paidSession(p)
+    await sandboxPost(`/sandbox/payments/${impUid}/console-cancel`, { amount: 1000 })
+    const result = await p.getWebhookActionAndData(hook({ imp_uid: impUid, status: "cancelled" }))
+    expect(result.action).toBe("not_supported")
+    expect(result.data).not.toHaveProperty("session_id")
+  })
+
+  it("with an allow-list, ignores other senders without asking i'mport", async () => {
+    const p = provider({ webhookAllowedIps: ["52.78.100.19"] })
+    const { impUid } = await paidSession(p)
+    sandbox.context.stats.clear()
+    expect((await p.getWebhookActionAndData(hook({ imp_uid: impUid }, "", { "x-forwarded-for": "203.0.113.9" }))).action).toBe("not_supported")
+    expect(calls("GET /payments/{imp_uid}")).toBe(0)
+    expect((await p.getWebhookActionAndData(hook({ imp_uid: impUid }, "", { "x-forwarded-for": "52.78.100.19, 10.0.0.1" }))).action).toBe("captured")
+  })
+
+  it("throws on a transient i'mport failure so an event bus with retries tries again", async () => {
+    const p = provider()
+    const { impUid } = await paidSession(p)
+    sandbox.context.faults.push({ route: "GET /payments/{imp_uid}", kind: "5xx", times: 10, delayMs: 0 })
+    const error = await errorOf(p.getWebhookActionAndData(hook({ imp_uid: impUid })))
+    expect(error.message).not.toContain(SECRET)
+  })
+})
