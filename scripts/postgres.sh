@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Starts a throwaway PostgreSQL on localhost:5432 (trust auth, user "postgres") for the tests.
+# Starts a throwaway PostgreSQL for the tests on localhost:55432 (trust auth, user "postgres"); its own port
+# leaves any system cluster on 5432 alone.
 # Installs Debian's postgresql when the machine has none. Safe to run twice.
 set -euo pipefail
 
 PGDATA_DIR="${PGDATA_DIR:-/tmp/medusa-pw-pgdata}"
-PGPORT="${DB_PORT:-5432}"
+PGPORT="${DB_PORT:-55432}"
 
 find_bin() {
   local d
