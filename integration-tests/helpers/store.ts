@@ -7,6 +7,7 @@ type Headers = { headers: Record<string, string> }
 
 export type Store = {
   admin: Headers
+  adminUserId: string
   store: Headers
   regionId: string
   salesChannelId: string
@@ -15,16 +16,16 @@ export type Store = {
 }
 
 /** An admin who logs in through Medusa's own emailpass flow, as the dashboard does. */
-export async function loginAdmin(api: AxiosInstance, container: MedusaContainer): Promise<Headers> {
+export async function loginAdmin(api: AxiosInstance, container: MedusaContainer): Promise<Headers & { userId: string }> {
   const email = `admin-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.com`
   const password = "integration-password"
   const registered = await api.post("/auth/user/emailpass/register", { email, password })
   const claims = JSON.parse(Buffer.from(String(registered.data.token).split(".")[1], "base64url").toString("utf8"))
-  await createUserAccountWorkflow(container).run({
+  const { result: user } = await createUserAccountWorkflow(container).run({
     input: { authIdentityId: claims.auth_identity_id, userData: { email, first_name: "Shop", last_name: "Admin" } },
   })
   const login = await api.post("/auth/user/emailpass", { email, password })
-  return { headers: { authorization: `Bearer ${login.data.token}` } }
+  return { headers: { authorization: `Bearer ${login.data.token}` }, userId: user.id }
 }
 
 /** A Korean store: region (KRW) with the Paymentwall provider, a product, shipping, and a publishable key. */
@@ -35,7 +36,13 @@ export async function seedStore(api: AxiosInstance, container: MedusaContainer, 
   const region = (
     await api.post(
       "/admin/regions",
-      { name: "Paymentwall region", currency_code: currency, countries: [country], automatic_taxes: false, payment_providers: [PROVIDER_ID] },
+      {
+        name: "Paymentwall region",
+        currency_code: currency,
+        countries: [country],
+        automatic_taxes: false,
+        payment_providers: [PROVIDER_ID, "pp_system_default"],
+      },
       admin
     )
   ).data.region
@@ -92,7 +99,8 @@ export async function seedStore(api: AxiosInstance, container: MedusaContainer, 
   ).data.shipping_option
 
   return {
-    admin,
+    admin: { headers: admin.headers },
+    adminUserId: admin.userId,
     store: { headers: { "x-publishable-api-key": apiKey.token } },
     regionId: region.id,
     salesChannelId: salesChannel.id,
@@ -108,7 +116,7 @@ export type Checkout = {
 }
 
 /** A guest's cart up to the Paymentwall payment session: what a storefront does before IMP.request_pay. */
-export async function startCheckout(api: AxiosInstance, store: Store, quantity = 1): Promise<Checkout> {
+export async function startCheckout(api: AxiosInstance, store: Store, quantity = 1, providerId = PROVIDER_ID): Promise<Checkout> {
   const country = (await api.get(`/store/regions/${store.regionId}`, store.store)).data.region.countries[0].iso_2
   const cart = (
     await api.post(
@@ -128,11 +136,11 @@ export async function startCheckout(api: AxiosInstance, store: Store, quantity =
   const withSession = (
     await api.post(
       `/store/payment-collections/${collection.id}/payment-sessions`,
-      { provider_id: PROVIDER_ID, data: { buyer_email: "buyer@example.com", buyer_name: "Jiwoo Park" } },
+      { provider_id: providerId, data: { buyer_email: "buyer@example.com", buyer_name: "Jiwoo Park" } },
       store.store
     )
   ).data.payment_collection
-  const session = withSession.payment_sessions.find((s: { provider_id: string }) => s.provider_id === PROVIDER_ID)
+  const session = withSession.payment_sessions.find((s: { provider_id: string }) => s.provider_id === providerId)
   return { cartId: cart.id, paymentCollectionId: collection.id, session }
 }
 
@@ -144,4 +152,21 @@ export async function completeCart(api: AxiosInstance, store: Store, cartId: str
 export async function orderWithPayments(api: AxiosInstance, store: Store, orderId: string): Promise<Record<string, any>> {
   const fields = "+payment_status,+summary,*payment_collections,*payment_collections.payments,*payment_collections.payments.refunds,*payment_collections.payment_sessions"
   return (await api.get(`/admin/orders/${orderId}?fields=${fields}`, store.admin)).data.order
+}
+
+/** A guest's order, paid through the sandbox and captured: what a refund starts from. */
+export async function paidOrder(
+  api: AxiosInstance,
+  store: Store,
+  pay: (merchantUid: string) => Promise<{ imp_uid: string }>
+): Promise<{ orderId: string; paymentId: string; impUid: string; amount: number }> {
+  const checkout = await startCheckout(api, store)
+  const { imp_uid } = await pay(checkout.session.data.merchant_uid)
+  const completed = await completeCart(api, store, checkout.cartId)
+  if (completed.type !== "order") {
+    throw new Error(`cart did not complete: ${JSON.stringify(completed)}`)
+  }
+  const order = await orderWithPayments(api, store, completed.order.id)
+  const payment = order.payment_collections[0].payments[0]
+  return { orderId: order.id, paymentId: payment.id, impUid: imp_uid, amount: Number(payment.amount) }
 }

@@ -55,6 +55,7 @@ async function pay(ctx: SandboxContext, req: IncomingMessage, res: ServerRespons
     ignore_prepare: booleanField(body.ignore_prepare),
     fail_reason: stringField(body.fail_reason),
     approve_after_ms: numberField(body.approve_after_ms),
+    refundable: booleanField(body.refundable),
   })
   send(res, 200, publicPayment(payment))
 }

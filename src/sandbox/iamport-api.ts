@@ -131,6 +131,9 @@ async function cancel(ctx: SandboxContext, req: IncomingMessage, res: ServerResp
   if (remaining <= 0) {
     return envelope(res, 200, 1, "이미 전액취소된 주문입니다.", null)
   }
+  if (ctx.state.nonRefundable.has(payment.imp_uid)) {
+    return envelope(res, 200, 1, "[Paymentwall] Refunds are not supported for this payment method in the buyer's country.", null)
+  }
   const requested = numberField(body.amount)
   if (requested !== undefined && (requested < 0 || !fitsCurrency(requested, payment.currency))) {
     return envelope(res, 200, 1, `amount ${String(body.amount)} is not a valid ${payment.currency} amount`, null)

@@ -21,6 +21,8 @@ export type WidgetPayment = {
   fail_reason?: string
   /** Paymentwall's fraud review approves the payment after this long (else only through /approve). */
   approve_after_ms?: number
+  /** false: a country or method that cannot be refunded; i'mport refuses every cancel of it. */
+  refundable?: boolean
 }
 
 const FRAUD_REVIEW_REASON = "(PG사 결제 장애) Internal error"
@@ -70,6 +72,9 @@ export function payThroughWidget(ctx: SandboxContext, input: WidgetPayment): Iam
     custom_data: null,
   }
   ctx.state.add(payment)
+  if (input.refundable === false) {
+    ctx.state.nonRefundable.add(payment.imp_uid)
+  }
   if (input.outcome !== "ready") {
     notify(ctx, payment)
   }

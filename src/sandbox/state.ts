@@ -63,6 +63,8 @@ export class SandboxState {
   readonly payments = new Map<string, IamportPayment>()
   readonly tickets = new Map<string, Ticket>()
   readonly deliveries: Record<string, unknown>[] = []
+  /** Payments whose country or method Paymentwall cannot refund. */
+  readonly nonRefundable = new Set<string>()
   /** Creation order and last change per imp_uid: ties within one second still sort right. */
   readonly #order = new Map<string, { seq: number; updated: number }>()
   #seq = 0
@@ -72,6 +74,7 @@ export class SandboxState {
     this.payments.clear()
     this.#order.clear()
     this.tickets.clear()
+    this.nonRefundable.clear()
     this.deliveries.length = 0
   }
 

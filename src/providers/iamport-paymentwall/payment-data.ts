@@ -21,16 +21,32 @@ export type IamportSnapshot = {
   checked_at: string
 }
 
-/** A cancel that i'mport accepted, keyed in `cancel_requests` by Medusa's refund id (or payment id for a void). */
+/**
+ * A cancel sent to i'mport, keyed in `cancel_requests` by Medusa's refund id (or the payment id for a void).
+ * A Medusa Refund whose id keys a record with a cancellation_id is the booking of that i'mport cancellation.
+ */
 export type CancelRequestRecord = {
   amount: number
   currency: string
-  status: "waiting_for_cancellation" | "completed"
+  /** requested: i'mport's answer was lost; waiting_for_cancellation: a Paymentwall ticket; completed: in cancel_history. */
+  status: "requested" | "waiting_for_cancellation" | "completed" | "rejected"
   requested_at: string
   reason: string
-  /** Set when i'mport settled it at once (a new cancel_history entry). */
   cancellation_id: string | null
+  error?: string
 }
+
+/**
+ * Set by the plugin's settlement workflow, under a lock on the payment, just before it books a cancellation that
+ * i'mport already shows: the provider's refundPayment then records instead of cancelling again.
+ */
+export type RecordOnlyMarker = {
+  cancellation_id: string
+  amount: number
+  reason: string | null
+}
+
+export const RECORD_ONLY_KEY = "iamport_record_only"
 
 /**
  * Medusa stores this as payment_session.data and then payment.data. The keys here are the provider's; the
@@ -49,8 +65,9 @@ export type PaymentwallData = {
   buyer_name: string | null
   mode: "test" | "live"
   imp_uid?: string | null
-  iamport?: IamportSnapshot
-  cancel_requests?: Record<string, CancelRequestRecord>
+  iamport?: IamportSnapshot | null
+  cancel_requests?: Record<string, CancelRequestRecord> | null
+  iamport_record_only?: RecordOnlyMarker | null
 }
 
 export function merchantUidFor(sessionId: string): string {

@@ -31,13 +31,16 @@ import { randomUUID } from "node:crypto"
 import { IamportClient } from "../../lib/iamport/client"
 import { IamportNotFoundError, IamportRefusedError } from "../../lib/iamport/errors"
 import type { IamportPayment } from "../../lib/iamport/types"
-import { formatAmount, minusAmount, sameAmount, supportedCurrency, toDecimal, toIamportAmount } from "../../lib/money"
+import { sameAmount, supportedCurrency, toDecimal, toIamportAmount } from "../../lib/money"
 import { buyerFrom } from "./buyer"
+import { type CancelOutcome, sendCancel } from "./cancel"
 import { toMedusaError } from "./medusa-error"
 import { resolveOptions, type IamportPaymentwallOptions, type ResolvedOptions } from "./options"
 import {
   type CancelRequestRecord,
   merchantUidFor,
+  RECORD_ONLY_KEY,
+  type RecordOnlyMarker,
   type PaymentwallData,
   readPaymentwallData,
   sessionIdFromMerchantUid,
@@ -98,6 +101,12 @@ export class IamportPaymentwallProviderService extends AbstractPaymentProvider<I
       buyer_email: buyer.email,
       buyer_name: buyer.name,
       mode: this.options_.mode,
+      // Medusa merges the storefront's data under ours: every key the provider reads later is set here, so a
+      // buyer cannot plant one (a record-only marker, an imp_uid) in the session.
+      imp_uid: null,
+      iamport: null,
+      cancel_requests: null,
+      [RECORD_ONLY_KEY]: null,
     }
     return { id: merchantUid, data: sessionData, status: PaymentSessionStatus.PENDING }
   }
@@ -179,6 +188,10 @@ export class IamportPaymentwallProviderService extends AbstractPaymentProvider<I
       // Medusa asked again for a refund it already sent: never cancel twice.
       return { data: expected }
     }
+    const marker = expected[RECORD_ONLY_KEY]
+    if (marker) {
+      return { data: recordOnly(expected, marker, amount, refundId) }
+    }
     const payment = await this.call("look up the payment", () => this.paymentOf(expected))
     this.assertMatches(payment, expected)
     const major = toIamportAmount(amount, payment.currency)
@@ -243,11 +256,10 @@ export class IamportPaymentwallProviderService extends AbstractPaymentProvider<I
 
     const sessionId = sessionIdFromMerchantUid(payment.merchant_uid)
     const problems = [
-      ...(sessionId ? [] : [`merchant_uid ${payment.merchant_uid} was not made by this plugin`]),
+      ...this.ownershipProblems(payment),
       ...(body.merchant_uid && body.merchant_uid !== payment.merchant_uid
         ? [`the body says merchant_uid ${body.merchant_uid}, i'mport says ${payment.merchant_uid}`]
         : []),
-      ...channelMismatches(payment, this.options_.mode),
     ]
     if (problems.length || !sessionId) {
       return ignore(`payment ${payment.imp_uid}: ${problems.join("; ")}`)
@@ -269,6 +281,37 @@ export class IamportPaymentwallProviderService extends AbstractPaymentProvider<I
           data: { imp_uid: payment.imp_uid, iamport_status: payment.status } as never,
         }
     }
+  }
+
+  /** i'mport's payment, for the plugin's workflows (settlement, reconciliation, the admin). */
+  async lookupPayment(impUid: string): Promise<IamportPayment> {
+    return this.call("look up the payment", () => this.client_.getPayment(impUid))
+  }
+
+  /** Many payments at once, 100 per call. Unknown ids are left out. */
+  async lookupPayments(impUids: readonly string[]): Promise<IamportPayment[]> {
+    return this.call("look up payments", () => this.client_.getPayments(impUids))
+  }
+
+  /** Why i'mport's payment is not one this provider may act on (another PG, the other mode, a foreign merchant_uid). */
+  ownershipProblems(payment: IamportPayment): string[] {
+    return [
+      ...(sessionIdFromMerchantUid(payment.merchant_uid) ? [] : [`merchant_uid ${payment.merchant_uid} was not made by this plugin`]),
+      ...channelMismatches(payment, this.options_.mode),
+    ]
+  }
+
+  /**
+   * One cancel request for the plugin's cancel tickets: re-reads the payment, checks it is ours and the balance,
+   * and sends the cancel once. Never books anything in Medusa.
+   */
+  async cancelAtIamport(impUid: string, amount: number, reason: string): Promise<CancelOutcome> {
+    const payment = await this.lookupPayment(impUid)
+    const problems = this.ownershipProblems(payment)
+    if (problems.length) {
+      throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `Cannot cancel i'mport payment ${impUid}: ${problems.join("; ")}`)
+    }
+    return this.call("cancel the payment", () => sendCancel(this.client_, payment, amount, reason))
   }
 
   /** Registers the amount with i'mport so the widget refuses to charge any other (POST, or PUT to change it). */
@@ -321,8 +364,10 @@ export class IamportPaymentwallProviderService extends AbstractPaymentProvider<I
   }
 
   /**
-   * Sends i'mport's cancel with `checksum` (our view of the refundable balance) and tells an immediate
-   * completion (a new cancel_history entry) from an accepted Paymentwall ticket (code 0, nothing changed yet).
+   * Cancels at i'mport and records the request under `key` (Medusa's refund id, or the payment id for a void) in
+   * the whole data, which Medusa stores in place of payment.data. A refusal throws with i'mport's reason; a lost
+   * answer is recorded as `requested` with the error, because Medusa books these paths before asking anyone and
+   * the plugin's tickets must keep tracking what i'mport may have accepted.
    */
   protected async requestCancel(
     data: PaymentwallData & Record<string, unknown>,
@@ -331,33 +376,24 @@ export class IamportPaymentwallProviderService extends AbstractPaymentProvider<I
     key: string,
     reason: string
   ): Promise<Record<string, unknown>> {
-    const refundable = minusAmount(payment.amount, payment.cancel_amount)
-    if (toDecimal(amount).isGreaterThan(refundable)) {
-      throw new MedusaError(
-        MedusaError.Types.INVALID_DATA,
-        `Cannot cancel ${formatAmount(amount)} ${payment.currency}: i'mport shows ${formatAmount(refundable)} left to refund.`
-      )
+    const outcome = await this.call("cancel the payment", () => sendCancel(this.client_, payment, amount, reason))
+    if (outcome.kind === "refused") {
+      throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `i'mport refused to cancel the payment: ${outcome.message}`)
     }
-    const known = new Set(payment.cancel_history.map((entry) => entry.cancellation_id))
-    const after = await this.call("cancel the payment", () =>
-      this.client_.cancelPayment({
-        imp_uid: payment.imp_uid,
-        amount,
-        checksum: refundable.toNumber(),
-        reason,
-        enable_webhook: true,
-      })
-    )
-    const settled = after.cancel_history.find((entry) => !known.has(entry.cancellation_id) && sameAmount(entry.amount, amount))
     const record: CancelRequestRecord = {
       amount,
       currency: payment.currency,
-      status: settled ? "completed" : "waiting_for_cancellation",
+      status: outcome.kind === "completed" ? "completed" : outcome.kind === "accepted" ? "waiting_for_cancellation" : "requested",
       requested_at: new Date().toISOString(),
       reason,
-      cancellation_id: settled?.cancellation_id ?? null,
+      cancellation_id: outcome.kind === "completed" ? outcome.entry.cancellation_id : null,
+      ...(outcome.kind === "unknown" ? { error: outcome.message } : {}),
     }
-    return { ...withSnapshot(data, after), cancel_requests: { ...(data.cancel_requests ?? {}), [key]: record } }
+    if (outcome.kind === "unknown") {
+      this.logger_.warn(`iamport-paymentwall: cancel of ${payment.imp_uid} has an unknown outcome: ${outcome.message}`)
+    }
+    const base = outcome.kind === "unknown" ? withSnapshot(data, payment) : withSnapshot(data, outcome.payment)
+    return { ...base, cancel_requests: { ...(data.cancel_requests ?? {}), [key]: record } }
   }
 
   protected async call<T>(doing: string, action: () => Promise<T>): Promise<T> {
@@ -367,6 +403,31 @@ export class IamportPaymentwallProviderService extends AbstractPaymentProvider<I
       throw toMedusaError(error, doing)
     }
   }
+}
+
+/** The booking of a cancellation i'mport already shows: no call to i'mport, the marker cleared. */
+function recordOnly(
+  data: PaymentwallData & Record<string, unknown>,
+  marker: RecordOnlyMarker,
+  amount: RefundPaymentInput["amount"],
+  refundId: string
+): Record<string, unknown> {
+  if (typeof marker.cancellation_id !== "string" || !sameAmount(marker.amount, amount)) {
+    throw new MedusaError(
+      MedusaError.Types.UNEXPECTED_STATE,
+      `The record-only refund does not match the cancellation it books (${marker.cancellation_id}, ${marker.amount}).`
+    )
+  }
+  const record: CancelRequestRecord = {
+    amount: marker.amount,
+    currency: data.currency,
+    status: "completed",
+    requested_at: new Date().toISOString(),
+    reason: marker.reason ?? "",
+    cancellation_id: marker.cancellation_id,
+  }
+  // The key is set to null, not removed: Medusa's update would keep a key that is merely missing.
+  return { ...data, [RECORD_ONLY_KEY]: null, cancel_requests: { ...(data.cancel_requests ?? {}), [refundId]: record } }
 }
 
 export default IamportPaymentwallProviderService

@@ -194,6 +194,15 @@ describe("sandbox: cancels", () => {
     expect((await call("POST", "/payments/cancel", { imp_uid: "imp_nope", amount: 1 })).body.code).toBe(1)
   })
 
+  it("refuses every cancel of a payment whose method cannot be refunded", async () => {
+    await call("POST", "/payments/prepare", { merchant_uid: "nr_1", amount: 1000, currency: "KRW" })
+    const pay = await call("POST", "/sandbox/pay", { merchant_uid: "nr_1", outcome: "paid", refundable: false })
+    const res = await call("POST", "/payments/cancel", { imp_uid: pay.body.imp_uid, amount: 100 })
+    expect(res.body).toMatchObject({ code: 1, response: null })
+    expect(res.body.message).toContain("not supported")
+    expect(sandbox.context.state.tickets.size).toBe(0)
+  })
+
   it("settles tickets by itself after the configured delay", async () => {
     await sandbox.close()
     sandbox = await startSandbox({ ticketSettleAfterMs: 20 })

@@ -241,6 +241,39 @@ describe("refundPayment", () => {
   })
 })
 
+describe("refundPayment in record-only mode (the plugin's settlement booking a cancellation i'mport shows)", () => {
+  it("records the cancellation under the refund id without calling i'mport, and clears the marker", async () => {
+    const p = provider()
+    const { data } = await paidSession(p)
+    sandbox.context.stats.clear()
+    const marked = { ...data, iamport_record_only: { cancellation_id: "cxl_1", amount: 2500, reason: "size" } }
+    const out = await p.refundPayment({ amount: { value: "2500", precision: 20 } as never, data: marked, context: { idempotency_key: "ref_R" } })
+    expect(out.data).toMatchObject({
+      iamport_record_only: null,
+      cancel_requests: { ref_R: { status: "completed", cancellation_id: "cxl_1", amount: 2500 } },
+    })
+    expect([...sandbox.context.stats.values()].reduce((a, b) => a + b, 0)).toBe(0)
+  })
+
+  it("refuses a marker whose amount is not the refund's", async () => {
+    const p = provider()
+    const { data } = await paidSession(p)
+    const marked = { ...data, iamport_record_only: { cancellation_id: "cxl_1", amount: 2500, reason: null } }
+    const error = await errorOf(p.refundPayment({ amount: 2600, data: marked, context: { idempotency_key: "ref_S" } }))
+    expect(error.type).toBe(MedusaError.Types.UNEXPECTED_STATE)
+  })
+
+  it("does not let a buyer plant a marker or an imp_uid through the session data", async () => {
+    const out = await provider().initiatePayment({
+      amount: 1000,
+      currency_code: "krw",
+      data: { session_id: newSessionId(), iamport_record_only: { cancellation_id: "x", amount: 1000 }, imp_uid: "imp_forged", cancel_requests: { x: {} } },
+    })
+    // Medusa stores {...storefront data, ...provider data}: the provider's nulls win.
+    expect(out.data).toMatchObject({ iamport_record_only: null, imp_uid: null, cancel_requests: null, iamport: null })
+  })
+})
+
 describe("cancelPayment", () => {
   it("does nothing at i'mport for a payment that is only ready", async () => {
     const p = provider()

@@ -1,0 +1,113 @@
+import type { IamportCancelHistory } from "../iamport/types"
+import { planSettlement, type PlanTicket } from "../settlement-plan"
+
+const t0 = new Date("2026-11-01T00:00:00Z")
+const at = (minutes: number) => new Date(t0.getTime() + minutes * 60_000)
+
+function ticket(id: string, amount: number, extra: Partial<PlanTicket> = {}): PlanTicket {
+  return {
+    id,
+    status: "waiting_for_cancellation",
+    amount,
+    cancellation_id: null,
+    refund_id: null,
+    requested_at: at(Number(id.replace(/\D/g, "")) || 0),
+    waiting_since: at(Number(id.replace(/\D/g, "")) || 0),
+    ...extra,
+  }
+}
+
+const entry = (cancellation_id: string, amount: number): IamportCancelHistory => ({
+  pg_tid: "pw",
+  amount,
+  cancelled_at: 0,
+  reason: "",
+  cancellation_id,
+})
+
+describe("planSettlement: projecting i'mport's cancel_history onto Medusa", () => {
+  it("books a new cancellation to the waiting ticket of the same amount", () => {
+    expect(planSettlement({ history: [entry("c1", 3000)], tickets: [ticket("t1", 3000)], booked: new Set() })).toEqual([
+      { type: "complete", ticket_id: "t1", entry: entry("c1", 3000), book: true },
+    ])
+  })
+
+  it("books nothing for a cancellation already booked (a duplicate or late webhook)", () => {
+    expect(planSettlement({ history: [entry("c1", 3000)], tickets: [ticket("t1", 3000, { status: "completed", cancellation_id: "c1" })], booked: new Set(["c1"]) })).toEqual([])
+  })
+
+  it("matches same-amount tickets oldest first, as Paymentwall works through them in order", () => {
+    const steps = planSettlement({
+      history: [entry("c1", 1000), entry("c2", 1000)],
+      tickets: [ticket("t2", 1000), ticket("t1", 1000)],
+      booked: new Set(),
+    })
+    expect(steps.map((s) => s.type === "complete" && [s.ticket_id, s.entry.cancellation_id])).toEqual([
+      ["t1", "c1"],
+      ["t2", "c2"],
+    ])
+  })
+
+  it("prefers the ticket that already carries the entry's cancellation_id", () => {
+    const steps = planSettlement({
+      history: [entry("c9", 1000)],
+      tickets: [ticket("t1", 1000), ticket("t2", 1000, { cancellation_id: "c9" })],
+      booked: new Set(),
+    })
+    expect(steps).toEqual([{ type: "complete", ticket_id: "t2", entry: entry("c9", 1000), book: true }])
+  })
+
+  it("confirms, without booking again, a ticket Medusa booked before asking (order cancel)", () => {
+    const steps = planSettlement({ history: [entry("c1", 5000)], tickets: [ticket("t1", 5000, { refund_id: "ref_1" })], booked: new Set() })
+    expect(steps).toEqual([{ type: "complete", ticket_id: "t1", entry: entry("c1", 5000), book: false }])
+  })
+
+  it("treats a cancellation nobody asked for as external", () => {
+    expect(planSettlement({ history: [entry("c1", 700)], tickets: [ticket("t1", 3000)], booked: new Set() })).toEqual([
+      { type: "external", entry: entry("c1", 700) },
+    ])
+  })
+
+  it("revives a rejected ticket when its cancellation shows up after all", () => {
+    const steps = planSettlement({ history: [entry("c1", 3000)], tickets: [ticket("t1", 3000, { status: "rejected" })], booked: new Set() })
+    expect(steps).toEqual([{ type: "complete", ticket_id: "t1", entry: entry("c1", 3000), book: true }])
+  })
+
+  it("never matches failed tickets: i'mport refused them", () => {
+    expect(planSettlement({ history: [entry("c1", 3000)], tickets: [ticket("t1", 3000, { status: "failed" })], booked: new Set() })[0].type).toBe("external")
+  })
+
+  it("compares amounts as decimals", () => {
+    const steps = planSettlement({ history: [entry("c1", 0.3)], tickets: [ticket("t1", "0.30" as unknown as number)], booked: new Set() })
+    expect(steps[0]).toMatchObject({ type: "complete", ticket_id: "t1" })
+  })
+
+  describe("rejection notices", () => {
+    const waiting = [ticket("t1", 3000, { waiting_since: at(0) }), ticket("t2", 2000, { waiting_since: at(5) })]
+
+    it("reject the oldest ticket that has waited past the grace period", () => {
+      const steps = planSettlement({ history: [], tickets: waiting, booked: new Set(), rejectionNotice: { received_at: at(10), grace_ms: 60_000 } })
+      expect(steps).toEqual([{ type: "reject", ticket_id: "t1" }])
+    })
+
+    it("reject nothing within the grace period (a stale notice from before the request)", () => {
+      const steps = planSettlement({ history: [], tickets: waiting, booked: new Set(), rejectionNotice: { received_at: at(0.5), grace_ms: 60_000 } })
+      expect(steps).toEqual([])
+    })
+
+    it("reject nothing when the notice came with a new cancellation", () => {
+      const steps = planSettlement({ history: [entry("c1", 3000)], tickets: waiting, booked: new Set(), rejectionNotice: { received_at: at(10), grace_ms: 0 } })
+      expect(steps.map((s) => s.type)).toEqual(["complete"])
+    })
+
+    it("never reject a ticket whose request got no answer: it may not exist at Paymentwall", () => {
+      const steps = planSettlement({
+        history: [],
+        tickets: [ticket("t1", 3000, { status: "requested", waiting_since: null })],
+        booked: new Set(),
+        rejectionNotice: { received_at: at(10), grace_ms: 0 },
+      })
+      expect(steps).toEqual([])
+    })
+  })
+})

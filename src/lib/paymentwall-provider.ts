@@ -1,0 +1,33 @@
+import type { MedusaContainer } from "@medusajs/framework/types"
+import { MedusaError, Modules } from "@medusajs/framework/utils"
+import { IamportPaymentwallProviderService } from "../providers/iamport-paymentwall/service"
+
+/** Medusa registers the provider as pp_{identifier}_{id}. */
+export const PROVIDER_ID_PREFIX = `pp_${IamportPaymentwallProviderService.identifier}_`
+
+export function isPaymentwallProviderId(providerId: string | null | undefined): providerId is string {
+  return typeof providerId === "string" && providerId.startsWith(PROVIDER_ID_PREFIX)
+}
+
+/**
+ * The provider instance Medusa built from medusa-config.ts, so the plugin's workflows reach i'mport with the
+ * store's own credentials instead of asking for them twice. A provider's container is the payment module's own;
+ * every MedusaService keeps it as `__container__` (@medusajs/utils medusa-service.js), where the provider is
+ * registered under its id (@medusajs/payment loaders/providers.js).
+ */
+export function paymentwallProvider(container: MedusaContainer, providerId: string): IamportPaymentwallProviderService {
+  const paymentModule = container.resolve(Modules.PAYMENT) as unknown as { __container__?: Record<string, unknown> }
+  let provider: unknown
+  try {
+    provider = isPaymentwallProviderId(providerId) ? paymentModule.__container__?.[providerId] : undefined
+  } catch {
+    provider = undefined
+  }
+  if (!(provider instanceof IamportPaymentwallProviderService)) {
+    throw new MedusaError(
+      MedusaError.Types.NOT_FOUND,
+      `Payment provider ${providerId} is not an iamport-paymentwall provider registered with the payment module.`
+    )
+  }
+  return provider
+}

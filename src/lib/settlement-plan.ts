@@ -1,0 +1,75 @@
+import type { IamportCancelHistory } from "./iamport/types"
+import { sameAmount } from "./money"
+
+/** The parts of a cancel ticket the plan reads. */
+export type PlanTicket = {
+  id: string
+  status: "requested" | "waiting_for_cancellation" | "completed" | "rejected" | "failed"
+  amount: number | string
+  cancellation_id: string | null
+  refund_id: string | null
+  requested_at: Date
+  waiting_since: Date | null
+}
+
+export type PlanStep =
+  /** The entry settles this ticket; `book` when Medusa has no Refund for it yet. */
+  | { type: "complete"; ticket_id: string; entry: IamportCancelHistory; book: boolean }
+  /** A cancellation nobody asked for in Medusa (i'mport console, chargeback): booked as external. */
+  | { type: "external"; entry: IamportCancelHistory }
+  /** Paymentwall said no to this ticket. */
+  | { type: "reject"; ticket_id: string }
+
+export type PlanInput = {
+  history: IamportCancelHistory[]
+  tickets: PlanTicket[]
+  /** cancellation_ids that Medusa's Refund rows already book. */
+  booked: ReadonlySet<string>
+  /** A notification about this payment that names no cancellation: how i'mport reports a rejected ticket. */
+  rejectionNotice?: { received_at: Date; grace_ms: number }
+}
+
+const AWAITING = new Set(["waiting_for_cancellation", "requested"])
+
+/**
+ * Projects i'mport's cancel_history onto Medusa, as steps. Pure, so the rules are pinned by unit tests:
+ * - an entry already booked (by cancellation_id) is skipped: duplicates and out-of-order webhooks book nothing twice;
+ * - an entry settles the ticket that carries its cancellation_id, else the oldest awaiting ticket of the same amount
+ *   (Paymentwall works through tickets in order), else a rejected one of that amount (Paymentwall changed its mind),
+ *   else it is external;
+ * - a rejection notice rejects the oldest ticket that has waited at least the grace period, and only when the
+ *   notice brought no new entry. The grace keeps a stale notification from before the request from passing for one.
+ */
+export function planSettlement({ history, tickets, booked, rejectionNotice }: PlanInput): PlanStep[] {
+  const steps: PlanStep[] = []
+  const used = new Set<string>()
+  const byAge = [...tickets].sort((a, b) => a.requested_at.getTime() - b.requested_at.getTime())
+
+  for (const entry of history) {
+    if (booked.has(entry.cancellation_id)) {
+      continue
+    }
+    const pick = (candidates: PlanTicket[]) => candidates.find((t) => !used.has(t.id))
+    const ticket =
+      pick(byAge.filter((t) => t.cancellation_id === entry.cancellation_id)) ??
+      pick(byAge.filter((t) => AWAITING.has(t.status) && !t.cancellation_id && sameAmount(t.amount, entry.amount))) ??
+      pick(byAge.filter((t) => t.status === "rejected" && !t.cancellation_id && sameAmount(t.amount, entry.amount)))
+    if (ticket) {
+      used.add(ticket.id)
+      steps.push({ type: "complete", ticket_id: ticket.id, entry, book: !ticket.refund_id })
+    } else {
+      steps.push({ type: "external", entry })
+    }
+  }
+
+  if (rejectionNotice && steps.length === 0) {
+    const cutoff = rejectionNotice.received_at.getTime() - rejectionNotice.grace_ms
+    const oldest = byAge.find(
+      (t) => t.status === "waiting_for_cancellation" && t.waiting_since !== null && t.waiting_since.getTime() <= cutoff
+    )
+    if (oldest) {
+      steps.push({ type: "reject", ticket_id: oldest.id })
+    }
+  }
+  return steps
+}

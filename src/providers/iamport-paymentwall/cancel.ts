@@ -1,0 +1,58 @@
+import { MedusaError } from "@medusajs/framework/utils"
+import type { IamportClient } from "../../lib/iamport/client"
+import { IamportRefusedError } from "../../lib/iamport/errors"
+import type { IamportCancelHistory, IamportPayment } from "../../lib/iamport/types"
+import { formatAmount, minusAmount, sameAmount, toDecimal } from "../../lib/money"
+
+/** What became of one cancel request. */
+export type CancelOutcome =
+  /** Paymentwall opened a ticket: code 0, nothing in cancel_history yet. */
+  | { kind: "accepted"; payment: IamportPayment }
+  /** i'mport settled it in the answer: a new cancel_history entry. */
+  | { kind: "completed"; payment: IamportPayment; entry: IamportCancelHistory }
+  /** i'mport said no (code != 0): nothing happened. */
+  | { kind: "refused"; message: string }
+  /** No usable answer: i'mport may or may not have accepted it, and for a ticket nothing shows which. */
+  | { kind: "unknown"; message: string }
+
+/**
+ * Sends i'mport's cancel once, with `checksum` set to the refundable balance i'mport showed just before, and
+ * classifies the answer. Never retried here: a lost answer leaves the outcome unknown, and only a person looking at
+ * i'mport's console (which lists in-progress cancel requests) or a later cancel_history entry can settle it.
+ */
+export async function sendCancel(
+  client: IamportClient,
+  payment: IamportPayment,
+  amount: number,
+  reason: string
+): Promise<CancelOutcome> {
+  const refundable = minusAmount(payment.amount, payment.cancel_amount)
+  if (toDecimal(amount).isGreaterThan(refundable)) {
+    throw new MedusaError(
+      MedusaError.Types.INVALID_DATA,
+      `Cannot cancel ${formatAmount(amount)} ${payment.currency}: i'mport shows ${formatAmount(refundable)} left to refund.`
+    )
+  }
+  const known = new Set(payment.cancel_history.map((entry) => entry.cancellation_id))
+  let after: IamportPayment
+  try {
+    after = await client.cancelPayment({
+      imp_uid: payment.imp_uid,
+      amount,
+      checksum: refundable.toNumber(),
+      reason,
+      enable_webhook: true,
+    })
+  } catch (error) {
+    if (error instanceof IamportRefusedError) {
+      return { kind: "refused", message: error.message }
+    }
+    const detail = error instanceof Error ? error.message : String(error)
+    return {
+      kind: "unknown",
+      message: `i'mport gave no usable answer to the cancel request (${detail}); it may have been accepted. Check the payment's in-progress cancel requests in the i'mport console before asking again.`,
+    }
+  }
+  const entry = after.cancel_history.find((e) => !known.has(e.cancellation_id) && sameAmount(e.amount, amount))
+  return entry ? { kind: "completed", payment: after, entry } : { kind: "accepted", payment: after }
+}

@@ -1,0 +1,105 @@
+import type { InferTypeOf, MedusaContainer } from "@medusajs/framework/types"
+import { ContainerRegistrationKeys, MedusaError, MathBN } from "@medusajs/framework/utils"
+import { IAMPORT_PAYMENTWALL_MODULE, type IamportPaymentwallModuleService } from "../../modules/iamport-paymentwall"
+import type CancelTicketModel from "../../modules/iamport-paymentwall/models/cancel-ticket"
+import type { PaymentwallData } from "../../providers/iamport-paymentwall/payment-data"
+
+export type CancelTicket = InferTypeOf<typeof CancelTicketModel>
+
+export type PaymentState = {
+  id: string
+  provider_id: string
+  amount: number
+  currency_code: string
+  captured_at: Date | null
+  canceled_at: Date | null
+  payment_collection_id: string
+  data: PaymentwallData & Record<string, unknown>
+  captured: ReturnType<typeof MathBN.convert>
+  refunded: ReturnType<typeof MathBN.convert>
+  refund_ids: string[]
+  order_id: string | null
+  order_status: string | null
+}
+
+export function ticketService(container: MedusaContainer): IamportPaymentwallModuleService {
+  return container.resolve<IamportPaymentwallModuleService>(IAMPORT_PAYMENTWALL_MODULE)
+}
+
+type Row = {
+  id: string
+  provider_id: string
+  amount: number
+  currency_code: string
+  captured_at: Date | null
+  canceled_at: Date | null
+  payment_collection_id: string
+  payment_session_id: string | null
+  data: Record<string, unknown> | null
+  captures: { amount: number }[] | null
+  refunds: { id: string; amount: number }[] | null
+}
+
+/** A Medusa payment with what the ticket workflows weigh: captured and refunded totals, its order, its data. */
+export async function loadPaymentState(container: MedusaContainer, paymentId: string): Promise<PaymentState> {
+  const query = container.resolve(ContainerRegistrationKeys.QUERY)
+  const { data } = await query.graph({
+    entity: "payment",
+    fields: [
+      "id", "provider_id", "amount", "currency_code", "captured_at", "canceled_at", "payment_collection_id",
+      "payment_session_id", "data", "captures.amount", "refunds.id", "refunds.amount",
+    ],
+    filters: { id: paymentId },
+  })
+  const row = data[0] as unknown as Row | undefined
+  if (!row) {
+    throw new MedusaError(MedusaError.Types.NOT_FOUND, `Payment ${paymentId} was not found.`)
+  }
+  const { data: links } = await query.graph({
+    entity: "order_payment_collection",
+    fields: ["order_id", "order.status"],
+    filters: { payment_collection_id: row.payment_collection_id },
+  })
+  const link = links[0] as { order_id?: string; order?: { status?: string } } | undefined
+  const sum = (items: { amount: number }[] | null) =>
+    (items ?? []).reduce((total, item) => MathBN.add(total, item.amount), MathBN.convert(0))
+  return {
+    id: row.id,
+    provider_id: row.provider_id,
+    amount: Number(row.amount),
+    currency_code: row.currency_code,
+    captured_at: row.captured_at,
+    canceled_at: row.canceled_at,
+    payment_collection_id: row.payment_collection_id,
+    data: (row.data ?? {}) as PaymentwallData & Record<string, unknown>,
+    captured: MathBN.convert(sum(row.captures)),
+    refunded: MathBN.convert(sum(row.refunds)),
+    refund_ids: (row.refunds ?? []).map((r) => r.id),
+    order_id: link?.order_id ?? null,
+    order_status: link?.order?.status ?? null,
+  }
+}
+
+/** The Medusa payment behind a payment session (a merchant_uid names its session). */
+export async function paymentIdForSession(container: MedusaContainer, sessionId: string): Promise<string | null> {
+  const query = container.resolve(ContainerRegistrationKeys.QUERY)
+  const { data } = await query.graph({ entity: "payment", fields: ["id"], filters: { payment_session_id: sessionId } })
+  return (data[0] as { id?: string } | undefined)?.id ?? null
+}
+
+/** cancellation_ids that Medusa's Refund rows book: a refund whose id keys a record with a cancellation_id. */
+export function bookedCancellations(state: PaymentState): Set<string> {
+  const records = state.data.cancel_requests ?? {}
+  const booked = new Set<string>()
+  for (const refundId of state.refund_ids) {
+    const id = records[refundId]?.cancellation_id
+    if (id) {
+      booked.add(id)
+    }
+  }
+  return booked
+}
+
+export function lockKey(paymentId: string): string {
+  return `iamport-paymentwall:payment:${paymentId}`
+}

@@ -1,0 +1,30 @@
+import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
+import { ticketService } from "../settlement/payment-state"
+import type { CancelRequestPlan } from "./validate-cancel-request"
+
+/**
+ * Saves the ticket as `requested` before i'mport hears of it, so a crash or a lost answer never leaves a cancel
+ * that Medusa does not know about. No compensation: a failed request stays on record as failed.
+ */
+export const createCancelTicketStep = createStep(
+  "iamport-paymentwall-create-cancel-ticket",
+  async (plan: CancelRequestPlan, { container }) => {
+    const ticket = await ticketService(container).createCancelTickets({
+      payment_id: plan.payment_id,
+      provider_id: plan.provider_id,
+      order_id: plan.order_id,
+      imp_uid: plan.imp_uid,
+      merchant_uid: plan.merchant_uid,
+      amount: plan.amount,
+      currency_code: plan.currency_code,
+      origin: "admin",
+      status: "requested",
+      requested_by: plan.created_by,
+      reason: plan.reason,
+      refund_reason_id: plan.refund_reason_id,
+      note: plan.note,
+      requested_at: new Date(),
+    })
+    return new StepResponse({ id: ticket.id })
+  }
+)

@@ -1,0 +1,106 @@
+import type { IPaymentModuleService, Logger } from "@medusajs/framework/types"
+import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
+import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
+import { isPaymentwallProviderId, paymentwallProvider } from "../../lib/paymentwall-provider"
+import type { IamportPayment } from "../../lib/iamport/types"
+import type { PaymentwallData } from "../../providers/iamport-paymentwall/payment-data"
+import { ticketService } from "../settlement/payment-state"
+import { settleCancellationsWorkflow } from "../settle-cancellations"
+
+export type ReconcileInput = {
+  /** Look back this far for Refunds Medusa booked itself (order cancel, compensation) that no ticket tracks yet. */
+  adopt_since_ms?: number
+  /** Only these payments (the admin's "check now"); otherwise every payment with a ticket still open. */
+  payment_ids?: string[]
+}
+
+export type ReconcileResult = { checked: number; iamport_calls: number; booked: number; flagged: number; failed: string[] }
+
+type Target = { payment_id: string; provider_id: string; imp_uid: string }
+
+const LOOKUP_BATCH = 100
+
+/**
+ * Re-checks open tickets with i'mport in batches (100 payments per GET /payments?imp_uid[] call): books what a
+ * lost webhook missed and flags tickets that have waited too long. Each payment is settled under its own lock,
+ * so several instances may run this at once.
+ */
+export const reconcileCancelTicketsStep = createStep(
+  "iamport-paymentwall-reconcile-cancel-tickets",
+  async (input: ReconcileInput, { container }) => {
+    const logger = container.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
+    const service = ticketService(container)
+    const flagAfterMs = service.settings().ticketAttentionAfterHours * 3_600_000
+    const targets = new Map<string, Target>()
+
+    const open = await service.listCancelTickets({
+      status: ["requested", "waiting_for_cancellation"],
+      ...(input.payment_ids ? { payment_id: input.payment_ids } : {}),
+    })
+    for (const t of open) {
+      targets.set(t.payment_id, { payment_id: t.payment_id, provider_id: t.provider_id, imp_uid: t.imp_uid })
+    }
+    for (const target of await untrackedRefunds(container, input)) {
+      targets.set(target.payment_id, target)
+    }
+
+    const result: ReconcileResult = { checked: 0, iamport_calls: 0, booked: 0, flagged: 0, failed: [] }
+    const byProvider = new Map<string, Target[]>()
+    for (const target of targets.values()) {
+      byProvider.set(target.provider_id, [...(byProvider.get(target.provider_id) ?? []), target])
+    }
+    for (const [providerId, list] of byProvider) {
+      const provider = paymentwallProvider(container, providerId)
+      const fetched = new Map<string, IamportPayment>()
+      for (let i = 0; i < list.length; i += LOOKUP_BATCH) {
+        const batch = list.slice(i, i + LOOKUP_BATCH).map((t) => t.imp_uid)
+        for (const payment of await provider.lookupPayments(batch)) {
+          fetched.set(payment.imp_uid, payment)
+        }
+        result.iamport_calls += 1
+      }
+      for (const target of list) {
+        const iamport = fetched.get(target.imp_uid)
+        if (!iamport) {
+          result.failed.push(`${target.payment_id}: i'mport does not show ${target.imp_uid}`)
+          continue
+        }
+        try {
+          const { result: settled } = await settleCancellationsWorkflow(container).run({
+            input: { ...target, iamport, flag_waiting_after_ms: flagAfterMs },
+          })
+          result.checked += 1
+          result.booked += settled.booked.length
+          result.flagged += settled.flagged.length
+        } catch (error) {
+          const message = error instanceof Error ? error.message : String(error)
+          logger.warn(`iamport-paymentwall: reconciling payment ${target.payment_id} failed: ${message}`)
+          result.failed.push(`${target.payment_id}: ${message}`)
+        }
+      }
+    }
+    return new StepResponse(result)
+  }
+)
+
+/** Paymentwall payments with a Refund that Medusa booked through the provider and no ticket tracks. */
+async function untrackedRefunds(container: Parameters<typeof ticketService>[0], input: ReconcileInput): Promise<Target[]> {
+  const payments = container.resolve<IPaymentModuleService>(Modules.PAYMENT)
+  const since = new Date(Date.now() - (input.adopt_since_ms ?? 7 * 86_400_000))
+  const refunds = await payments.listRefunds(
+    { created_at: { $gte: since.toISOString() }, ...(input.payment_ids ? { payment_id: input.payment_ids } : {}) },
+    { relations: ["payment"], take: 1000 }
+  )
+  const tracked = new Set(
+    (await ticketService(container).listCancelTickets({ refund_id: refunds.map((r) => r.id) }, { select: ["refund_id"] })).map((t) => t.refund_id)
+  )
+  const targets: Target[] = []
+  for (const refund of refunds) {
+    const payment = refund.payment as unknown as { id: string; provider_id: string; data: PaymentwallData | null } | undefined
+    const record = payment?.data?.cancel_requests?.[refund.id]
+    if (payment && isPaymentwallProviderId(payment.provider_id) && record && !tracked.has(refund.id) && payment.data?.imp_uid) {
+      targets.push({ payment_id: payment.id, provider_id: payment.provider_id, imp_uid: payment.data.imp_uid })
+    }
+  }
+  return targets
+}

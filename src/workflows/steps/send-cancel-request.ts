@@ -1,0 +1,50 @@
+import { MedusaError } from "@medusajs/framework/utils"
+import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
+import { paymentwallProvider } from "../../lib/paymentwall-provider"
+import { ticketService } from "../settlement/payment-state"
+import { settlePayment } from "../settlement/settle-payment"
+import type { CancelRequestPlan } from "./validate-cancel-request"
+
+/**
+ * Sends the ticket's cancel to i'mport once and records the answer on the ticket. A cancellation i'mport settles in
+ * its answer is booked at once; a Paymentwall ticket waits; a refusal fails the ticket and the request with
+ * i'mport's reason; a lost answer leaves the ticket `requested` and flagged, because it may have been accepted.
+ */
+export const sendCancelRequestStep = createStep(
+  "iamport-paymentwall-send-cancel-request",
+  async ({ plan, ticket_id }: { plan: CancelRequestPlan; ticket_id: string }, { container }) => {
+    const tickets = ticketService(container)
+    const provider = paymentwallProvider(container, plan.provider_id)
+    let outcome: Awaited<ReturnType<typeof provider.cancelAtIamport>>
+    try {
+      outcome = await provider.cancelAtIamport(plan.imp_uid, plan.amount, plan.reason)
+    } catch (error) {
+      // Thrown before anything was sent (lookup, ownership, balance): nothing to wait for.
+      const message = error instanceof Error ? error.message : String(error)
+      await tickets.updateCancelTickets({ id: ticket_id, status: "failed", error: message, settled_at: new Date() })
+      throw error
+    }
+
+    if (outcome.kind === "refused") {
+      await tickets.updateCancelTickets({ id: ticket_id, status: "failed", error: outcome.message, settled_at: new Date() })
+      throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `i'mport refused the refund: ${outcome.message}`)
+    }
+    if (outcome.kind === "unknown") {
+      await tickets.updateCancelTickets({ id: ticket_id, needs_attention: true, error: outcome.message })
+      throw new MedusaError(MedusaError.Types.UNEXPECTED_STATE, outcome.message)
+    }
+
+    const now = new Date()
+    await tickets.updateCancelTickets({
+      id: ticket_id,
+      status: "waiting_for_cancellation",
+      waiting_since: now,
+      last_checked_at: now,
+      ...(outcome.kind === "completed" ? { cancellation_id: outcome.entry.cancellation_id } : {}),
+    })
+    if (outcome.kind === "completed") {
+      await settlePayment(container, { payment_id: plan.payment_id, iamport: outcome.payment })
+    }
+    return new StepResponse(await tickets.retrieveCancelTicket(ticket_id))
+  }
+)
