@@ -1,128 +1,118 @@
-import path from "node:path"
-import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { Modules } from "@medusajs/framework/utils"
-import { PROVIDER_ID, WEBHOOK_PATH, sandboxPost, useSandbox, waitFor } from "../helpers/sandbox"
-import { completeCart, orderWithPayments, seedStore, startCheckout, type Store } from "../helpers/store"
+import { describeStore } from "../helpers/runner"
+import { PROVIDER_ID, WEBHOOK_PATH, sandboxPost, waitFor } from "../helpers/sandbox"
+import { completeCart, orderWithPayments, startCheckout, type Store } from "../helpers/store"
 
-jest.setTimeout(180_000)
+describeStore(({ api, getContainer, sandbox, store: seeded }) => {
+  let store: Store
+  beforeEach(() => {
+    store = seeded()
+  })
 
-const sandbox = useSandbox()
-
-medusaIntegrationTestRunner({
-  cwd: path.join(__dirname, ".."),
-  inApp: true,
-  testSuite: ({ api, getContainer }) => {
-    let store: Store
-
-    beforeEach(async () => {
-      sandbox().context.reset()
-      sandbox().context.webhooks.configure({ url: `${api.defaults.baseURL}${WEBHOOK_PATH}` })
-      store = await seedStore(api, getContainer())
+  it("a customer's checkout ends in an order with a captured Paymentwall payment", async () => {
+    const checkout = await startCheckout(api, store)
+    expect(checkout.session.data).toMatchObject({
+      imp_code: "imp12345678",
+      channel_key: "channel-key-paymentwall-test",
+      amount: 13000,
+      currency: "KRW",
+      buyer_email: "buyer@example.com",
+      buyer_name: "Jiwoo Park",
     })
+    // What the storefront sees holds no secret.
+    expect(JSON.stringify(checkout.session)).not.toContain("sandbox_imp_secret")
+    expect(JSON.stringify(checkout.session)).not.toContain("sandbox_imp_key")
 
-    it("a customer's checkout ends in an order with a captured Paymentwall payment", async () => {
-      const checkout = await startCheckout(api, store)
-      expect(checkout.session.data).toMatchObject({
-        imp_code: "imp12345678",
-        channel_key: "channel-key-paymentwall-test",
-        amount: 13000,
-        currency: "KRW",
-        buyer_email: "buyer@example.com",
-        buyer_name: "Jiwoo Park",
-      })
-      // What the storefront sees holds no secret.
-      expect(JSON.stringify(checkout.session)).not.toContain("sandbox_imp_secret")
-      expect(JSON.stringify(checkout.session)).not.toContain("sandbox_imp_key")
+    const paid = await sandboxPost(sandbox(), "/sandbox/pay", { merchant_uid: checkout.session.data.merchant_uid, outcome: "paid" })
+    const completed = await completeCart(api, store, checkout.cartId)
+    expect(completed.type).toBe("order")
 
-      const paid = await sandboxPost(sandbox(), "/sandbox/pay", { merchant_uid: checkout.session.data.merchant_uid, outcome: "paid" })
-      const completed = await completeCart(api, store, checkout.cartId)
-      expect(completed.type).toBe("order")
+    const order = await orderWithPayments(api, store, completed.order.id)
+    expect(order.payment_status).toBe("captured")
+    const [payment] = order.payment_collections[0].payments
+    expect(payment.provider_id).toBe(PROVIDER_ID)
+    expect(payment.captured_at).toBeTruthy()
+    expect(Number(payment.amount)).toBe(13000)
+    expect(payment.data).toMatchObject({ imp_uid: paid.imp_uid, iamport: { status: "paid", amount: 13000 } })
+  })
 
-      const order = await orderWithPayments(api, store, completed.order.id)
-      expect(order.payment_status).toBe("captured")
-      const [payment] = order.payment_collections[0].payments
-      expect(payment.provider_id).toBe(PROVIDER_ID)
-      expect(payment.captured_at).toBeTruthy()
-      expect(Number(payment.amount)).toBe(13000)
-      expect(payment.data).toMatchObject({ imp_uid: paid.imp_uid, iamport: { status: "paid", amount: 13000 } })
+  it("a payment that completes after the cart waits, then the webhook captures it", async () => {
+    const checkout = await startCheckout(api, store)
+    const completed = await completeCart(api, store, checkout.cartId)
+    expect(completed.type).toBe("order")
+    const before = await orderWithPayments(api, store, completed.order.id)
+    expect(before.payment_status).toBe("awaiting")
+    expect(before.payment_collections[0].payments).toHaveLength(0)
+
+    // Paymentwall's pingback reaches i'mport, which notifies the store.
+    await sandboxPost(sandbox(), "/sandbox/pay", { merchant_uid: checkout.session.data.merchant_uid, outcome: "paid" })
+
+    const order = await waitFor("the webhook to capture the payment", async () => {
+      const o = await orderWithPayments(api, store, completed.order.id)
+      return o.payment_status === "captured" ? o : undefined
     })
+    expect(order.payment_collections[0].payments[0]).toMatchObject({ provider_id: PROVIDER_ID })
+    expect(Number(order.payment_collections[0].payments[0].amount)).toBe(13000)
+  })
 
-    it("a payment that completes after the cart waits, then the webhook captures it", async () => {
-      const checkout = await startCheckout(api, store)
-      const completed = await completeCart(api, store, checkout.cartId)
-      expect(completed.type).toBe("order")
-      const before = await orderWithPayments(api, store, completed.order.id)
-      expect(before.payment_status).toBe("awaiting")
-      expect(before.payment_collections[0].payments).toHaveLength(0)
+  it("a payment Paymentwall approves after its fraud review completes the cart by webhook", async () => {
+    const checkout = await startCheckout(api, store)
+    const review = await sandboxPost(sandbox(), "/sandbox/pay", { merchant_uid: checkout.session.data.merchant_uid, outcome: "fraud_review" })
+    const refused = await completeCart(api, store, checkout.cartId)
+    expect(refused.type).not.toBe("order")
+    expect(JSON.stringify(refused)).toContain("Internal error")
 
-      // Paymentwall's pingback reaches i'mport, which notifies the store.
-      await sandboxPost(sandbox(), "/sandbox/pay", { merchant_uid: checkout.session.data.merchant_uid, outcome: "paid" })
-
-      const order = await waitFor("the webhook to capture the payment", async () => {
-        const o = await orderWithPayments(api, store, completed.order.id)
-        return o.payment_status === "captured" ? o : undefined
-      })
-      expect(order.payment_collections[0].payments[0]).toMatchObject({ provider_id: PROVIDER_ID })
-      expect(Number(order.payment_collections[0].payments[0].amount)).toBe(13000)
+    await sandboxPost(sandbox(), `/sandbox/payments/${review.imp_uid}/approve`)
+    const orderId = await waitFor("the late approval to place the order", async () => {
+      const { data } = await getContainer().resolve("query").graph({ entity: "order_cart", fields: ["order_id"], filters: { cart_id: checkout.cartId } })
+      return data[0]?.order_id as string | undefined
     })
-
-    it("a payment Paymentwall approves after its fraud review completes the cart by webhook", async () => {
-      const checkout = await startCheckout(api, store)
-      const review = await sandboxPost(sandbox(), "/sandbox/pay", { merchant_uid: checkout.session.data.merchant_uid, outcome: "fraud_review" })
-      const refused = await completeCart(api, store, checkout.cartId)
-      expect(refused.type).not.toBe("order")
-      expect(JSON.stringify(refused)).toContain("Internal error")
-
-      await sandboxPost(sandbox(), `/sandbox/payments/${review.imp_uid}/approve`)
-      const orderId = await waitFor("the late approval to place the order", async () => {
-        const { data } = await getContainer().resolve("query").graph({ entity: "order_cart", fields: ["order_id"], filters: { cart_id: checkout.cartId } })
-        return data[0]?.order_id as string | undefined
-      })
-      const order = await waitFor("the payment to be captured", async () => {
-        const o = await orderWithPayments(api, store, orderId)
-        return o.payment_status === "captured" ? o : undefined
-      })
-      expect(order.payment_collections[0].payments[0].data.imp_uid).toBe(review.imp_uid)
+    const order = await waitFor("the payment to be captured", async () => {
+      const o = await orderWithPayments(api, store, orderId)
+      return o.payment_status === "captured" ? o : undefined
     })
+    expect(order.payment_collections[0].payments[0].data.imp_uid).toBe(review.imp_uid)
+  })
 
-    it("a tampered amount is refused and nothing is captured", async () => {
-      const checkout = await startCheckout(api, store)
-      await sandboxPost(sandbox(), "/sandbox/pay", {
-        merchant_uid: checkout.session.data.merchant_uid,
-        outcome: "paid",
-        amount: 130,
-        ignore_prepare: true,
-      })
-      const completed = await completeCart(api, store, checkout.cartId)
-      expect(completed.type).not.toBe("order")
-      expect(JSON.stringify(completed)).toContain("amount is 130, expected 13000")
-
-      const payments = await getContainer().resolve(Modules.PAYMENT).listPayments({ payment_collection_id: checkout.paymentCollectionId })
-      expect(payments).toHaveLength(0)
+  it("a tampered amount is refused and nothing is captured", async () => {
+    const checkout = await startCheckout(api, store)
+    await sandboxPost(sandbox(), "/sandbox/pay", {
+      merchant_uid: checkout.session.data.merchant_uid,
+      outcome: "paid",
+      amount: 130,
+      ignore_prepare: true,
     })
+    const completed = await completeCart(api, store, checkout.cartId)
+    expect(completed.type).not.toBe("order")
+    expect(JSON.stringify(completed)).toContain("amount is 130, expected 13000")
 
-    it("a spoofed webhook changes nothing", async () => {
-      const checkout = await startCheckout(api, store)
-      const completed = await completeCart(api, store, checkout.cartId)
-      expect(completed.type).toBe("order")
-      // The buyer opened the widget but has not paid: i'mport says ready.
-      const ready = await sandboxPost(sandbox(), "/sandbox/pay", { merchant_uid: checkout.session.data.merchant_uid, outcome: "ready" })
+    const [collection] = await getContainer()
+      .resolve(Modules.PAYMENT)
+      .listPaymentCollections({ id: checkout.paymentCollectionId }, { relations: ["payments"] })
+    expect(collection.payments).toHaveLength(0)
+  })
 
-      const forged = [
-        { imp_uid: ready.imp_uid, merchant_uid: checkout.session.data.merchant_uid, status: "paid" },
-        { imp_uid: "imp_123456789012", merchant_uid: checkout.session.data.merchant_uid, status: "paid" },
-      ]
-      for (const body of forged) {
-        expect((await api.post(WEBHOOK_PATH, body)).status).toBe(200)
-      }
-      expect((await api.post(WEBHOOK_PATH, new URLSearchParams(forged[0]).toString(), { headers: { "content-type": "application/x-www-form-urlencoded" } })).status).toBe(200)
+  it("a spoofed webhook changes nothing", async () => {
+    const checkout = await startCheckout(api, store)
+    const completed = await completeCart(api, store, checkout.cartId)
+    expect(completed.type).toBe("order")
+    // The buyer opened the widget but has not paid: i'mport says ready.
+    const ready = await sandboxPost(sandbox(), "/sandbox/pay", { merchant_uid: checkout.session.data.merchant_uid, outcome: "ready" })
 
-      // Each webhook was checked against i'mport: the forged ones were looked up and found wanting.
-      await waitFor("the webhooks to be verified", async () => ((sandbox().context.stats.get("GET /payments/{imp_uid}") ?? 0) >= 3 ? true : undefined))
-      await new Promise((r) => setTimeout(r, 500))
-      const order = await orderWithPayments(api, store, completed.order.id)
-      expect(order.payment_status).toBe("awaiting")
-      expect(order.payment_collections[0].payments).toHaveLength(0)
-    })
-  },
+    const forged = [
+      { imp_uid: ready.imp_uid, merchant_uid: checkout.session.data.merchant_uid, status: "paid" },
+      { imp_uid: "imp_123456789012", merchant_uid: checkout.session.data.merchant_uid, status: "paid" },
+    ]
+    for (const body of forged) {
+      expect((await api.post(WEBHOOK_PATH, body)).status).toBe(200)
+    }
+    expect((await api.post(WEBHOOK_PATH, new URLSearchParams(forged[0]).toString(), { headers: { "content-type": "application/x-www-form-urlencoded" } })).status).toBe(200)
+
+    // Each webhook was checked against i'mport: the forged ones were looked up and found wanting.
+    await waitFor("the webhooks to be verified", async () => ((sandbox().context.stats.get("GET /payments/{imp_uid}") ?? 0) >= 3 ? true : undefined))
+    await new Promise((r) => setTimeout(r, 500))
+    const order = await orderWithPayments(api, store, completed.order.id)
+    expect(order.payment_status).toBe("awaiting")
+    expect(order.payment_collections[0].payments).toHaveLength(0)
+  })
 })
