@@ -1,5 +1,6 @@
-import { defineMiddlewares } from "@medusajs/framework/http"
+import { defineMiddlewares, validateAndTransformBody } from "@medusajs/framework/http"
 import { refundAsCancelTicket } from "./admin/payments/refund-as-cancel-ticket"
+import { AdminPaymentwallCheck, AdminPaymentwallTicketAction } from "./admin/iamport-paymentwall/validators"
 
 export default defineMiddlewares({
   routes: [
@@ -7,6 +8,16 @@ export default defineMiddlewares({
       matcher: "/admin/payments/:id/refund",
       methods: ["POST"],
       middlewares: [refundAsCancelTicket],
+    },
+    {
+      matcher: "/admin/iamport-paymentwall/payments/:id/check",
+      methods: ["POST"],
+      middlewares: [validateAndTransformBody(AdminPaymentwallCheck)],
+    },
+    {
+      matcher: "/admin/iamport-paymentwall/tickets/:id/*",
+      methods: ["POST"],
+      middlewares: [validateAndTransformBody(AdminPaymentwallTicketAction)],
     },
   ],
 })

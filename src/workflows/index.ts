@@ -2,3 +2,4 @@ export { requestCancelTicketWorkflow, requestCancelTicketWorkflowId } from "./re
 export { settleCancellationsWorkflow, settleCancellationsWorkflowId } from "./settle-cancellations"
 export { TICKET_ATTENTION_EVENT, TICKET_REJECTED_EVENT } from "./settlement/settle-payment"
 export { reconcileCancelTicketsWorkflow, reconcileCancelTicketsWorkflowId } from "./reconcile-cancel-tickets"
+export { dismissCancelTicketWorkflow, retryCancelTicketWorkflow } from "./ticket-actions"

@@ -2,6 +2,7 @@ import { MedusaError } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import type { IamportPayment } from "../../lib/iamport/types"
 import { paymentwallProvider } from "../../lib/paymentwall-provider"
+import { snapshotOf } from "../../providers/iamport-paymentwall/payment-data"
 import { type RejectionNotice, settlePayment, type SettleResult } from "../settlement/settle-payment"
 
 export type SettleCancellationsInput = {
@@ -25,13 +26,14 @@ export const settleCancellationsStep = createStep(
     if (problems.length || iamport.imp_uid !== input.imp_uid) {
       throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `i'mport payment ${input.imp_uid} cannot be settled: ${problems.join("; ")}`)
     }
-    const result: SettleResult = await settlePayment(container, {
+    const settled: SettleResult = await settlePayment(container, {
       payment_id: input.payment_id,
       iamport,
       rejection_notice: input.rejection_notice,
       flag_waiting_after_ms: input.flag_waiting_after_ms,
       rejection_grace_ms: input.rejection_grace_ms,
     })
-    return new StepResponse(result)
+    // i'mport's view as of this settlement, for the admin.
+    return new StepResponse({ ...settled, iamport: snapshotOf(iamport) })
   }
 )

@@ -1,0 +1,103 @@
+import { adminRefund, defaultRefundReasonId, sandboxTickets, settleAll, ticketsOf } from "../helpers/refunds"
+import { describeStore } from "../helpers/runner"
+import { sandboxPost } from "../helpers/sandbox"
+import { paidOrder, type Store } from "../helpers/store"
+
+describeStore(({ api, getContainer, sandbox, store: seeded }) => {
+  let store: Store
+  let paid: Awaited<ReturnType<typeof paidOrder>>
+  const view = async (live = false) => (await api.get(`/admin/iamport-paymentwall/orders/${paid.orderId}?live=${live}`, store.admin)).data
+
+  beforeEach(async () => {
+    store = seeded()
+    // No webhooks in this file: every change comes from the admin routes themselves.
+    sandbox().context.webhooks.configure({ url: null })
+    paid = await paidOrder(api, store, (merchantUid) => sandboxPost(sandbox(), "/sandbox/pay", { merchant_uid: merchantUid, outcome: "paid" }))
+  })
+
+  it("shows an order's Paymentwall payment and its tickets, with who asked and why", async () => {
+    const reasonId = await defaultRefundReasonId(api, store)
+    await adminRefund(api, store, paid.paymentId, { amount: 2000, note: "Damaged box", refund_reason_id: reasonId })
+    const { payments } = await view()
+    expect(payments).toHaveLength(1)
+    expect(payments[0]).toMatchObject({
+      id: paid.paymentId,
+      imp_uid: paid.impUid,
+      mode: "test",
+      amount: 13000,
+      refunded_amount: 0,
+      iamport: { status: "paid", amount: 13000, sandbox: true },
+      iamport_live: false,
+    })
+    expect(payments[0].tickets).toEqual([
+      expect.objectContaining({
+        status: "waiting_for_cancellation",
+        amount: 2000,
+        note: "Damaged box",
+        refund_reason: expect.any(String),
+        requested_by: { id: store.adminUserId, email: expect.stringContaining("@example.com") },
+      }),
+    ])
+    expect(JSON.stringify(payments)).not.toContain("sandbox_imp_secret")
+  })
+
+  it("asks i'mport for the current state when live=true", async () => {
+    await sandboxPost(sandbox(), `/sandbox/payments/${paid.impUid}/console-cancel`, { amount: 1000 })
+    expect((await view(false)).payments[0].iamport.cancel_amount).toBe(0)
+    const live = (await view(true)).payments[0]
+    expect(live).toMatchObject({ iamport_live: true, iamport: { status: "cancelled", cancel_amount: 1000 } })
+  })
+
+  it("refuses a malformed query and an unauthenticated caller", async () => {
+    const bad = await api.get(`/admin/iamport-paymentwall/orders/${paid.orderId}?live=maybe`, { ...store.admin, validateStatus: () => true })
+    expect(bad.status).toBe(400)
+    const anonymous = await api.get(`/admin/iamport-paymentwall/orders/${paid.orderId}`, { validateStatus: () => true })
+    expect(anonymous.status).toBe(401)
+    const missing = await api.get(`/admin/iamport-paymentwall/orders/order_missing`, { ...store.admin, validateStatus: () => true })
+    expect(missing.status).toBe(404)
+  })
+
+  it("checks with i'mport now: books what a lost webhook missed, and answers with i'mport's view", async () => {
+    await adminRefund(api, store, paid.paymentId, { amount: 3000 })
+    await settleAll(sandbox(), paid.impUid, "approved")
+    const res = await api.post(`/admin/iamport-paymentwall/payments/${paid.paymentId}/check`, {}, store.admin)
+    expect(res.data).toMatchObject({ booked: [expect.any(String)], iamport: { cancel_amount: 3000 } })
+    expect((await ticketsOf(getContainer(), paid.paymentId))[0].status).toBe("completed")
+    const bad = await api.post(`/admin/iamport-paymentwall/payments/${paid.paymentId}/check`, { extra: 1 }, { ...store.admin, validateStatus: () => true })
+    expect(bad.status).toBe(400)
+  })
+
+  it("retries an unanswered request once a person has checked i'mport: one cancel in all", async () => {
+    sandbox().context.faults.push({ route: "POST /payments/cancel", kind: "5xx", times: 1, delayMs: 0 })
+    expect((await adminRefund(api, store, paid.paymentId, { amount: 4000 })).status).toBe(500)
+    const [ticket] = await ticketsOf(getContainer(), paid.paymentId)
+    expect(ticket).toMatchObject({ status: "requested", needs_attention: true })
+    expect(await sandboxTickets(sandbox(), paid.impUid)).toHaveLength(0)
+
+    const retried = await api.post(`/admin/iamport-paymentwall/tickets/${ticket.id}/retry`, {}, store.admin)
+    expect(retried.data.cancel_ticket).toMatchObject({ id: ticket.id, status: "waiting_for_cancellation", needs_attention: false })
+    expect(await sandboxTickets(sandbox(), paid.impUid)).toHaveLength(1)
+
+    const again = await api.post(`/admin/iamport-paymentwall/tickets/${ticket.id}/retry`, {}, { ...store.admin, validateStatus: () => true })
+    expect(again.status).toBe(400)
+    expect(await sandboxTickets(sandbox(), paid.impUid)).toHaveLength(1)
+  })
+
+  it("dismisses an unanswered request, which frees the amount for a new refund", async () => {
+    sandbox().context.faults.push({ route: "POST /payments/cancel", kind: "5xx", times: 1, delayMs: 0 })
+    await adminRefund(api, store, paid.paymentId, { amount: 13000 })
+    const [ticket] = await ticketsOf(getContainer(), paid.paymentId)
+    const res = await api.post(`/admin/iamport-paymentwall/tickets/${ticket.id}/dismiss`, {}, store.admin)
+    expect(res.data.cancel_ticket).toMatchObject({ status: "failed", needs_attention: false })
+    expect((await adminRefund(api, store, paid.paymentId, { amount: 13000 })).status).toBe(200)
+    const notFlagged = await api.post(`/admin/iamport-paymentwall/tickets/${ticket.id}/dismiss`, {}, { ...store.admin, validateStatus: () => true })
+    expect(notFlagged.status).toBe(400)
+  })
+
+  it("validates the ticket action body with zod", async () => {
+    await adminRefund(api, store, paid.paymentId, { amount: 1000 })
+    const [ticket] = await ticketsOf(getContainer(), paid.paymentId)
+    const res = await api.post(`/admin/iamport-paymentwall/tickets/${ticket.id}/dismiss`, { note: 5 }, { ...store.admin, validateStatus: () => true })
+    expect(res.status).toBe(400)
+  })
+})

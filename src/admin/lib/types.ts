@@ -1,0 +1,49 @@
+/** The JSON of GET /admin/iamport-paymentwall/orders/:id, as the widget reads it. */
+export type TicketStatus = "requested" | "waiting_for_cancellation" | "completed" | "rejected" | "failed"
+
+export type Ticket = {
+  id: string
+  status: TicketStatus
+  origin: "admin" | "order_cancel" | "external" | "compensation"
+  amount: number
+  currency_code: string
+  needs_attention: boolean
+  requested_by: { id: string; email: string | null } | null
+  reason: string | null
+  note: string | null
+  refund_reason: string | null
+  cancellation_id: string | null
+  refund_id: string | null
+  error: string | null
+  requested_at: string
+  waiting_since: string | null
+  settled_at: string | null
+  last_checked_at: string | null
+}
+
+export type IamportView = {
+  imp_uid: string
+  status: "ready" | "paid" | "cancelled" | "failed"
+  amount: number
+  cancel_amount: number
+  currency: string
+  sandbox: boolean
+  paid_at: number
+  receipt_url: string | null
+  checked_at: string
+}
+
+export type PaymentView = {
+  id: string
+  amount: number
+  currency_code: string
+  refunded_amount: number
+  mode: "test" | "live" | null
+  imp_uid: string | null
+  iamport: IamportView | null
+  iamport_live: boolean
+  iamport_error: string | null
+  tickets: Ticket[]
+}
+
+export type OrderView = { order_id: string; payments: PaymentView[] }

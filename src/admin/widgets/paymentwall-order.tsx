@@ -1,0 +1,149 @@
+import { defineWidgetConfig } from "@medusajs/admin-sdk"
+import type { AdminOrder, DetailWidgetProps } from "@medusajs/framework/types"
+import { Button, Container, Heading, Text, toast } from "@medusajs/ui"
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query"
+import { useEffect, useRef } from "react"
+import { useTranslation } from "react-i18next"
+import { PaymentSummary } from "../components/payment-summary"
+import { TicketRow } from "../components/ticket-row"
+import { paymentwallApi, paymentwallQueryKey } from "../lib/api"
+import type { OrderView } from "../lib/types"
+
+const PROVIDER_PREFIX = "pp_iamport-paymentwall_"
+const POLL_MS = 5000
+
+function hasPaymentwallPayment(order: AdminOrder): boolean {
+  return (order.payment_collections ?? []).some((c) => (c.payments ?? []).some((p) => p.provider_id?.startsWith(PROVIDER_PREFIX)))
+}
+
+function awaiting(view: OrderView | undefined): boolean {
+  return !!view?.payments.some((p) => p.tickets.some((t) => t.status === "requested" || t.status === "waiting_for_cancellation"))
+}
+
+/** Fingerprint of the tickets' states: when it changes, Medusa's own order data (refunds) changed too. */
+function ticketStates(view: OrderView | undefined): string {
+  return (view?.payments ?? []).flatMap((p) => p.tickets.map((t) => `${t.id}:${t.status}`)).join(",")
+}
+
+const PaymentwallOrderWidget = ({ data: order }: DetailWidgetProps<AdminOrder>) => {
+  const { t } = useTranslation()
+  const queryClient = useQueryClient()
+  const show = hasPaymentwallPayment(order)
+  const firstLoad = useRef(true)
+
+  const { data, isLoading, error } = useQuery({
+    queryKey: paymentwallQueryKey(order.id),
+    // i'mport is asked on the first load; polls and refreshes read what the store knows.
+    queryFn: () => {
+      const live = firstLoad.current
+      firstLoad.current = false
+      return paymentwallApi.order(order.id, live)
+    },
+    enabled: show,
+    refetchInterval: (query) => (awaiting(query.state.data) ? POLL_MS : false),
+  })
+
+  const states = ticketStates(data)
+  const previous = useRef(states)
+  useEffect(() => {
+    if (previous.current && previous.current !== states) {
+      // A ticket settled: the order's refunds and payment status changed with it.
+      void queryClient.invalidateQueries({ queryKey: ["orders", "detail", order.id] })
+    }
+    previous.current = states
+  }, [states, order.id, queryClient])
+
+  const refresh = () => queryClient.invalidateQueries({ queryKey: ["orders", "detail", order.id] })
+  const check = useMutation({
+    mutationFn: async () => {
+      for (const payment of data?.payments ?? []) {
+        await paymentwallApi.check(payment.id)
+      }
+      firstLoad.current = true
+    },
+    onSuccess: () => {
+      toast.success(t("iamportPaymentwall.checked"))
+      void refresh()
+    },
+    onError: (e: Error) => toast.error(t("iamportPaymentwall.checkFailed"), { description: e.message }),
+  })
+  const action = useMutation({
+    mutationFn: ({ kind, id }: { kind: "retry" | "dismiss"; id: string }) =>
+      kind === "retry" ? paymentwallApi.retry(id) : paymentwallApi.dismiss(id),
+    onSuccess: (_r, { kind }) => {
+      toast.success(t(kind === "retry" ? "iamportPaymentwall.retried" : "iamportPaymentwall.dismissed"))
+      void refresh()
+    },
+    onError: (e: Error) => toast.error(t("iamportPaymentwall.actionFailed"), { description: e.message }),
+  })
+
+  if (!show) {
+    return null
+  }
+  return (
+    <Container className="divide-y p-0" data-testid="paymentwall-widget">
+      <div className="flex items-center justify-between px-6 py-4">
+        <Heading level="h2">{t("iamportPaymentwall.title")}</Heading>
+        <Button size="small" variant="secondary" isLoading={check.isPending} onClick={() => check.mutate()}>
+          {t("iamportPaymentwall.checkNow")}
+        </Button>
+      </div>
+      {isLoading && (
+        <div className="px-6 py-4">
+          <Text size="small" className="text-ui-fg-subtle">
+            …
+          </Text>
+        </div>
+      )}
+      {error && (
+        <div className="px-6 py-4">
+          <Text size="small" className="text-ui-fg-error">
+            {(error as Error).message}
+          </Text>
+        </div>
+      )}
+      {data?.payments.map((payment) => (
+        <div key={payment.id} className="divide-y">
+          <PaymentSummary payment={payment} />
+          {awaiting(data) && (
+            <div className="bg-ui-bg-subtle px-6 py-3" data-testid="paymentwall-waiting-explained">
+              <Text size="small" className="text-ui-fg-subtle">
+                {t("iamportPaymentwall.waitingExplained")}
+              </Text>
+            </div>
+          )}
+          <div className="px-6 pt-4">
+            <Text size="small" weight="plus" leading="compact">
+              {t("iamportPaymentwall.tickets")}
+            </Text>
+          </div>
+          {payment.tickets.length === 0 ? (
+            <div className="px-6 pb-4 pt-2">
+              <Text size="small" className="text-ui-fg-subtle">
+                {t("iamportPaymentwall.noTickets")}
+              </Text>
+            </div>
+          ) : (
+            <div className="divide-y">
+              {payment.tickets.map((ticket) => (
+                <TicketRow
+                  key={ticket.id}
+                  ticket={ticket}
+                  busy={action.isPending}
+                  onRetry={(id) => action.mutate({ kind: "retry", id })}
+                  onDismiss={(id) => action.mutate({ kind: "dismiss", id })}
+                />
+              ))}
+            </div>
+          )}
+        </div>
+      ))}
+    </Container>
+  )
+}
+
+export const config = defineWidgetConfig({
+  zone: "order.details.after",
+})
+
+export default PaymentwallOrderWidget

@@ -1,0 +1,123 @@
+import type { MedusaContainer } from "@medusajs/framework/types"
+import { ContainerRegistrationKeys, MedusaError, Modules } from "@medusajs/framework/utils"
+import type { IUserModuleService } from "@medusajs/framework/types"
+import { isPaymentwallProviderId, paymentwallProvider } from "../../../lib/paymentwall-provider"
+import { type IamportSnapshot, type PaymentwallData, snapshotOf } from "../../../providers/iamport-paymentwall/payment-data"
+import { type CancelTicket, ticketService } from "../../../workflows/settlement/payment-state"
+
+export type TicketView = Omit<CancelTicket, "raw_amount" | "amount" | "requested_by" | "deleted_at"> & {
+  amount: number
+  requested_by: { id: string; email: string | null } | null
+  refund_reason: string | null
+}
+
+export type PaymentView = {
+  id: string
+  provider_id: string
+  amount: number
+  currency_code: string
+  captured_at: Date | null
+  refunded_amount: number
+  mode: "test" | "live" | null
+  imp_uid: string | null
+  merchant_uid: string | null
+  /** What i'mport said: now, when asked live, else at the provider's last call. */
+  iamport: IamportSnapshot | null
+  iamport_live: boolean
+  iamport_error: string | null
+  tickets: TicketView[]
+}
+
+type PaymentRow = {
+  id: string
+  provider_id: string
+  amount: number
+  currency_code: string
+  captured_at: Date | null
+  data: (Partial<PaymentwallData> & Record<string, unknown>) | null
+  refunds: { amount: number }[] | null
+}
+
+/** An order's Paymentwall payments, what i'mport says of them, and their cancel tickets, for the admin widget. */
+export async function paymentwallOrderView(container: MedusaContainer, orderId: string, live: boolean): Promise<PaymentView[]> {
+  const query = container.resolve(ContainerRegistrationKeys.QUERY)
+  const { data } = await query.graph({
+    entity: "order",
+    fields: [
+      "id",
+      "payment_collections.payments.id",
+      "payment_collections.payments.provider_id",
+      "payment_collections.payments.amount",
+      "payment_collections.payments.currency_code",
+      "payment_collections.payments.captured_at",
+      "payment_collections.payments.data",
+      "payment_collections.payments.refunds.amount",
+    ],
+    filters: { id: orderId },
+  })
+  const order = data[0] as { payment_collections?: { payments?: PaymentRow[] }[] } | undefined
+  if (!order) {
+    throw new MedusaError(MedusaError.Types.NOT_FOUND, `Order ${orderId} was not found.`)
+  }
+  const payments = (order.payment_collections ?? []).flatMap((c) => c.payments ?? []).filter((p) => isPaymentwallProviderId(p.provider_id))
+  const tickets = payments.length
+    ? await ticketService(container).listCancelTickets({ payment_id: payments.map((p) => p.id) }, { order: { requested_at: "DESC" } })
+    : []
+  const people = await emailsOf(container, tickets.map((t) => t.requested_by).filter((id): id is string => !!id))
+  const reasons = await reasonLabels(container, tickets.map((t) => t.refund_reason_id).filter((id): id is string => !!id))
+
+  return Promise.all(
+    payments.map(async (payment) => {
+      const stored = (payment.data?.iamport as IamportSnapshot | null | undefined) ?? null
+      const impUid = typeof payment.data?.imp_uid === "string" ? payment.data.imp_uid : null
+      let iamport = stored
+      let iamportError: string | null = null
+      if (live && impUid) {
+        try {
+          iamport = snapshotOf(await paymentwallProvider(container, payment.provider_id).lookupPayment(impUid))
+        } catch (error) {
+          iamportError = error instanceof Error ? error.message : String(error)
+        }
+      }
+      return {
+        id: payment.id,
+        provider_id: payment.provider_id,
+        amount: Number(payment.amount),
+        currency_code: payment.currency_code,
+        captured_at: payment.captured_at,
+        refunded_amount: (payment.refunds ?? []).reduce((sum, r) => sum + Number(r.amount), 0),
+        mode: (payment.data?.mode as "test" | "live" | undefined) ?? null,
+        imp_uid: impUid,
+        merchant_uid: typeof payment.data?.merchant_uid === "string" ? payment.data.merchant_uid : null,
+        iamport,
+        iamport_live: live && !iamportError && !!impUid,
+        iamport_error: iamportError,
+        tickets: tickets
+          .filter((t) => t.payment_id === payment.id)
+          .map(({ raw_amount: _raw, deleted_at: _deleted, ...t }) => ({
+            ...t,
+            amount: Number(t.amount),
+            requested_by: t.requested_by ? { id: t.requested_by, email: people.get(t.requested_by) ?? null } : null,
+            refund_reason: t.refund_reason_id ? reasons.get(t.refund_reason_id) ?? null : null,
+          })),
+      }
+    })
+  )
+}
+
+async function emailsOf(container: MedusaContainer, ids: string[]): Promise<Map<string, string>> {
+  if (!ids.length) {
+    return new Map()
+  }
+  const users = await container.resolve<IUserModuleService>(Modules.USER).listUsers({ id: [...new Set(ids)] }, { select: ["id", "email"] })
+  return new Map(users.map((u) => [u.id, u.email]))
+}
+
+async function reasonLabels(container: MedusaContainer, ids: string[]): Promise<Map<string, string>> {
+  if (!ids.length) {
+    return new Map()
+  }
+  const query = container.resolve(ContainerRegistrationKeys.QUERY)
+  const { data } = await query.graph({ entity: "refund_reason", fields: ["id", "label"], filters: { id: [...new Set(ids)] } })
+  return new Map((data as { id: string; label: string }[]).map((r) => [r.id, r.label]))
+}

@@ -1,0 +1,25 @@
+import type { AuthenticatedMedusaRequest, MedusaResponse } from "@medusajs/framework/http"
+import { ContainerRegistrationKeys, MedusaError } from "@medusajs/framework/utils"
+import { isPaymentwallProviderId } from "../../../../../../lib/paymentwall-provider"
+import { settleCancellationsWorkflow } from "../../../../../../workflows/settle-cancellations"
+
+/**
+ * POST /admin/iamport-paymentwall/payments/:id/check — "Check with i'mport now": the reconciliation job's path for
+ * one payment (look it up, book what i'mport shows, track what Medusa booked itself), and i'mport's current view.
+ */
+export async function POST(req: AuthenticatedMedusaRequest, res: MedusaResponse): Promise<void> {
+  const query = req.scope.resolve(ContainerRegistrationKeys.QUERY)
+  const { data } = await query.graph({ entity: "payment", fields: ["id", "provider_id", "data"], filters: { id: req.params.id } })
+  const payment = data[0] as { id: string; provider_id: string; data: { imp_uid?: string } | null } | undefined
+  if (!payment || !isPaymentwallProviderId(payment.provider_id)) {
+    throw new MedusaError(MedusaError.Types.NOT_FOUND, `Payment ${req.params.id} is not an iamport-paymentwall payment.`)
+  }
+  const impUid = payment.data?.imp_uid
+  if (!impUid) {
+    throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `Payment ${payment.id} has no i'mport payment yet.`)
+  }
+  const { result } = await settleCancellationsWorkflow(req.scope).run({
+    input: { payment_id: payment.id, provider_id: payment.provider_id, imp_uid: impUid },
+  })
+  res.json({ payment_id: payment.id, ...result })
+}

@@ -1,0 +1,14 @@
+import { z } from "@medusajs/framework/zod"
+
+export const AdminPaymentwallOrderQuery = z
+  .object({
+    /** Ask i'mport for the payments' current state as well (one call per payment). */
+    live: z.preprocess((v) => (v === "true" ? true : v === "false" ? false : v), z.boolean()).optional(),
+  })
+  .strict()
+
+export const AdminPaymentwallTicketAction = z.object({ note: z.string().max(500).optional() }).strict()
+
+export const AdminPaymentwallCheck = z.object({}).strict()
+
+export type AdminPaymentwallTicketActionType = z.infer<typeof AdminPaymentwallTicketAction>
