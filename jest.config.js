@@ -4,6 +4,7 @@ loadEnv("test", process.cwd())
 const TEST_MATCH = {
   unit: ["**/src/**/__tests__/**/*.unit.spec.[jt]s"],
   "integration:http": ["**/integration-tests/http/*.spec.[jt]s"],
+  "integration:browser": ["**/integration-tests/browser/*.spec.[jt]s"],
 }
 
 module.exports = {
@@ -15,7 +16,7 @@ module.exports = {
   },
   testEnvironment: "node",
   moduleFileExtensions: ["js", "ts", "json"],
-  modulePathIgnorePatterns: ["dist/", "<rootDir>/.medusa/"],
+  modulePathIgnorePatterns: ["dist/", "<rootDir>/.medusa/", "<rootDir>/integration-tests/browser/public/"],
   setupFiles: ["./integration-tests/setup.js"],
   testMatch: TEST_MATCH[process.env.TEST_TYPE] ?? [...TEST_MATCH.unit, ...TEST_MATCH["integration:http"]],
   testTimeout: 120000,

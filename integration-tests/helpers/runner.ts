@@ -18,11 +18,11 @@ export type StoreSuite = {
  * One Medusa app boot for a whole spec file, with the plugin pointed at a sandbox that starts first. Before each
  * test the sandbox is reset, its webhooks go to the app's hook route, and a store is seeded.
  */
-export function describeStore(suite: (context: StoreSuite) => void): void {
+export function describeStore(suite: (context: StoreSuite) => void, appDir = path.join(__dirname, "..")): void {
   jest.setTimeout(180_000)
   const sandbox = useSandbox()
   medusaIntegrationTestRunner({
-    cwd: path.join(__dirname, ".."),
+    cwd: appDir,
     inApp: true,
     testSuite: ({ api, getContainer }) => {
       let store: Store | undefined

@@ -8,6 +8,7 @@ type Headers = { headers: Record<string, string> }
 export type Store = {
   admin: Headers
   adminUserId: string
+  adminEmail: string
   store: Headers
   regionId: string
   salesChannelId: string
@@ -16,16 +17,18 @@ export type Store = {
 }
 
 /** An admin who logs in through Medusa's own emailpass flow, as the dashboard does. */
-export async function loginAdmin(api: AxiosInstance, container: MedusaContainer): Promise<Headers & { userId: string }> {
+export const ADMIN_PASSWORD = "integration-password"
+
+export async function loginAdmin(api: AxiosInstance, container: MedusaContainer): Promise<Headers & { userId: string; email: string }> {
   const email = `admin-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.com`
-  const password = "integration-password"
+  const password = ADMIN_PASSWORD
   const registered = await api.post("/auth/user/emailpass/register", { email, password })
   const claims = JSON.parse(Buffer.from(String(registered.data.token).split(".")[1], "base64url").toString("utf8"))
   const { result: user } = await createUserAccountWorkflow(container).run({
     input: { authIdentityId: claims.auth_identity_id, userData: { email, first_name: "Shop", last_name: "Admin" } },
   })
   const login = await api.post("/auth/user/emailpass", { email, password })
-  return { headers: { authorization: `Bearer ${login.data.token}` }, userId: user.id }
+  return { headers: { authorization: `Bearer ${login.data.token}` }, userId: user.id, email }
 }
 
 /** A Korean store: region (KRW) with the Paymentwall provider, a product, shipping, and a publishable key. */
@@ -101,6 +104,7 @@ export async function seedStore(api: AxiosInstance, container: MedusaContainer, 
   return {
     admin: { headers: admin.headers },
     adminUserId: admin.userId,
+    adminEmail: admin.email,
     store: { headers: { "x-publishable-api-key": apiKey.token } },
     regionId: region.id,
     salesChannelId: salesChannel.id,

@@ -50,7 +50,8 @@ export function TicketRow({
           ? t("iamportPaymentwall.settledAfter", { duration: formatDuration(since, settled, lang) })
           : t("iamportPaymentwall.waited", { duration: formatDuration(since, null, lang) })}
       </Text>
-      {(ticket.refund_reason || ticket.reason) && (
+      {/* The reason sent to i'mport is the note when there is one: show it once. */}
+      {(ticket.refund_reason || (ticket.reason && ticket.reason !== ticket.note)) && (
         <Text size="small" className="text-ui-fg-subtle">
           {t("iamportPaymentwall.reason")}: {ticket.refund_reason ?? ticket.reason}
         </Text>

@@ -47,7 +47,8 @@ const PaymentwallOrderWidget = ({ data: order }: DetailWidgetProps<AdminOrder>) 
   const previous = useRef(states)
   useEffect(() => {
     if (previous.current && previous.current !== states) {
-      // A ticket settled: the order's refunds and payment status changed with it.
+      // A ticket settled: the order's refunds and payment status changed with it, and so did i'mport's view.
+      firstLoad.current = true
       void queryClient.invalidateQueries({ queryKey: ["orders", "detail", order.id] })
     }
     previous.current = states

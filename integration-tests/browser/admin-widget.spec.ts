@@ -1,0 +1,128 @@
+import fs from "node:fs"
+import path from "node:path"
+import { chromium, type Browser, type Page } from "playwright-core"
+import { buildAdmin } from "../helpers/admin-build"
+import { refundsOf, settleAll } from "../helpers/refunds"
+import { describeStore } from "../helpers/runner"
+import { sandboxPost, waitFor } from "../helpers/sandbox"
+import { ADMIN_PASSWORD, orderWithPayments, paidOrder, type Store } from "../helpers/store"
+
+const SHOTS = path.resolve(__dirname, "../../artifacts/screenshots")
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium"
+
+// Registered before the runner's own hooks, so the dashboard is built before the app that serves it boots.
+beforeAll(async () => {
+  fs.mkdirSync(SHOTS, { recursive: true })
+  await buildAdmin(__dirname)
+}, 900_000)
+
+/** The dashboard scrolls inside its own container, so the page is shot with the widget in view, then the widget. */
+async function shot(page: Page, name: string, focus = page.getByTestId("paymentwall-widget")): Promise<void> {
+  if (await focus.count()) {
+    await focus.scrollIntoViewIfNeeded()
+    await focus.screenshot({ path: path.join(SHOTS, `${name}-widget.png`) })
+  }
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`) })
+}
+
+describeStore(({ api, getContainer, sandbox, store: seeded }) => {
+  let browser: Browser
+  let store: Store
+  let paid: Awaited<ReturnType<typeof paidOrder>>
+  const base = () => String(api.defaults.baseURL)
+
+  beforeAll(async () => {
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      // As root in a container, with no network beyond loopback.
+      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    })
+  })
+  afterAll(async () => {
+    await browser?.close()
+  })
+
+  beforeEach(async () => {
+    store = seeded()
+    paid = await paidOrder(api, store, (merchantUid) => sandboxPost(sandbox(), "/sandbox/pay", { merchant_uid: merchantUid, outcome: "paid" }))
+  })
+
+  async function signedInPage(storage: Record<string, string> = {}): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } })
+    await context.addInitScript((entries: Record<string, string>) => {
+      for (const [key, value] of Object.entries(entries)) {
+        window.localStorage.setItem(key, value)
+      }
+    }, storage)
+    const page = await context.newPage()
+    await page.goto(`${base()}/app/login`)
+    await page.locator("input[name=email]").fill(store.adminEmail)
+    await page.locator("input[name=password]").fill(ADMIN_PASSWORD)
+    await page.locator("button[type=submit]").click()
+    await page.waitForURL(/\/app\/orders/, { timeout: 60_000 })
+    return page
+  }
+
+  const ticketStatus = (page: Page) => page.getByTestId("paymentwall-ticket").first().getAttribute("data-status")
+
+  it("a partial refund from the stock Refund form waits for Paymentwall, then completes", async () => {
+    const page = await signedInPage()
+    await page.goto(`${base()}/app/orders/${paid.orderId}`)
+    const widget = page.getByTestId("paymentwall-widget")
+    await widget.waitFor({ timeout: 60_000 })
+    await widget.getByText(paid.impUid).waitFor()
+    expect(await widget.getByTestId("paymentwall-iamport-status").textContent()).toBe("Paid")
+    await widget.getByText("No refund has been requested for this payment.").waitFor()
+    await shot(page, "1-order-paid")
+
+    // The dashboard's own Refund form, for this payment.
+    await page.goto(`${base()}/app/orders/${paid.orderId}/refund?paymentId=${paid.paymentId}`)
+    const amount = page.locator("input[name=amount]")
+    await amount.waitFor()
+    await amount.fill("3000")
+    await page.locator("textarea[name=note]").fill("Wrong size")
+    await shot(page, "2-refund-form", page.locator("form"))
+    await page.getByRole("button", { name: "Save" }).click()
+    await page.waitForURL(new RegExp(`/app/orders/${paid.orderId}(\\?|$)`), { timeout: 30_000 })
+
+    await waitFor("the widget to show the waiting ticket", async () => ((await ticketStatus(page)) === "waiting_for_cancellation" ? true : undefined), 30_000)
+    await widget.getByText("Waiting for cancellation").waitFor()
+    await page.getByTestId("paymentwall-waiting-explained").waitFor()
+    // Medusa shows no refund yet.
+    expect(await refundsOf(getContainer(), paid.paymentId)).toHaveLength(0)
+    expect((await orderWithPayments(api, store, paid.orderId)).payment_status).toBe("captured")
+    await shot(page, "3-waiting-for-cancellation")
+
+    await settleAll(sandbox(), paid.impUid, "approved")
+    await waitFor("the widget to show the completed ticket", async () => ((await ticketStatus(page)) === "completed" ? true : undefined), 60_000)
+    await page.getByText("Partially refunded").first().waitFor({ timeout: 30_000 })
+    // The settled ticket made the widget ask i'mport again.
+    await widget.getByText("Partially cancelled").waitFor({ timeout: 15_000 })
+    await shot(page, "4-completed")
+
+    const order = await orderWithPayments(api, store, paid.orderId)
+    expect(order.payment_status).toBe("partially_refunded")
+    expect((await refundsOf(getContainer(), paid.paymentId)).map((r) => Number(r.amount))).toEqual([3000])
+    await page.context().close()
+  })
+
+  it("shows a rejected ticket in the dark theme, in Korean", async () => {
+    await api.post(`/admin/payments/${paid.paymentId}/refund`, { amount: 5000, note: "Late delivery" }, store.admin)
+    await settleAll(sandbox(), paid.impUid, "rejected")
+    await waitFor("the rejection to be recorded", async () => {
+      const tickets = await getContainer().resolve<any>("iamport_paymentwall").listCancelTickets({ payment_id: paid.paymentId })
+      return tickets[0]?.status === "rejected" ? true : undefined
+    }, 30_000)
+
+    const page = await signedInPage({ medusa_admin_theme: "dark", lng: "ko" })
+    await page.goto(`${base()}/app/orders/${paid.orderId}`)
+    const widget = page.getByTestId("paymentwall-widget")
+    await widget.waitFor({ timeout: 60_000 })
+    await widget.getByText("취소 거절").waitFor()
+    await widget.getByText("아임포트에서 지금 확인").waitFor()
+    expect(await page.evaluate(() => document.documentElement.classList.contains("dark"))).toBe(true)
+    await shot(page, "5-rejected-dark-ko")
+    await page.context().close()
+  })
+}, __dirname)
