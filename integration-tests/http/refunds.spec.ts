@@ -1,3 +1,4 @@
+import { Modules } from "@medusajs/framework/utils"
 import { reconcileCancelTicketsWorkflow } from "../../src/workflows/reconcile-cancel-tickets"
 import { adminRefund, defaultRefundReasonId, recordEvents, refundsOf, sandboxTickets, settleAll, ticketsOf } from "../helpers/refunds"
 import { describeStore } from "../helpers/runner"
@@ -209,6 +210,22 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     await settleAll(sandbox(), paid.impUid, "approved")
     await waitForTicket("completed")
     expect(await refundsOf(getContainer(), paid.paymentId)).toHaveLength(1)
+    expect(await bookedTotal()).toBe((await iamport()).cancel_amount)
+  })
+
+  it("a refund Medusa books through its payment module directly is adopted by the job and settled once", async () => {
+    // Custom code (or a core path with no event) calling the module: Medusa books at once, the provider cancels once.
+    const payments = getContainer().resolve(Modules.PAYMENT)
+    await payments.refundPayment({ payment_id: paid.paymentId, amount: 2500 })
+    expect(await ticketsOf(getContainer(), paid.paymentId)).toHaveLength(0)
+    expect(await sandboxTickets(sandbox(), paid.impUid)).toHaveLength(1)
+
+    sandbox().context.webhooks.configure({ url: null })
+    await settleAll(sandbox(), paid.impUid, "approved")
+    const { result } = await reconcileCancelTicketsWorkflow(getContainer()).run({ input: {} })
+    expect(result).toMatchObject({ checked: 1, booked: 0, failed: [] })
+    const [ticket] = await ticketsOf(getContainer(), paid.paymentId)
+    expect(ticket).toMatchObject({ origin: "admin", status: "completed", amount: 2500, metadata: { booked_by_medusa_before_settlement: true } })
     expect(await bookedTotal()).toBe((await iamport()).cancel_amount)
   })
 
