@@ -229,6 +229,22 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     expect(await bookedTotal()).toBe((await iamport()).cancel_amount)
   })
 
+  it("an order cancel waits while Paymentwall settles a refund, so the money is not asked back twice", async () => {
+    expect((await adminRefund(api, store, paid.paymentId, { amount: 3000 })).status).toBe(200)
+    const refused = await api.post(`/admin/orders/${paid.orderId}/cancel`, {}, { ...store.admin, validateStatus: () => true })
+    expect(refused.status).toBe(400)
+    expect(refused.data.message).toContain("Paymentwall is still settling a refund of 3000 KRW")
+    expect(await sandboxTickets(sandbox(), paid.impUid)).toHaveLength(1)
+    expect((await orderWithPayments(api, store, paid.orderId)).status).not.toBe("canceled")
+
+    await settleAll(sandbox(), paid.impUid, "approved")
+    await waitForTicket("completed")
+    expect((await api.post(`/admin/orders/${paid.orderId}/cancel`, {}, store.admin)).status).toBe(200)
+    // The cancel asks for what is left, once.
+    const tickets = await sandboxTickets(sandbox(), paid.impUid)
+    expect(tickets.map((t) => t.amount)).toEqual([3000, 10000])
+  })
+
   it("an order cancel that Paymentwall rejects reverses Medusa's refund and flags the ticket", async () => {
     await api.post(`/admin/orders/${paid.orderId}/cancel`, {}, store.admin)
     await waitForTicket("waiting_for_cancellation")

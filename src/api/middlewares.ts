@@ -1,4 +1,5 @@
 import { defineMiddlewares, validateAndTransformBody } from "@medusajs/framework/http"
+import { guardOrderCancel } from "./admin/orders/guard-order-cancel"
 import { refundAsCancelTicket } from "./admin/payments/refund-as-cancel-ticket"
 import { AdminPaymentwallCheck, AdminPaymentwallTicketAction } from "./admin/iamport-paymentwall/validators"
 
@@ -8,6 +9,11 @@ export default defineMiddlewares({
       matcher: "/admin/payments/:id/refund",
       methods: ["POST"],
       middlewares: [refundAsCancelTicket],
+    },
+    {
+      matcher: "/admin/orders/:id/cancel",
+      methods: ["POST"],
+      middlewares: [guardOrderCancel],
     },
     {
       matcher: "/admin/iamport-paymentwall/payments/:id/check",

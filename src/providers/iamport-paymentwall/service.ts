@@ -115,7 +115,7 @@ export class IamportPaymentwallProviderService extends AbstractPaymentProvider<I
     const current = readPaymentwallData(data)
     const currency = supportedCurrency(currency_code)
     const major = toIamportAmount(amount, currency)
-    if (major !== current.amount || currency !== current.currency) {
+    if (!sameAmount(major, current.amount) || currency !== current.currency) {
       await this.register(current.merchant_uid, major, currency, "existing")
     }
     const buyer = buyerFrom(context, data)

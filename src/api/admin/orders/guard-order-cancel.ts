@@ -1,0 +1,41 @@
+import type { MedusaNextFunction, MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
+import { ContainerRegistrationKeys, MedusaError } from "@medusajs/framework/utils"
+import { isPaymentwallProviderId } from "../../../lib/paymentwall-provider"
+import { ticketService } from "../../../workflows/settlement/payment-state"
+
+/**
+ * Runs before Medusa's `POST /admin/orders/:id/cancel`. Cancelling refunds captured − refunded, and Medusa does
+ * not know of a refund Paymentwall is still settling, so the cancel would ask Paymentwall for that money a second
+ * time. Refuse until Paymentwall has answered (or a person has dismissed the request).
+ */
+export async function guardOrderCancel(req: MedusaRequest, _res: MedusaResponse, next: MedusaNextFunction): Promise<void> {
+  try {
+    const query = req.scope.resolve(ContainerRegistrationKeys.QUERY)
+    const { data } = await query.graph({
+      entity: "order",
+      fields: ["id", "payment_collections.payments.id", "payment_collections.payments.provider_id"],
+      filters: { id: req.params.id },
+    })
+    const order = data[0] as { payment_collections?: { payments?: { id: string; provider_id: string }[] }[] } | undefined
+    const paymentIds = (order?.payment_collections ?? [])
+      .flatMap((c) => c.payments ?? [])
+      .filter((p) => isPaymentwallProviderId(p.provider_id))
+      .map((p) => p.id)
+    if (paymentIds.length) {
+      const open = await ticketService(req.scope).listCancelTickets(
+        { payment_id: paymentIds, status: ["requested", "waiting_for_cancellation"], refund_id: null },
+        { take: 1 }
+      )
+      if (open.length) {
+        throw new MedusaError(
+          MedusaError.Types.NOT_ALLOWED,
+          `Paymentwall is still settling a refund of ${open[0].amount} ${open[0].currency_code.toUpperCase()} on this order. ` +
+            `Cancel the order once Paymentwall has answered, or dismiss the request on the order page, so the money is not asked back twice.`
+        )
+      }
+    }
+    next()
+  } catch (error) {
+    next(error)
+  }
+}
