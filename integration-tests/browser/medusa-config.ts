@@ -1,12 +1,10 @@
-import path from "node:path"
 import { defineConfig } from "@medusajs/framework/utils"
+import { paymentModuleWithSandbox, pluginWithTestOptions } from "../helpers/test-store-config"
 
 /**
  * The store of the browser test: the HTTP tests' store, with the admin dashboard served from the production build
  * that the spec makes first (integration-tests/browser/public/admin, with this plugin's widget in it).
  */
-const root = path.resolve(__dirname, "../..")
-
 const config = defineConfig({
   projectConfig: {
     databaseUrl: process.env.DATABASE_URL,
@@ -19,28 +17,8 @@ const config = defineConfig({
     },
   },
   admin: { path: "/app", backendUrl: "/" },
-  plugins: [{ resolve: root, options: { rejectionGraceSeconds: 0 } }],
-  modules: [
-    {
-      resolve: "@medusajs/medusa/payment",
-      options: {
-        providers: [
-          {
-            resolve: path.join(root, ".medusa/server/src/providers/iamport-paymentwall"),
-            id: "paymentwall",
-            options: {
-              impKey: "sandbox_imp_key",
-              impSecret: "sandbox_imp_secret",
-              impCode: "imp12345678",
-              channelKey: "channel-key-paymentwall-test",
-              mode: "test",
-              apiBaseUrl: process.env.IAMPORT_SANDBOX_URL ?? "http://127.0.0.1:8891",
-            },
-          },
-        ],
-      },
-    },
-  ],
+  plugins: [pluginWithTestOptions()],
+  modules: [paymentModuleWithSandbox()],
 })
 
 // @medusajs/test-utils turns the admin off (Object.assign(admin, {disable: true})) before it boots the app; this
