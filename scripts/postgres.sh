@@ -31,6 +31,11 @@ as_pg() {
   if [ "$(id -u)" = "0" ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
+# A machine handed back after a stop keeps the data directory but not the server: drop a stale pid file.
+if [ -f "$PGDATA_DIR/postmaster.pid" ] && ! pgrep -u postgres -x postgres >/dev/null 2>&1; then
+  rm -f "$PGDATA_DIR/postmaster.pid"
+fi
+
 if [ ! -s "$PGDATA_DIR/PG_VERSION" ]; then
   mkdir -p "$PGDATA_DIR"
   [ "$(id -u)" = "0" ] && chown postgres:postgres "$PGDATA_DIR"
