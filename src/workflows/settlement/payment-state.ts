@@ -26,14 +26,8 @@ export function ticketService(container: MedusaContainer): IamportPaymentwallMod
   return container.resolve<IamportPaymentwallModuleService>(IAMPORT_PAYMENTWALL_MODULE)
 }
 
-type Row = {
-  id: string
-  provider_id: string
-  amount: number
-  currency_code: string
-  captured_at: Date | null
-  canceled_at: Date | null
-  payment_collection_id: string
+/** The payment row as query returns it; PaymentState adds the derived totals and the order. */
+type Row = Pick<PaymentState, "id" | "provider_id" | "amount" | "currency_code" | "captured_at" | "canceled_at" | "payment_collection_id"> & {
   payment_session_id: string | null
   data: Record<string, unknown> | null
   captures: { amount: number }[] | null
