@@ -52,6 +52,8 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     expect(order.payment_status).toBe("partially_refunded")
     expect(events.filter((e) => e.name === "payment.refunded")).toEqual([{ name: "payment.refunded", data: { id: paid.paymentId } }])
     expect(await bookedTotal()).toBe((await iamport()).cancel_amount)
+    // The record-only marker is gone: a later refund through Medusa's own paths must reach i'mport again.
+    expect(order.payment_collections[0].payments[0].data.iamport_record_only).toBeNull()
   })
 
   it("a full refund (no amount) ends with payment_status refunded", async () => {

@@ -1,10 +1,6 @@
 import { randomBytes, randomInt } from "node:crypto"
 import type { IamportCancelHistory, IamportPayment, IamportPaymentStatus } from "../lib/iamport/types"
-
-/** Decimals i'mport's Paymentwall channel accepts per currency (the sandbox refuses more precision). */
-const DECIMALS: Record<string, number> = {
-  KRW: 0, JPY: 0, USD: 2, EUR: 2, RUB: 2, HKD: 2, AUD: 2, GBP: 2, CAD: 2, THB: 2, TWD: 2, SGD: 2,
-}
+import { CURRENCY_DECIMALS } from "../lib/money"
 
 export type Prepared = { merchant_uid: string; amount: number; currency: string | null }
 
@@ -33,8 +29,9 @@ export class Refusal extends Error {
 
 export const nowSeconds = (): number => Math.floor(Date.now() / 1000)
 
+/** The decimals i'mport's Paymentwall channel accepts: the plugin's own table (the sandbox refuses more precision). */
 export function decimalsOf(currency: string): number | undefined {
-  return DECIMALS[currency.toUpperCase()]
+  return CURRENCY_DECIMALS[currency.toUpperCase()]
 }
 
 /** True when `amount` has no more decimals than the currency allows. */
