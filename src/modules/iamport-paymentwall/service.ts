@@ -1,10 +1,11 @@
 import { MedusaService } from "@medusajs/framework/utils"
 import CancelTicket from "./models/cancel-ticket"
+import Cancellation from "./models/cancellation"
 import WebhookEvent from "./models/webhook-event"
 import { type PluginSettings, resolvePluginSettings } from "./settings"
 
-/** Cancel tickets and the webhook inbox. Cross-module work (payments, orders, locks) lives in the workflows. */
-class IamportPaymentwallModuleService extends MedusaService({ CancelTicket, WebhookEvent }) {
+/** Cancel tickets, the cancellation ledger and the webhook inbox. Cross-module work (payments, orders, locks) lives in the workflows. */
+class IamportPaymentwallModuleService extends MedusaService({ CancelTicket, Cancellation, WebhookEvent }) {
   protected readonly settings_: PluginSettings
 
   // Medusa hands a plugin's modules the plugin's options as their module options.

@@ -1,6 +1,16 @@
 import { model } from "@medusajs/framework/utils"
 
-export const TICKET_STATUSES = ["requested", "waiting_for_cancellation", "completed", "rejected", "failed"] as const
+export const TICKET_STATUSES = [
+  "requested",
+  "waiting_for_cancellation",
+  "returned",
+  "completed",
+  "rejected",
+  "failed",
+] as const
+
+/** Tickets that hold money back: requested or waiting at Paymentwall, or returned at i'mport and not yet booked. */
+export const OPEN_TICKET_STATUSES = ["requested", "waiting_for_cancellation", "returned"] as const satisfies readonly TicketStatus[]
 export const TICKET_ORIGINS = ["admin", "order_cancel", "external", "compensation"] as const
 
 export type TicketStatus = (typeof TICKET_STATUSES)[number]
@@ -12,8 +22,12 @@ export type TicketOrigin = (typeof TICKET_ORIGINS)[number]
  * the paths where Medusa books before asking (order cancel, cart compensation), which are tracked here too.
  *
  * requested: saved before i'mport is called (and kept there when i'mport's answer was lost);
- * waiting_for_cancellation: Paymentwall accepted the ticket; completed: in cancel_history and booked;
- * rejected: Paymentwall said no; failed: i'mport refused the request at once.
+ * waiting_for_cancellation: Paymentwall accepted the ticket;
+ * returned: in cancel_history, but Medusa refused the booking for now (open order change, cancelled order);
+ * completed: in cancel_history and booked;
+ * rejected: a shop admin confirmed that Paymentwall said no; failed: i'mport refused the request at once.
+ *
+ * A notice that hints at a rejection only sets rejection_suspected_at: an unauthenticated webhook never frees money.
  */
 const CancelTicket = model
   .define("iamport_pw_cancel_ticket", {
@@ -39,6 +53,11 @@ const CancelTicket = model
     waiting_since: model.dateTime().nullable(),
     settled_at: model.dateTime().nullable(),
     last_checked_at: model.dateTime().nullable(),
+    /** A notice suggested Paymentwall rejected this ticket; a person must confirm it (the amount stays reserved). */
+    rejection_suspected_at: model.dateTime().nullable(),
+    /** The shop admin who decided on a suspected rejection ("rejected" or "keep waiting"), and when. */
+    decided_by: model.text().nullable(),
+    decided_at: model.dateTime().nullable(),
     metadata: model.json().nullable(),
   })
   .indexes([

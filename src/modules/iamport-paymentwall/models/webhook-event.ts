@@ -16,6 +16,11 @@ const WebhookEvent = model
     cancellation_id: model.text().nullable(),
     source_ip: model.text().nullable(),
     received_at: model.dateTime(),
+    /** Identical deliveries (same dedupe_key) share one row while it is fresh; this counts them. */
+    received_count: model.number().default(1),
+    last_received_at: model.dateTime().nullable(),
+    /** When this delivery's own look-up at i'mport started: a delivery received before it needs no look-up. */
+    looked_up_at: model.dateTime().nullable(),
     processed_at: model.dateTime().nullable(),
     outcome: model.text().nullable(),
     error: model.text().nullable(),
@@ -23,6 +28,7 @@ const WebhookEvent = model
   .indexes([
     { name: "IDX_iamport_pw_webhook_event_imp_uid", on: ["imp_uid"] },
     { name: "IDX_iamport_pw_webhook_event_dedupe_key", on: ["dedupe_key"] },
+    { name: "IDX_iamport_pw_webhook_event_received_at", on: ["received_at"] },
   ])
 
 export default WebhookEvent

@@ -1,0 +1,46 @@
+import { model } from "@medusajs/framework/utils"
+
+export const CANCELLATION_STATUSES = ["claimed", "booked", "blocked"] as const
+export type CancellationStatus = (typeof CANCELLATION_STATUSES)[number]
+
+/**
+ * The ledger: one row per entry of i'mport's cancel_history, keyed by its cancellation_id (or, where i'mport or a
+ * proxy left that out, a key derived from the entry and its position). The unique index is what makes a second
+ * booking of one cancellation impossible, across processes, whatever payment.data says.
+ *
+ * claimed: a booking started (or died half-way; the next run finds out whether the Refund exists);
+ * booked: Medusa's Refund refund_id books it;
+ * blocked: i'mport returned the money but Medusa refused the booking for now (blocked_reason is Medusa's reason);
+ * the next webhook, job run or "check now" books it once the obstacle is gone.
+ */
+const Cancellation = model
+  .define("iamport_pw_cancellation", {
+    id: model.id({ prefix: "pwcn" }).primaryKey(),
+    imp_uid: model.text(),
+    payment_id: model.text(),
+    key: model.text(),
+    cancellation_id: model.text().nullable(),
+    position: model.number(),
+    amount: model.bigNumber(),
+    currency_code: model.text(),
+    cancelled_at: model.dateTime().nullable(),
+    ticket_id: model.text().nullable(),
+    refund_id: model.text().nullable(),
+    status: model.enum([...CANCELLATION_STATUSES]).default("claimed"),
+    blocked_reason: model.text().nullable(),
+    attempts: model.number().default(0),
+    claimed_at: model.dateTime(),
+    booked_at: model.dateTime().nullable(),
+  })
+  .indexes([
+    { name: "IDX_iamport_pw_cancellation_payment_id", on: ["payment_id"] },
+    { name: "IDX_iamport_pw_cancellation_status", on: ["status"] },
+    {
+      name: "IDX_iamport_pw_cancellation_key_unique",
+      on: ["imp_uid", "key"],
+      unique: true,
+      where: "deleted_at IS NULL",
+    },
+  ])
+
+export default Cancellation
