@@ -66,10 +66,18 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     expect(await bookedTotal()).toBe(13000)
   })
 
-  it("a rejected ticket books nothing and emits the rejection event", async () => {
+  it("a rejection notice only flags the ticket; the admin's confirmation rejects it and emits the event", async () => {
     const events = recordEvents(getContainer(), ["iamport_paymentwall.cancel_ticket.rejected"])
     expect((await adminRefund(api, store, paid.paymentId, { amount: 5000 })).status).toBe(200)
     await settleAll(sandbox(), paid.impUid, "rejected")
+    const suspected = await waitFor("the rejection to be suspected", async () => {
+      const [ticket] = await ticketsOf(getContainer(), paid.paymentId)
+      return ticket?.rejection_suspected_at ? ticket : undefined
+    })
+    expect(suspected).toMatchObject({ status: "waiting_for_cancellation", needs_attention: true })
+    expect(events).toEqual([])
+
+    await api.post(`/admin/iamport-paymentwall/tickets/${suspected.id}/confirm-rejection`, {}, store.admin)
     const ticket = await waitForTicket("rejected")
     expect(ticket.refund_id).toBeNull()
     expect(await refundsOf(getContainer(), paid.paymentId)).toHaveLength(0)
@@ -247,11 +255,15 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     expect(tickets.map((t) => t.amount)).toEqual([3000, 10000])
   })
 
-  it("an order cancel that Paymentwall rejects reverses Medusa's refund and flags the ticket", async () => {
+  it("an order cancel that Paymentwall rejects is reversed once an admin confirms it, and the ticket is flagged", async () => {
     await api.post(`/admin/orders/${paid.orderId}/cancel`, {}, store.admin)
-    await waitForTicket("waiting_for_cancellation")
+    const waiting = await waitForTicket("waiting_for_cancellation")
     expect(await bookedTotal()).toBe(13000)
     await settleAll(sandbox(), paid.impUid, "rejected")
+    await waitFor("the rejection to be suspected", async () => ((await ticketsOf(getContainer(), paid.paymentId))[0]?.rejection_suspected_at ? true : undefined))
+    // The notice alone changes no money.
+    expect(await bookedTotal()).toBe(13000)
+    await api.post(`/admin/iamport-paymentwall/tickets/${waiting.id}/confirm-rejection`, {}, store.admin)
     const ticket = await waitForTicket("rejected")
     expect(ticket.needs_attention).toBe(true)
     expect(ticket.error).toContain("credit line")

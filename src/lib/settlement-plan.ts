@@ -1,29 +1,32 @@
-import type { IamportCancelHistory } from "./iamport/types"
+import type { KeyedCancellation } from "./cancel-history"
 import { sameAmount } from "./money"
 
 /** The parts of a cancel ticket the plan reads. */
 export type PlanTicket = {
   id: string
-  status: "requested" | "waiting_for_cancellation" | "completed" | "rejected" | "failed"
+  status: "requested" | "waiting_for_cancellation" | "returned" | "completed" | "rejected" | "failed"
   amount: number | string
+  /** The ledger key of the cancellation this ticket is tied to (cancellation_id, or a derived key). */
   cancellation_id: string | null
+  /** A live Medusa Refund that books this ticket (a reversed one is cleared). */
   refund_id: string | null
   requested_at: Date
   waiting_since: Date | null
+  rejection_suspected_at: Date | null
 }
 
 export type PlanStep =
   /** The entry settles this ticket; `book` when Medusa has no Refund for it yet. */
-  | { type: "complete"; ticket_id: string; entry: IamportCancelHistory; book: boolean }
+  | { type: "complete"; ticket_id: string; entry: KeyedCancellation; book: boolean }
   /** A cancellation nobody asked for in Medusa (i'mport console, chargeback): booked as external. */
-  | { type: "external"; entry: IamportCancelHistory }
-  /** Paymentwall said no to this ticket. */
-  | { type: "reject"; ticket_id: string }
+  | { type: "external"; entry: KeyedCancellation }
+  /** A notice hints that Paymentwall said no to this ticket: flag it for a person; the money stays reserved. */
+  | { type: "suspect_rejection"; ticket_id: string }
 
 export type PlanInput = {
-  history: IamportCancelHistory[]
+  history: KeyedCancellation[]
   tickets: PlanTicket[]
-  /** cancellation_ids that Medusa's Refund rows already book. */
+  /** Ledger keys that Medusa's Refund rows already book. */
   booked: ReadonlySet<string>
   /** A notification about this payment that names no cancellation: how i'mport reports a rejected ticket. */
   rejectionNotice?: { received_at: Date; grace_ms: number }
@@ -33,12 +36,13 @@ const AWAITING = new Set(["waiting_for_cancellation", "requested"])
 
 /**
  * Projects i'mport's cancel_history onto Medusa, as steps. Pure, so the rules are pinned by unit tests:
- * - an entry already booked (by cancellation_id) is skipped: duplicates and out-of-order webhooks book nothing twice;
- * - an entry settles the ticket that carries its cancellation_id, else the oldest awaiting ticket of the same amount
+ * - an entry already booked (by its ledger key) is skipped: duplicates and out-of-order webhooks book nothing twice;
+ * - an entry settles the ticket that carries its key, else the oldest awaiting ticket of the same amount
  *   (Paymentwall works through tickets in order), else a rejected one of that amount (Paymentwall changed its mind),
  *   else it is external;
- * - a rejection notice rejects the oldest ticket that has waited at least the grace period, and only when the
- *   notice brought no new entry. The grace keeps a stale notification from before the request from passing for one.
+ * - a rejection notice only makes the oldest ticket that has waited at least the grace period "rejection
+ *   suspected", and only when the notice brought no new entry. It never rejects: an unsigned webhook cannot prove
+ *   a rejection, and a re-sent "paid" notice reads exactly like one.
  */
 export function planSettlement({ history, tickets, booked, rejectionNotice }: PlanInput): PlanStep[] {
   const steps: PlanStep[] = []
@@ -46,12 +50,12 @@ export function planSettlement({ history, tickets, booked, rejectionNotice }: Pl
   const byAge = [...tickets].sort((a, b) => a.requested_at.getTime() - b.requested_at.getTime())
 
   for (const entry of history) {
-    if (booked.has(entry.cancellation_id)) {
+    if (booked.has(entry.key)) {
       continue
     }
     const pick = (candidates: PlanTicket[]) => candidates.find((t) => !used.has(t.id))
     const ticket =
-      pick(byAge.filter((t) => t.cancellation_id === entry.cancellation_id)) ??
+      pick(byAge.filter((t) => t.cancellation_id === entry.key)) ??
       pick(byAge.filter((t) => AWAITING.has(t.status) && !t.cancellation_id && sameAmount(t.amount, entry.amount))) ??
       pick(byAge.filter((t) => t.status === "rejected" && !t.cancellation_id && sameAmount(t.amount, entry.amount)))
     if (ticket) {
@@ -67,8 +71,8 @@ export function planSettlement({ history, tickets, booked, rejectionNotice }: Pl
     const oldest = byAge.find(
       (t) => t.status === "waiting_for_cancellation" && t.waiting_since !== null && t.waiting_since.getTime() <= cutoff
     )
-    if (oldest) {
-      steps.push({ type: "reject", ticket_id: oldest.id })
+    if (oldest && !oldest.rejection_suspected_at) {
+      steps.push({ type: "suspect_rejection", ticket_id: oldest.id })
     }
   }
   return steps

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http"
-import type { FaultKind, SandboxContext } from "./context"
+import type { Fault, FaultKind, NonEnvelopeBody, SandboxContext } from "./context"
 import { BadRequest, booleanField, numberField, readBody, send, stringField } from "./http-util"
 import { approveLate, consoleCancel, failPayment, notify, paymentOrRefuse, payThroughWidget, settleTicket, type WidgetOutcome } from "./paymentwall"
 import { publicPayment } from "./state"
@@ -7,7 +7,8 @@ import { publicPayment } from "./state"
 type Handler = (ctx: SandboxContext, req: IncomingMessage, res: ServerResponse, params: string[], query: URLSearchParams) => Promise<void>
 
 const OUTCOMES = new Set(["paid", "failed", "fraud_review", "ready"])
-const FAULT_KINDS = new Set(["5xx", "5xx_after", "slow", "drop"])
+const FAULT_KINDS = new Set(["5xx", "5xx_after", "slow", "drop", "non_envelope"])
+const NON_ENVELOPE_BODIES = new Set(["html", "empty", "json"])
 
 /**
  * The sandbox's own controls under /sandbox: what a buyer, Paymentwall or i'mport's console would do, and
@@ -75,7 +76,8 @@ async function fail(ctx: SandboxContext, req: IncomingMessage, res: ServerRespon
 
 async function consoleRefund(ctx: SandboxContext, req: IncomingMessage, res: ServerResponse, [impUid]: string[]): Promise<void> {
   const body = await readBody(req)
-  const payment = consoleCancel(ctx, impUid, numberField(body.amount), stringField(body.reason) ?? "Refunded in the i'mport console")
+  const reason = stringField(body.reason) ?? "Refunded in the i'mport console"
+  const payment = consoleCancel(ctx, impUid, numberField(body.amount), reason, body.omit_cancellation_id === true)
   send(res, 200, publicPayment(payment))
 }
 
@@ -103,9 +105,24 @@ async function addFault(ctx: SandboxContext, req: IncomingMessage, res: ServerRe
   const route = stringField(body.route) ?? "*"
   const kind = stringField(body.kind) ?? "5xx"
   if (!FAULT_KINDS.has(kind)) {
-    throw new BadRequest("kind is one of 5xx, 5xx_after, slow, drop")
+    throw new BadRequest("kind is one of 5xx, 5xx_after, slow, drop, non_envelope")
   }
-  const fault = { route, kind: kind as FaultKind, times: numberField(body.times) ?? 1, delayMs: numberField(body.delay_ms) ?? 0 }
+  const status = numberField(body.status)
+  if (status !== undefined && !(Number.isInteger(status) && status >= 200 && status <= 599)) {
+    throw new BadRequest("status is an HTTP status from 200 to 599")
+  }
+  const answer = stringField(body.body)
+  if (answer !== undefined && !NON_ENVELOPE_BODIES.has(answer)) {
+    throw new BadRequest("body is one of html, empty, json")
+  }
+  const fault: Fault = {
+    route,
+    kind: kind as FaultKind,
+    times: numberField(body.times) ?? 1,
+    delayMs: numberField(body.delay_ms) ?? 0,
+    ...(status !== undefined ? { status } : {}),
+    ...(answer !== undefined ? { body: answer as NonEnvelopeBody } : {}),
+  }
   ctx.faults.push(fault)
   send(res, 200, fault)
 }

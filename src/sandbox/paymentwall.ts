@@ -131,10 +131,10 @@ export function settleTicket(ctx: SandboxContext, ticketId: string, result: "app
     } else {
       const entry = ctx.state.applyCancellation(payment, ticket.amount, ticket.reason)
       ticket.status = "approved"
-      ticket.cancellation_id = entry.cancellation_id
+      ticket.cancellation_id = entry.cancellation_id ?? null
       ticket.message = message ?? null
       if (ticket.enable_webhook) {
-        notify(ctx, payment, entry.cancellation_id)
+        notify(ctx, payment, entry.cancellation_id ?? undefined)
       }
       return ticket
     }
@@ -148,8 +148,17 @@ export function settleTicket(ctx: SandboxContext, ticketId: string, result: "app
   return ticket
 }
 
-/** A refund made in i'mport's console (or a chargeback): done at once, with a `cancelled` webhook. */
-export function consoleCancel(ctx: SandboxContext, impUid: string, amount: number | undefined, reason: string): IamportPayment {
+/**
+ * A refund made in i'mport's console (or a chargeback): done at once, with a `cancelled` webhook. `omitCancellationId`
+ * answers that entry without its cancellation_id, as third-party implementations, older answers and proxies do.
+ */
+export function consoleCancel(
+  ctx: SandboxContext,
+  impUid: string,
+  amount: number | undefined,
+  reason: string,
+  omitCancellationId = false
+): IamportPayment {
   const payment = paymentOrRefuse(ctx, impUid)
   const remaining = ctx.state.remainingMinor(payment)
   const minor = amount === undefined ? remaining : toMinor(amount, payment.currency)
@@ -160,7 +169,10 @@ export function consoleCancel(ctx: SandboxContext, impUid: string, amount: numbe
     throw new Refusal(`cannot cancel ${amount}; ${remaining} (minor units) left`, 400)
   }
   const entry = ctx.state.applyCancellation(payment, fromMinor(minor, payment.currency), reason)
-  notify(ctx, payment, entry.cancellation_id)
+  if (omitCancellationId) {
+    delete entry.cancellation_id
+  }
+  notify(ctx, payment, entry.cancellation_id ?? undefined)
   return payment
 }
 

@@ -1,18 +1,25 @@
 import type { SubscriberArgs, SubscriberConfig } from "@medusajs/framework"
+import type { MedusaContainer } from "@medusajs/framework/types"
 import { MedusaError, PaymentWebhookEvents } from "@medusajs/framework/utils"
-import { isPaymentwallProviderId } from "../lib/paymentwall-provider"
+import type { IamportPayment, IamportWebhookBody } from "../lib/iamport/types"
+import { isPaymentwallProviderId, paymentwallProvider } from "../lib/paymentwall-provider"
+import { OPEN_TICKET_STATUSES } from "../modules/iamport-paymentwall/models/cancel-ticket"
 import { parseWebhookBody, type WebhookPayload, webhookSourceIp } from "../providers/iamport-paymentwall/webhook-body"
-import { ticketService } from "../workflows/settlement/payment-state"
-import type { SettleResult } from "../workflows/settlement/settle-payment"
-import { medusaPaymentFor } from "../workflows/settlement/target"
+import { sessionIdFromMerchantUid } from "../providers/iamport-paymentwall/payment-data"
+import { paymentIdForSession, ticketService } from "../workflows/settlement/payment-state"
 import { settleCancellationsWorkflow } from "../workflows/settle-cancellations"
+import type { SettleCancellationsResult } from "../workflows/steps/settle-cancellations"
 
 type WebhookEventData = { provider: string; payload: WebhookPayload }
 
+/** Identical deliveries within this window share one inbox row. */
+const SAME_DELIVERY_WINDOW_MS = 10 * 60_000
+
 /**
  * i'mport's webhooks for cancellations. Medusa's own payment subscriber handles payments (the provider maps them
- * with a session_id) and skips these (no session_id). Every delivery goes into the inbox; a payment with a
- * cancellation, or with tickets still waiting, is settled from a fresh lookup under the payment's lock.
+ * with a session_id) and skips these (no session_id). Every delivery is recorded in the inbox; a payment with a
+ * cancellation, or with tickets still open, is settled from a fresh lookup under the payment's lock. Nothing in a
+ * body is believed: it decides only whether to look again.
  */
 export default async function iamportPaymentwallWebhook({ event, container }: SubscriberArgs<WebhookEventData>): Promise<void> {
   const providerId = `pp_${event.data.provider}`
@@ -20,35 +27,24 @@ export default async function iamportPaymentwallWebhook({ event, container }: Su
     return
   }
   const body = parseWebhookBody(event.data.payload)
-  const service = ticketService(container)
   const receivedAt = new Date()
-  const dedupeKey = [body.imp_uid, body.status, body.cancellation_id].map((v) => v ?? "-").join("|")
-  const inbox = await service.createWebhookEvents({
-    dedupe_key: dedupeKey,
-    imp_uid: body.imp_uid ?? null,
-    merchant_uid: body.merchant_uid ?? null,
-    status: body.status ?? null,
-    cancellation_id: body.cancellation_id ?? null,
-    source_ip: webhookSourceIp(event.data.payload.headers) ?? null,
-    received_at: receivedAt,
-  })
-
+  const inboxId = await recordDelivery(container, body, webhookSourceIp(event.data.payload.headers), receivedAt)
+  const service = ticketService(container)
   const finish = (outcome: string, error?: string) =>
-    service.updateWebhookEvents({ id: inbox.id, processed_at: new Date(), outcome, error: error ?? null })
+    service.updateWebhookEvents({ id: inboxId, processed_at: new Date(), outcome, error: error?.slice(0, 1000) ?? null })
 
   if (!body.imp_uid) {
     return void (await finish("ignored: no imp_uid"))
   }
   try {
-    const paymentId = await medusaPaymentFor(container, providerId, body.imp_uid, body.merchant_uid)
+    // A genuine notice names its merchant_uid; without one, the lookup that maps it is also the settlement's.
+    const fetched = body.merchant_uid ? undefined : await paymentwallProvider(container, providerId).lookupPayment(body.imp_uid)
+    const paymentId = await medusaPaymentOf(container, fetched?.merchant_uid ?? body.merchant_uid)
     if (!paymentId) {
       return void (await finish("no Medusa payment for it (yet)"))
     }
-    const waiting = await service.listCancelTickets(
-      { payment_id: paymentId, status: ["requested", "waiting_for_cancellation"] },
-      { select: ["id"], take: 1 }
-    )
-    if (body.status !== "cancelled" && waiting.length === 0) {
+    const open = await service.listCancelTickets({ payment_id: paymentId, status: [...OPEN_TICKET_STATUSES] }, { select: ["id"], take: 1 })
+    if (body.status !== "cancelled" && open.length === 0 && !fetched) {
       return void (await finish("nothing to settle"))
     }
     const { result } = await settleCancellationsWorkflow(container).run({
@@ -56,9 +52,8 @@ export default async function iamportPaymentwallWebhook({ event, container }: Su
         payment_id: paymentId,
         provider_id: providerId,
         imp_uid: body.imp_uid,
-        rejection_notice: body.cancellation_id
-          ? undefined
-          : { received_at: receivedAt.toISOString(), dedupe_key: dedupeKey, webhook_event_id: inbox.id },
+        iamport: fetched,
+        notice: { webhook_event_id: inboxId, received_at: receivedAt.toISOString(), suggests_rejection: !body.cancellation_id },
         rejection_grace_ms: service.settings().rejectionGraceSeconds * 1000,
       },
     })
@@ -73,11 +68,44 @@ export default async function iamportPaymentwallWebhook({ event, container }: Su
   }
 }
 
-function summary(result: SettleResult): string {
+/** One inbox row per distinct delivery: an identical one within minutes is counted on the first's row. */
+async function recordDelivery(container: MedusaContainer, body: IamportWebhookBody, sourceIp: string | undefined, at: Date): Promise<string> {
+  const service = ticketService(container)
+  const dedupeKey = [body.imp_uid, body.status, body.cancellation_id].map((v) => v ?? "-").join("|")
+  const [same] = await service.listWebhookEvents(
+    { dedupe_key: dedupeKey, received_at: { $gte: new Date(at.getTime() - SAME_DELIVERY_WINDOW_MS) } },
+    { select: ["id", "received_count"], take: 1, order: { received_at: "DESC" } }
+  )
+  if (same) {
+    await service.updateWebhookEvents({ id: same.id, received_count: same.received_count + 1, last_received_at: at })
+    return same.id
+  }
+  const row = await service.createWebhookEvents({
+    dedupe_key: dedupeKey,
+    imp_uid: body.imp_uid ?? null,
+    merchant_uid: body.merchant_uid ?? null,
+    status: body.status ?? null,
+    cancellation_id: body.cancellation_id ?? null,
+    source_ip: sourceIp?.slice(0, 64) ?? null,
+    received_at: at,
+  })
+  return row.id
+}
+
+async function medusaPaymentOf(container: MedusaContainer, merchantUid: IamportPayment["merchant_uid"] | undefined): Promise<string | null> {
+  const sessionId = sessionIdFromMerchantUid(merchantUid)
+  return sessionId ? paymentIdForSession(container, sessionId) : null
+}
+
+function summary(result: SettleCancellationsResult): string {
+  if (result.skipped) {
+    return result.skipped
+  }
   const parts = [
-    result.rejected.length ? `rejected ${result.rejected.join(",")}` : "",
     result.booked.length ? `booked ${result.booked.join(",")}` : "",
     result.external.length ? `external ${result.external.join(",")}` : "",
+    result.blocked.length ? `returned, not booked yet ${result.blocked.join(",")}` : "",
+    result.suspected.length ? `rejection suspected ${result.suspected.join(",")}` : "",
   ].filter(Boolean)
   return parts.join("; ") || "no change"
 }

@@ -1,7 +1,7 @@
 import { createWorkflow, transform, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { acquireLockStep, releaseLockStep } from "@medusajs/medusa/core-flows"
-import { lockKey } from "./settlement/payment-state"
 import { createCancelTicketStep } from "./steps/create-cancel-ticket"
+import { paymentLockStep } from "./steps/payment-lock"
 import { sendCancelRequestStep } from "./steps/send-cancel-request"
 import { type CancelRequestInput, validateCancelRequestStep } from "./steps/validate-cancel-request"
 
@@ -12,11 +12,11 @@ export const requestCancelTicketWorkflowId = "iamport-paymentwall-request-cancel
  * cancellation. Under the payment's lock, so two admins cannot over-refund.
  */
 export const requestCancelTicketWorkflow = createWorkflow(requestCancelTicketWorkflowId, (input: CancelRequestInput) => {
-  const key = transform({ input }, ({ input }) => lockKey(input.payment_id))
-  acquireLockStep({ key, timeout: 30, ttl: 120 })
+  const lock = paymentLockStep(transform({ input }, ({ input }) => ({ payment_id: input.payment_id })))
+  acquireLockStep({ key: lock.key, timeout: lock.timeout, ttl: lock.ttl, ownerId: lock.owner_id })
   const plan = validateCancelRequestStep(input)
   const created = createCancelTicketStep(plan)
   const ticket = sendCancelRequestStep({ plan, ticket_id: created.id })
-  releaseLockStep({ key })
+  releaseLockStep({ key: lock.key, ownerId: lock.owner_id })
   return new WorkflowResponse(ticket)
 })

@@ -1,31 +1,44 @@
-import { createStep, createWorkflow, StepResponse, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
+import { createWorkflow, transform, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { acquireLockStep, releaseLockStep } from "@medusajs/medusa/core-flows"
-import { lockKey, ticketService } from "./settlement/payment-state"
+import { confirmTicketRejectionStep, keepTicketWaitingStep } from "./steps/decide-suspected-rejection"
 import { dismissTicketStep } from "./steps/dismiss-ticket"
+import { paymentLockStep } from "./steps/payment-lock"
 import { prepareTicketRetryStep, type TicketActionInput } from "./steps/prepare-ticket-retry"
 import { sendCancelRequestStep } from "./steps/send-cancel-request"
 
-/** The lock of the ticket's payment: both actions take the same per-payment lock as every other ticket change. */
-const ticketLockKeyStep = createStep("iamport-paymentwall-ticket-lock-key", async (input: TicketActionInput, { container }) => {
-  const ticket = await ticketService(container).retrieveCancelTicket(input.ticket_id, { select: ["payment_id"] })
-  return new StepResponse(lockKey(ticket.payment_id))
-})
-
-const ticketLockKey = (input: TicketActionInput) => ticketLockKeyStep(input)
+/** Every ticket action takes the same per-payment lock as every other ticket change. */
+function lockTicketPayment(input: TicketActionInput) {
+  const lock = paymentLockStep(transform({ input }, ({ input }) => ({ ticket_id: input.ticket_id })))
+  acquireLockStep({ key: lock.key, timeout: lock.timeout, ttl: lock.ttl, ownerId: lock.owner_id })
+  return lock
+}
 
 export const retryCancelTicketWorkflow = createWorkflow("iamport-paymentwall-retry-cancel-ticket", (input: TicketActionInput) => {
-  const key = ticketLockKey(input)
-  acquireLockStep({ key, timeout: 30, ttl: 120 })
+  const lock = lockTicketPayment(input)
   const { plan, ticket_id } = prepareTicketRetryStep(input)
   const ticket = sendCancelRequestStep({ plan, ticket_id })
-  releaseLockStep({ key })
+  releaseLockStep({ key: lock.key, ownerId: lock.owner_id })
   return new WorkflowResponse(ticket)
 })
 
 export const dismissCancelTicketWorkflow = createWorkflow("iamport-paymentwall-dismiss-cancel-ticket", (input: TicketActionInput) => {
-  const key = ticketLockKey(input)
-  acquireLockStep({ key, timeout: 30, ttl: 120 })
+  const lock = lockTicketPayment(input)
   const ticket = dismissTicketStep(input)
-  releaseLockStep({ key })
+  releaseLockStep({ key: lock.key, ownerId: lock.owner_id })
+  return new WorkflowResponse(ticket)
+})
+
+/** A shop admin confirms Paymentwall rejected a ticket: the one path that frees a reserved amount. */
+export const confirmTicketRejectionWorkflow = createWorkflow("iamport-paymentwall-confirm-ticket-rejection", (input: TicketActionInput) => {
+  const lock = lockTicketPayment(input)
+  const ticket = confirmTicketRejectionStep(input)
+  releaseLockStep({ key: lock.key, ownerId: lock.owner_id })
+  return new WorkflowResponse(ticket)
+})
+
+export const keepTicketWaitingWorkflow = createWorkflow("iamport-paymentwall-keep-ticket-waiting", (input: TicketActionInput) => {
+  const lock = lockTicketPayment(input)
+  const ticket = keepTicketWaitingStep(input)
+  releaseLockStep({ key: lock.key, ownerId: lock.owner_id })
   return new WorkflowResponse(ticket)
 })

@@ -8,33 +8,32 @@ type Color = "green" | "red" | "orange" | "grey" | "blue"
 const COLORS: Record<Ticket["status"], Color> = {
   requested: "orange",
   waiting_for_cancellation: "orange",
+  returned: "orange",
   completed: "green",
   rejected: "red",
   failed: "red",
 }
 
-export function TicketRow({
-  ticket,
-  onRetry,
-  onDismiss,
-  busy,
-}: {
-  ticket: Ticket
-  onRetry: (id: string) => void
-  onDismiss: (id: string) => void
-  busy: boolean
-}) {
+export type TicketAction = "retry" | "dismiss" | "confirmRejection" | "keepWaiting"
+
+export function TicketRow({ ticket, onAction, busy }: { ticket: Ticket; onAction: (kind: TicketAction, id: string) => void; busy: boolean }) {
   const { t, i18n } = useTranslation()
   const lang = i18n.language
   const settled = ticket.settled_at
   const since = ticket.waiting_since ?? ticket.requested_at
   const retryable = ticket.origin === "admin" && (ticket.status === "requested" || ticket.status === "failed")
+  // Only a person can say Paymentwall rejected a ticket: a webhook cannot prove it.
+  const suspected = ticket.status === "waiting_for_cancellation" && !!ticket.rejection_suspected_at
+  const dismissable = (ticket.needs_attention && !suspected) || ticket.status === "requested"
   return (
     <div className="flex flex-col gap-y-2 px-6 py-4" data-testid="paymentwall-ticket" data-status={ticket.status}>
       <div className="flex items-center justify-between gap-x-4">
         <div className="flex items-center gap-x-2">
           <StatusBadge color={COLORS[ticket.status]}>{t(`iamportPaymentwall.ticketStatus.${ticket.status}`)}</StatusBadge>
-          {ticket.needs_attention && <StatusBadge color="red">{t("iamportPaymentwall.ticketStatus.needs_attention")}</StatusBadge>}
+          {suspected && <StatusBadge color="red">{t("iamportPaymentwall.ticketStatus.rejection_suspected")}</StatusBadge>}
+          {ticket.needs_attention && !suspected && (
+            <StatusBadge color="red">{t("iamportPaymentwall.ticketStatus.needs_attention")}</StatusBadge>
+          )}
         </div>
         <Text size="small" weight="plus" leading="compact">
           {formatMoney(ticket.amount, ticket.currency_code, lang)}
@@ -66,15 +65,35 @@ export function TicketRow({
           {t("iamportPaymentwall.message")}: {ticket.error}
         </Text>
       )}
-      {(retryable || ticket.needs_attention) && (
+      {suspected && (
+        <Text size="small" className="text-ui-fg-subtle" data-testid="paymentwall-suspected-explained">
+          {t("iamportPaymentwall.suspectedExplained")}
+        </Text>
+      )}
+      {ticket.decided_at && (
+        <Text size="small" className="text-ui-fg-subtle">
+          {t("iamportPaymentwall.decidedBy", { who: ticket.decided_by ?? "?", when: new Date(ticket.decided_at).toLocaleString(lang) })}
+        </Text>
+      )}
+      {(retryable || dismissable || ticket.status === "waiting_for_cancellation") && (
         <div className="flex justify-end gap-x-2">
-          {ticket.needs_attention || ticket.status === "requested" ? (
-            <Button size="small" variant="secondary" disabled={busy} onClick={() => onDismiss(ticket.id)}>
+          {ticket.status === "waiting_for_cancellation" && (
+            <Button size="small" variant="danger" disabled={busy} onClick={() => onAction("confirmRejection", ticket.id)}>
+              {t("iamportPaymentwall.confirmRejection")}
+            </Button>
+          )}
+          {suspected && (
+            <Button size="small" variant="secondary" disabled={busy} onClick={() => onAction("keepWaiting", ticket.id)}>
+              {t("iamportPaymentwall.keepWaiting")}
+            </Button>
+          )}
+          {dismissable && (
+            <Button size="small" variant="secondary" disabled={busy} onClick={() => onAction("dismiss", ticket.id)}>
               {t("iamportPaymentwall.dismiss")}
             </Button>
-          ) : null}
+          )}
           {retryable && (
-            <Button size="small" variant="secondary" disabled={busy} onClick={() => onRetry(ticket.id)}>
+            <Button size="small" variant="secondary" disabled={busy} onClick={() => onAction("retry", ticket.id)}>
               {t("iamportPaymentwall.retry")}
             </Button>
           )}

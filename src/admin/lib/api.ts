@@ -22,6 +22,9 @@ export const paymentwallApi = {
   check: (paymentId: string) => call<{ booked: string[] }>(`/admin/iamport-paymentwall/payments/${paymentId}/check`, { method: "POST", body: "{}" }),
   retry: (ticketId: string) => call(`/admin/iamport-paymentwall/tickets/${ticketId}/retry`, { method: "POST", body: "{}" }),
   dismiss: (ticketId: string) => call(`/admin/iamport-paymentwall/tickets/${ticketId}/dismiss`, { method: "POST", body: "{}" }),
+  confirmRejection: (ticketId: string) =>
+    call(`/admin/iamport-paymentwall/tickets/${ticketId}/confirm-rejection`, { method: "POST", body: "{}" }),
+  keepWaiting: (ticketId: string) => call(`/admin/iamport-paymentwall/tickets/${ticketId}/keep-waiting`, { method: "POST", body: "{}" }),
 }
 
 /** Under the dashboard's order-detail key, so its own Refund form invalidates this too. */

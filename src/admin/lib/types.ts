@@ -1,5 +1,5 @@
 /** The JSON of GET /admin/iamport-paymentwall/orders/:id, as the widget reads it. */
-export type TicketStatus = "requested" | "waiting_for_cancellation" | "completed" | "rejected" | "failed"
+export type TicketStatus = "requested" | "waiting_for_cancellation" | "returned" | "completed" | "rejected" | "failed"
 
 export type Ticket = {
   id: string
@@ -19,6 +19,9 @@ export type Ticket = {
   waiting_since: string | null
   settled_at: string | null
   last_checked_at: string | null
+  rejection_suspected_at: string | null
+  decided_by: string | null
+  decided_at: string | null
 }
 
 export type IamportView = {

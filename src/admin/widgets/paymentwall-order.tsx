@@ -5,7 +5,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query"
 import { useEffect, useRef } from "react"
 import { useTranslation } from "react-i18next"
 import { PaymentSummary } from "../components/payment-summary"
-import { TicketRow } from "../components/ticket-row"
+import { type TicketAction, TicketRow } from "../components/ticket-row"
 import { paymentwallApi, paymentwallQueryKey } from "../lib/api"
 import type { OrderView } from "../lib/types"
 
@@ -69,10 +69,9 @@ const PaymentwallOrderWidget = ({ data: order }: DetailWidgetProps<AdminOrder>) 
     onError: (e: Error) => toast.error(t("iamportPaymentwall.checkFailed"), { description: e.message }),
   })
   const action = useMutation({
-    mutationFn: ({ kind, id }: { kind: "retry" | "dismiss"; id: string }) =>
-      kind === "retry" ? paymentwallApi.retry(id) : paymentwallApi.dismiss(id),
+    mutationFn: ({ kind, id }: { kind: TicketAction; id: string }) => paymentwallApi[kind](id),
     onSuccess: (_r, { kind }) => {
-      toast.success(t(kind === "retry" ? "iamportPaymentwall.retried" : "iamportPaymentwall.dismissed"))
+      toast.success(t(`iamportPaymentwall.done.${kind}`))
       void refresh()
     },
     onError: (e: Error) => toast.error(t("iamportPaymentwall.actionFailed"), { description: e.message }),
@@ -131,8 +130,7 @@ const PaymentwallOrderWidget = ({ data: order }: DetailWidgetProps<AdminOrder>) 
                   key={ticket.id}
                   ticket={ticket}
                   busy={action.isPending}
-                  onRetry={(id) => action.mutate({ kind: "retry", id })}
-                  onDismiss={(id) => action.mutate({ kind: "dismiss", id })}
+                  onAction={(kind, id) => action.mutate({ kind, id })}
                 />
               ))}
             </div>

@@ -1,4 +1,4 @@
-import type { IamportCancelHistory } from "../iamport/types"
+import { type KeyedCancellation, keyedCancellations } from "../cancel-history"
 import { planSettlement, type PlanTicket } from "../settlement-plan"
 
 const t0 = new Date("2026-11-01T00:00:00Z")
@@ -13,16 +13,19 @@ function ticket(id: string, amount: number, extra: Partial<PlanTicket> = {}): Pl
     refund_id: null,
     requested_at: at(Number(id.replace(/\D/g, "")) || 0),
     waiting_since: at(Number(id.replace(/\D/g, "")) || 0),
+    rejection_suspected_at: null,
     ...extra,
   }
 }
 
-const entry = (cancellation_id: string, amount: number): IamportCancelHistory => ({
+const entry = (cancellation_id: string, amount: number): KeyedCancellation => ({
   pg_tid: "pw",
   amount,
   cancelled_at: 0,
   reason: "",
   cancellation_id,
+  key: cancellation_id,
+  position: 0,
 })
 
 describe("planSettlement: projecting i'mport's cancel_history onto Medusa", () => {
@@ -85,22 +88,28 @@ describe("planSettlement: projecting i'mport's cancel_history onto Medusa", () =
   describe("rejection notices", () => {
     const waiting = [ticket("t1", 3000, { waiting_since: at(0) }), ticket("t2", 2000, { waiting_since: at(5) })]
 
-    it("reject the oldest ticket that has waited past the grace period", () => {
+    it("only make the oldest ticket that has waited past the grace period suspected: they never reject", () => {
       const steps = planSettlement({ history: [], tickets: waiting, booked: new Set(), rejectionNotice: { received_at: at(10), grace_ms: 60_000 } })
-      expect(steps).toEqual([{ type: "reject", ticket_id: "t1" }])
+      expect(steps).toEqual([{ type: "suspect_rejection", ticket_id: "t1" }])
     })
 
-    it("reject nothing within the grace period (a stale notice from before the request)", () => {
+    it("leave a ticket already suspected as it is, however many notices come", () => {
+      const suspected = [ticket("t1", 3000, { waiting_since: at(0), rejection_suspected_at: at(9) }), waiting[1]]
+      const steps = planSettlement({ history: [], tickets: suspected, booked: new Set(), rejectionNotice: { received_at: at(10), grace_ms: 0 } })
+      expect(steps).toEqual([])
+    })
+
+    it("suspect nothing within the grace period (a stale notice from before the request)", () => {
       const steps = planSettlement({ history: [], tickets: waiting, booked: new Set(), rejectionNotice: { received_at: at(0.5), grace_ms: 60_000 } })
       expect(steps).toEqual([])
     })
 
-    it("reject nothing when the notice came with a new cancellation", () => {
+    it("suspect nothing when the notice came with a new cancellation", () => {
       const steps = planSettlement({ history: [entry("c1", 3000)], tickets: waiting, booked: new Set(), rejectionNotice: { received_at: at(10), grace_ms: 0 } })
       expect(steps.map((s) => s.type)).toEqual(["complete"])
     })
 
-    it("never reject a ticket whose request got no answer: it may not exist at Paymentwall", () => {
+    it("never suspect a ticket whose request got no answer: it may not exist at Paymentwall", () => {
       const steps = planSettlement({
         history: [],
         tickets: [ticket("t1", 3000, { status: "requested", waiting_since: null })],
@@ -109,5 +118,16 @@ describe("planSettlement: projecting i'mport's cancel_history onto Medusa", () =
       })
       expect(steps).toEqual([])
     })
+  })
+
+  it("books entries without a cancellation_id once each, under keys derived from the entry", () => {
+    const history = keyedCancellations([
+      { pg_tid: "pw_1", amount: 1500, cancelled_at: 100, reason: "console" },
+      { pg_tid: "pw_1", amount: 1500, cancelled_at: 100, reason: "console" },
+    ])
+    const first = planSettlement({ history, tickets: [], booked: new Set() })
+    expect(first.map((s) => s.type)).toEqual(["external", "external"])
+    // The same answer again, once both are booked: nothing.
+    expect(planSettlement({ history, tickets: [], booked: new Set(history.map((e) => e.key)) })).toEqual([])
   })
 })

@@ -21,7 +21,8 @@ export type IamportCancelHistory = {
   amount: number
   cancelled_at: number
   reason: string
-  cancellation_id: string
+  /** i'mport's id for this cancellation; some implementations and proxies leave it out (see lib/cancel-history). */
+  cancellation_id?: string | null
   receipt_url?: string
 }
 

@@ -1,7 +1,8 @@
 import { MedusaError } from "@medusajs/framework/utils"
 import type { IamportClient } from "../../lib/iamport/client"
 import { IamportRefusedError } from "../../lib/iamport/errors"
-import type { IamportCancelHistory, IamportPayment } from "../../lib/iamport/types"
+import { type KeyedCancellation, keyedCancellations } from "../../lib/cancel-history"
+import type { IamportPayment } from "../../lib/iamport/types"
 import { formatAmount, minusAmount, sameAmount, toDecimal } from "../../lib/money"
 
 /** What became of one cancel request. */
@@ -9,7 +10,7 @@ export type CancelOutcome =
   /** Paymentwall opened a ticket: code 0, nothing in cancel_history yet. */
   | { kind: "accepted"; payment: IamportPayment }
   /** i'mport settled it in the answer: a new cancel_history entry. */
-  | { kind: "completed"; payment: IamportPayment; entry: IamportCancelHistory }
+  | { kind: "completed"; payment: IamportPayment; entry: KeyedCancellation }
   /** i'mport said no (code != 0): nothing happened. */
   | { kind: "refused"; message: string }
   /** No usable answer: i'mport may or may not have accepted it, and for a ticket nothing shows which. */
@@ -33,7 +34,7 @@ export async function sendCancel(
       `Cannot cancel ${formatAmount(amount)} ${payment.currency}: i'mport shows ${formatAmount(refundable)} left to refund.`
     )
   }
-  const known = new Set(payment.cancel_history.map((entry) => entry.cancellation_id))
+  const known = new Set(keyedCancellations(payment.cancel_history).map((entry) => entry.key))
   let after: IamportPayment
   try {
     after = await client.cancelPayment({
@@ -53,6 +54,6 @@ export async function sendCancel(
       message: `i'mport gave no usable answer to the cancel request (${detail}); it may have been accepted. Check the payment's in-progress cancel requests in the i'mport console before asking again.`,
     }
   }
-  const entry = after.cancel_history.find((e) => !known.has(e.cancellation_id) && sameAmount(e.amount, amount))
+  const entry = keyedCancellations(after.cancel_history).find((e) => !known.has(e.key) && sameAmount(e.amount, amount))
   return entry ? { kind: "completed", payment: after, entry } : { kind: "accepted", payment: after }
 }

@@ -1,27 +1,132 @@
-import type { IPaymentModuleService, MedusaContainer, UpdatePaymentDTO } from "@medusajs/framework/types"
-import { MedusaError, Modules } from "@medusajs/framework/utils"
+import type { IOrderModuleService, IPaymentModuleService, MedusaContainer, UpdatePaymentDTO } from "@medusajs/framework/types"
+import { ContainerRegistrationKeys, MathBN, MedusaError, Modules, OrderChangeStatus, OrderStatus } from "@medusajs/framework/utils"
 import { refundPaymentWorkflow } from "@medusajs/medusa/core-flows"
-import type { IamportCancelHistory } from "../../lib/iamport/types"
+import type { KeyedCancellation } from "../../lib/cancel-history"
+import type { IamportPayment } from "../../lib/iamport/types"
+import { formatAmount } from "../../lib/money"
 import { RECORD_ONLY_KEY, type RecordOnlyMarker } from "../../providers/iamport-paymentwall/payment-data"
+import {
+  accountedRefunds,
+  bookedTotal,
+  type Cancellation,
+  claimCancellation,
+  ledgerOf,
+  markBlocked,
+  markBooked,
+  refundOfInterruptedBooking,
+} from "./ledger"
 import { type CancelTicket, loadPaymentState, type PaymentState, ticketService } from "./payment-state"
+import { removeRefund } from "./reverse-refund"
+
+export type BookingOutcome =
+  | { kind: "booked"; refund_id: string; state: PaymentState }
+  /** i'mport returned the money; Medusa refused the booking for now. Nothing was left half-booked. */
+  | { kind: "blocked"; reason: string; state: PaymentState }
 
 /**
- * Books one cancellation that i'mport's cancel_history shows, through Medusa's own refundPaymentWorkflow, so the
- * Refund, the order transaction, the credit line and `payment.refunded` are Medusa's and not a copy of its maths.
- * The record-only marker makes the provider record instead of cancelling at i'mport again. Runs under the
- * payment's lock; returns the payment as it is after the booking.
+ * Books one cancellation that i'mport's cancel_history shows, exactly once: the ledger row is claimed first (a
+ * unique key per cancellation), then Medusa books it through its own refundPaymentWorkflow, so the Refund, the
+ * order transaction, the credit line and `payment.refunded` are Medusa's and not a copy of its maths. The
+ * record-only marker makes the provider record instead of cancelling at i'mport again. Runs under the payment's
+ * lock, on a fresh state.
+ *
+ * A booking Medusa refuses (an open order change) is undone, never half-kept: the Refund it made is removed, only
+ * the marker is cleared in the payment's data (re-read, never written back from before), and the ticket waits as
+ * `returned` with Medusa's reason until a later run books it.
  */
 export async function bookCancellation(
   container: MedusaContainer,
   state: PaymentState,
+  iamport: IamportPayment,
   ticket: CancelTicket,
-  entry: IamportCancelHistory
-): Promise<PaymentState> {
+  entry: KeyedCancellation
+): Promise<BookingOutcome> {
+  const { row, resumed } = await claimCancellation(container, state, iamport.imp_uid, ticket.id, entry)
+  if (row.status === "booked" && row.refund_id) {
+    await completeTicket(container, ticket, entry, row.refund_id)
+    return { kind: "booked", refund_id: row.refund_id, state }
+  }
+  if (resumed) {
+    const tickets = await ticketService(container).listCancelTickets({ payment_id: state.id })
+    const ledger = [...(await ledgerOf(container, iamport.imp_uid)).values()].filter((r) => r.id !== row.id)
+    const refundId = refundOfInterruptedBooking(state, row, accountedRefunds(ledger, tickets))
+    if (refundId) {
+      await markBooked(container, row, refundId)
+      await completeTicket(container, ticket, entry, refundId)
+      return { kind: "booked", refund_id: refundId, state }
+    }
+  }
+
+  const obstacle = await bookingObstacle(container, state, iamport, row)
+  if (obstacle) {
+    return block(container, state, row, ticket, entry, obstacle)
+  }
+
+  const marker: RecordOnlyMarker = {
+    cancellation_id: entry.key,
+    amount: entry.amount,
+    reason: ticket.reason ?? entry.reason ?? null,
+    set_at: new Date().toISOString(),
+  }
   const payments = container.resolve<IPaymentModuleService>(Modules.PAYMENT)
-  const marker: RecordOnlyMarker = { cancellation_id: entry.cancellation_id, amount: entry.amount, reason: ticket.reason ?? entry.reason ?? null }
-  // UpdatePaymentDTO is typed without `data`, which the module accepts at runtime.
-  const withMarker = { id: state.id, data: { ...state.data, [RECORD_ONLY_KEY]: marker } } as unknown as UpdatePaymentDTO
-  await payments.updatePayment(withMarker)
+  await payments.updatePayment(withData(state.id, { ...state.data, [RECORD_ONLY_KEY]: marker }))
+  try {
+    await bookInMedusa(container, state, ticket, entry)
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error)
+    const after = await loadPaymentState(container, state.id)
+    const made = after.refunds.find((r) => after.data.cancel_requests?.[r.id]?.cancellation_id === entry.key)
+    if (made) {
+      // refundPaymentWorkflow keeps its Refund when a later step (the credit line) fails: undo it whole.
+      await removeRefund(container, after, made, false)
+    }
+    await clearRecordOnlyMarker(container, state.id)
+    return block(container, await loadPaymentState(container, state.id), row, ticket, entry, reason)
+  }
+
+  const after = await loadPaymentState(container, state.id)
+  const refund = after.refunds.find((r) => after.data.cancel_requests?.[r.id]?.cancellation_id === entry.key)
+  if (!refund) {
+    // The row stays claimed: the next run finds the Refund, or books again if there is none.
+    throw new MedusaError(
+      MedusaError.Types.UNEXPECTED_STATE,
+      `Booked cancellation ${entry.key} of payment ${state.id}, but found no refund recording it.`
+    )
+  }
+  await markBooked(container, row, refund.id)
+  await completeTicket(container, ticket, entry, refund.id)
+  return { kind: "booked", refund_id: refund.id, state: after }
+}
+
+/**
+ * An order with an open order change refuses the credit line of refundPaymentWorkflow; a cancelled order takes
+ * refunds the way cancel-order books them (no credit line). Anything else is left to Medusa's own checks.
+ * The ledger must never book past what i'mport shows cancelled, whatever keys an answer carried.
+ */
+async function bookingObstacle(
+  container: MedusaContainer,
+  state: PaymentState,
+  iamport: IamportPayment,
+  row: Cancellation
+): Promise<string | null> {
+  const ledger = [...(await ledgerOf(container, iamport.imp_uid)).values()]
+  const after = MathBN.add(bookedTotal(ledger), row.amount as never)
+  if (MathBN.gt(after, iamport.cancel_amount)) {
+    return `The ledger would book ${formatAmount(after)} while i'mport shows ${formatAmount(iamport.cancel_amount)} cancelled.`
+  }
+  if (!state.order_id || state.order_status === OrderStatus.CANCELED) {
+    return null
+  }
+  const orders = container.resolve<IOrderModuleService>(Modules.ORDER)
+  const active = await orders.listOrderChanges(
+    { order_id: state.order_id, status: [OrderChangeStatus.PENDING, OrderChangeStatus.REQUESTED] },
+    { select: ["id", "change_type"], take: 1 }
+  )
+  // Medusa's own words (order module, createOrderChange), so the admin reads one reason whichever way it was met.
+  return active.length ? `Order (${state.order_id}) already has an existing active order change` : null
+}
+
+async function bookInMedusa(container: MedusaContainer, state: PaymentState, ticket: CancelTicket, entry: KeyedCancellation): Promise<void> {
   const refund = {
     payment_id: state.id,
     amount: entry.amount,
@@ -29,34 +134,71 @@ export async function bookCancellation(
     refund_reason_id: ticket.refund_reason_id ?? undefined,
     created_by: ticket.requested_by ?? undefined,
   }
-  try {
-    if (state.order_id) {
-      await refundPaymentWorkflow(container).run({ input: refund })
-    } else {
-      // A payment without an order (a failed cart completion): refundPaymentWorkflow requires one.
-      await payments.refundPayment(refund)
-    }
-  } catch (error) {
-    await payments.updatePayment({ id: state.id, data: { ...state.data, [RECORD_ONLY_KEY]: null } } as unknown as UpdatePaymentDTO)
-    throw error
+  if (state.order_id && state.order_status !== OrderStatus.CANCELED) {
+    await refundPaymentWorkflow(container).run({ input: refund })
+    return
   }
+  // No order (a failed cart completion): refundPaymentWorkflow requires one. A cancelled order: cancel-order's
+  // own refundPaymentsWorkflow books a refund and an order transaction, no credit line (that workflow logs and
+  // drops a failed refund, so the two writes are made here in the same order, failing loudly).
+  const booked = await container.resolve<IPaymentModuleService>(Modules.PAYMENT).refundPayment(refund)
+  if (state.order_id) {
+    const made = (booked.refunds ?? []).find((r) => !state.refund_ids.includes(r.id))
+    await container.resolve<IOrderModuleService>(Modules.ORDER).addOrderTransactions({
+      order_id: state.order_id,
+      amount: MathBN.mult(entry.amount, -1),
+      currency_code: state.currency_code,
+      reference: "refund",
+      reference_id: made?.id ?? state.id,
+    })
+  }
+}
 
-  const after = await loadPaymentState(container, state.id)
-  const refundId = after.refund_ids.find((id) => after.data.cancel_requests?.[id]?.cancellation_id === entry.cancellation_id)
-  if (!refundId) {
-    throw new MedusaError(
-      MedusaError.Types.UNEXPECTED_STATE,
-      `Booked cancellation ${entry.cancellation_id} of payment ${state.id}, but found no refund recording it.`
-    )
-  }
+async function block(
+  container: MedusaContainer,
+  state: PaymentState,
+  row: Cancellation,
+  ticket: CancelTicket,
+  entry: KeyedCancellation,
+  reason: string
+): Promise<BookingOutcome> {
+  await markBlocked(container, row, reason)
+  await ticketService(container).updateCancelTickets({
+    id: ticket.id,
+    status: "returned",
+    cancellation_id: entry.key,
+    needs_attention: true,
+    error:
+      `i'mport returned ${formatAmount(entry.amount)} ${state.currency_code.toUpperCase()}, but Medusa refused to book it: ${reason}. ` +
+      `It is booked once that is resolved, at the next webhook, job run or "Check with i'mport now".`,
+  })
+  return { kind: "blocked", reason, state }
+}
+
+async function completeTicket(container: MedusaContainer, ticket: CancelTicket, entry: KeyedCancellation, refundId: string): Promise<void> {
   await ticketService(container).updateCancelTickets({
     id: ticket.id,
     status: "completed",
-    cancellation_id: entry.cancellation_id,
+    cancellation_id: entry.key,
     refund_id: refundId,
     settled_at: new Date(),
     needs_attention: false,
+    rejection_suspected_at: null,
     error: null,
   })
-  return after
+}
+
+/** Clears only the marker, on the data as it is now: writing back an older copy would erase the provider's records. */
+export async function clearRecordOnlyMarker(container: MedusaContainer, paymentId: string): Promise<void> {
+  const query = container.resolve(ContainerRegistrationKeys.QUERY)
+  const { data } = await query.graph({ entity: "payment", fields: ["id", "data"], filters: { id: paymentId } })
+  const current = ((data[0] as { data?: Record<string, unknown> | null } | undefined)?.data ?? {}) as Record<string, unknown>
+  if (current[RECORD_ONLY_KEY]) {
+    await container.resolve<IPaymentModuleService>(Modules.PAYMENT).updatePayment(withData(paymentId, { ...current, [RECORD_ONLY_KEY]: null }))
+  }
+}
+
+/** UpdatePaymentDTO is typed without `data`, which the module accepts at runtime. */
+function withData(id: string, data: Record<string, unknown>): UpdatePaymentDTO {
+  return { id, data } as unknown as UpdatePaymentDTO
 }

@@ -18,6 +18,7 @@ export type PaymentState = {
   captured: ReturnType<typeof MathBN.convert>
   refunded: ReturnType<typeof MathBN.convert>
   refund_ids: string[]
+  refunds: { id: string; amount: ReturnType<typeof MathBN.convert>; created_at: Date }[]
   order_id: string | null
   order_status: string | null
 }
@@ -31,7 +32,7 @@ type Row = Pick<PaymentState, "id" | "provider_id" | "amount" | "currency_code" 
   payment_session_id: string | null
   data: Record<string, unknown> | null
   captures: { amount: number }[] | null
-  refunds: { id: string; amount: number }[] | null
+  refunds: { id: string; amount: number; created_at: Date | string }[] | null
 }
 
 /** A Medusa payment with what the ticket workflows weigh: captured and refunded totals, its order, its data. */
@@ -41,7 +42,7 @@ export async function loadPaymentState(container: MedusaContainer, paymentId: st
     entity: "payment",
     fields: [
       "id", "provider_id", "amount", "currency_code", "captured_at", "canceled_at", "payment_collection_id",
-      "payment_session_id", "data", "captures.amount", "refunds.id", "refunds.amount",
+      "payment_session_id", "data", "captures.amount", "refunds.id", "refunds.amount", "refunds.created_at",
     ],
     filters: { id: paymentId },
   })
@@ -69,6 +70,7 @@ export async function loadPaymentState(container: MedusaContainer, paymentId: st
     captured: MathBN.convert(sum(row.captures)),
     refunded: MathBN.convert(sum(row.refunds)),
     refund_ids: (row.refunds ?? []).map((r) => r.id),
+    refunds: (row.refunds ?? []).map((r) => ({ id: r.id, amount: MathBN.convert(r.amount), created_at: new Date(r.created_at) })),
     order_id: link?.order_id ?? null,
     order_status: link?.order?.status ?? null,
   }
@@ -79,19 +81,6 @@ export async function paymentIdForSession(container: MedusaContainer, sessionId:
   const query = container.resolve(ContainerRegistrationKeys.QUERY)
   const { data } = await query.graph({ entity: "payment", fields: ["id"], filters: { payment_session_id: sessionId } })
   return (data[0] as { id?: string } | undefined)?.id ?? null
-}
-
-/** cancellation_ids that Medusa's Refund rows book: a refund whose id keys a record with a cancellation_id. */
-export function bookedCancellations(state: PaymentState): Set<string> {
-  const records = state.data.cancel_requests ?? {}
-  const booked = new Set<string>()
-  for (const refundId of state.refund_ids) {
-    const id = records[refundId]?.cancellation_id
-    if (id) {
-      booked.add(id)
-    }
-  }
-  return booked
 }
 
 export function lockKey(paymentId: string): string {

@@ -1,24 +1,23 @@
 import type { IOrderModuleService, IPaymentModuleService, MedusaContainer, UpdatePaymentCollectionDTO } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, MathBN, Modules } from "@medusajs/framework/utils"
 import { sameAmount } from "../../lib/money"
-import type { CancelTicket, PaymentState } from "./payment-state"
+import type { PaymentState } from "./payment-state"
 
 /**
- * Undoes a Refund that Medusa booked before Paymentwall answered (order cancel, cart compensation) and that
- * Paymentwall then rejected: the Refund row, the collection's refunded_amount, and the order's refund transaction.
- * Returns what could not be undone: Medusa has no way to remove the refund credit line that cancel-order added.
+ * Removes a Refund row and what Medusa derived from it: the collection's refunded_amount and the order's refund
+ * transaction. Used when Paymentwall's rejection of an optimistic refund is confirmed, and to undo a booking
+ * whose order part Medusa refused. Returns what could not be undone.
  */
-export async function reverseOptimisticRefund(
+export async function removeRefund(
   container: MedusaContainer,
-  state: PaymentState,
-  ticket: CancelTicket
+  state: Pick<PaymentState, "id" | "payment_collection_id" | "order_id">,
+  refund: { id: string; amount: unknown },
+  /** Medusa booked it through refundPaymentsWorkflow (cancel-order, compensation), whose transaction names the payment. */
+  bookedByRefundPayments: boolean
 ): Promise<string[]> {
   const left: string[] = []
-  if (!ticket.refund_id) {
-    return left
-  }
   const payments = container.resolve<IPaymentModuleService>(Modules.PAYMENT)
-  await payments.deleteRefunds([ticket.refund_id])
+  await payments.deleteRefunds([refund.id])
 
   // The module recomputes refunded_amount only when it books; recompute it from the refunds that remain.
   const query = container.resolve(ContainerRegistrationKeys.QUERY)
@@ -41,18 +40,17 @@ export async function reverseOptimisticRefund(
     const transactions = await orders.listOrderTransactions({
       order_id: state.order_id,
       reference: "refund",
-      reference_id: [ticket.refund_id, state.id],
+      reference_id: [refund.id, state.id],
     })
     const match =
-      transactions.find((t) => t.reference_id === ticket.refund_id) ??
-      transactions.find((t) => sameAmount(MathBN.mult(t.amount as never, -1), ticket.amount as never))
+      transactions.find((t) => t.reference_id === refund.id) ??
+      (bookedByRefundPayments
+        ? transactions.find((t) => t.reference_id === state.id && sameAmount(MathBN.mult(t.amount as never, -1), refund.amount as never))
+        : undefined)
     if (match) {
       await orders.deleteOrderTransactions([match.id])
-    } else {
+    } else if (bookedByRefundPayments) {
       left.push("the order's refund transaction was not found")
-    }
-    if (ticket.origin === "order_cancel") {
-      left.push("the refund credit line that the order cancellation added cannot be removed in Medusa")
     }
   }
   return left

@@ -1,25 +1,20 @@
 import type { IEventBusModuleService, IPaymentModuleService, MedusaContainer, UpdatePaymentDTO } from "@medusajs/framework/types"
 import { MedusaError, Modules } from "@medusajs/framework/utils"
-import type { IamportCancelHistory, IamportPayment } from "../../lib/iamport/types"
+import { type KeyedCancellation, keyedCancellations } from "../../lib/cancel-history"
+import type { IamportPayment } from "../../lib/iamport/types"
 import { planSettlement, type PlanTicket } from "../../lib/settlement-plan"
+import { OPEN_TICKET_STATUSES } from "../../modules/iamport-paymentwall/models/cancel-ticket"
 import { sessionIdFromMerchantUid } from "../../providers/iamport-paymentwall/payment-data"
-import { bookCancellation } from "./book-cancellation"
-import {
-  bookedCancellations,
-  type CancelTicket,
-  loadPaymentState,
-  type PaymentState,
-  ticketService,
-} from "./payment-state"
-import { reverseOptimisticRefund } from "./reverse-refund"
+import { bookCancellation, clearRecordOnlyMarker } from "./book-cancellation"
+import { claimCancellation, ledgerOf, markBooked } from "./ledger"
+import { type CancelTicket, loadPaymentState, type PaymentState, ticketService } from "./payment-state"
 
 export const TICKET_REJECTED_EVENT = "iamport_paymentwall.cancel_ticket.rejected"
 export const TICKET_ATTENTION_EVENT = "iamport_paymentwall.cancel_ticket.needs_attention"
+export const TICKET_REJECTION_SUSPECTED_EVENT = "iamport_paymentwall.cancel_ticket.rejection_suspected"
 
 export type RejectionNotice = {
   received_at: string
-  /** Identical deliveries share this key; one of them at most rejects a ticket. */
-  dedupe_key: string
   webhook_event_id: string
 }
 
@@ -36,84 +31,100 @@ export type SettleResult = {
   booked: string[]
   completed: string[]
   external: string[]
-  rejected: string[]
+  /** Returned at i'mport, but Medusa refused the booking for now (ledger keys). */
+  blocked: string[]
+  /** Tickets a notice made "rejection suspected": a person confirms. */
+  suspected: string[]
   flagged: string[]
 }
 
 const DEFAULT_GRACE_MS = 60_000
-const NOTICE_WINDOW_MS = 10 * 60_000
 
 /**
- * Brings Medusa in line with i'mport for one payment. Must run under the payment's lock: every step is
- * idempotent on cancellation_id, and the lock makes the check and the booking one critical section.
+ * Brings Medusa in line with i'mport for one payment. Must run under the payment's lock; exactly-once is held by
+ * the ledger's unique key per cancellation, so even a run that slips past the lock cannot book twice.
+ * Nothing here frees reserved money or removes a Refund: only a shop admin's confirmation does (confirm-rejection).
  */
 export async function settlePayment(container: MedusaContainer, input: SettleInput): Promise<SettleResult> {
-  const result: SettleResult = { booked: [], completed: [], external: [], rejected: [], flagged: [] }
+  const result: SettleResult = { booked: [], completed: [], external: [], blocked: [], suspected: [], flagged: [] }
   let state = await loadPaymentState(container, input.payment_id)
   assertSamePayment(state, input.iamport)
   const service = ticketService(container)
+  if (state.data.iamport_record_only) {
+    // No booking runs while we hold the lock: a marker here was left by one that died.
+    await clearRecordOnlyMarker(container, state.id)
+    state = await loadPaymentState(container, state.id)
+  }
   await adoptRecordedCancels(container, state, input.iamport)
 
+  const history = keyedCancellations(input.iamport.cancel_history)
   const tickets = await service.listCancelTickets({ payment_id: state.id })
-  const notice = input.rejection_notice && (await noticeStillUnused(container, input.rejection_notice))
+  const ledger = await ledgerOf(container, input.iamport.imp_uid)
+  const booked = new Set([...ledger.values()].filter((row) => row.status === "booked").map((row) => row.key))
   const steps = planSettlement({
-    history: input.iamport.cancel_history ?? [],
+    history,
     tickets: tickets.map(toPlanTicket),
-    booked: bookedCancellations(state),
-    rejectionNotice: notice
-      ? { received_at: new Date(notice.received_at), grace_ms: input.rejection_grace_ms ?? DEFAULT_GRACE_MS }
+    booked,
+    rejectionNotice: input.rejection_notice
+      ? { received_at: new Date(input.rejection_notice.received_at), grace_ms: input.rejection_grace_ms ?? DEFAULT_GRACE_MS }
       : undefined,
   })
 
   const byId = new Map(tickets.map((t) => [t.id, t]))
   for (const step of steps) {
-    if (step.type === "complete") {
+    if (step.type === "suspect_rejection") {
       const ticket = byId.get(step.ticket_id)!
-      if (step.book) {
-        state = await bookCancellation(container, state, ticket, step.entry)
-        result.booked.push(step.entry.cancellation_id)
-      } else {
-        state = await confirmOptimistic(container, state, ticket, step.entry)
-      }
-      result.completed.push(ticket.id)
-    } else if (step.type === "external") {
-      const ticket = await service.createCancelTickets(externalTicket(state, input.iamport, step.entry))
-      state = await bookCancellation(container, state, ticket, step.entry)
-      result.external.push(ticket.id)
-      result.booked.push(step.entry.cancellation_id)
-    } else {
-      await rejectTicket(container, state, byId.get(step.ticket_id)!, "Paymentwall rejected the cancellation ticket")
-      result.rejected.push(step.ticket_id)
-      if (notice) {
-        await service.updateWebhookEvents({ id: notice.webhook_event_id, outcome: `rejected ${step.ticket_id}` })
-      }
+      await service.updateCancelTickets({
+        id: ticket.id,
+        rejection_suspected_at: new Date(),
+        needs_attention: true,
+        error:
+          "A notice from i'mport suggests Paymentwall rejected this cancellation, but i'mport's API cannot prove it. " +
+          "Check the ticket in Paymentwall's merchant area, then confirm the rejection or keep waiting. The amount stays reserved until then.",
+      })
+      result.suspected.push(ticket.id)
+      await emit(container, TICKET_REJECTION_SUSPECTED_EVENT, ticket, state)
+      continue
     }
+    const ticket =
+      step.type === "complete"
+        ? byId.get(step.ticket_id)!
+        : await service.createCancelTickets(externalTicket(state, input.iamport, step.entry))
+    if (step.type === "complete" && !step.book) {
+      state = await confirmOptimistic(container, state, input.iamport, ticket, step.entry)
+      result.completed.push(ticket.id)
+      continue
+    }
+    const outcome = await bookCancellation(container, state, input.iamport, ticket, step.entry)
+    state = await loadPaymentState(container, state.id)
+    if (outcome.kind === "blocked") {
+      result.blocked.push(step.entry.key)
+      continue
+    }
+    result.booked.push(step.entry.key)
+    result[step.type === "external" ? "external" : "completed"].push(ticket.id)
   }
 
+  await flagStale(container, state, input.flag_waiting_after_ms, result)
+  return result
+}
+
+async function flagStale(container: MedusaContainer, state: PaymentState, afterMs: number | undefined, result: SettleResult): Promise<void> {
+  const service = ticketService(container)
   const now = new Date()
-  for (const ticket of await service.listCancelTickets({ payment_id: state.id, status: ["waiting_for_cancellation", "requested"] })) {
-    const stale =
-      input.flag_waiting_after_ms !== undefined &&
-      !ticket.needs_attention &&
-      now.getTime() - (ticket.waiting_since ?? ticket.requested_at).getTime() > input.flag_waiting_after_ms
+  for (const ticket of await service.listCancelTickets({ payment_id: state.id, status: [...OPEN_TICKET_STATUSES] })) {
+    const since = ticket.waiting_since ?? ticket.requested_at
+    const stale = afterMs !== undefined && !ticket.needs_attention && now.getTime() - since.getTime() > afterMs
     await service.updateCancelTickets({
       id: ticket.id,
       last_checked_at: now,
-      ...(stale ? { needs_attention: true, error: `No answer from Paymentwall since ${(ticket.waiting_since ?? ticket.requested_at).toISOString()}` } : {}),
+      ...(stale ? { needs_attention: true, error: `No answer from Paymentwall since ${since.toISOString()}` } : {}),
     })
     if (stale) {
       result.flagged.push(ticket.id)
       await emit(container, TICKET_ATTENTION_EVENT, ticket, state)
     }
   }
-  return result
-}
-
-/** A notice rejects at most one ticket: identical deliveries within minutes are one notice. */
-async function noticeStillUnused(container: MedusaContainer, notice: RejectionNotice): Promise<RejectionNotice | undefined> {
-  const since = new Date(new Date(notice.received_at).getTime() - NOTICE_WINDOW_MS)
-  const siblings = await ticketService(container).listWebhookEvents({ dedupe_key: notice.dedupe_key, received_at: { $gte: since } })
-  return siblings.some((e) => e.id !== notice.webhook_event_id && e.outcome?.startsWith("rejected ")) ? undefined : notice
 }
 
 function assertSamePayment(state: PaymentState, iamport: IamportPayment): void {
@@ -136,10 +147,11 @@ function toPlanTicket(ticket: CancelTicket): PlanTicket {
     refund_id: ticket.refund_id,
     requested_at: new Date(ticket.requested_at),
     waiting_since: ticket.waiting_since ? new Date(ticket.waiting_since) : null,
+    rejection_suspected_at: ticket.rejection_suspected_at ? new Date(ticket.rejection_suspected_at) : null,
   }
 }
 
-function externalTicket(state: PaymentState, iamport: IamportPayment, entry: IamportCancelHistory) {
+function externalTicket(state: PaymentState, iamport: IamportPayment, entry: KeyedCancellation) {
   const at = new Date((entry.cancelled_at || Math.floor(Date.now() / 1000)) * 1000)
   return {
     payment_id: state.id,
@@ -151,6 +163,8 @@ function externalTicket(state: PaymentState, iamport: IamportPayment, entry: Iam
     currency_code: state.currency_code,
     origin: "external" as const,
     status: "waiting_for_cancellation" as const,
+    // Tied to its entry at once: a run that dies before booking finds this ticket again, not a second one.
+    cancellation_id: entry.key,
     reason: entry.reason || "Cancelled outside Medusa (i'mport console or chargeback)",
     note: `Cancelled outside Medusa: ${entry.reason || "no reason given"}`,
     requested_at: at,
@@ -162,40 +176,34 @@ function externalTicket(state: PaymentState, iamport: IamportPayment, entry: Iam
 async function confirmOptimistic(
   container: MedusaContainer,
   state: PaymentState,
+  iamport: IamportPayment,
   ticket: CancelTicket,
-  entry: IamportCancelHistory
+  entry: KeyedCancellation
 ): Promise<PaymentState> {
   const refundId = ticket.refund_id!
+  const { row } = await claimCancellation(container, state, iamport.imp_uid, ticket.id, entry)
+  if (row.status !== "booked") {
+    await markBooked(container, row, refundId)
+  }
   const records = { ...(state.data.cancel_requests ?? {}) }
-  records[refundId] = { ...records[refundId], status: "completed", cancellation_id: entry.cancellation_id }
-  const payments = container.resolve<IPaymentModuleService>(Modules.PAYMENT)
-  await payments.updatePayment({ id: state.id, data: { ...state.data, cancel_requests: records } } as unknown as UpdatePaymentDTO)
+  if (records[refundId]) {
+    records[refundId] = { ...records[refundId], status: "completed", cancellation_id: entry.key }
+    const payments = container.resolve<IPaymentModuleService>(Modules.PAYMENT)
+    await payments.updatePayment({ id: state.id, data: { ...state.data, cancel_requests: records } } as unknown as UpdatePaymentDTO)
+  }
   await ticketService(container).updateCancelTickets({
     id: ticket.id,
     status: "completed",
-    cancellation_id: entry.cancellation_id,
+    cancellation_id: entry.key,
     settled_at: new Date(),
     needs_attention: false,
+    rejection_suspected_at: null,
     error: null,
   })
   return loadPaymentState(container, state.id)
 }
 
-export async function rejectTicket(container: MedusaContainer, state: PaymentState, ticket: CancelTicket, message: string): Promise<void> {
-  const service = ticketService(container)
-  const left = await reverseOptimisticRefund(container, state, ticket)
-  await service.updateCancelTickets({
-    id: ticket.id,
-    status: "rejected",
-    settled_at: new Date(),
-    error: left.length ? `${message}. Medusa's refund was reversed, but ${left.join("; ")}.` : message,
-    // A rejection after Medusa had already booked the refund needs a person: the buyer was told of a refund.
-    needs_attention: ticket.refund_id !== null,
-  })
-  await emit(container, TICKET_REJECTED_EVENT, ticket, state)
-}
-
-async function emit(container: MedusaContainer, name: string, ticket: CancelTicket, state: PaymentState): Promise<void> {
+export async function emit(container: MedusaContainer, name: string, ticket: CancelTicket, state: PaymentState): Promise<void> {
   await container.resolve<IEventBusModuleService>(Modules.EVENT_BUS).emit({
     name,
     data: { id: ticket.id, payment_id: state.id, order_id: state.order_id, amount: ticket.amount, currency_code: ticket.currency_code },
@@ -209,12 +217,17 @@ async function emit(container: MedusaContainer, name: string, ticket: CancelTick
 async function adoptRecordedCancels(container: MedusaContainer, state: PaymentState, iamport: IamportPayment): Promise<void> {
   const records = state.data.cancel_requests ?? {}
   const service = ticketService(container)
-  const tracked = new Set(
-    (await service.listCancelTickets({ payment_id: state.id }, { select: ["refund_id"] })).map((t) => t.refund_id)
-  )
+  const ledger = await ledgerOf(container, iamport.imp_uid)
+  const tickets = await service.listCancelTickets({ payment_id: state.id }, { select: ["refund_id", "metadata", "cancellation_id"] })
+  const tracked = new Set(tickets.flatMap((t) => [t.refund_id, (t.metadata as { reversed_refund_id?: string } | null)?.reversed_refund_id]))
+  // A record naming a cancellation that a ticket already carries is an interrupted booking of that ticket: the
+  // booking itself finds its Refund (bookCancellation), and a second ticket for one cancellation is refused.
+  const ticketKeys = new Set(tickets.map((t) => t.cancellation_id).filter(Boolean))
+  const bookedRefunds = new Set([...ledger.values()].map((row) => row.refund_id))
   for (const refundId of state.refund_ids) {
     const record = records[refundId]
-    if (!record || tracked.has(refundId)) {
+    // A refund the ledger books is the plugin's own booking, tracked by its ticket.
+    if (!record || tracked.has(refundId) || bookedRefunds.has(refundId) || (record.cancellation_id && ticketKeys.has(record.cancellation_id))) {
       continue
     }
     const at = new Date(record.requested_at)
@@ -227,13 +240,14 @@ async function adoptRecordedCancels(container: MedusaContainer, state: PaymentSt
       amount: record.amount,
       currency_code: state.currency_code,
       origin: !state.order_id ? "compensation" : state.order_status === "canceled" ? "order_cancel" : "admin",
-      status: record.status === "rejected" ? "rejected" : record.cancellation_id ? "completed" : record.status,
+      // Open until the ledger ties it to a cancel_history entry, in this same run when i'mport already shows it
+      // (the cancellation_id i'mport gave in its answer to the cancel, if it settled at once).
+      status: record.status === "requested" ? "requested" : "waiting_for_cancellation",
       reason: record.reason,
-      cancellation_id: record.cancellation_id,
+      cancellation_id: record.cancellation_id ?? null,
       refund_id: refundId,
       requested_at: at,
-      waiting_since: record.status === "waiting_for_cancellation" ? at : null,
-      settled_at: record.cancellation_id ? at : null,
+      waiting_since: record.status === "requested" ? null : at,
       needs_attention: record.status === "requested",
       error: record.error ?? null,
       metadata: { booked_by_medusa_before_settlement: true },

@@ -3,8 +3,9 @@ import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { formatAmount } from "../../lib/money"
 import { loadPaymentState, ticketService } from "../settlement/payment-state"
 import type { CancelRequestPlan } from "./validate-cancel-request"
+import { OPEN_TICKET_STATUSES } from "../../modules/iamport-paymentwall/models/cancel-ticket"
 
-export type TicketActionInput = { ticket_id: string; actor_id?: string }
+export type TicketActionInput = { ticket_id: string; actor_id?: string; note?: string }
 
 /**
  * A person asks to send a ticket's cancel again: one whose request got no answer (they checked i'mport's console and
@@ -24,7 +25,7 @@ export const prepareTicketRetryStep = createStep(
     const state = await loadPaymentState(container, ticket.payment_id)
     const others = await service.listCancelTickets({
       payment_id: ticket.payment_id,
-      status: ["requested", "waiting_for_cancellation"],
+      status: [...OPEN_TICKET_STATUSES],
       refund_id: null,
     })
     const waiting = others.filter((t) => t.id !== ticket.id).reduce((sum, t) => MathBN.add(sum, t.amount as never), MathBN.convert(0))

@@ -6,6 +6,7 @@ import type { IamportPayment } from "../../lib/iamport/types"
 import type { PaymentwallData } from "../../providers/iamport-paymentwall/payment-data"
 import { ticketService } from "../settlement/payment-state"
 import { settleCancellationsWorkflow } from "../settle-cancellations"
+import { OPEN_TICKET_STATUSES } from "../../modules/iamport-paymentwall/models/cancel-ticket"
 
 export type ReconcileInput = {
   /** Look back this far for Refunds Medusa booked itself (order cancel, compensation) that no ticket tracks yet. */
@@ -34,7 +35,7 @@ export const reconcileCancelTicketsStep = createStep(
     const targets = new Map<string, Target>()
 
     const open = await service.listCancelTickets({
-      status: ["requested", "waiting_for_cancellation"],
+      status: [...OPEN_TICKET_STATUSES],
       ...(input.payment_ids ? { payment_id: input.payment_ids } : {}),
     })
     for (const t of open) {

@@ -3,6 +3,7 @@ import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { formatAmount, toIamportAmount } from "../../lib/money"
 import { isPaymentwallProviderId } from "../../lib/paymentwall-provider"
 import { loadPaymentState, ticketService } from "../settlement/payment-state"
+import { OPEN_TICKET_STATUSES } from "../../modules/iamport-paymentwall/models/cancel-ticket"
 
 export type CancelRequestInput = {
   payment_id: string
@@ -44,7 +45,7 @@ export const validateCancelRequestStep = createStep(
     }
     const tickets = await ticketService(container).listCancelTickets({
       payment_id: state.id,
-      status: ["requested", "waiting_for_cancellation"],
+      status: [...OPEN_TICKET_STATUSES],
       refund_id: null,
     })
     const unanswered = tickets.find((t) => t.status === "requested")

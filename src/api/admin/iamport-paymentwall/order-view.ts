@@ -63,7 +63,7 @@ export async function paymentwallOrderView(container: MedusaContainer, orderId: 
   const tickets = payments.length
     ? await ticketService(container).listCancelTickets({ payment_id: payments.map((p) => p.id) }, { order: { requested_at: "DESC" } })
     : []
-  const people = await emailsOf(container, tickets.map((t) => t.requested_by).filter((id): id is string => !!id))
+  const people = await emailsOf(container, tickets.flatMap((t) => [t.requested_by, t.decided_by]).filter((id): id is string => !!id))
   const reasons = await reasonLabels(container, tickets.map((t) => t.refund_reason_id).filter((id): id is string => !!id))
 
   return Promise.all(
@@ -98,6 +98,8 @@ export async function paymentwallOrderView(container: MedusaContainer, orderId: 
             ...t,
             amount: Number(t.amount),
             requested_by: t.requested_by ? { id: t.requested_by, email: people.get(t.requested_by) ?? null } : null,
+            // Who confirmed a rejection or kept a ticket waiting, by e-mail where the user still exists.
+            decided_by: t.decided_by ? people.get(t.decided_by) ?? t.decided_by : null,
             refund_reason: t.refund_reason_id ? reasons.get(t.refund_reason_id) ?? null : null,
           })),
       }

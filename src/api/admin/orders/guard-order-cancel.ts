@@ -2,6 +2,7 @@ import type { MedusaNextFunction, MedusaRequest, MedusaResponse } from "@medusaj
 import { ContainerRegistrationKeys, MedusaError } from "@medusajs/framework/utils"
 import { isPaymentwallProviderId } from "../../../lib/paymentwall-provider"
 import { ticketService } from "../../../workflows/settlement/payment-state"
+import { OPEN_TICKET_STATUSES } from "../../../modules/iamport-paymentwall/models/cancel-ticket"
 
 /**
  * Runs before Medusa's `POST /admin/orders/:id/cancel`. Cancelling refunds captured − refunded, and Medusa does
@@ -23,7 +24,7 @@ export async function guardOrderCancel(req: MedusaRequest, _res: MedusaResponse,
       .map((p) => p.id)
     if (paymentIds.length) {
       const open = await ticketService(req.scope).listCancelTickets(
-        { payment_id: paymentIds, status: ["requested", "waiting_for_cancellation"], refund_id: null },
+        { payment_id: paymentIds, status: [...OPEN_TICKET_STATUSES], refund_id: null },
         { take: 1 }
       )
       if (open.length) {

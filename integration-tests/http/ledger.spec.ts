@@ -1,0 +1,206 @@
+import type { IPaymentModuleService, UpdatePaymentDTO } from "@medusajs/framework/types"
+import { Modules } from "@medusajs/framework/utils"
+import { reconcileCancelTicketsWorkflow } from "../../src/workflows/reconcile-cancel-tickets"
+import { adminRefund, recordEvents, refundsOf, sandboxTickets, settleAll, ticketsOf } from "../helpers/refunds"
+import { describeStore } from "../helpers/runner"
+import { sandboxPost, waitFor, WEBHOOK_PATH } from "../helpers/sandbox"
+import { orderWithPayments, paidOrder, type Store } from "../helpers/store"
+
+type AnyRecord = Record<string, any>
+
+/**
+ * The ledger's contract (DESIGN.md, ledger invariants): a forged notice frees nothing, a refused booking waits
+ * instead of repeating, every cancel_history entry is booked once, and only a shop admin confirms a rejection.
+ */
+describeStore(({ api, getContainer, sandbox, store: seeded }) => {
+  let store: Store
+  let paid: Awaited<ReturnType<typeof paidOrder>>
+
+  const module = () => getContainer().resolve<any>("iamport_paymentwall")
+  const pay = (merchantUid: string) => sandboxPost<{ imp_uid: string }>(sandbox(), "/sandbox/pay", { merchant_uid: merchantUid, outcome: "paid" })
+  const iamport = async (): Promise<AnyRecord> => (await fetch(`${sandbox().url}/sandbox/payments/${paid.impUid}`)).json()
+  const bookedTotal = async () => (await refundsOf(getContainer(), paid.paymentId)).reduce((sum, r) => sum + Number(r.amount), 0)
+  const cancels = () => sandbox().context.stats.get("POST /payments/cancel") ?? 0
+  const runJob = async () => (await reconcileCancelTicketsWorkflow(getContainer()).run({ input: {} })).result
+  const ticketWhere = (what: string, match: (t: AnyRecord) => boolean) =>
+    waitFor(what, async () => (await ticketsOf(getContainer(), paid.paymentId)).find(match))
+  /** Every delivery for the payment has been handled (Medusa's hook route processes them 5 s later). */
+  const deliveriesHandled = (count: number) =>
+    waitFor(`${count} deliveries to be handled`, async () => {
+      const rows: AnyRecord[] = await module().listWebhookEvents({ imp_uid: paid.impUid })
+      const received = rows.reduce((sum, r) => sum + r.received_count, 0)
+      return received >= count && rows.every((r) => r.processed_at) ? rows : undefined
+    }, 30_000)
+  const forge = (body: AnyRecord) =>
+    api.post(WEBHOOK_PATH, body, { headers: { "x-forwarded-for": "52.78.100.19" }, validateStatus: () => true })
+
+  beforeEach(async () => {
+    store = seeded()
+    paid = await paidOrder(api, store, pay)
+    await deliveriesHandled(1)
+  })
+
+  it("a forged notice leaves the refund reserved, and a second over-refund is refused before i'mport hears it", async () => {
+    const events = recordEvents(getContainer(), ["iamport_paymentwall.cancel_ticket.rejected"])
+    expect((await adminRefund(api, store, paid.paymentId, { amount: 3000 })).status).toBe(200)
+    const before = await deliveriesHandled(1)
+
+    for (const status of ["x1", "x2", "paid"]) {
+      expect((await forge({ imp_uid: paid.impUid, status })).status).toBe(200)
+    }
+    await deliveriesHandled(before.length + 3)
+    const ticket = await ticketWhere("the ticket to be suspected", (t) => !!t.rejection_suspected_at)
+    expect(ticket).toMatchObject({ status: "waiting_for_cancellation", refund_id: null, needs_attention: true })
+    expect(events).toEqual([])
+
+    const sent = cancels()
+    const over = await adminRefund(api, store, paid.paymentId, { amount: 13000 })
+    expect(over.status).toBe(400)
+    expect(over.data.message).toContain("waiting for Paymentwall 3000")
+    expect(cancels()).toBe(sent)
+    expect(await refundsOf(getContainer(), paid.paymentId)).toHaveLength(0)
+    expect(await sandboxTickets(sandbox(), paid.impUid)).toHaveLength(1)
+  })
+
+  it("only a shop admin's confirmation frees a rejected amount, and it records who confirmed", async () => {
+    const events = recordEvents(getContainer(), ["iamport_paymentwall.cancel_ticket.rejected"])
+    expect((await adminRefund(api, store, paid.paymentId, { amount: 5000 })).status).toBe(200)
+    await settleAll(sandbox(), paid.impUid, "rejected")
+    const suspected = await ticketWhere("the rejection to be suspected", (t) => !!t.rejection_suspected_at)
+    expect(suspected.status).toBe("waiting_for_cancellation")
+
+    const confirmed = await api.post(`/admin/iamport-paymentwall/tickets/${suspected.id}/confirm-rejection`, {}, store.admin)
+    expect(confirmed.data.cancel_ticket).toMatchObject({ status: "rejected", decided_by: store.adminUserId, refund_id: null })
+    expect(confirmed.data.cancel_ticket.decided_at).toBeTruthy()
+    expect(events).toEqual([expect.objectContaining({ data: expect.objectContaining({ id: suspected.id }) })])
+    expect(await refundsOf(getContainer(), paid.paymentId)).toHaveLength(0)
+    // The amount is refundable again, all of it.
+    expect((await adminRefund(api, store, paid.paymentId, { amount: 13000 })).status).toBe(200)
+  })
+
+  it("keep waiting clears the suspicion and keeps the amount reserved", async () => {
+    expect((await adminRefund(api, store, paid.paymentId, { amount: 4000 })).status).toBe(200)
+    await forge({ imp_uid: paid.impUid, status: "paid" })
+    const suspected = await ticketWhere("the ticket to be suspected", (t) => !!t.rejection_suspected_at)
+    const kept = await api.post(`/admin/iamport-paymentwall/tickets/${suspected.id}/keep-waiting`, {}, store.admin)
+    expect(kept.data.cancel_ticket).toMatchObject({ status: "waiting_for_cancellation", rejection_suspected_at: null, decided_by: store.adminUserId })
+    expect((await adminRefund(api, store, paid.paymentId, { amount: 13000 })).status).toBe(400)
+    // Paymentwall approves after all: booked once.
+    await settleAll(sandbox(), paid.impUid, "approved")
+    await ticketWhere("the ticket to complete", (t) => t.status === "completed")
+    expect(await bookedTotal()).toBe(4000)
+  })
+
+  it("a confirmation is refused when i'mport shows the cancellation returned, and it is booked instead", async () => {
+    expect((await adminRefund(api, store, paid.paymentId, { amount: 2500 })).status).toBe(200)
+    sandbox().context.webhooks.configure({ url: null })
+    await settleAll(sandbox(), paid.impUid, "approved")
+    const [ticket] = await ticketsOf(getContainer(), paid.paymentId)
+    const res = await api.post(`/admin/iamport-paymentwall/tickets/${ticket.id}/confirm-rejection`, {}, { ...store.admin, validateStatus: () => true })
+    expect(res.status).toBe(400)
+    expect(res.data.message).toContain("not rejected")
+    expect((await ticketsOf(getContainer(), paid.paymentId))[0]).toMatchObject({ status: "completed" })
+    expect(await bookedTotal()).toBe(2500)
+  })
+
+  it("a late approval after a confirmed rejection of an order cancel is booked", async () => {
+    expect((await api.post(`/admin/orders/${paid.orderId}/cancel`, {}, store.admin)).status).toBe(200)
+    const waiting = await ticketWhere("the order-cancel ticket", (t) => t.origin === "order_cancel" && t.status === "waiting_for_cancellation")
+    await settleAll(sandbox(), paid.impUid, "rejected")
+    await ticketWhere("the rejection to be suspected", (t) => !!t.rejection_suspected_at)
+    expect(await bookedTotal()).toBe(13000)
+    await api.post(`/admin/iamport-paymentwall/tickets/${waiting.id}/confirm-rejection`, {}, store.admin)
+    expect(await bookedTotal()).toBe(0)
+
+    // Paymentwall changes its mind: the cancellation shows up in i'mport's history after all.
+    await sandboxPost(sandbox(), `/sandbox/payments/${paid.impUid}/console-cancel`, { amount: 13000, reason: "Paymentwall approved late" })
+    const ticket = await ticketWhere("the rejected ticket to be booked", (t) => t.id === waiting.id && t.status === "completed")
+    expect(ticket.refund_id).toBeTruthy()
+    expect(await refundsOf(getContainer(), paid.paymentId)).toHaveLength(1)
+    expect(await bookedTotal()).toBe((await iamport()).cancel_amount)
+    expect(await ticketsOf(getContainer(), paid.paymentId)).toHaveLength(1)
+  })
+
+  it("an open order edit makes the booking wait, not repeat, and it is booked once the edit is closed", async () => {
+    expect((await api.post("/admin/order-edits", { order_id: paid.orderId }, store.admin)).status).toBe(200)
+    sandbox().context.webhooks.configure({ copies: 3 })
+    await sandboxPost(sandbox(), `/sandbox/payments/${paid.impUid}/console-cancel`, { amount: 1500, reason: "Customer called" })
+    const returned = await ticketWhere("the cancellation to be returned, not booked", (t) => t.status === "returned")
+    expect(returned.error).toContain("active order change")
+    await deliveriesHandled(4)
+    await runJob()
+    expect(await refundsOf(getContainer(), paid.paymentId)).toHaveLength(0)
+    const [row] = await module().listCancellations({ imp_uid: paid.impUid })
+    expect(row).toMatchObject({ status: "blocked", refund_id: null })
+    // The guard holds the returned money too: no second request for it.
+    expect((await adminRefund(api, store, paid.paymentId, { amount: 13000 })).status).toBe(400)
+
+    expect((await api.delete(`/admin/order-edits/${paid.orderId}`, store.admin)).status).toBe(200)
+    await runJob()
+    await runJob()
+    const refunds = await refundsOf(getContainer(), paid.paymentId)
+    expect(refunds.map((r) => Number(r.amount))).toEqual([1500])
+    expect((await ticketsOf(getContainer(), paid.paymentId))[0]).toMatchObject({ id: returned.id, status: "completed", refund_id: refunds[0].id })
+    expect((await orderWithPayments(api, store, paid.orderId)).payment_status).toBe("partially_refunded")
+  })
+
+  it("entries without cancellation_id are booked once each", async () => {
+    for (const amount of [1000, 1000]) {
+      await sandboxPost(sandbox(), `/sandbox/payments/${paid.impUid}/console-cancel`, { amount, omit_cancellation_id: true })
+    }
+    expect((await iamport()).cancel_history.every((e: AnyRecord) => !e.cancellation_id)).toBe(true)
+    await deliveriesHandled(3)
+    await runJob()
+    await runJob()
+    expect((await refundsOf(getContainer(), paid.paymentId)).map((r) => Number(r.amount))).toEqual([1000, 1000])
+    const rows: AnyRecord[] = await module().listCancellations({ imp_uid: paid.impUid })
+    expect(rows.map((r) => r.status)).toEqual(["booked", "booked"])
+    expect(rows.every((r) => r.key.startsWith("noid:"))).toBe(true)
+    expect(await bookedTotal()).toBe((await iamport()).cancel_amount)
+  })
+
+  it("a booking that died after Medusa's Refund is finished on the next run, without a second Refund", async () => {
+    sandbox().context.webhooks.configure({ url: null })
+    await sandboxPost(sandbox(), `/sandbox/payments/${paid.impUid}/console-cancel`, { amount: 2000 })
+    const entry = (await iamport()).cancel_history[0]
+    // What a process leaves when it dies between Medusa's refund and the ledger: a claimed row and a Refund.
+    await module().createCancellations({
+      imp_uid: paid.impUid,
+      payment_id: paid.paymentId,
+      key: entry.cancellation_id,
+      cancellation_id: entry.cancellation_id,
+      position: 0,
+      amount: 2000,
+      currency_code: "krw",
+      status: "claimed",
+      attempts: 1,
+      claimed_at: new Date(),
+    })
+    const payments = getContainer().resolve<IPaymentModuleService>(Modules.PAYMENT)
+    const [payment] = await payments.listPayments({ id: paid.paymentId }, { select: ["id", "data"] })
+    const marker = { cancellation_id: entry.cancellation_id, amount: 2000, reason: null, set_at: new Date().toISOString() }
+    await payments.updatePayment({ id: paid.paymentId, data: { ...payment.data, iamport_record_only: marker } } as unknown as UpdatePaymentDTO)
+    await payments.refundPayment({ payment_id: paid.paymentId, amount: 2000 })
+
+    await runJob()
+    await api.post(`/admin/iamport-paymentwall/payments/${paid.paymentId}/check`, {}, store.admin)
+    const refunds = await refundsOf(getContainer(), paid.paymentId)
+    expect(refunds).toHaveLength(1)
+    const [row] = await module().listCancellations({ imp_uid: paid.impUid })
+    expect(row).toMatchObject({ status: "booked", refund_id: refunds[0].id })
+    expect(cancels()).toBe(0)
+  })
+
+  it("a stale record-only marker is cleared by the next settlement, so a later order cancel reaches i'mport", async () => {
+    const payments = getContainer().resolve<IPaymentModuleService>(Modules.PAYMENT)
+    const [payment] = await payments.listPayments({ id: paid.paymentId }, { select: ["id", "data"] })
+    const marker = { cancellation_id: "left-behind", amount: 13000, reason: null, set_at: new Date().toISOString() }
+    await payments.updatePayment({ id: paid.paymentId, data: { ...payment.data, iamport_record_only: marker } } as unknown as UpdatePaymentDTO)
+    await api.post(`/admin/iamport-paymentwall/payments/${paid.paymentId}/check`, {}, store.admin)
+    const [after] = await payments.listPayments({ id: paid.paymentId }, { select: ["id", "data"] })
+    expect(after.data?.iamport_record_only).toBeNull()
+    expect((await api.post(`/admin/orders/${paid.orderId}/cancel`, {}, store.admin)).status).toBe(200)
+    expect(cancels()).toBe(1)
+    expect(await sandboxTickets(sandbox(), paid.impUid)).toHaveLength(1)
+  })
+})

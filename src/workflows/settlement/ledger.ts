@@ -1,0 +1,133 @@
+import type { InferTypeOf, MedusaContainer } from "@medusajs/framework/types"
+import { MathBN } from "@medusajs/framework/utils"
+import type { KeyedCancellation } from "../../lib/cancel-history"
+import { sameAmount } from "../../lib/money"
+import type CancellationModel from "../../modules/iamport-paymentwall/models/cancellation"
+import { type CancelTicket, type PaymentState, ticketService } from "./payment-state"
+
+export type Cancellation = InferTypeOf<typeof CancellationModel>
+
+/** How far a Refund's created_at (the database's clock) may precede the claim (the app's clock). */
+const CLOCK_SKEW_MS = 5 * 60_000
+
+/** The ledger rows of one i'mport payment, by key. */
+export async function ledgerOf(container: MedusaContainer, impUid: string): Promise<Map<string, Cancellation>> {
+  const rows = await ticketService(container).listCancellations({ imp_uid: impUid })
+  return new Map(rows.map((row) => [row.key, row]))
+}
+
+/**
+ * Claims an entry's ledger row before booking it. The unique index on (imp_uid, key) refuses a second row, so two
+ * processes that race past the lock still meet here; the loser reads the winner's row. Returns the row as it is
+ * now: `booked` means there is nothing to do.
+ */
+export async function claimCancellation(
+  container: MedusaContainer,
+  state: PaymentState,
+  impUid: string,
+  ticketId: string,
+  entry: KeyedCancellation
+): Promise<{ row: Cancellation; resumed: boolean }> {
+  const service = ticketService(container)
+  const existing = (await ledgerOf(container, impUid)).get(entry.key)
+  if (existing) {
+    if (existing.status === "booked") {
+      return { row: existing, resumed: false }
+    }
+    const row = await service.updateCancellations({
+      id: existing.id,
+      status: "claimed",
+      ticket_id: ticketId,
+      attempts: existing.attempts + 1,
+      ...(existing.status === "blocked" ? { claimed_at: new Date() } : {}),
+    })
+    // A claimed row found here is a booking that died half-way: its Refund may exist.
+    return { row, resumed: existing.status === "claimed" }
+  }
+  try {
+    const row = await service.createCancellations({
+      imp_uid: impUid,
+      payment_id: state.id,
+      key: entry.key,
+      cancellation_id: entry.cancellation_id,
+      position: entry.position,
+      amount: entry.amount,
+      currency_code: state.currency_code,
+      cancelled_at: entry.cancelled_at ? new Date(entry.cancelled_at * 1000) : null,
+      ticket_id: ticketId,
+      status: "claimed",
+      attempts: 1,
+      claimed_at: new Date(),
+    })
+    return { row, resumed: false }
+  } catch (error) {
+    const raced = (await ledgerOf(container, impUid)).get(entry.key)
+    if (!raced) {
+      throw error
+    }
+    return { row: raced, resumed: raced.status === "claimed" }
+  }
+}
+
+/**
+ * The Refund that an interrupted booking made, if any: one whose provider record names the key, or else one made
+ * since the claim, of the same amount, that the provider never recorded and nothing else claims (the process died
+ * between Medusa's refund row and its payment data write).
+ */
+export function refundOfInterruptedBooking(
+  state: PaymentState,
+  row: Cancellation,
+  taken: ReadonlySet<string>
+): string | null {
+  const records = state.data.cancel_requests ?? {}
+  const recorded = state.refunds.find((r) => records[r.id]?.cancellation_id === row.key)
+  if (recorded) {
+    return recorded.id
+  }
+  const since = new Date(row.claimed_at).getTime() - CLOCK_SKEW_MS
+  const orphan = state.refunds.find(
+    (r) => !records[r.id] && !taken.has(r.id) && r.created_at.getTime() >= since && sameAmount(r.amount, row.amount as never)
+  )
+  return orphan?.id ?? null
+}
+
+/** Refund ids that a ledger row or a ticket already accounts for. */
+export function accountedRefunds(ledger: Iterable<Cancellation>, tickets: readonly CancelTicket[]): Set<string> {
+  const ids = new Set<string>()
+  for (const row of ledger) {
+    if (row.refund_id) {
+      ids.add(row.refund_id)
+    }
+  }
+  for (const ticket of tickets) {
+    if (ticket.refund_id) {
+      ids.add(ticket.refund_id)
+    }
+  }
+  return ids
+}
+
+/** What the ledger has booked for the payment: never more than i'mport's cancel_amount. */
+export function bookedTotal(ledger: Iterable<Cancellation>): ReturnType<typeof MathBN.convert> {
+  let total = MathBN.convert(0)
+  for (const row of ledger) {
+    if (row.status === "booked") {
+      total = MathBN.add(total, row.amount as never)
+    }
+  }
+  return MathBN.convert(total)
+}
+
+export async function markBooked(container: MedusaContainer, row: Cancellation, refundId: string): Promise<void> {
+  await ticketService(container).updateCancellations({
+    id: row.id,
+    status: "booked",
+    refund_id: refundId,
+    blocked_reason: null,
+    booked_at: new Date(),
+  })
+}
+
+export async function markBlocked(container: MedusaContainer, row: Cancellation, reason: string): Promise<void> {
+  await ticketService(container).updateCancellations({ id: row.id, status: "blocked", blocked_reason: reason.slice(0, 1000) })
+}

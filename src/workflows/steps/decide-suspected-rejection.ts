@@ -1,0 +1,93 @@
+import { MedusaError } from "@medusajs/framework/utils"
+import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
+import { paymentwallProvider } from "../../lib/paymentwall-provider"
+import { loadPaymentState, ticketService } from "../settlement/payment-state"
+import { removeRefund } from "../settlement/reverse-refund"
+import { emit, settlePayment, TICKET_REJECTED_EVENT } from "../settlement/settle-payment"
+import type { TicketActionInput } from "./prepare-ticket-retry"
+
+export const confirmTicketRejectionStepId = "iamport-paymentwall-confirm-ticket-rejection"
+export const keepTicketWaitingStepId = "iamport-paymentwall-keep-ticket-waiting"
+
+/**
+ * A shop admin, having checked Paymentwall's merchant area, confirms that Paymentwall rejected a ticket. The only
+ * way reserved money is freed: i'mport's API cannot prove a rejection, and a webhook is unauthenticated. i'mport is
+ * asked once more first; a cancellation it shows is booked instead. An optimistic Refund (order cancel,
+ * compensation) is reversed; a later approval is still booked, since the ticket keeps no Refund.
+ */
+export const confirmTicketRejectionStep = createStep(
+  confirmTicketRejectionStepId,
+  async ({ ticket_id, actor_id, note }: TicketActionInput, { container }) => {
+    const service = ticketService(container)
+    let ticket = await service.retrieveCancelTicket(ticket_id)
+    assertWaiting(ticket.id, ticket.status)
+    const provider = paymentwallProvider(container, ticket.provider_id)
+    await settlePayment(container, { payment_id: ticket.payment_id, iamport: await provider.lookupPayment(ticket.imp_uid) })
+    ticket = await service.retrieveCancelTicket(ticket_id)
+    if (ticket.status !== "waiting_for_cancellation") {
+      throw new MedusaError(
+        MedusaError.Types.NOT_ALLOWED,
+        `i'mport now shows this cancellation as returned, so it was not rejected: the ticket is ${ticket.status}.`
+      )
+    }
+    const state = await loadPaymentState(container, ticket.payment_id)
+    const left = ticket.refund_id
+      ? await removeRefund(container, state, { id: ticket.refund_id, amount: ticket.amount }, ticket.origin !== "admin")
+      : []
+    if (ticket.refund_id && ticket.origin === "order_cancel") {
+      left.push("the refund credit line that the order cancellation added cannot be removed in Medusa")
+    }
+    const message = "Paymentwall rejected the cancellation ticket (confirmed by a shop admin)"
+    const now = new Date()
+    await service.updateCancelTickets({
+      id: ticket.id,
+      status: "rejected",
+      refund_id: null,
+      settled_at: now,
+      decided_by: actor_id ?? null,
+      decided_at: now,
+      error: left.length ? `${message}. Medusa's refund was reversed, but ${left.join("; ")}.` : message,
+      // A rejection after Medusa had already booked the refund needs a person: the buyer was told of a refund.
+      needs_attention: ticket.refund_id !== null,
+      metadata: {
+        ...(ticket.metadata ?? {}),
+        ...(ticket.refund_id ? { reversed_refund_id: ticket.refund_id } : {}),
+        ...(note ? { decision_note: note } : {}),
+      },
+    })
+    await emit(container, TICKET_REJECTED_EVENT, ticket, state)
+    return new StepResponse(await service.retrieveCancelTicket(ticket.id))
+  }
+)
+
+/** A shop admin found the ticket still open at Paymentwall: clear the suspicion, keep the amount reserved. */
+export const keepTicketWaitingStep = createStep(
+  keepTicketWaitingStepId,
+  async ({ ticket_id, actor_id, note }: TicketActionInput, { container }) => {
+    const service = ticketService(container)
+    const ticket = await service.retrieveCancelTicket(ticket_id)
+    assertWaiting(ticket.id, ticket.status)
+    const now = new Date()
+    await service.updateCancelTickets({
+      id: ticket.id,
+      rejection_suspected_at: null,
+      needs_attention: false,
+      error: null,
+      decided_by: actor_id ?? null,
+      decided_at: now,
+      metadata: { ...(ticket.metadata ?? {}), kept_waiting_at: now.toISOString(), ...(note ? { decision_note: note } : {}) },
+    })
+    return new StepResponse(await service.retrieveCancelTicket(ticket.id))
+  }
+)
+
+function assertWaiting(id: string, status: string): void {
+  if (status !== "waiting_for_cancellation") {
+    throw new MedusaError(
+      MedusaError.Types.NOT_ALLOWED,
+      status === "requested"
+        ? `Ticket ${id} never reached Paymentwall as far as the store knows (no answer from i'mport): check i'mport's console and dismiss or retry it instead.`
+        : `Only a ticket waiting for Paymentwall can be decided on; ticket ${id} is ${status}.`
+    )
+  }
+}
