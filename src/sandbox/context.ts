@@ -26,10 +26,17 @@ export type SandboxOptions = {
   log?: (line: string) => void
 }
 
-export type FaultKind = "5xx" | "5xx_after" | "slow" | "drop"
+export type FaultKind = "5xx" | "5xx_after" | "slow" | "drop" | "non_envelope"
 
-/** An injected failure for the next `times` requests to `route` ("POST /payments/cancel", or "*"). */
-export type Fault = { route: string; kind: FaultKind; times: number; delayMs: number }
+/** What a `non_envelope` fault answers with: a proxy's HTML error page, nothing, or JSON that is not i'mport's envelope. */
+export type NonEnvelopeBody = "html" | "empty" | "json"
+
+/**
+ * An injected failure for the next `times` requests to `route` ("POST /payments/cancel", or "*").
+ * `non_envelope` stands in for something other than i'mport answering (a wrong apiBaseUrl, a proxy): HTTP `status`
+ * (default 404) with `body` (default "html"), and i'mport never sees the request.
+ */
+export type Fault = { route: string; kind: FaultKind; times: number; delayMs: number; status?: number; body?: NonEnvelopeBody }
 
 export const SANDBOX_IMP_KEY = "sandbox_imp_key"
 export const SANDBOX_IMP_SECRET = "sandbox_imp_secret"

@@ -1,7 +1,7 @@
 import http, { type IncomingMessage, type ServerResponse } from "node:http"
 import type { AddressInfo } from "node:net"
 import { CONTROL_ROUTES } from "./control-api"
-import { SandboxContext, type SandboxOptions } from "./context"
+import { SandboxContext, type NonEnvelopeBody, type SandboxOptions } from "./context"
 import { BadRequest, envelope, send, sleep } from "./http-util"
 import { IAMPORT_ROUTES, refusalToEnvelope } from "./iamport-api"
 
@@ -81,6 +81,9 @@ async function handle(ctx: SandboxContext, req: IncomingMessage, res: ServerResp
       req.socket.destroy()
       return
     }
+    if (fault?.kind === "non_envelope") {
+      return sendNonEnvelope(res, fault.status ?? 404, fault.body ?? "html")
+    }
     if (fault?.kind === "5xx") {
       return envelope(res, 503, -1, "Service Unavailable (sandbox fault)", null)
     }
@@ -115,6 +118,23 @@ function paramsOf(match: RegExpExecArray): string[] {
 function tokenOf(req: IncomingMessage): string | undefined {
   const header = req.headers.authorization ?? req.headers["x-imptokenheader"]
   return Array.isArray(header) ? header[0] : header
+}
+
+/** What a proxy or a wrong host answers: never i'mport's `{code, message, response}` envelope. */
+function sendNonEnvelope(res: ServerResponse, status: number, body: NonEnvelopeBody): void {
+  const reason = http.STATUS_CODES[status] ?? "Error"
+  if (body === "empty") {
+    res.writeHead(status, { "content-length": 0 })
+    res.end()
+    return
+  }
+  if (body === "json") {
+    send(res, status, { error: reason, status, path: "sandbox fault" })
+    return
+  }
+  const page = `<html><head><title>${status} ${reason}</title></head><body><center><h1>${status} ${reason}</h1></center><hr><center>nginx</center></body></html>`
+  res.writeHead(status, { "content-type": "text/html", "content-length": Buffer.byteLength(page) })
+  res.end(page)
 }
 
 /** A response that swallows what the handler writes. */

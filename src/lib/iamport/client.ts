@@ -8,6 +8,7 @@ import {
   IamportRefusedError,
   IamportTimeoutError,
   IamportTransportError,
+  IamportUnexpectedAnswerError,
 } from "./errors"
 import type {
   IamportCancelRequest,
@@ -31,7 +32,7 @@ export type IamportClientOptions = {
   timeoutMs?: number
   /** Test mode: i'mport hides test-channel payments from lookups without `include_sandbox=true` (since 2026-01-26). */
   includeSandbox?: boolean
-  /** Extra attempts for reads after a transport failure or 5xx. Writes are never re-sent. */
+  /** Extra attempts for reads after a transport failure or 5xx (not after a non-i'mport answer). Writes are never re-sent. */
   readRetries?: number
   retryBaseDelayMs?: number
   /** A cached token is renewed this many seconds before i'mport's `expired_at`. */
@@ -51,6 +52,10 @@ type Call = {
 }
 
 const MULTI_GET_LIMIT = 100
+
+/** Defaults for reads: extra attempts after a transport failure or 5xx, and the first backoff. */
+export const READ_RETRIES = 2
+export const RETRY_BASE_DELAY_MS = 200
 
 /**
  * A typed i'mport V1 REST client: token cache with single-flight renewal, envelope checks, typed errors,
@@ -72,8 +77,8 @@ export class IamportClient {
     this.#credentials = { imp_key: options.impKey, imp_secret: options.impSecret }
     this.baseUrl = (options.baseUrl ?? DEFAULT_API_BASE_URL).replace(/\/+$/, "")
     this.includeSandbox = options.includeSandbox ?? false
-    this.#readRetries = options.readRetries ?? 2
-    this.#retryBaseDelayMs = options.retryBaseDelayMs ?? 200
+    this.#readRetries = options.readRetries ?? READ_RETRIES
+    this.#retryBaseDelayMs = options.retryBaseDelayMs ?? RETRY_BASE_DELAY_MS
     this.#renewMarginMs = (options.tokenRenewMarginSec ?? 60) * 1000
     this.#http = axios.create({
       baseURL: this.baseUrl,
@@ -175,6 +180,7 @@ export class IamportClient {
     this.#token = undefined
   }
 
+  /** Null only for i'mport's own 404 envelope; a 404 from anything else throws (see `interpret`). */
   async #orNull<T>(call: Promise<T>): Promise<T | null> {
     try {
       return await call
@@ -251,7 +257,7 @@ export class IamportClient {
       try {
         return await this.#send<T>(call, token)
       } catch (error) {
-        if (!(error instanceof IamportTransportError) || attempt >= attempts) {
+        if (!worthRetrying(error) || attempt >= attempts) {
           throw error
         }
         const backoff = this.#retryBaseDelayMs * 2 ** (attempt - 1)
@@ -285,21 +291,50 @@ function transportFailure(error: unknown, endpoint: string): IamportError {
   return new IamportTransportError(`Could not reach i'mport for ${endpoint} (${code ?? "network error"})`, endpoint)
 }
 
+/**
+ * i'mport's envelope as i'mport sends it, on every status: an integer `code` and both `message` (string or null) and
+ * `response` keys. Anything else came from something that is not i'mport.
+ */
 function isEnvelope(body: unknown): body is IamportEnvelope<unknown> {
-  return typeof body === "object" && body !== null && typeof (body as { code?: unknown }).code === "number"
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    return false
+  }
+  const { code, message } = body as { code?: unknown; message?: unknown }
+  return Number.isInteger(code) && (message === null || typeof message === "string") && "response" in body
+}
+
+/** What the answer looked like, in a few words: never any of its content. */
+function shapeOf(response: AxiosResponse<unknown>): string {
+  const { data } = response
+  const type = String(response.headers?.["content-type"] ?? "")
+  if (data === undefined || data === null || (typeof data === "string" && data.trim() === "")) {
+    return "an empty body"
+  }
+  if (typeof data === "string") {
+    return type.includes("html") || /^\s*</.test(data) ? "an HTML page" : "a text body"
+  }
+  return "JSON without i'mport's {code, message, response} envelope"
 }
 
 function interpret<T>(response: AxiosResponse<unknown>, endpoint: string): T {
   const { status, data } = response
-  const envelope = isEnvelope(data) ? data : undefined
-  const said = envelope?.message ? `: ${envelope.message}` : ""
+  if (!isEnvelope(data)) {
+    // Checked before the status: a proxy's 404 is not i'mport saying "no such payment", nor its 401 a bad token.
+    throw new IamportUnexpectedAnswerError(
+      `${endpoint} answered HTTP ${status} with ${shapeOf(response)}: not i'mport's answer. Check apiBaseUrl and any proxy between the store and i'mport.`,
+      endpoint,
+      status
+    )
+  }
+  const envelope = data
+  const said = envelope.message ? `: ${envelope.message}` : ""
   if (status === 401) {
     throw new IamportAuthenticationError(`i'mport refused the access token (401)${said}`, endpoint, status)
   }
   if (status === 404) {
-    throw new IamportNotFoundError(envelope?.message || `i'mport found nothing for ${endpoint}`, endpoint, status)
+    throw new IamportNotFoundError(envelope.message || `i'mport found nothing for ${endpoint}`, endpoint, status)
   }
-  if (status >= 500 || !envelope) {
+  if (status >= 500) {
     throw new IamportTransportError(`i'mport answered ${endpoint} with HTTP ${status}${said}`, endpoint, status)
   }
   if (envelope.code !== 0) {
@@ -309,4 +344,17 @@ function interpret<T>(response: AxiosResponse<unknown>, endpoint: string): T {
     throw new IamportTransportError(`i'mport answered ${endpoint} with HTTP ${status} and no response`, endpoint, status)
   }
   return envelope.response as T
+}
+
+/**
+ * Whether a failed read is worth sending again. A non-envelope answer below 500 (a wrong apiBaseUrl, a proxy's 404 or
+ * login page, a redirect) is configuration and comes back the same, so retrying only delays the error; a gateway's
+ * 5xx page or a 408/429 in front of i'mport is as transient as i'mport's own 5xx.
+ */
+function worthRetrying(error: unknown): boolean {
+  if (error instanceof IamportUnexpectedAnswerError) {
+    const status = error.httpStatus ?? 0
+    return status >= 500 || status === 408 || status === 429
+  }
+  return error instanceof IamportTransportError
 }

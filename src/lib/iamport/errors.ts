@@ -2,7 +2,7 @@
  * One base error and a subclass per failure a caller handles differently (stripe-node's pattern).
  * Messages carry i'mport's own reason and never the request body, headers or credentials.
  */
-export type IamportErrorKind = "authentication" | "not_found" | "refused" | "transport" | "timeout"
+export type IamportErrorKind = "authentication" | "not_found" | "refused" | "transport" | "timeout" | "unexpected_answer"
 
 export class IamportError extends Error {
   readonly kind: IamportErrorKind
@@ -26,7 +26,7 @@ export class IamportAuthenticationError extends IamportError {
   }
 }
 
-/** 404: no such payment, or no prepared amount for that merchant_uid. */
+/** i'mport's own 404 (its envelope): no such payment, or no prepared amount for that merchant_uid. */
 export class IamportNotFoundError extends IamportError {
   constructor(message: string, endpoint: string, httpStatus?: number) {
     super("not_found", message, endpoint, httpStatus)
@@ -53,6 +53,16 @@ export class IamportTransportError extends IamportError {
 export class IamportTimeoutError extends IamportTransportError {
   constructor(message: string, endpoint: string) {
     super(message, endpoint, undefined, "timeout")
+  }
+}
+
+/**
+ * Something answered that is not i'mport: no `{code, message, response}` envelope, whatever the HTTP status (a wrong
+ * apiBaseUrl, a proxy's HTML error page, an empty body). Never "not found": the answer says nothing about the payment.
+ */
+export class IamportUnexpectedAnswerError extends IamportTransportError {
+  constructor(message: string, endpoint: string, httpStatus: number) {
+    super(message, endpoint, httpStatus, "unexpected_answer")
   }
 }
 

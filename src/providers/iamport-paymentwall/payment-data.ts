@@ -1,4 +1,5 @@
 import { MedusaError } from "@medusajs/framework/utils"
+import { keyedCancellations } from "../../lib/cancel-history"
 import type { IamportPayment, IamportPaymentStatus } from "../../lib/iamport/types"
 
 /** Prefix of every merchant_uid this plugin makes: `pw_` + the Medusa payment session id (36 characters). */
@@ -41,9 +42,12 @@ export type CancelRequestRecord = {
  * i'mport already shows: the provider's refundPayment then records instead of cancelling again.
  */
 export type RecordOnlyMarker = {
+  /** The ledger key of the cancellation being booked (cancellation_id, or a derived key). */
   cancellation_id: string
   amount: number
   reason: string | null
+  /** When the settlement set it (ISO): a marker left by a booking that died is refused once stale. */
+  set_at: string
 }
 
 export const RECORD_ONLY_KEY = "iamport_record_only"
@@ -107,7 +111,7 @@ export function snapshotOf(payment: IamportPayment): IamportSnapshot {
     pg_tid: payment.pg_tid ?? null,
     paid_at: payment.paid_at,
     receipt_url: payment.receipt_url ?? null,
-    cancellation_ids: (payment.cancel_history ?? []).map((entry) => entry.cancellation_id),
+    cancellation_ids: keyedCancellations(payment.cancel_history).map((entry) => entry.key),
     checked_at: new Date().toISOString(),
   }
 }

@@ -28,10 +28,11 @@ import {
   PaymentSessionStatus,
 } from "@medusajs/framework/utils"
 import { randomUUID } from "node:crypto"
-import { IamportClient } from "../../lib/iamport/client"
+import { IamportClient, READ_RETRIES, RETRY_BASE_DELAY_MS } from "../../lib/iamport/client"
+import { lockTtlSeconds } from "../../lib/lock-ttl"
 import { IamportNotFoundError, IamportRefusedError } from "../../lib/iamport/errors"
 import type { IamportPayment } from "../../lib/iamport/types"
-import { sameAmount, supportedCurrency, toDecimal, toIamportAmount } from "../../lib/money"
+import { minusAmount, sameAmount, supportedCurrency, toDecimal, toIamportAmount } from "../../lib/money"
 import { buyerFrom } from "./buyer"
 import { type CancelOutcome, sendCancel } from "./cancel"
 import { toMedusaError } from "./medusa-error"
@@ -167,14 +168,27 @@ export class IamportPaymentwallProviderService extends AbstractPaymentProvider<I
     return { data: withSnapshot(expected, payment) }
   }
 
-  /** A paid payment is cancelled in full (a Paymentwall ticket); a ready or failed one has nothing to cancel. */
+  /**
+   * A paid payment is cancelled in full (a Paymentwall ticket); a ready or failed one has nothing to cancel.
+   * Kept like refundPayment's: a void already recorded under its key, or one i'mport already shows done, sends nothing.
+   */
   async cancelPayment({ data, context }: CancelPaymentInput): Promise<CancelPaymentOutput> {
     const expected = readPaymentwallData(data)
-    const payment = await this.call("look up the payment", () => this.findAttempt(expected.merchant_uid))
-    if (!payment || payment.status !== "paid") {
-      return { data: payment ? withSnapshot(expected, payment) : { ...expected } }
+    const keyFor = (impUid: string): string => context?.idempotency_key ?? `cancel_${impUid}`
+    const knownKey = context?.idempotency_key ?? (expected.imp_uid ? keyFor(expected.imp_uid) : undefined)
+    if (knownKey && expected.cancel_requests?.[knownKey]) {
+      // Medusa retried a void it already sent: never cancel twice, and no lookup needed.
+      return { data: expected }
     }
-    const key = context?.idempotency_key ?? `cancel_${payment.imp_uid}`
+    const payment = await this.call("look up the payment", () => this.findAttempt(expected.merchant_uid))
+    if (!payment) {
+      return { data: { ...expected } }
+    }
+    const key = keyFor(payment.imp_uid)
+    const nothingLeft = !minusAmount(payment.amount, payment.cancel_amount).isGreaterThan(0)
+    if (payment.status !== "paid" || nothingLeft || expected.cancel_requests?.[key]) {
+      return { data: withSnapshot(expected, payment) }
+    }
     return { data: await this.requestCancel(expected, payment, payment.amount, key, "Payment canceled in Medusa") }
   }
 
@@ -247,10 +261,11 @@ export class IamportPaymentwallProviderService extends AbstractPaymentProvider<I
     try {
       payment = await this.client_.getPayment(body.imp_uid)
     } catch (error) {
+      // Only i'mport's own 404 envelope means "no such payment"; a proxy's 404 page is not an answer about it.
       if (error instanceof IamportNotFoundError) {
         return ignore(`i'mport knows no payment ${body.imp_uid} (spoofed, or a test payment in live mode)`)
       }
-      // Transient: throwing lets an event bus with retries (Redis) try again.
+      // Transient, or not i'mport answering at all: throwing lets an event bus with retries (Redis) try again.
       throw toMedusaError(error, "verify a webhook")
     }
 
@@ -291,6 +306,11 @@ export class IamportPaymentwallProviderService extends AbstractPaymentProvider<I
   /** Many payments at once, 100 per call. Unknown ids are left out. */
   async lookupPayments(impUids: readonly string[]): Promise<IamportPayment[]> {
     return this.call("look up payments", () => this.client_.getPayments(impUids))
+  }
+
+  /** How long a per-payment lock must live to outlast this provider's slowest i'mport calls (see lib/lock-ttl). */
+  lockTtlSeconds(): number {
+    return lockTtlSeconds(this.options_.timeoutMs, READ_RETRIES, RETRY_BASE_DELAY_MS)
   }
 
   /** Why i'mport's payment is not one this provider may act on (another PG, the other mode, a foreign merchant_uid). */
@@ -386,7 +406,7 @@ export class IamportPaymentwallProviderService extends AbstractPaymentProvider<I
       status: outcome.kind === "completed" ? "completed" : outcome.kind === "accepted" ? "waiting_for_cancellation" : "requested",
       requested_at: new Date().toISOString(),
       reason,
-      cancellation_id: outcome.kind === "completed" ? outcome.entry.cancellation_id : null,
+      cancellation_id: outcome.kind === "completed" ? outcome.entry.key : null,
       ...(outcome.kind === "unknown" ? { error: outcome.message } : {}),
     }
     if (outcome.kind === "unknown") {
@@ -405,6 +425,12 @@ export class IamportPaymentwallProviderService extends AbstractPaymentProvider<I
   }
 }
 
+/**
+ * How long a record-only marker is honoured. The settlement sets it and books within seconds; an older one was left by
+ * a booking that died, and honouring it would let a later genuine refund (an order cancel) skip i'mport.
+ */
+export const RECORD_ONLY_MAX_AGE_MS = 10 * 60 * 1000
+
 /** The booking of a cancellation i'mport already shows: no call to i'mport, the marker cleared. */
 function recordOnly(
   data: PaymentwallData & Record<string, unknown>,
@@ -412,6 +438,18 @@ function recordOnly(
   amount: RefundPaymentInput["amount"],
   refundId: string
 ): Record<string, unknown> {
+  // The marker comes from stored JSON: set_at may be missing or not a string.
+  const setAt: unknown = marker.set_at
+  const setAtMs = typeof setAt === "string" ? Date.parse(setAt) : Number.NaN
+  // Both ways: a marker dated ahead by a wrong clock would otherwise never go stale.
+  if (!Number.isFinite(setAtMs) || Math.abs(Date.now() - setAtMs) > RECORD_ONLY_MAX_AGE_MS) {
+    throw new MedusaError(
+      MedusaError.Types.UNEXPECTED_STATE,
+      `A settlement booking of i'mport cancellation ${String(marker.cancellation_id)} was interrupted: its record-only marker ` +
+        `${typeof setAt === "string" ? `was set at ${setAt}` : "has no time"}, not within the last ${RECORD_ONLY_MAX_AGE_MS / 60_000} minutes. ` +
+        `Run "Check with i'mport now" on this payment (it clears the marker) before retrying.`
+    )
+  }
   if (typeof marker.cancellation_id !== "string" || !sameAmount(marker.amount, amount)) {
     throw new MedusaError(
       MedusaError.Types.UNEXPECTED_STATE,

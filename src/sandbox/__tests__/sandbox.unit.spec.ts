@@ -262,6 +262,34 @@ describe("sandbox: webhooks and faults", () => {
     expect(sandbox.context.state.tickets.size).toBe(1)
   })
 
+  it("answers a non_envelope fault with a proxy's HTML 404 page instead of i'mport's envelope", async () => {
+    const impUid = await paid("proxy_1", 1000)
+    const fault = await call("POST", "/sandbox/faults", { route: "GET /payments/{imp_uid}", kind: "non_envelope", times: 1 })
+    expect(fault.status).toBe(200)
+    const res = await fetch(`${sandbox.url}/payments/${impUid}`, { headers: { authorization: `Bearer ${token}` } })
+    expect(res.status).toBe(404)
+    expect(res.headers.get("content-type")).toContain("text/html")
+    expect(await res.text()).toContain("<h1>404 Not Found</h1>")
+    expect((await call("GET", `/payments/${impUid}?include_sandbox=true`)).body).toMatchObject({ code: 0, response: { imp_uid: impUid } })
+  })
+
+  it("answers a non_envelope fault with the status and body asked for", async () => {
+    await call("POST", "/sandbox/faults", { route: "GET /payments/{imp_uid}", kind: "non_envelope", status: 502, body: "json", times: 1 })
+    await call("POST", "/sandbox/faults", { route: "GET /payments/{imp_uid}", kind: "non_envelope", body: "empty", times: 1 })
+    const json = await fetch(`${sandbox.url}/payments/imp_1`, { headers: { authorization: `Bearer ${token}` } })
+    expect(json.status).toBe(502)
+    expect(await json.json()).not.toHaveProperty("code")
+    const empty = await fetch(`${sandbox.url}/payments/imp_1`, { headers: { authorization: `Bearer ${token}` } })
+    expect(empty.status).toBe(404)
+    expect(await empty.text()).toBe("")
+  })
+
+  it("refuses a non_envelope fault with a body it cannot give", async () => {
+    const res = await call("POST", "/sandbox/faults", { route: "*", kind: "non_envelope", body: "xml" })
+    expect(res.status).toBe(400)
+    expect(sandbox.context.faults).toHaveLength(0)
+  })
+
   it("slows an answer down by the injected delay", async () => {
     sandbox.context.faults.push({ route: "GET /payments/{imp_uid}", kind: "slow", times: 1, delayMs: 200 })
     const started = Date.now()

@@ -1,7 +1,8 @@
 import { MedusaError } from "@medusajs/framework/utils"
 import type { Logger } from "@medusajs/framework/types"
 import { startSandbox, type RunningSandbox } from "../../../sandbox"
-import { IamportPaymentwallProviderService } from "../service"
+import type { Fault } from "../../../sandbox"
+import { IamportPaymentwallProviderService, RECORD_ONLY_MAX_AGE_MS } from "../service"
 import type { IamportPaymentwallOptions } from "../options"
 import type { PaymentwallData } from "../payment-data"
 
@@ -21,6 +22,12 @@ function provider(extra: Partial<IamportPaymentwallOptions> = {}): IamportPaymen
 
 const newSessionId = (): string => `payses_01TEST${String(++sessionCounter).padStart(20, "0")}`
 const calls = (route: string): number => sandbox.context.stats.get(route) ?? 0
+
+/** Something other than i'mport (a wrong apiBaseUrl, a proxy) answers `route` with an HTML 404 page. */
+function notIamport(route: string, extra: Partial<Fault> = {}): void {
+  sandbox.context.faults.push({ route, kind: "non_envelope", times: 10, delayMs: 0, ...extra })
+}
+const NOT_IAMPORT = "not i'mport's answer. Check apiBaseUrl"
 
 async function sandboxPost<T = any>(path: string, body: unknown = {}): Promise<T> {
   const res = await fetch(`${sandbox.url}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) })
@@ -103,6 +110,13 @@ describe("initiatePayment", () => {
     expect((await errorOf(started(provider(), 10, "chf"))).message).toContain('Currency "chf" is not available')
   })
 
+  it("fails loudly, without trying PUT, when something other than i'mport answers the registration", async () => {
+    notIamport("POST /payments/prepare")
+    const error = await errorOf(started())
+    expect(error.message).toContain("Could not register the payment amount: POST /payments/prepare answered HTTP 404")
+    expect(calls("PUT /payments/prepare")).toBe(0)
+  })
+
   it("survives a retried initiate: the merchant_uid is prepared again with PUT", async () => {
     const p = provider()
     const sessionId = newSessionId()
@@ -128,6 +142,17 @@ describe("updatePayment", () => {
 describe("authorizePayment", () => {
   it("waits (pending_authorization) while i'mport has no payment yet", async () => {
     await expect(provider().authorizePayment({ data: await started() })).resolves.toMatchObject({ status: "pending_authorization" })
+  })
+
+  it("fails loudly when something other than i'mport answers the lookup with a 404 page, instead of waiting", async () => {
+    const p = provider()
+    const data = await started(p)
+    notIamport("GET /payments/find/{merchant_uid}")
+    const error = await errorOf(p.authorizePayment({ data }))
+    expect(error.type).toBe(MedusaError.Types.UNEXPECTED_STATE)
+    expect(error.message).toContain("Could not look up the payment: GET /payments/find/{merchant_uid}/paid answered HTTP 404")
+    expect(error.message).toContain(NOT_IAMPORT)
+    expect(error.message).not.toContain(SECRET)
   })
 
   it("waits while the payment is ready", async () => {
@@ -246,7 +271,7 @@ describe("refundPayment in record-only mode (the plugin's settlement booking a c
     const p = provider()
     const { data } = await paidSession(p)
     sandbox.context.stats.clear()
-    const marked = { ...data, iamport_record_only: { cancellation_id: "cxl_1", amount: 2500, reason: "size" } }
+    const marked = { ...data, iamport_record_only: { cancellation_id: "cxl_1", amount: 2500, reason: "size", set_at: new Date().toISOString() } }
     const out = await p.refundPayment({ amount: { value: "2500", precision: 20 } as never, data: marked, context: { idempotency_key: "ref_R" } })
     expect(out.data).toMatchObject({
       iamport_record_only: null,
@@ -258,9 +283,33 @@ describe("refundPayment in record-only mode (the plugin's settlement booking a c
   it("refuses a marker whose amount is not the refund's", async () => {
     const p = provider()
     const { data } = await paidSession(p)
-    const marked = { ...data, iamport_record_only: { cancellation_id: "cxl_1", amount: 2500, reason: null } }
+    const marked = { ...data, iamport_record_only: { cancellation_id: "cxl_1", amount: 2500, reason: null, set_at: new Date().toISOString() } }
     const error = await errorOf(p.refundPayment({ amount: 2600, data: marked, context: { idempotency_key: "ref_S" } }))
     expect(error.type).toBe(MedusaError.Types.UNEXPECTED_STATE)
+    expect(error.message).toContain("does not match the cancellation it books")
+  })
+
+  it("refuses a marker with no set_at, as left by an interrupted booking, and cancels nothing", async () => {
+    const p = provider()
+    const { data } = await paidSession(p)
+    const marked = { ...data, iamport_record_only: { cancellation_id: "cxl_1", amount: 2500, reason: null } }
+    const error = await errorOf(p.refundPayment({ amount: 2500, data: marked, context: { idempotency_key: "ref_T" } }))
+    expect(error.type).toBe(MedusaError.Types.UNEXPECTED_STATE)
+    expect(error.message).toContain("settlement booking of i'mport cancellation cxl_1 was interrupted")
+    expect(error.message).toContain('Run "Check with i\'mport now"')
+    expect(calls("POST /payments/cancel")).toBe(0)
+  })
+
+  it("refuses a marker set more than ten minutes ago, so a later real refund cannot skip i'mport", async () => {
+    const p = provider()
+    const { data } = await paidSession(p)
+    const setAt = new Date(Date.now() - RECORD_ONLY_MAX_AGE_MS - 1000).toISOString()
+    const marked = { ...data, iamport_record_only: { cancellation_id: "cxl_1", amount: 2500, reason: null, set_at: setAt } }
+    const error = await errorOf(p.refundPayment({ amount: 2500, data: marked, context: { idempotency_key: "ref_U" } }))
+    expect(error.type).toBe(MedusaError.Types.UNEXPECTED_STATE)
+    expect(error.message).toContain(`was set at ${setAt}`)
+    expect(error.message).toContain("Check with i'mport now")
+    expect(calls("POST /payments/cancel")).toBe(0)
   })
 
   it("does not let a buyer plant a marker or an imp_uid through the session data", async () => {
@@ -288,6 +337,75 @@ describe("cancelPayment", () => {
     const { data } = await paidSession(p, 7000)
     const out = await p.cancelPayment({ data, context: { idempotency_key: "pay_1" } })
     expect((out.data as PaymentwallData).cancel_requests?.pay_1).toMatchObject({ amount: 7000, status: "waiting_for_cancellation" })
+  })
+
+  it("sends one cancel when called twice with the data the first call returned", async () => {
+    const p = provider()
+    const { data, impUid } = await paidSession(p, 7000)
+    const first = await p.cancelPayment({ data })
+    const second = await p.cancelPayment({ data: first.data })
+    expect(calls("POST /payments/cancel")).toBe(1)
+    expect(second.data).toEqual(first.data)
+    expect(Object.keys((second.data as PaymentwallData).cancel_requests ?? {})).toEqual([`cancel_${impUid}`])
+  })
+
+  it("sends one cancel when Medusa retries a void with the same idempotency key", async () => {
+    const p = provider()
+    const { data } = await paidSession(p, 7000)
+    const first = await p.cancelPayment({ data, context: { idempotency_key: "pay_2" } })
+    await p.cancelPayment({ data: first.data, context: { idempotency_key: "pay_2" } })
+    expect(calls("POST /payments/cancel")).toBe(1)
+  })
+
+  it("recognises a void recorded under the payment's imp_uid even when the data had no imp_uid yet", async () => {
+    const p = provider()
+    const { data, impUid } = await paidSession(p, 7000)
+    const first = await p.cancelPayment({ data })
+    await p.cancelPayment({ data: { ...first.data, imp_uid: null } })
+    expect(calls("POST /payments/cancel")).toBe(1)
+    expect(impUid).toMatch(/^imp_/)
+  })
+
+  it("sends nothing for a payment that i'mport shows fully cancelled", async () => {
+    const p = provider()
+    const { data, impUid } = await paidSession(p, 7000)
+    await sandboxPost(`/sandbox/payments/${impUid}/console-cancel`, {})
+    const out = await p.cancelPayment({ data })
+    expect(calls("POST /payments/cancel")).toBe(0)
+    expect(out.data).toMatchObject({ iamport: { status: "cancelled", cancel_amount: 7000 } })
+  })
+
+  it("fails loudly, and cancels nothing, when something other than i'mport answers the lookup", async () => {
+    const p = provider()
+    const { data } = await paidSession(p, 7000)
+    notIamport("GET /payments/find/{merchant_uid}")
+    const error = await errorOf(p.cancelPayment({ data }))
+    expect(error.message).toContain(NOT_IAMPORT)
+    expect(calls("POST /payments/cancel")).toBe(0)
+  })
+})
+
+describe("getPaymentStatus", () => {
+  it("is pending while i'mport has no payment yet", async () => {
+    await expect(provider().getPaymentStatus({ data: await started() })).resolves.toMatchObject({ status: "pending" })
+  })
+
+  it("fails loudly when something other than i'mport answers the lookup, instead of reporting pending", async () => {
+    const p = provider()
+    const data = await started(p)
+    notIamport("GET /payments/find/{merchant_uid}")
+    const error = await errorOf(p.getPaymentStatus({ data }))
+    expect(error.type).toBe(MedusaError.Types.UNEXPECTED_STATE)
+    expect(error.message).toContain(NOT_IAMPORT)
+  })
+})
+
+describe("lookupPayments", () => {
+  it("fails loudly when something other than i'mport answers, instead of reporting every payment unknown", async () => {
+    const p = provider()
+    const { impUid } = await paidSession(p)
+    notIamport("GET /payments?imp_uid[]")
+    expect((await errorOf(p.lookupPayments([impUid]))).message).toContain(NOT_IAMPORT)
   })
 })
 
@@ -366,6 +484,16 @@ describe("getWebhookActionAndData", () => {
     expect((await p.getWebhookActionAndData(hook({ imp_uid: impUid }, "", { "x-forwarded-for": "203.0.113.9" }))).action).toBe("not_supported")
     expect(calls("GET /payments/{imp_uid}")).toBe(0)
     expect((await p.getWebhookActionAndData(hook({ imp_uid: impUid }, "", { "x-forwarded-for": "52.78.100.19, 10.0.0.1" }))).action).toBe("captured")
+  })
+
+  it("throws, rather than ignoring the webhook as spoofed, when something other than i'mport answers the lookup", async () => {
+    const p = provider()
+    const { impUid } = await paidSession(p)
+    notIamport("GET /payments/{imp_uid}")
+    const error = await errorOf(p.getWebhookActionAndData(hook({ imp_uid: impUid, status: "paid" })))
+    expect(error.message).toContain("Could not verify a webhook: GET /payments/{imp_uid} answered HTTP 404")
+    expect(error.message).not.toContain(impUid)
+    expect(warnings.join("\n")).not.toContain("webhook ignored")
   })
 
   it("throws on a transient i'mport failure so an event bus with retries tries again", async () => {
