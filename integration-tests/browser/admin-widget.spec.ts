@@ -107,22 +107,30 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     await page.context().close()
   })
 
-  it("shows a rejected ticket in the dark theme, in Korean", async () => {
+  it("a suspected rejection waits for the admin, who confirms it, in the dark theme, in Korean", async () => {
     await api.post(`/admin/payments/${paid.paymentId}/refund`, { amount: 5000, note: "Late delivery" }, store.admin)
     await settleAll(sandbox(), paid.impUid, "rejected")
-    await waitFor("the rejection to be recorded", async () => {
+    await waitFor("the rejection to be suspected", async () => {
       const tickets = await getContainer().resolve<any>("iamport_paymentwall").listCancelTickets({ payment_id: paid.paymentId })
-      return tickets[0]?.status === "rejected" ? true : undefined
+      return tickets[0]?.rejection_suspected_at ? true : undefined
     }, 30_000)
 
     const page = await signedInPage({ medusa_admin_theme: "dark", lng: "ko" })
     await page.goto(`${base()}/app/orders/${paid.orderId}`)
     const widget = page.getByTestId("paymentwall-widget")
     await widget.waitFor({ timeout: 60_000 })
+    // The notice alone rejects nothing: the ticket still waits, flagged, with the instruction.
+    await widget.getByText("거절 의심").waitFor()
+    await page.getByTestId("paymentwall-suspected-explained").waitFor()
+    expect(await ticketStatus(page)).toBe("waiting_for_cancellation")
+    expect(await page.evaluate(() => document.documentElement.classList.contains("dark"))).toBe(true)
+    await shot(page, "5-rejection-suspected-dark-ko")
+
+    await widget.getByRole("button", { name: "Paymentwall이 거절함" }).click()
+    await waitFor("the widget to show the rejected ticket", async () => ((await ticketStatus(page)) === "rejected" ? true : undefined), 30_000)
     await widget.getByText("취소 거절").waitFor()
     await widget.getByText("아임포트에서 지금 확인").waitFor()
-    expect(await page.evaluate(() => document.documentElement.classList.contains("dark"))).toBe(true)
-    await shot(page, "5-rejected-dark-ko")
+    await shot(page, "6-rejected-dark-ko")
     await page.context().close()
   })
 }, __dirname)
