@@ -256,6 +256,11 @@ export class IamportPaymentwallProviderService extends AbstractPaymentProvider<I
     if (!body.imp_uid) {
       return ignore("the body carries no imp_uid")
     }
+    if (body.status === "cancelled") {
+      // The plugin's own subscriber settles cancellations from its lookup under the payment's lock; a lookup here
+      // too would cost a second i'mport call per notice and decide nothing (a cancellation captures no payment).
+      return { action: PaymentActions.NOT_SUPPORTED }
+    }
 
     let payment: IamportPayment
     try {

@@ -468,13 +468,15 @@ describe("getWebhookActionAndData", () => {
     expect((await p.getWebhookActionAndData(hook({ imp_uid: mine.imp_uid, merchant_uid: "pw_payses_other" }))).action).toBe("not_supported")
   })
 
-  it("hands cancellations on without a session_id, so Medusa's own subscriber skips them", async () => {
+  it("hands cancellations on without a session_id or a lookup: the plugin's subscriber settles them with its own", async () => {
     const p = provider()
     const { impUid } = await paidSession(p)
     await sandboxPost(`/sandbox/payments/${impUid}/console-cancel`, { amount: 1000 })
+    sandbox.context.stats.clear()
     const result = await p.getWebhookActionAndData(hook({ imp_uid: impUid, status: "cancelled" }))
     expect(result.action).toBe("not_supported")
-    expect(result.data).not.toHaveProperty("session_id")
+    expect(result.data).toBeUndefined()
+    expect(calls("GET /payments/{imp_uid}")).toBe(0)
   })
 
   it("with an allow-list, ignores other senders without asking i'mport", async () => {
