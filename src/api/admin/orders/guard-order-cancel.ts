@@ -27,11 +27,16 @@ export async function guardOrderCancel(req: MedusaRequest, _res: MedusaResponse,
         { payment_id: paymentIds, status: [...OPEN_TICKET_STATUSES], refund_id: null },
         { take: 1 }
       )
-      if (open.length) {
+      const ticket = open[0]
+      if (ticket) {
+        const amount = `${ticket.amount} ${ticket.currency_code.toUpperCase()}`
         throw new MedusaError(
           MedusaError.Types.NOT_ALLOWED,
-          `Paymentwall is still settling a refund of ${open[0].amount} ${open[0].currency_code.toUpperCase()} on this order. ` +
-            `Cancel the order once Paymentwall has answered, or dismiss the request on the order page, so the money is not asked back twice.`
+          ticket.status === "returned"
+            ? `i'mport has returned ${amount} of this order's payment, and Medusa has not booked it yet (${ticket.error ?? "see the order page"}). ` +
+                `Resolve that first, so the money is not asked back twice.`
+            : `Paymentwall is still settling a refund of ${amount} on this order. ` +
+                `Cancel the order once Paymentwall has answered, or dismiss the request on the order page, so the money is not asked back twice.`
         )
       }
     }
