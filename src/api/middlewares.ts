@@ -1,10 +1,17 @@
 import { defineMiddlewares, validateAndTransformBody } from "@medusajs/framework/http"
 import { guardOrderCancel } from "./admin/orders/guard-order-cancel"
+import { stampWebhookSender } from "./hooks/webhook-sender"
 import { refundAsCancelTicket } from "./admin/payments/refund-as-cancel-ticket"
 import { AdminPaymentwallCheck, AdminPaymentwallTicketAction } from "./admin/iamport-paymentwall/validators"
 
 export default defineMiddlewares({
   routes: [
+    {
+      // Medusa's hook route; the middleware acts on this plugin's providers only.
+      matcher: "/hooks/payment/:provider",
+      methods: ["POST"],
+      middlewares: [stampWebhookSender],
+    },
     {
       matcher: "/admin/payments/:id/refund",
       methods: ["POST"],

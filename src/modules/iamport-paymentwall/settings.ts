@@ -6,22 +6,26 @@ export type PluginSettings = {
   rejectionGraceSeconds: number
   /** The reconciliation job flags a ticket Paymentwall has not settled after this long (default 72 h). */
   ticketAttentionAfterHours: number
+  /** The daily pruning job deletes webhook inbox rows received longer ago than this (default 30 days). */
+  webhookRetentionDays: number
 }
 
 export function resolvePluginSettings(raw: unknown): PluginSettings {
   const options = (typeof raw === "object" && raw !== null ? raw : {}) as Record<string, unknown>
-  const number = (key: keyof PluginSettings, fallback: number, max: number): number => {
+  const number = (key: keyof PluginSettings, fallback: number, min: number, max: number): number => {
     const value = options[key] ?? fallback
-    if (typeof value !== "number" || !Number.isFinite(value) || value < 0 || value > max) {
+    if (typeof value !== "number" || !Number.isFinite(value) || value < min || value > max) {
       throw new MedusaError(
         MedusaError.Types.INVALID_DATA,
-        `medusa-payment-iamport-paymentwall plugin options: "${key}" must be a number from 0 to ${max} (medusa-config.ts → plugins → options)`
+        `medusa-payment-iamport-paymentwall plugin options: "${key}" must be a number from ${min} to ${max} (medusa-config.ts → plugins → options)`
       )
     }
     return value
   }
   return {
-    rejectionGraceSeconds: number("rejectionGraceSeconds", 60, 86_400),
-    ticketAttentionAfterHours: number("ticketAttentionAfterHours", 72, 24 * 365),
+    rejectionGraceSeconds: number("rejectionGraceSeconds", 60, 0, 86_400),
+    ticketAttentionAfterHours: number("ticketAttentionAfterHours", 72, 0, 24 * 365),
+    // At least a day: a younger row may still be in use (identical deliveries share a row for ten minutes).
+    webhookRetentionDays: number("webhookRetentionDays", 30, 1, 3650),
   }
 }

@@ -1,6 +1,7 @@
 import { isIP } from "node:net"
 import { MedusaError } from "@medusajs/framework/utils"
 import { DEFAULT_API_BASE_URL } from "../../lib/iamport/client"
+import { type WebhookTrust, webhookTrustFunction } from "./webhook-body"
 
 /** What a store writes under the provider's `options` in medusa-config.ts. */
 export type IamportPaymentwallOptions = {
@@ -20,6 +21,12 @@ export type IamportPaymentwallOptions = {
   apiBaseUrl?: string
   /** Optional allow-list of webhook source addresses (i'mport's are 52.78.100.19, 52.78.48.223, 52.78.5.241). */
   webhookAllowedIps?: string[]
+  /**
+   * Which proxies in front of the store may report the webhook's sender in X-Forwarded-For, in Express's
+   * `trust proxy` syntax: a number of hops, or addresses/CIDRs/"loopback"/"linklocal"/"uniquelocal" (a list or a
+   * comma-separated string). Default: none, the sender is the socket's address.
+   */
+  webhookTrustedProxies?: number | string | string[]
   /** Order name shown in Paymentwall's widget (at most 40 characters). Default "Order". */
   orderName?: string
   /** Per call to i'mport, in milliseconds. Default 15000. */
@@ -32,6 +39,7 @@ export type ResolvedOptions = Required<
   channelKey?: string
   pg?: string
   webhookAllowedIps: string[]
+  webhookTrustedProxies: WebhookTrust
 }
 
 const PG_PATTERN = /^paymentwall(\.[A-Za-z0-9_-]+)?$/
@@ -112,6 +120,8 @@ export function resolveOptions(raw: unknown): ResolvedOptions {
     fail(`"webhookAllowedIps" must be a list of IP addresses, got ${JSON.stringify(ips)}`)
   }
 
+  const webhookTrustedProxies = resolveWebhookTrust(options.webhookTrustedProxies)
+
   const orderName = optionalText(options, "orderName") ?? "Order"
   if (orderName.length > 40) {
     fail(`"orderName" may have at most 40 characters (Paymentwall's limit)`)
@@ -131,7 +141,36 @@ export function resolveOptions(raw: unknown): ResolvedOptions {
     mode,
     apiBaseUrl: url.toString().replace(/\/+$/, ""),
     webhookAllowedIps: (ips as string[]).map((ip) => ip.trim()),
+    webhookTrustedProxies,
     orderName,
     timeoutMs,
   }
+}
+
+/** Express's `trust proxy` values except `true`: trusting every hop would read the sender from the client's own first entry. */
+export function resolveWebhookTrust(value: unknown): WebhookTrust {
+  const problem = `"webhookTrustedProxies" must be a number of proxy hops (0 to 10) or a list of proxy addresses, CIDRs, "loopback", "linklocal" or "uniquelocal"`
+  if (value === undefined || value === null) {
+    return 0
+  }
+  if (typeof value === "number") {
+    if (!Number.isInteger(value) || value < 0 || value > 10) {
+      fail(`${problem}, got ${JSON.stringify(value)}`)
+    }
+    return value
+  }
+  if (value === true) {
+    fail(`${problem}; true (trust every hop) would take the sender from the client's own X-Forwarded-For entry`)
+  }
+  const list = typeof value === "string" ? value.split(",") : value
+  if (!Array.isArray(list) || list.some((entry) => typeof entry !== "string")) {
+    fail(`${problem}, got ${JSON.stringify(value)}`)
+  }
+  const entries = (list as string[]).map((entry) => entry.trim()).filter((entry) => entry !== "")
+  try {
+    webhookTrustFunction(entries)
+  } catch (error) {
+    fail(`${problem}: ${(error as Error).message}`)
+  }
+  return entries
 }

@@ -1,3 +1,6 @@
+import type { IncomingHttpHeaders, IncomingMessage } from "node:http"
+import { isIP } from "node:net"
+import proxyaddr from "proxy-addr"
 import type { IamportWebhookBody } from "../../lib/iamport/types"
 
 export type WebhookPayload = {
@@ -22,11 +25,70 @@ export function parseWebhookBody(payload: WebhookPayload): IamportWebhookBody {
   }
 }
 
-/** The sender's address as the store's proxy reports it (first X-Forwarded-For hop, else X-Real-IP). */
+/**
+ * The request header that carries the webhook's sender address from the plugin's hook middleware
+ * (src/api/hooks/webhook-sender.ts) to the provider and the inbox. The middleware deletes whatever a client sent
+ * under this name and writes the address it computed, so its value is never the client's word.
+ */
+export const WEBHOOK_SENDER_HEADER = "x-iamport-pw-sender"
+
+/** i'mport's bodies are a few hundred bytes; anything larger is not i'mport (answered with 413). */
+export const MAX_WEBHOOK_BODY_BYTES = 16 * 1024
+
+/** Longest header value the plugin keeps (an IPv6 address with a zone fits in 64). */
+export const MAX_WEBHOOK_HEADER_CHARS = 64
+
+/**
+ * Who may speak for the client in X-Forwarded-For, in Express's `trust proxy` terms: a number of trusted hops
+ * counted from the socket, or a list of addresses, CIDRs and proxy-addr's names ("loopback", "uniquelocal", ...).
+ */
+export type WebhookTrust = number | readonly string[]
+
+export type WebhookSenderRequest = {
+  headers: IncomingHttpHeaders
+  socket?: { remoteAddress?: string } | null
+}
+
+/** Express's compileTrust, without `true` (trusting every hop would take the client's own first entry). */
+export function webhookTrustFunction(trust: WebhookTrust): (address: string, hop: number) => boolean {
+  if (typeof trust === "number") {
+    return (_address, hop) => hop < trust
+  }
+  return proxyaddr.compile([...trust])
+}
+
+/**
+ * The sender as Express computes req.ip: X-Forwarded-For walked from the right, starting at the socket, stopping
+ * at the first hop that is not trusted. The first entry is the client's own writing and is never taken unless
+ * every hop after it is trusted. Undefined when the socket is gone.
+ */
+export function webhookSenderAddress(
+  req: WebhookSenderRequest,
+  trust: WebhookTrust | ((address: string, hop: number) => boolean)
+): string | undefined {
+  if (!req.socket?.remoteAddress) {
+    return undefined
+  }
+  const trusts = typeof trust === "function" ? trust : webhookTrustFunction(trust)
+  // proxy-addr reads only req.headers["x-forwarded-for"] and req.socket.remoteAddress.
+  const address = proxyaddr(req as IncomingMessage, trusts)
+  return address ? capHeaderValue(unmapIPv4(address.trim())) : undefined
+}
+
+/** The sender address the hook middleware stamped on the request; no other header is read. */
 export function webhookSourceIp(headers: Record<string, unknown> | undefined): string | undefined {
-  const forwarded = header(headers, "x-forwarded-for")
-  const first = forwarded?.split(",")[0]?.trim()
-  return first || header(headers, "x-real-ip")?.trim() || undefined
+  const value = header(headers, WEBHOOK_SENDER_HEADER)?.trim()
+  return value ? capHeaderValue(value) : undefined
+}
+
+export function capHeaderValue(value: string): string {
+  return value.length > MAX_WEBHOOK_HEADER_CHARS ? value.slice(0, MAX_WEBHOOK_HEADER_CHARS) : value
+}
+
+/** A dual-stack server sees IPv4 peers as ::ffff:a.b.c.d; the allow-list is written in plain IPv4. */
+function unmapIPv4(address: string): string {
+  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(address)
+  return mapped && isIP(mapped[1]) === 4 ? mapped[1] : address
 }
 
 function parseRaw(payload: WebhookPayload): Record<string, unknown> {

@@ -16,6 +16,7 @@ describe("provider options, checked at boot", () => {
       orderName: "Order",
       timeoutMs: 15000,
       webhookAllowedIps: [],
+      webhookTrustedProxies: 0,
     })
   })
 
@@ -31,6 +32,12 @@ describe("provider options, checked at boot", () => {
     [{ apiBaseUrl: "ftp://api.iamport.kr" }, '"apiBaseUrl" must be http(s)'],
     [{ apiBaseUrl: "http://api.iamport.kr" }, '"apiBaseUrl" must use https in live mode'],
     [{ webhookAllowedIps: ["52.78.100.19", "nope"] }, '"webhookAllowedIps" must be a list of IP addresses'],
+    [{ webhookTrustedProxies: true }, '"webhookTrustedProxies" must be a number of proxy hops'],
+    [{ webhookTrustedProxies: -1 }, '"webhookTrustedProxies" must be a number of proxy hops'],
+    [{ webhookTrustedProxies: 1.5 }, '"webhookTrustedProxies" must be a number of proxy hops'],
+    [{ webhookTrustedProxies: ["10.0.0.0/8", "proxy.internal"] }, "invalid IP address: proxy.internal"],
+    [{ webhookTrustedProxies: "10.0.0.0/33" }, "invalid range on address: 10.0.0.0/33"],
+    [{ webhookTrustedProxies: [1] }, '"webhookTrustedProxies" must be a number of proxy hops'],
     [{ orderName: "x".repeat(41) }, '"orderName" may have at most 40 characters'],
     [{ timeoutMs: 5 }, '"timeoutMs" must be a whole number'],
   ])("refuses %p: %s", (patch, message) => {
@@ -43,6 +50,19 @@ describe("provider options, checked at boot", () => {
   it("accepts the legacy pg with a project key, and plain http to a loopback sandbox in live mode", () => {
     expect(resolveOptions({ ...valid, channelKey: undefined, pg: "paymentwall.abc123" }).pg).toBe("paymentwall.abc123")
     expect(resolveOptions({ ...valid, apiBaseUrl: "http://127.0.0.1:8891/" }).apiBaseUrl).toBe("http://127.0.0.1:8891")
+  })
+
+  it("takes webhookTrustedProxies in Express's trust proxy syntax", () => {
+    expect(resolveOptions({ ...valid, webhookTrustedProxies: 2 }).webhookTrustedProxies).toBe(2)
+    expect(resolveOptions({ ...valid, webhookTrustedProxies: "loopback, 10.0.0.0/8" }).webhookTrustedProxies).toEqual([
+      "loopback",
+      "10.0.0.0/8",
+    ])
+    expect(
+      resolveOptions({ ...valid, webhookTrustedProxies: ["uniquelocal", "2001:db8::/32", "192.0.2.1/255.255.255.0"] })
+        .webhookTrustedProxies
+    ).toEqual(["uniquelocal", "2001:db8::/32", "192.0.2.1/255.255.255.0"])
+    expect(resolveOptions({ ...valid, webhookTrustedProxies: [] }).webhookTrustedProxies).toEqual([])
   })
 
   it("never repeats the secret in its messages", () => {
