@@ -44,6 +44,8 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
       return event?.processed_at ? event : undefined
     })
     expect(["127.0.0.1", "::1"]).toContain(row.source_ip)
+    // The plugin's own door applies the same allow-list, before any i'mport call.
+    expect(row.outcome).toMatch(/^ignored: sender .* is not in webhookAllowedIps$/)
     // Medusa's own payment subscriber handles the same event; give it time to have captured, had it been allowed.
     await new Promise((r) => setTimeout(r, 2000))
     expect((await orderWithPayments(api, store, completed.order.id)).payment_status).toBe("awaiting")

@@ -28,7 +28,8 @@ export default async function iamportPaymentwallWebhook({ event, container }: Su
   }
   const body = parseWebhookBody(event.data.payload)
   const receivedAt = new Date()
-  const inboxId = await recordDelivery(container, body, webhookSourceIp(event.data.payload.headers), receivedAt)
+  const sender = webhookSourceIp(event.data.payload.headers)
+  const inboxId = await recordDelivery(container, body, sender, receivedAt)
   const service = ticketService(container)
   const finish = (outcome: string, error?: string) =>
     service.updateWebhookEvents({ id: inboxId, processed_at: new Date(), outcome, error: error?.slice(0, 1000) ?? null })
@@ -37,6 +38,10 @@ export default async function iamportPaymentwallWebhook({ event, container }: Su
     return void (await finish("ignored: no imp_uid"))
   }
   try {
+    // The same allow-list as the provider's door: a sender outside it costs no i'mport call.
+    if (!paymentwallProvider(container, providerId).acceptsWebhookSender(sender)) {
+      return void (await finish(`ignored: sender ${sender ?? "unknown"} is not in webhookAllowedIps`))
+    }
     // A genuine notice names its merchant_uid; without one, the lookup that maps it is also the settlement's.
     const fetched = body.merchant_uid ? undefined : await paymentwallProvider(container, providerId).lookupPayment(body.imp_uid)
     const paymentId = await medusaPaymentOf(container, fetched?.merchant_uid ?? body.merchant_uid)

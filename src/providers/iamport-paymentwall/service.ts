@@ -247,9 +247,8 @@ export class IamportPaymentwallProviderService extends AbstractPaymentProvider<I
       this.logger_.warn(`iamport-paymentwall: webhook ignored: ${why}`)
       return { action: PaymentActions.NOT_SUPPORTED }
     }
-    const allowed = this.options_.webhookAllowedIps
     const source = webhookSourceIp(webhook.headers)
-    if (allowed.length && (!source || !allowed.includes(source))) {
+    if (!this.acceptsWebhookSender(source)) {
       return ignore(`source address ${source ?? "unknown"} is not in webhookAllowedIps`)
     }
     const body = parseWebhookBody(webhook)
@@ -311,6 +310,12 @@ export class IamportPaymentwallProviderService extends AbstractPaymentProvider<I
   /** Many payments at once, 100 per call. Unknown ids are left out. */
   async lookupPayments(impUids: readonly string[]): Promise<IamportPayment[]> {
     return this.call("look up payments", () => this.client_.getPayments(impUids))
+  }
+
+  /** The optional allow-list of webhook senders (the address the plugin's hook middleware computed). */
+  acceptsWebhookSender(source: string | undefined): boolean {
+    const allowed = this.options_.webhookAllowedIps
+    return !allowed.length || (!!source && allowed.includes(source))
   }
 
   /** How long a per-payment lock must live to outlast this provider's slowest i'mport calls (see lib/lock-ttl). */

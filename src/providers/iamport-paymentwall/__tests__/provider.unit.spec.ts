@@ -483,9 +483,12 @@ describe("getWebhookActionAndData", () => {
     const p = provider({ webhookAllowedIps: ["52.78.100.19"] })
     const { impUid } = await paidSession(p)
     sandbox.context.stats.clear()
-    expect((await p.getWebhookActionAndData(hook({ imp_uid: impUid }, "", { "x-forwarded-for": "203.0.113.9" }))).action).toBe("not_supported")
+    // The plugin's hook middleware writes the sender it computed into this header, overwriting any a client sent.
+    expect((await p.getWebhookActionAndData(hook({ imp_uid: impUid }, "", { "x-iamport-pw-sender": "203.0.113.9" }))).action).toBe("not_supported")
+    // A client-written X-Forwarded-For is not the sender.
+    expect((await p.getWebhookActionAndData(hook({ imp_uid: impUid }, "", { "x-forwarded-for": "52.78.100.19" }))).action).toBe("not_supported")
     expect(calls("GET /payments/{imp_uid}")).toBe(0)
-    expect((await p.getWebhookActionAndData(hook({ imp_uid: impUid }, "", { "x-forwarded-for": "52.78.100.19, 10.0.0.1" }))).action).toBe("captured")
+    expect((await p.getWebhookActionAndData(hook({ imp_uid: impUid }, "", { "x-iamport-pw-sender": "52.78.100.19" }))).action).toBe("captured")
   })
 
   it("throws, rather than ignoring the webhook as spoofed, when something other than i'mport answers the lookup", async () => {
