@@ -5,6 +5,8 @@ const TEST_MATCH = {
   unit: ["**/src/**/__tests__/**/*.unit.spec.[jt]s"],
   "integration:http": ["**/integration-tests/http/*.spec.[jt]s"],
   "integration:browser": ["**/integration-tests/browser/*.spec.[jt]s"],
+  // The ledger property test (npm run fuzz, npm run test:fuzz): never part of the default match.
+  fuzz: ["**/integration-tests/fuzz/*.spec.[jt]s"],
 }
 
 module.exports = {

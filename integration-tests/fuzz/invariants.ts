@@ -1,0 +1,247 @@
+import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import type { Ticket } from "../../src/sandbox"
+import type { PaymentRef, TicketRow, World } from "./world"
+
+type AnyRecord = Record<string, any>
+
+/** Tickets that hold money back and have no Refund (c): requested, waiting at Paymentwall, returned but not booked. */
+const OPEN = new Set(["requested", "waiting_for_cancellation", "returned"])
+/** Optimistic bookings still open (a): Medusa booked them before i'mport showed anything. */
+const OPTIMISTIC_OPEN = new Set(["requested", "waiting_for_cancellation"])
+
+export type LedgerRow = { id: string; key: string; status: string; refund_id: string | null; amount: number }
+
+/** Everything the invariants read about one payment, at one moment. */
+export type Observation = {
+  ref: PaymentRef
+  refunds: { id: string; amount: number }[]
+  refunded: number
+  captured: number
+  tickets: TicketRow[]
+  ledger: LedgerRow[]
+  iamport: { amount: number; cancel_amount: number; status: string }
+  entries: { key: string; amount: number }[]
+  sandboxTickets: Ticket[]
+  order: { status: string; payment_status: string }
+  activeChanges: number
+}
+
+export async function observe(world: World, ref: PaymentRef): Promise<Observation> {
+  const query = world.container().resolve(ContainerRegistrationKeys.QUERY)
+  const [refunds, tickets, ledger, payments, order, activeChanges] = await Promise.all([
+    world.payments().listRefunds({ payment_id: ref.paymentId }, { select: ["id", "amount"] }),
+    world.module().listCancelTickets({ payment_id: ref.paymentId }, { order: { requested_at: "ASC" } }) as Promise<TicketRow[]>,
+    world.module().listCancellations({ payment_id: ref.paymentId }, { order: { position: "ASC" } }) as Promise<AnyRecord[]>,
+    query.graph({ entity: "payment", fields: ["id", "captures.amount"], filters: { id: ref.paymentId } }),
+    world.http("get", `/admin/orders/${ref.orderId}?fields=id,status,+payment_status`),
+    world.activeOrderChanges(ref.orderId),
+  ])
+  const iamport = world.iamport(ref.impUid)
+  if (!iamport) {
+    throw new Error(`the sandbox has no payment ${ref.impUid}`)
+  }
+  const captures = ((payments.data[0] as { captures?: { amount: number }[] } | undefined)?.captures ?? []).map((c) => Number(c.amount))
+  const liveRefunds = refunds.map((r) => ({ id: r.id, amount: Number(r.amount) }))
+  return {
+    ref,
+    refunds: liveRefunds,
+    refunded: liveRefunds.reduce((sum, r) => sum + r.amount, 0),
+    captured: captures.reduce((sum, c) => sum + c, 0),
+    tickets: tickets.map((t) => ({ ...t, amount: Number(t.amount) })),
+    ledger: ledger.map((r) => ({ id: r.id, key: r.key, status: r.status, refund_id: r.refund_id, amount: Number(r.amount) })),
+    iamport: { amount: iamport.amount, cancel_amount: iamport.cancel_amount, status: iamport.status },
+    entries: world.keyed(iamport.cancel_history).map((e) => ({ key: e.key, amount: Number(e.amount) })),
+    sandboxTickets: world.sandboxTickets(ref.impUid),
+    order: { status: order.data.order?.status, payment_status: order.data.order?.payment_status },
+    activeChanges,
+  }
+}
+
+function isOptimistic(t: TicketRow): boolean {
+  return (
+    ["order_cancel", "compensation"].includes(t.origin) ||
+    Boolean((t.metadata as { booked_by_medusa_before_settlement?: boolean } | null)?.booked_by_medusa_before_settlement)
+  )
+}
+
+/** Why the ledger may not be square yet although the job ran (DESIGN: "no obstacle is open"); empty when none. */
+export function obstacles(o: Observation): string[] {
+  const found: string[] = []
+  if (o.tickets.some((t) => t.status === "returned")) {
+    found.push("a returned ticket")
+  }
+  if (o.ledger.some((r) => r.status === "blocked")) {
+    found.push("a blocked ledger row")
+  }
+  if (o.activeChanges > 0) {
+    found.push("an active order change")
+  }
+  if (o.order.status === "canceled" && o.tickets.some((t) => OPEN.has(t.status))) {
+    found.push("a canceled order with open tickets")
+  }
+  if (o.tickets.some((t) => isOptimistic(t) && t.refund_id && OPTIMISTIC_OPEN.has(t.status))) {
+    found.push("an optimistic booking still open")
+  }
+  return found
+}
+
+/**
+ * The ledger invariants (DESIGN.md) for one payment. `settled`: the reconciliation job (or the admin's check) has
+ * just run for it, so with no obstacle open Medusa must equal i'mport exactly.
+ */
+export function checkObservation(o: Observation, settledBy?: "job" | "check"): string[] {
+  const settled = settledBy !== undefined
+  const after = settledBy === "job" ? "after the job" : "after check-now"
+  const v: string[] = []
+  const p = o.ref.label
+  const live = new Map(o.refunds.map((r) => [r.id, r.amount]))
+
+  // (a) refunded − optimistic ≤ cancel_amount; equal once settled with no obstacle.
+  const optimistic = o.tickets
+    .filter((t) => isOptimistic(t) && t.refund_id && OPTIMISTIC_OPEN.has(t.status))
+    .reduce((sum, t) => sum + (live.get(t.refund_id!) ?? 0), 0)
+  if (o.refunded - optimistic > o.iamport.cancel_amount) {
+    v.push(`(a) ${p}: Medusa refunded ${o.refunded} (optimistic open ${optimistic}) > i'mport cancel_amount ${o.iamport.cancel_amount}`)
+  }
+  const blocking = obstacles(o)
+  if (settled && blocking.length === 0 && o.refunded !== o.iamport.cancel_amount) {
+    v.push(`(a) ${p}: ${after}, no obstacle open, Medusa refunded ${o.refunded} != i'mport cancel_amount ${o.iamport.cancel_amount}`)
+  }
+
+  // (b) each cancel_history entry ↔ at most one Refund (exactly one when settled); no Refund booked twice.
+  for (const entry of o.entries) {
+    const refunds = new Set<string>()
+    for (const row of o.ledger.filter((r) => r.key === entry.key && r.refund_id && live.has(r.refund_id))) {
+      refunds.add(row.refund_id!)
+    }
+    for (const t of o.tickets.filter((t) => t.cancellation_id === entry.key && t.refund_id && live.has(t.refund_id))) {
+      refunds.add(t.refund_id!)
+    }
+    if (refunds.size > 1) {
+      v.push(`(b) ${p}: cancel_history entry ${entry.key} (${entry.amount}) maps to ${refunds.size} Refunds ${[...refunds].join(", ")}`)
+    }
+    if (settled && blocking.length === 0 && refunds.size !== 1) {
+      v.push(`(b) ${p}: ${after}, no obstacle open, cancel_history entry ${entry.key} (${entry.amount}) maps to ${refunds.size} Refunds`)
+    }
+  }
+  const keys = new Set(o.entries.map((e) => e.key))
+  for (const row of o.ledger) {
+    if (!keys.has(row.key)) {
+      v.push(`(b) ${p}: ledger row ${row.key} (${row.status}) names no cancel_history entry`)
+    }
+    if (row.status === "booked" && (!row.refund_id || !live.has(row.refund_id))) {
+      v.push(`(b) ${p}: ledger row ${row.key} is booked to Refund ${row.refund_id}, which does not exist`)
+    }
+  }
+  const dupes = (ids: (string | null)[]) => ids.filter((id, i) => id && ids.indexOf(id) !== i)
+  for (const id of dupes(o.ledger.map((r) => r.refund_id))) {
+    v.push(`(b) ${p}: Refund ${id} books two ledger rows`)
+  }
+  for (const id of dupes(o.tickets.map((t) => t.refund_id))) {
+    v.push(`(b) ${p}: Refund ${id} is held by two tickets`)
+  }
+
+  // (c) refunded + open tickets without a Refund ≤ captured.
+  const reserved = o.tickets.filter((t) => OPEN.has(t.status) && !t.refund_id).reduce((sum, t) => sum + t.amount, 0)
+  if (o.refunded + reserved > o.captured) {
+    v.push(`(c) ${p}: refunded ${o.refunded} + open tickets ${reserved} > captured ${o.captured}`)
+  }
+
+  // (e) the order's payment status agrees with the Refund rows.
+  const expected = o.refunded === 0 ? "captured" : o.refunded < o.captured ? "partially_refunded" : "refunded"
+  if (o.order.payment_status !== expected) {
+    v.push(`(e) ${p}: order ${o.ref.orderId} (${o.order.status}) payment_status ${o.order.payment_status}, expected ${expected} (refunded ${o.refunded} of ${o.captured})`)
+  }
+
+  // (f) Paymentwall never pays back more than was paid: returned + tickets it still works on ≤ paid.
+  const openAtPaymentwall = o.sandboxTickets.filter((t) => t.status === "open").reduce((sum, t) => sum + t.amount, 0)
+  if (o.iamport.cancel_amount + openAtPaymentwall > o.iamport.amount) {
+    v.push(`(f) ${p}: i'mport returned ${o.iamport.cancel_amount} + open Paymentwall tickets ${openAtPaymentwall} > paid ${o.iamport.amount}`)
+  }
+  return v
+}
+
+/**
+ * (d) A forged notice changed no money state. It may make the plugin look at i'mport, so what a fresh look-up
+ * justifies (booking an entry not booked before, adopting a Refund Medusa booked itself) is allowed; nothing else.
+ * Timestamps, needs_attention and the rejection-suspected flag are ignored.
+ */
+export function compareForged(before: Observation, after: Observation): string[] {
+  const v: string[] = []
+  const p = before.ref.label
+  if (after.iamport.cancel_amount !== before.iamport.cancel_amount) {
+    v.push(`(d) ${p}: i'mport cancel_amount ${before.iamport.cancel_amount} -> ${after.iamport.cancel_amount}`)
+  }
+  if (after.sandboxTickets.length !== before.sandboxTickets.length) {
+    v.push(`(d) ${p}: a cancel reached Paymentwall (${before.sandboxTickets.length} -> ${after.sandboxTickets.length} tickets)`)
+  }
+  const afterRefunds = new Map(after.refunds.map((r) => [r.id, r.amount]))
+  for (const r of before.refunds) {
+    if (!afterRefunds.has(r.id)) {
+      v.push(`(d) ${p}: Refund ${r.id} (${r.amount}) was deleted`)
+    } else if (afterRefunds.get(r.id) !== r.amount) {
+      v.push(`(d) ${p}: Refund ${r.id} changed amount ${r.amount} -> ${afterRefunds.get(r.id)}`)
+    }
+  }
+  const bookedBefore = new Set(before.ledger.filter((r) => r.status === "booked").map((r) => r.key))
+  const unbooked = before.entries.filter((e) => !bookedBefore.has(e.key))
+  const trackedBefore = new Set([...before.tickets.map((t) => t.refund_id), ...before.ledger.map((r) => r.refund_id)])
+  const untracked = before.refunds.filter((r) => !trackedBefore.has(r.id))
+  const newRefunds = after.refunds.filter((r) => !before.refunds.some((b) => b.id === r.id))
+  if (newRefunds.length > unbooked.length) {
+    v.push(`(d) ${p}: ${newRefunds.length} new Refunds, but only ${unbooked.length} cancel_history entries were unbooked`)
+  }
+  const afterTickets = new Map(after.tickets.map((t) => [t.id, t]))
+  for (const t of before.tickets) {
+    const a = afterTickets.get(t.id)
+    if (!a) {
+      v.push(`(d) ${p}: ticket ${t.id} (${t.status}) disappeared`)
+      continue
+    }
+    if (a.amount !== t.amount) {
+      v.push(`(d) ${p}: ticket ${t.id} amount ${t.amount} -> ${a.amount}`)
+    }
+    if (t.refund_id && a.refund_id !== t.refund_id) {
+      v.push(`(d) ${p}: ticket ${t.id} lost its Refund ${t.refund_id} (now ${a.refund_id})`)
+    }
+    if (a.status !== t.status) {
+      const towardsBooking = ["completed", "returned"].includes(a.status) && unbooked.length > 0
+      if (!towardsBooking) {
+        v.push(`(d) ${p}: ticket ${t.id} ${t.status} -> ${a.status}`)
+      }
+    }
+  }
+  for (const t of after.tickets.filter((t) => !before.tickets.some((b) => b.id === t.id))) {
+    const justified = unbooked.some((e) => e.key === t.cancellation_id) || untracked.some((r) => r.id === t.refund_id)
+    if (!justified) {
+      v.push(`(d) ${p}: a new ticket ${t.id} (${t.origin}, ${t.status}, ${t.amount})`)
+    }
+  }
+  const afterLedger = new Map(after.ledger.map((r) => [r.key, r]))
+  for (const row of before.ledger) {
+    const a = afterLedger.get(row.key)
+    if (!a) {
+      v.push(`(d) ${p}: ledger row ${row.key} disappeared`)
+    } else if (row.status === "booked" && (a.status !== "booked" || a.refund_id !== row.refund_id)) {
+      v.push(`(d) ${p}: booked ledger row ${row.key} changed to ${a.status} ${a.refund_id}`)
+    }
+  }
+  for (const row of after.ledger.filter((r) => !before.ledger.some((b) => b.key === r.key))) {
+    if (!unbooked.some((e) => e.key === row.key)) {
+      v.push(`(d) ${p}: a new ledger row ${row.key}`)
+    }
+  }
+  return v
+}
+
+/** A short line of one payment's money state for the transcript. */
+export function describe(o: Observation): string {
+  const tickets = o.tickets.map((t) => `${t.origin[0]}:${t.amount}:${t.status}${t.refund_id ? "+R" : ""}${t.rejection_suspected_at ? "?" : ""}`).join(" ")
+  const pw = o.sandboxTickets.map((t) => `${t.amount}:${t.status}`).join(" ")
+  const ledger = o.ledger.map((r) => `${r.amount}:${r.status}`).join(" ")
+  return (
+    `${o.ref.label} refunded ${o.refunded}/${o.captured} (${o.order.payment_status}${o.order.status === "canceled" ? ", order canceled" : ""}` +
+    `${o.activeChanges ? ", edit open" : ""}) | i'mport cancelled ${o.iamport.cancel_amount}/${o.iamport.amount} ` +
+    `| tickets [${tickets}] | ledger [${ledger}] | Paymentwall [${pw}]`
+  )
+}
