@@ -159,11 +159,74 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     expect(await bookedTotal()).toBe((await iamport()).cancel_amount)
   })
 
+  it("a refund made in i'mport's console whose webhook was lost is booked by the job's sweep, once", async () => {
+    sandbox().context.webhooks.configure({ url: null })
+    await sandboxPost(sandbox(), `/sandbox/payments/${paid.impUid}/console-cancel`, { amount: 3500 })
+    expect(await ticketsOf(getContainer(), paid.paymentId)).toHaveLength(0)
+    expect(await runJob()).toMatchObject({ checked: 1, booked: 1, iamport_calls: 1 })
+    expect((await refundsOf(getContainer(), paid.paymentId)).map((r) => Number(r.amount))).toEqual([3500])
+    // Swept again with nothing new: no settlement, no second booking.
+    expect(await runJob()).toMatchObject({ checked: 0, booked: 0, iamport_calls: 1 })
+    expect(await bookedTotal()).toBe((await iamport()).cancel_amount)
+  })
+
+  it("one cancellation seen first without, then with its cancellation_id is booked once", async () => {
+    await sandboxPost(sandbox(), `/sandbox/payments/${paid.impUid}/console-cancel`, { amount: 1200, omit_cancellation_id: true })
+    await ticketWhere("the cancellation to be booked", (t) => t.status === "completed")
+    // A later answer carries the id it left out before.
+    sandbox().context.state.payments.get(paid.impUid)!.cancel_history[0].cancellation_id = "cxl_seen_late"
+    await runJob()
+    await api.post(`/admin/iamport-paymentwall/payments/${paid.paymentId}/check`, {}, store.admin)
+    expect((await refundsOf(getContainer(), paid.paymentId)).map((r) => Number(r.amount))).toEqual([1200])
+    expect(await module().listCancellations({ imp_uid: paid.impUid })).toHaveLength(1)
+    expect((await ticketsOf(getContainer(), paid.paymentId)).map((t) => t.status)).toEqual(["completed"])
+  })
+
+  it("dismissing an order cancel that never reached i'mport reverses the refund Medusa booked for it", async () => {
+    sandbox().context.faults.push({ route: "POST /payments/cancel", kind: "5xx", times: 1, delayMs: 0 })
+    expect((await api.post(`/admin/orders/${paid.orderId}/cancel`, {}, store.admin)).status).toBe(200)
+    const ticket = await ticketWhere("the unanswered order-cancel ticket", (t) => t.origin === "order_cancel" && t.status === "requested")
+    expect(await bookedTotal()).toBe(13000)
+    expect(cancels()).toBe(1)
+    const dismissed = await api.post(`/admin/iamport-paymentwall/tickets/${ticket.id}/dismiss`, {}, store.admin)
+    expect(dismissed.data.cancel_ticket).toMatchObject({ status: "failed", refund_id: null })
+    expect(dismissed.data.cancel_ticket.error).toContain("refund was reversed")
+    expect(await bookedTotal()).toBe(0)
+    expect((await iamport()).cancel_amount).toBe(0)
+  })
+
+  it("a cancellation of another attempt with the same merchant_uid is never booked on the captured payment", async () => {
+    // A second attempt under the same merchant_uid, approved late and refunded in the console.
+    const merchantUid = (await iamport()).merchant_uid
+    const other = await sandboxPost<{ imp_uid: string }>(sandbox(), "/sandbox/pay", { merchant_uid: merchantUid, outcome: "paid", ignore_prepare: true })
+    await sandboxPost(sandbox(), `/sandbox/payments/${other.imp_uid}/console-cancel`, {})
+    expect((await adminRefund(api, store, paid.paymentId, { amount: 1000 })).status).toBe(200)
+    await forge({ imp_uid: other.imp_uid, merchant_uid: merchantUid, status: "cancelled" })
+    await runJob()
+    expect(await refundsOf(getContainer(), paid.paymentId)).toHaveLength(0)
+    expect((await orderWithPayments(api, store, paid.orderId)).payment_status).toBe("captured")
+  })
+
   it("a booking that died after Medusa's Refund is finished on the next run, without a second Refund", async () => {
     sandbox().context.webhooks.configure({ url: null })
     await sandboxPost(sandbox(), `/sandbox/payments/${paid.impUid}/console-cancel`, { amount: 2000 })
     const entry = (await iamport()).cancel_history[0]
-    // What a process leaves when it dies between Medusa's refund and the ledger: a claimed row and a Refund.
+    // What a process leaves when it dies between Medusa's refund and the ledger, longer ago than a lock lives:
+    // its ticket bound to the cancellation, a claimed row, and a Refund the provider recorded.
+    const ticket = await module().createCancelTickets({
+      payment_id: paid.paymentId,
+      provider_id: "pp_iamport-paymentwall_paymentwall",
+      order_id: paid.orderId,
+      imp_uid: paid.impUid,
+      merchant_uid: (await iamport()).merchant_uid,
+      amount: 2000,
+      currency_code: "krw",
+      origin: "external",
+      status: "waiting_for_cancellation",
+      cancellation_id: entry.cancellation_id,
+      requested_at: new Date(),
+      waiting_since: new Date(),
+    })
     await module().createCancellations({
       imp_uid: paid.impUid,
       payment_id: paid.paymentId,
@@ -172,9 +235,10 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
       position: 0,
       amount: 2000,
       currency_code: "krw",
+      ticket_id: ticket.id,
       status: "claimed",
       attempts: 1,
-      claimed_at: new Date(),
+      claimed_at: new Date(Date.now() - 3_600_000),
     })
     const payments = getContainer().resolve<IPaymentModuleService>(Modules.PAYMENT)
     const [payment] = await payments.listPayments({ id: paid.paymentId }, { select: ["id", "data"] })
@@ -187,14 +251,16 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     const refunds = await refundsOf(getContainer(), paid.paymentId)
     expect(refunds).toHaveLength(1)
     const [row] = await module().listCancellations({ imp_uid: paid.impUid })
-    expect(row).toMatchObject({ status: "booked", refund_id: refunds[0].id })
+    expect(row).toMatchObject({ status: "booked", refund_id: refunds[0].id, ticket_id: ticket.id })
+    expect(await ticketsOf(getContainer(), paid.paymentId)).toEqual([expect.objectContaining({ id: ticket.id, status: "completed", refund_id: refunds[0].id })])
     expect(cancels()).toBe(0)
   })
 
   it("a stale record-only marker is cleared by the next settlement, so a later order cancel reaches i'mport", async () => {
     const payments = getContainer().resolve<IPaymentModuleService>(Modules.PAYMENT)
     const [payment] = await payments.listPayments({ id: paid.paymentId }, { select: ["id", "data"] })
-    const marker = { cancellation_id: "left-behind", amount: 13000, reason: null, set_at: new Date().toISOString() }
+    // Left by a booking that died an hour ago (a younger one may belong to a booking still running elsewhere).
+    const marker = { cancellation_id: "left-behind", amount: 13000, reason: null, set_at: new Date(Date.now() - 3_600_000).toISOString() }
     await payments.updatePayment({ id: paid.paymentId, data: { ...payment.data, iamport_record_only: marker } } as unknown as UpdatePaymentDTO)
     await api.post(`/admin/iamport-paymentwall/payments/${paid.paymentId}/check`, {}, store.admin)
     const [after] = await payments.listPayments({ id: paid.paymentId }, { select: ["id", "data"] })

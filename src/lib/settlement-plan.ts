@@ -1,4 +1,4 @@
-import type { KeyedCancellation } from "./cancel-history"
+import { isBooked, type KeyedCancellation } from "./cancel-history"
 import { sameAmount } from "./money"
 
 /** The parts of a cancel ticket the plan reads. */
@@ -50,7 +50,7 @@ export function planSettlement({ history, tickets, booked, rejectionNotice }: Pl
   const byAge = [...tickets].sort((a, b) => a.requested_at.getTime() - b.requested_at.getTime())
 
   for (const entry of history) {
-    if (booked.has(entry.key)) {
+    if (isBooked(entry, booked)) {
       continue
     }
     const pick = (candidates: PlanTicket[]) => candidates.find((t) => !used.has(t.id))

@@ -42,14 +42,15 @@ export default async function iamportPaymentwallWebhook({ event, container }: Su
     if (!paymentwallProvider(container, providerId).acceptsWebhookSender(sender)) {
       return void (await finish(`ignored: sender ${sender ?? "unknown"} is not in webhookAllowedIps`))
     }
-    // A genuine notice names its merchant_uid; without one, the lookup that maps it is also the settlement's.
-    const fetched = body.merchant_uid ? undefined : await paymentwallProvider(container, providerId).lookupPayment(body.imp_uid)
-    const paymentId = await medusaPaymentOf(container, fetched?.merchant_uid ?? body.merchant_uid)
+    // The body only says where to look: a genuine notice names its merchant_uid. Without one, only a payment the
+    // plugin already tracks by imp_uid is looked at (no i'mport call outside the lock for a body that costs nothing
+    // to forge); anything else is left to the reconciliation job's sweep.
+    const paymentId = body.merchant_uid ? await medusaPaymentOf(container, body.merchant_uid) : await trackedPaymentOf(container, body.imp_uid)
     if (!paymentId) {
       return void (await finish("no Medusa payment for it (yet)"))
     }
     const open = await service.listCancelTickets({ payment_id: paymentId, status: [...OPEN_TICKET_STATUSES] }, { select: ["id"], take: 1 })
-    if (body.status !== "cancelled" && open.length === 0 && !fetched) {
+    if (body.status !== "cancelled" && open.length === 0) {
       return void (await finish("nothing to settle"))
     }
     const { result } = await settleCancellationsWorkflow(container).run({
@@ -57,7 +58,6 @@ export default async function iamportPaymentwallWebhook({ event, container }: Su
         payment_id: paymentId,
         provider_id: providerId,
         imp_uid: body.imp_uid,
-        iamport: fetched,
         notice: { webhook_event_id: inboxId, received_at: receivedAt.toISOString(), suggests_rejection: !body.cancellation_id },
         rejection_grace_ms: service.settings().rejectionGraceSeconds * 1000,
       },
@@ -100,6 +100,11 @@ async function recordDelivery(container: MedusaContainer, body: IamportWebhookBo
 async function medusaPaymentOf(container: MedusaContainer, merchantUid: IamportPayment["merchant_uid"] | undefined): Promise<string | null> {
   const sessionId = sessionIdFromMerchantUid(merchantUid)
   return sessionId ? paymentIdForSession(container, sessionId) : null
+}
+
+async function trackedPaymentOf(container: MedusaContainer, impUid: string): Promise<string | null> {
+  const [ticket] = await ticketService(container).listCancelTickets({ imp_uid: impUid }, { select: ["payment_id"], take: 1 })
+  return ticket?.payment_id ?? null
 }
 
 function summary(result: SettleCancellationsResult): string {

@@ -25,6 +25,7 @@ const entry = (cancellation_id: string, amount: number): KeyedCancellation => ({
   reason: "",
   cancellation_id,
   key: cancellation_id,
+  alias: `noid:0:${amount}:pw:0`,
   position: 0,
 })
 

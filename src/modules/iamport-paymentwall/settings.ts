@@ -2,10 +2,15 @@ import { MedusaError } from "@medusajs/framework/utils"
 
 /** Plugin options (medusa-config.ts → plugins → options), read by the ticket module. */
 export type PluginSettings = {
-  /** A rejection notice rejects only a ticket that has waited at least this long (default 60 s). */
+  /** A notice makes a ticket "rejection suspected" only once it has waited at least this long (default 60 s). */
   rejectionGraceSeconds: number
   /** The reconciliation job flags a ticket Paymentwall has not settled after this long (default 72 h). */
   ticketAttentionAfterHours: number
+  /**
+   * The reconciliation job also sweeps Paymentwall payments captured this recently (default 30 days), 100 per run,
+   * so a refund made outside Medusa whose webhook was lost is still booked. 0 turns the sweep off.
+   */
+  reconcileSweepDays: number
   /** The daily pruning job deletes webhook inbox rows received longer ago than this (default 30 days). */
   webhookRetentionDays: number
 }
@@ -25,6 +30,7 @@ export function resolvePluginSettings(raw: unknown): PluginSettings {
   return {
     rejectionGraceSeconds: number("rejectionGraceSeconds", 60, 0, 86_400),
     ticketAttentionAfterHours: number("ticketAttentionAfterHours", 72, 0, 24 * 365),
+    reconcileSweepDays: number("reconcileSweepDays", 30, 0, 3650),
     // At least a day: a younger row may still be in use (identical deliveries share a row for ten minutes).
     webhookRetentionDays: number("webhookRetentionDays", 30, 1, 3650),
   }

@@ -4,6 +4,7 @@ import { refundPaymentWorkflow } from "@medusajs/medusa/core-flows"
 import type { KeyedCancellation } from "../../lib/cancel-history"
 import type { IamportPayment } from "../../lib/iamport/types"
 import { formatAmount } from "../../lib/money"
+import { paymentwallProvider } from "../../lib/paymentwall-provider"
 import { RECORD_ONLY_KEY, type RecordOnlyMarker } from "../../providers/iamport-paymentwall/payment-data"
 import {
   accountedRefunds,
@@ -11,15 +12,18 @@ import {
   type Cancellation,
   claimCancellation,
   ledgerOf,
+  ledgerRows,
   markBlocked,
   markBooked,
   refundOfInterruptedBooking,
 } from "./ledger"
 import { type CancelTicket, loadPaymentState, type PaymentState, ticketService } from "./payment-state"
-import { removeRefund } from "./reverse-refund"
+import { recomputeRefundedAmount, removeRefund } from "./reverse-refund"
 
 export type BookingOutcome =
   | { kind: "booked"; refund_id: string; state: PaymentState }
+  /** Another process claimed it moments ago and may still be booking it: the next run looks again. */
+  | { kind: "in_flight"; state: PaymentState }
   /** i'mport returned the money; Medusa refused the booking for now. Nothing was left half-booked. */
   | { kind: "blocked"; reason: string; state: PaymentState }
 
@@ -36,24 +40,42 @@ export type BookingOutcome =
  */
 export async function bookCancellation(
   container: MedusaContainer,
-  state: PaymentState,
+  current: PaymentState,
   iamport: IamportPayment,
   ticket: CancelTicket,
   entry: KeyedCancellation
 ): Promise<BookingOutcome> {
-  const { row, resumed } = await claimCancellation(container, state, iamport.imp_uid, ticket.id, entry)
+  let state = current
+  const inFlightMs = paymentwallProvider(container, state.provider_id).lockTtlSeconds() * 1000
+  const { row, resumed, in_flight } = await claimCancellation(container, state, iamport.imp_uid, ticket.id, entry, inFlightMs)
+  if (in_flight) {
+    return { kind: "in_flight", state }
+  }
   if (row.status === "booked" && row.refund_id) {
     await completeTicket(container, ticket, entry, row.refund_id)
     return { kind: "booked", refund_id: row.refund_id, state }
   }
+  if (ticket.cancellation_id !== entry.key) {
+    // Bound before Medusa books: a second ticket can never take this cancellation (unique per payment), and a
+    // run that finds the provider's record of an unfinished booking knows whose it is.
+    await ticketService(container).updateCancelTickets({ id: ticket.id, cancellation_id: entry.key })
+  }
   if (resumed) {
     const tickets = await ticketService(container).listCancelTickets({ payment_id: state.id })
-    const ledger = [...(await ledgerOf(container, iamport.imp_uid)).values()].filter((r) => r.id !== row.id)
+    const ledger = ledgerRows(await ledgerOf(container, iamport.imp_uid)).filter((r) => r.id !== row.id)
     const refundId = refundOfInterruptedBooking(state, row, accountedRefunds(ledger, tickets))
-    if (refundId) {
+    if (refundId && (await medusaFinished(container, state, refundId))) {
+      await recomputeRefundedAmount(container, state.payment_collection_id)
       await markBooked(container, row, refundId)
       await completeTicket(container, ticket, entry, refundId)
-      return { kind: "booked", refund_id: refundId, state }
+      return { kind: "booked", refund_id: refundId, state: await loadPaymentState(container, state.id) }
+    }
+    if (refundId) {
+      // Medusa's side stopped half-way (no provider record, or no order transaction): undo the Refund whole and
+      // book again, rather than keep a Refund the order knows nothing of.
+      await removeRefund(container, state, state.refunds.find((r) => r.id === refundId)!, false)
+      await clearRecordOnlyMarker(container, state.id)
+      state = await loadPaymentState(container, state.id)
     }
   }
 
@@ -98,6 +120,20 @@ export async function bookCancellation(
   return { kind: "booked", refund_id: refund.id, state: after }
 }
 
+/** Whether Medusa finished the booking of this Refund: the provider recorded it, and the order has its transaction. */
+async function medusaFinished(container: MedusaContainer, state: PaymentState, refundId: string): Promise<boolean> {
+  if (!state.data.cancel_requests?.[refundId]) {
+    return false
+  }
+  if (!state.order_id) {
+    return true
+  }
+  const transactions = await container
+    .resolve<IOrderModuleService>(Modules.ORDER)
+    .listOrderTransactions({ order_id: state.order_id, reference: "refund", reference_id: refundId }, { select: ["id"], take: 1 })
+  return transactions.length > 0
+}
+
 /**
  * An order with an open order change refuses the credit line of refundPaymentWorkflow; a cancelled order takes
  * refunds the way cancel-order books them (no credit line). Anything else is left to Medusa's own checks.
@@ -109,7 +145,7 @@ async function bookingObstacle(
   iamport: IamportPayment,
   row: Cancellation
 ): Promise<string | null> {
-  const ledger = [...(await ledgerOf(container, iamport.imp_uid)).values()]
+  const ledger = ledgerRows(await ledgerOf(container, iamport.imp_uid)).filter((r) => r.id !== row.id)
   const after = MathBN.add(bookedTotal(ledger), row.amount as never)
   if (MathBN.gt(after, iamport.cancel_amount)) {
     return `The ledger would book ${formatAmount(after)} while i'mport shows ${formatAmount(iamport.cancel_amount)} cancelled.`

@@ -10,10 +10,43 @@ export type Cancellation = InferTypeOf<typeof CancellationModel>
 /** How far a Refund's created_at (the database's clock) may precede the claim (the app's clock). */
 const CLOCK_SKEW_MS = 5 * 60_000
 
-/** The ledger rows of one i'mport payment, by key. */
+/** The ledger rows of one i'mport payment, by key and by alias. */
 export async function ledgerOf(container: MedusaContainer, impUid: string): Promise<Map<string, Cancellation>> {
   const rows = await ticketService(container).listCancellations({ imp_uid: impUid })
-  return new Map(rows.map((row) => [row.key, row]))
+  const byKey = new Map<string, Cancellation>()
+  for (const row of rows) {
+    if (row.alias) {
+      byKey.set(row.alias, row)
+    }
+  }
+  for (const row of rows) {
+    byKey.set(row.key, row)
+  }
+  return byKey
+}
+
+/** The row of an entry, under its key or under the key an answer without its cancellation_id gave. */
+export function rowOf(ledger: ReadonlyMap<string, Cancellation>, entry: KeyedCancellation): Cancellation | undefined {
+  return ledger.get(entry.key) ?? ledger.get(entry.alias)
+}
+
+/** Keys and aliases the ledger has booked. */
+export function bookedKeys(ledger: ReadonlyMap<string, Cancellation>): Set<string> {
+  const keys = new Set<string>()
+  for (const row of ledger.values()) {
+    if (row.status === "booked") {
+      keys.add(row.key)
+      if (row.alias) {
+        keys.add(row.alias)
+      }
+    }
+  }
+  return keys
+}
+
+/** Each row once (ledgerOf maps a row under two names). */
+export function ledgerRows(ledger: ReadonlyMap<string, Cancellation>): Cancellation[] {
+  return [...new Map([...ledger.values()].map((row) => [row.id, row])).values()]
 }
 
 /**
@@ -26,13 +59,18 @@ export async function claimCancellation(
   state: PaymentState,
   impUid: string,
   ticketId: string,
-  entry: KeyedCancellation
-): Promise<{ row: Cancellation; resumed: boolean }> {
+  entry: KeyedCancellation,
+  /** A claim younger than this may still be booking in another process (whose lock expired): leave it alone. */
+  inFlightMs: number
+): Promise<{ row: Cancellation; resumed: boolean; in_flight?: boolean }> {
   const service = ticketService(container)
-  const existing = (await ledgerOf(container, impUid)).get(entry.key)
+  const existing = rowOf(await ledgerOf(container, impUid), entry)
   if (existing) {
     if (existing.status === "booked") {
       return { row: existing, resumed: false }
+    }
+    if (existing.status === "claimed" && Date.now() - new Date(existing.claimed_at).getTime() < inFlightMs) {
+      return { row: existing, resumed: false, in_flight: true }
     }
     const row = await service.updateCancellations({
       id: existing.id,
@@ -49,6 +87,7 @@ export async function claimCancellation(
       imp_uid: impUid,
       payment_id: state.id,
       key: entry.key,
+      alias: entry.alias,
       cancellation_id: entry.cancellation_id,
       position: entry.position,
       amount: entry.amount,
@@ -61,11 +100,12 @@ export async function claimCancellation(
     })
     return { row, resumed: false }
   } catch (error) {
-    const raced = (await ledgerOf(container, impUid)).get(entry.key)
+    const raced = rowOf(await ledgerOf(container, impUid), entry)
     if (!raced) {
       throw error
     }
-    return { row: raced, resumed: raced.status === "claimed" }
+    // Another process inserted it a moment ago: its booking is in flight.
+    return { row: raced, resumed: false, in_flight: raced.status === "claimed" }
   }
 }
 
@@ -80,7 +120,10 @@ export function refundOfInterruptedBooking(
   taken: ReadonlySet<string>
 ): string | null {
   const records = state.data.cancel_requests ?? {}
-  const recorded = state.refunds.find((r) => records[r.id]?.cancellation_id === row.key)
+  const recorded = state.refunds.find((r) => {
+    const named = records[r.id]?.cancellation_id
+    return !!named && (named === row.key || named === row.alias)
+  })
   if (recorded) {
     return recorded.id
   }

@@ -16,23 +16,8 @@ export async function removeRefund(
   bookedByRefundPayments: boolean
 ): Promise<string[]> {
   const left: string[] = []
-  const payments = container.resolve<IPaymentModuleService>(Modules.PAYMENT)
-  await payments.deleteRefunds([refund.id])
-
-  // The module recomputes refunded_amount only when it books; recompute it from the refunds that remain.
-  const query = container.resolve(ContainerRegistrationKeys.QUERY)
-  const { data } = await query.graph({
-    entity: "payment_collection",
-    fields: ["id", "payments.refunds.amount"],
-    filters: { id: state.payment_collection_id },
-  })
-  const collection = data[0] as { payments?: { refunds?: { amount: number }[] }[] } | undefined
-  const refunded = (collection?.payments ?? [])
-    .flatMap((p) => p.refunds ?? [])
-    .reduce((total, r) => MathBN.add(total, r.amount), MathBN.convert(0))
-  await payments.updatePaymentCollections(state.payment_collection_id, {
-    refunded_amount: refunded,
-  } as unknown as UpdatePaymentCollectionDTO)
+  await container.resolve<IPaymentModuleService>(Modules.PAYMENT).deleteRefunds([refund.id])
+  await recomputeRefundedAmount(container, state.payment_collection_id)
 
   if (state.order_id) {
     const orders = container.resolve<IOrderModuleService>(Modules.ORDER)
@@ -54,4 +39,21 @@ export async function removeRefund(
     }
   }
   return left
+}
+
+/** The module recomputes a collection's refunded_amount only when it books; recompute it from the refunds there are. */
+export async function recomputeRefundedAmount(container: MedusaContainer, paymentCollectionId: string): Promise<void> {
+  const query = container.resolve(ContainerRegistrationKeys.QUERY)
+  const { data } = await query.graph({
+    entity: "payment_collection",
+    fields: ["id", "payments.refunds.amount"],
+    filters: { id: paymentCollectionId },
+  })
+  const collection = data[0] as { payments?: { refunds?: { amount: number }[] }[] } | undefined
+  const refunded = (collection?.payments ?? [])
+    .flatMap((p) => p.refunds ?? [])
+    .reduce((total, r) => MathBN.add(total, r.amount), MathBN.convert(0))
+  await container.resolve<IPaymentModuleService>(Modules.PAYMENT).updatePaymentCollections(paymentCollectionId, {
+    refunded_amount: refunded,
+  } as unknown as UpdatePaymentCollectionDTO)
 }

@@ -4,9 +4,10 @@ import { type KeyedCancellation, keyedCancellations } from "../../lib/cancel-his
 import type { IamportPayment } from "../../lib/iamport/types"
 import { planSettlement, type PlanTicket } from "../../lib/settlement-plan"
 import { OPEN_TICKET_STATUSES } from "../../modules/iamport-paymentwall/models/cancel-ticket"
+import { paymentwallProvider } from "../../lib/paymentwall-provider"
 import { sessionIdFromMerchantUid } from "../../providers/iamport-paymentwall/payment-data"
 import { bookCancellation, clearRecordOnlyMarker } from "./book-cancellation"
-import { claimCancellation, ledgerOf, markBooked } from "./ledger"
+import { bookedKeys, type Cancellation, claimCancellation, ledgerOf, ledgerRows, markBooked } from "./ledger"
 import { type CancelTicket, loadPaymentState, type PaymentState, ticketService } from "./payment-state"
 
 export const TICKET_REJECTED_EVENT = "iamport_paymentwall.cancel_ticket.rejected"
@@ -50,17 +51,22 @@ export async function settlePayment(container: MedusaContainer, input: SettleInp
   let state = await loadPaymentState(container, input.payment_id)
   assertSamePayment(state, input.iamport)
   const service = ticketService(container)
-  if (state.data.iamport_record_only) {
-    // No booking runs while we hold the lock: a marker here was left by one that died.
+  // A marker younger than a lock's lifetime may belong to a booking still running in a process whose lock
+  // expired: book nothing this time. An older one was left by a booking that died, and is cleared.
+  const marker = state.data.iamport_record_only
+  const leaseMs = paymentwallProvider(container, state.provider_id).lockTtlSeconds() * 1000
+  const bookingInFlight = !!marker && Date.now() - new Date(marker.set_at ?? 0).getTime() < leaseMs
+  if (marker && !bookingInFlight) {
     await clearRecordOnlyMarker(container, state.id)
     state = await loadPaymentState(container, state.id)
   }
   await adoptRecordedCancels(container, state, input.iamport)
 
   const history = keyedCancellations(input.iamport.cancel_history)
-  const tickets = await service.listCancelTickets({ payment_id: state.id })
   const ledger = await ledgerOf(container, input.iamport.imp_uid)
-  const booked = new Set([...ledger.values()].filter((row) => row.status === "booked").map((row) => row.key))
+  await finishInterruptedTickets(container, state, ledger)
+  const tickets = await service.listCancelTickets({ payment_id: state.id })
+  const booked = bookedKeys(ledger)
   const steps = planSettlement({
     history,
     tickets: tickets.map(toPlanTicket),
@@ -86,6 +92,9 @@ export async function settlePayment(container: MedusaContainer, input: SettleInp
       await emit(container, TICKET_REJECTION_SUSPECTED_EVENT, ticket, state)
       continue
     }
+    if (bookingInFlight) {
+      continue
+    }
     const ticket =
       step.type === "complete"
         ? byId.get(step.ticket_id)!
@@ -97,6 +106,9 @@ export async function settlePayment(container: MedusaContainer, input: SettleInp
     }
     const outcome = await bookCancellation(container, state, input.iamport, ticket, step.entry)
     state = await loadPaymentState(container, state.id)
+    if (outcome.kind === "in_flight") {
+      continue
+    }
     if (outcome.kind === "blocked") {
       result.blocked.push(step.entry.key)
       continue
@@ -107,6 +119,34 @@ export async function settlePayment(container: MedusaContainer, input: SettleInp
 
   await flagStale(container, state, input.flag_waiting_after_ms, result)
   return result
+}
+
+/**
+ * A booked ledger row whose ticket is still open: the process died between the two writes. The ledger is the
+ * truth, so the ticket completes (an open ticket would keep the amount reserved and could be "rejected").
+ */
+async function finishInterruptedTickets(container: MedusaContainer, state: PaymentState, ledger: ReadonlyMap<string, Cancellation>): Promise<void> {
+  const service = ticketService(container)
+  const booked = ledgerRows(ledger).filter((row) => row.status === "booked" && row.ticket_id && row.refund_id)
+  if (!booked.length) {
+    return
+  }
+  const tickets = await service.listCancelTickets({ id: booked.map((row) => row.ticket_id!), payment_id: state.id })
+  for (const ticket of tickets) {
+    const row = booked.find((r) => r.ticket_id === ticket.id)!
+    if (ticket.status !== "completed") {
+      await service.updateCancelTickets({
+        id: ticket.id,
+        status: "completed",
+        cancellation_id: row.key,
+        refund_id: row.refund_id,
+        settled_at: row.booked_at ?? new Date(),
+        needs_attention: false,
+        rejection_suspected_at: null,
+        error: null,
+      })
+    }
+  }
 }
 
 async function flagStale(container: MedusaContainer, state: PaymentState, afterMs: number | undefined, result: SettleResult): Promise<void> {
@@ -130,10 +170,12 @@ async function flagStale(container: MedusaContainer, state: PaymentState, afterM
 function assertSamePayment(state: PaymentState, iamport: IamportPayment): void {
   const sessionId = sessionIdFromMerchantUid(iamport.merchant_uid)
   const expected = state.data.merchant_uid
-  if (iamport.merchant_uid !== expected || !sessionId) {
+  // One merchant_uid can carry several attempts (failed, then approved late): only the captured one's history counts.
+  const sameAttempt = !state.data.imp_uid || state.data.imp_uid === iamport.imp_uid
+  if (iamport.merchant_uid !== expected || !sessionId || !sameAttempt) {
     throw new MedusaError(
       MedusaError.Types.NOT_ALLOWED,
-      `i'mport payment ${iamport.imp_uid} (${iamport.merchant_uid}) is not Medusa payment ${state.id} (${String(expected)}).`
+      `i'mport payment ${iamport.imp_uid} (${iamport.merchant_uid}) is not Medusa payment ${state.id} (${String(state.data.imp_uid ?? expected)}).`
     )
   }
 }
@@ -181,7 +223,8 @@ async function confirmOptimistic(
   entry: KeyedCancellation
 ): Promise<PaymentState> {
   const refundId = ticket.refund_id!
-  const { row } = await claimCancellation(container, state, iamport.imp_uid, ticket.id, entry)
+  // The Refund exists already (Medusa booked it first): tying it to its entry is safe even mid-claim.
+  const { row } = await claimCancellation(container, state, iamport.imp_uid, ticket.id, entry, 0)
   if (row.status !== "booked") {
     await markBooked(container, row, refundId)
   }
@@ -223,7 +266,7 @@ async function adoptRecordedCancels(container: MedusaContainer, state: PaymentSt
   // A record naming a cancellation that a ticket already carries is an interrupted booking of that ticket: the
   // booking itself finds its Refund (bookCancellation), and a second ticket for one cancellation is refused.
   const ticketKeys = new Set(tickets.map((t) => t.cancellation_id).filter(Boolean))
-  const bookedRefunds = new Set([...ledger.values()].map((row) => row.refund_id))
+  const bookedRefunds = new Set(ledgerRows(ledger).map((row) => row.refund_id))
   for (const refundId of state.refund_ids) {
     const record = records[refundId]
     // A refund the ledger books is the plugin's own booking, tracked by its ticket.

@@ -1,7 +1,8 @@
 import type { IPaymentModuleService, Logger } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
-import { isPaymentwallProviderId, paymentwallProvider } from "../../lib/paymentwall-provider"
+import { isBooked, keyedCancellations } from "../../lib/cancel-history"
+import { isPaymentwallProviderId, paymentwallProvider, PROVIDER_ID_PREFIX } from "../../lib/paymentwall-provider"
 import type { IamportPayment } from "../../lib/iamport/types"
 import type { PaymentwallData } from "../../providers/iamport-paymentwall/payment-data"
 import { ticketService } from "../settlement/payment-state"
@@ -11,13 +12,15 @@ import { OPEN_TICKET_STATUSES } from "../../modules/iamport-paymentwall/models/c
 export type ReconcileInput = {
   /** Look back this far for Refunds Medusa booked itself (order cancel, compensation) that no ticket tracks yet. */
   adopt_since_ms?: number
-  /** Only these payments (the admin's "check now"); otherwise every payment with a ticket still open. */
+  /** Only these payments (the admin's "check now"); otherwise every payment with a ticket still open, and a sweep. */
   payment_ids?: string[]
+  /** Override of the plugin's reconcileSweepDays (0: no sweep); the sweep never runs with payment_ids. */
+  sweep_days?: number
 }
 
 export type ReconcileResult = { checked: number; iamport_calls: number; booked: number; flagged: number; failed: string[] }
 
-type Target = { payment_id: string; provider_id: string; imp_uid: string }
+type Target = { payment_id: string; provider_id: string; imp_uid: string; sweep?: boolean }
 
 const LOOKUP_BATCH = 100
 
@@ -44,6 +47,13 @@ export const reconcileCancelTicketsStep = createStep(
     for (const target of await untrackedRefunds(container, input)) {
       targets.set(target.payment_id, target)
     }
+    const sweepDays = input.sweep_days ?? service.settings().reconcileSweepDays
+    const swept = input.payment_ids || !sweepDays ? [] : await sweepSlice(container, sweepDays)
+    for (const target of swept) {
+      if (!targets.has(target.payment_id)) {
+        targets.set(target.payment_id, { ...target, sweep: true })
+      }
+    }
 
     const result: ReconcileResult = { checked: 0, iamport_calls: 0, booked: 0, flagged: 0, failed: [] }
     const byProvider = new Map<string, Target[]>()
@@ -60,15 +70,20 @@ export const reconcileCancelTicketsStep = createStep(
         }
         result.iamport_calls += 1
       }
+      const ledger = await ledgerKeys(container, list.filter((t) => t.sweep).map((t) => t.imp_uid))
       for (const target of list) {
         const iamport = fetched.get(target.imp_uid)
         if (!iamport) {
           result.failed.push(`${target.payment_id}: i'mport does not show ${target.imp_uid}`)
           continue
         }
+        if (target.sweep && keyedCancellations(iamport.cancel_history).every((e) => isBooked(e, ledger.get(target.imp_uid) ?? new Set()))) {
+          // Swept, and every cancellation i'mport shows is booked: nothing to settle, no lock taken.
+          continue
+        }
         try {
           const { result: settled } = await settleCancellationsWorkflow(container).run({
-            input: { ...target, iamport, flag_waiting_after_ms: flagAfterMs },
+            input: { payment_id: target.payment_id, provider_id: target.provider_id, imp_uid: target.imp_uid, iamport, flag_waiting_after_ms: flagAfterMs },
           })
           result.checked += 1
           result.booked += settled.booked.length
@@ -104,4 +119,57 @@ async function untrackedRefunds(container: Parameters<typeof ticketService>[0], 
     }
   }
   return targets
+}
+
+/** How many payments one run sweeps: one i'mport call. */
+const SWEEP_SLICE = LOOKUP_BATCH
+const SWEEP_PERIOD_MS = 15 * 60_000
+
+/**
+ * A slice of the Paymentwall payments captured in the last `days`, rotating with the clock (one slice per job
+ * period), so every recent payment is looked at again in turn without any state: a refund made outside Medusa
+ * (console, chargeback) whose webhook was lost is found even though no ticket waits for it.
+ */
+async function sweepSlice(container: Parameters<typeof ticketService>[0], days: number): Promise<Target[]> {
+  const query = container.resolve(ContainerRegistrationKeys.QUERY)
+  const filters = {
+    provider_id: { $like: `${PROVIDER_ID_PREFIX}%` },
+    captured_at: { $gte: new Date(Date.now() - days * 86_400_000) },
+  }
+  const { metadata } = await query.graph({ entity: "payment", fields: ["id"], filters, pagination: { skip: 0, take: 1 } })
+  const count = metadata?.count ?? 0
+  if (!count) {
+    return []
+  }
+  const slices = Math.ceil(count / SWEEP_SLICE)
+  const skip = (Math.floor(Date.now() / SWEEP_PERIOD_MS) % slices) * SWEEP_SLICE
+  const { data } = await query.graph({
+    entity: "payment",
+    fields: ["id", "provider_id", "data"],
+    filters,
+    pagination: { skip, take: SWEEP_SLICE, order: { captured_at: "ASC" } },
+  })
+  const page = data as { id: string; provider_id: string; data: Record<string, unknown> | null }[]
+  return page.flatMap((p) => {
+    const impUid = (p.data as PaymentwallData | null)?.imp_uid
+    return impUid && isPaymentwallProviderId(p.provider_id) ? [{ payment_id: p.id, provider_id: p.provider_id, imp_uid: impUid }] : []
+  })
+}
+
+/** The ledger's booked keys of these i'mport payments, in one query. */
+async function ledgerKeys(container: Parameters<typeof ticketService>[0], impUids: string[]): Promise<Map<string, Set<string>>> {
+  const keys = new Map<string, Set<string>>()
+  if (!impUids.length) {
+    return keys
+  }
+  const rows = await ticketService(container).listCancellations({ imp_uid: impUids, status: "booked" }, { select: ["imp_uid", "key", "alias"] })
+  for (const row of rows) {
+    const set = keys.get(row.imp_uid) ?? new Set<string>()
+    set.add(row.key)
+    if (row.alias) {
+      set.add(row.alias)
+    }
+    keys.set(row.imp_uid, set)
+  }
+  return keys
 }

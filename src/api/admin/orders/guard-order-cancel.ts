@@ -1,7 +1,9 @@
 import type { MedusaNextFunction, MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
-import { ContainerRegistrationKeys, MedusaError } from "@medusajs/framework/utils"
+import { randomUUID } from "node:crypto"
+import type { ILockingModule } from "@medusajs/framework/types"
+import { ContainerRegistrationKeys, MedusaError, Modules } from "@medusajs/framework/utils"
 import { isPaymentwallProviderId } from "../../../lib/paymentwall-provider"
-import { ticketService } from "../../../workflows/settlement/payment-state"
+import { lockKey, ticketService } from "../../../workflows/settlement/payment-state"
 import { OPEN_TICKET_STATUSES } from "../../../modules/iamport-paymentwall/models/cancel-ticket"
 
 /**
@@ -9,7 +11,7 @@ import { OPEN_TICKET_STATUSES } from "../../../modules/iamport-paymentwall/model
  * not know of a refund Paymentwall is still settling, so the cancel would ask Paymentwall for that money a second
  * time. Refuse until Paymentwall has answered (or a person has dismissed the request).
  */
-export async function guardOrderCancel(req: MedusaRequest, _res: MedusaResponse, next: MedusaNextFunction): Promise<void> {
+export async function guardOrderCancel(req: MedusaRequest, res: MedusaResponse, next: MedusaNextFunction): Promise<void> {
   try {
     const query = req.scope.resolve(ContainerRegistrationKeys.QUERY)
     const { data } = await query.graph({
@@ -23,6 +25,9 @@ export async function guardOrderCancel(req: MedusaRequest, _res: MedusaResponse,
       .filter((p) => isPaymentwallProviderId(p.provider_id))
       .map((p) => p.id)
     if (paymentIds.length) {
+      // Held until the response is sent: Medusa's cancel writes payment.data and books refunds, and a settlement of
+      // the same payment meanwhile could erase the provider's record of it or use up a record-only marker.
+      await holdPaymentLocks(req, res, paymentIds)
       const open = await ticketService(req.scope).listCancelTickets(
         { payment_id: paymentIds, status: [...OPEN_TICKET_STATUSES], refund_id: null },
         { take: 1 }
@@ -44,4 +49,28 @@ export async function guardOrderCancel(req: MedusaRequest, _res: MedusaResponse,
   } catch (error) {
     next(error)
   }
+}
+
+const LOCK_WAIT_MS = 30_000
+
+async function holdPaymentLocks(req: MedusaRequest, res: MedusaResponse, paymentIds: string[]): Promise<void> {
+  const locking = req.scope.resolve<ILockingModule>(Modules.LOCKING)
+  const keys = paymentIds.map(lockKey)
+  const ownerId = `order-cancel:${randomUUID()}`
+  const release = () => void locking.release(keys, { ownerId }).catch(() => undefined)
+  const until = Date.now() + LOCK_WAIT_MS
+  for (;;) {
+    try {
+      // As long as a settlement may hold it: a cancel request is shorter than that.
+      await locking.acquire(keys, { ownerId, expire: 300 })
+      break
+    } catch (error) {
+      if (Date.now() >= until) {
+        throw new MedusaError(MedusaError.Types.CONFLICT, "A refund of this order's Paymentwall payment is being settled right now; try again in a moment.")
+      }
+      await new Promise((resolve) => setTimeout(resolve, 300))
+    }
+  }
+  res.once("finish", release)
+  res.once("close", release)
 }

@@ -19,6 +19,8 @@ const Cancellation = model
     imp_uid: model.text(),
     payment_id: model.text(),
     key: model.text(),
+    /** The key derived from the entry alone: an answer without cancellation_id names the same row by it. */
+    alias: model.text().nullable(),
     cancellation_id: model.text().nullable(),
     position: model.number(),
     amount: model.bigNumber(),

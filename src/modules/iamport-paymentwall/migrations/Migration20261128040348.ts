@@ -1,10 +1,10 @@
 import { Migration } from "@medusajs/framework/mikro-orm/migrations";
 
-export class Migration20261128025826 extends Migration {
+export class Migration20261128040348 extends Migration {
 
   override async up(): Promise<void> {
     this.addSql(`alter table if exists "iamport_pw_cancellation" drop constraint if exists "iamport_pw_cancellation_key_unique";`);
-    this.addSql(`create table if not exists "iamport_pw_cancellation" ("id" text not null, "imp_uid" text not null, "payment_id" text not null, "key" text not null, "cancellation_id" text null, "position" integer not null, "amount" numeric not null, "currency_code" text not null, "cancelled_at" timestamptz null, "ticket_id" text null, "refund_id" text null, "status" text check ("status" in ('claimed', 'booked', 'blocked')) not null default 'claimed', "blocked_reason" text null, "attempts" integer not null default 0, "claimed_at" timestamptz not null, "booked_at" timestamptz null, "raw_amount" jsonb not null, "created_at" timestamptz not null default now(), "updated_at" timestamptz not null default now(), "deleted_at" timestamptz null, constraint "iamport_pw_cancellation_pkey" primary key ("id"));`);
+    this.addSql(`create table if not exists "iamport_pw_cancellation" ("id" text not null, "imp_uid" text not null, "payment_id" text not null, "key" text not null, "alias" text null, "cancellation_id" text null, "position" integer not null, "amount" numeric not null, "currency_code" text not null, "cancelled_at" timestamptz null, "ticket_id" text null, "refund_id" text null, "status" text check ("status" in ('claimed', 'booked', 'blocked')) not null default 'claimed', "blocked_reason" text null, "attempts" integer not null default 0, "claimed_at" timestamptz not null, "booked_at" timestamptz null, "raw_amount" jsonb not null, "created_at" timestamptz not null default now(), "updated_at" timestamptz not null default now(), "deleted_at" timestamptz null, constraint "iamport_pw_cancellation_pkey" primary key ("id"));`);
     this.addSql(`CREATE INDEX IF NOT EXISTS "IDX_iamport_pw_cancellation_deleted_at" ON "iamport_pw_cancellation" ("deleted_at") WHERE deleted_at IS NULL;`);
     this.addSql(`CREATE INDEX IF NOT EXISTS "IDX_iamport_pw_cancellation_payment_id" ON "iamport_pw_cancellation" ("payment_id") WHERE deleted_at IS NULL;`);
     this.addSql(`CREATE INDEX IF NOT EXISTS "IDX_iamport_pw_cancellation_status" ON "iamport_pw_cancellation" ("status") WHERE deleted_at IS NULL;`);
