@@ -2,7 +2,8 @@ import { resolvePluginSettings } from "../settings"
 
 describe("plugin options, checked at boot", () => {
   it("fills the defaults", () => {
-    expect(resolvePluginSettings(undefined)).toEqual({ rejectionGraceSeconds: 60, ticketAttentionAfterHours: 72, webhookRetentionDays: 30 })
+    expect(resolvePluginSettings(undefined)).toEqual({ rejectionGraceSeconds: 60, ticketAttentionAfterHours: 72, reconcileSweepDays: 30, webhookRetentionDays: 30 })
+    expect(() => resolvePluginSettings({ reconcileSweepDays: -1 })).toThrow(/"reconcileSweepDays" must be a number from 0/)
     expect(resolvePluginSettings({ webhookRetentionDays: 7 }).webhookRetentionDays).toBe(7)
   })
 
