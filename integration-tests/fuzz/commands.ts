@@ -65,7 +65,7 @@ abstract class Step implements fc.AsyncCommand<Model, World> {
     return true
   }
   /** Returns the payments the reconciliation ran for ("all" for the job), whose ledger must then be square. */
-  protected abstract act(m: Model, w: World): Promise<Settled | void>
+  abstract act(m: Model, w: World): Promise<Settled | void>
 
   async run(m: Model, w: World): Promise<void> {
     m.steps += 1
@@ -555,6 +555,25 @@ export class CheckNow extends Step {
   }
 }
 
+/**
+ * Two things at once: a held notice arrives while an admin, the job or a check is at work on the same payments.
+ * Nothing is "settled" afterwards (the order of the two is not known).
+ */
+export class Race extends Step {
+  constructor(readonly first: Step, readonly second: Step) {
+    super()
+  }
+  toString() {
+    return `at once{ ${this.first.toString()} | ${this.second.toString()} }`
+  }
+  check(m: Readonly<Model>) {
+    return this.first.check(m) && this.second.check(m)
+  }
+  async act(m: Model, w: World) {
+    await Promise.all([this.first.act(m, w), this.second.act(m, w)])
+  }
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 
 /** The generated actions; an arbitrary listed twice is drawn twice as often. */
@@ -593,5 +612,18 @@ export function commandArbitraries(): fc.Arbitrary<fc.AsyncCommand<Model, World>
       .map(({ kind, delay }) => new ArmFault(kind, kind === "slow" ? delay : 0)),
     fc.constant(null).map(() => new RunJob()),
     index.map((p) => new CheckNow(p)),
+    fc
+      .record({
+        n: index,
+        other: fc.oneof(
+          fc.constant(null).map((): Step => new RunJob()),
+          index.map((p): Step => new CheckNow(p)),
+          fc.record({ p: index, a: amount }).map(({ p, a }): Step => new AdminRefund(p, a, null)),
+          index.map((p): Step => new OrderCancel(p)),
+          index.map((t): Step => new Decide(t, "confirm")),
+          fc.record({ t: index, r: fc.constantFrom<"approved" | "rejected">("approved", "rejected") }).map(({ t, r }): Step => new SettleTicket(t, r))
+        ),
+      })
+      .map(({ n, other }) => new Race(new Deliver(n, 1, false), other)),
   ]
 }

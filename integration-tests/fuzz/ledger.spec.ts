@@ -77,7 +77,7 @@ describeStore(({ api, getContainer, sandbox, store }) => {
           }
           for (const warning of world.warnings) {
             // Ids differ from run to run; the kind of warning is what matters in the summary.
-            const kind = warning.replace(/\b(pay|pwct|ord|order|payses|pwcn|cxl|imp|ordch)_[A-Za-z0-9]+/g, "$1_…")
+            const kind = warning.replace(/\b(pw_payses|pay|pwct|ord|order|payses|pwcn|cxl|imp|ordch)_[A-Za-z0-9]+/g, "$1_…")
             warnings.set(kind, (warnings.get(kind) ?? 0) + 1)
           }
         }

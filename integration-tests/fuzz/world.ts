@@ -1,5 +1,6 @@
 import http from "node:http"
 import type { AddressInfo } from "node:net"
+import { inspect } from "node:util"
 import type { AxiosInstance } from "axios"
 import type { IOrderModuleService, IPaymentModuleService, MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
@@ -85,6 +86,21 @@ export function emptyModel(run: number, maxOrders: number): Model {
 }
 
 export type HttpResult = { status: number; data: AnyRecord }
+
+/** A thrown value as text: workflows rethrow plain objects ({message, type, ...}) as well as Errors. */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) {
+    return error.message
+  }
+  if (error && typeof error === "object") {
+    const { message, type, code } = error as { message?: unknown; type?: unknown; code?: unknown }
+    if (typeof message === "string") {
+      return [type, code].filter(Boolean).length ? `${message} (${[type, code].filter(Boolean).join(", ")})` : message
+    }
+    return inspect(error, { depth: 2, breakLength: Infinity }).slice(0, 300)
+  }
+  return String(error)
+}
 
 /** An HTTP answer or subscriber error nobody expected (a 5xx that is not an injected i'mport fault). */
 export class UnexpectedError extends Error {}
@@ -224,7 +240,7 @@ export class World {
     for (const outcome of outcomes) {
       for (const [who, error] of Object.entries(outcome)) {
         if (error) {
-          const message = error instanceof Error ? error.message : String(error)
+          const message = describeError(error)
           this.log(`    ! ${who} subscriber threw: ${message.slice(0, 200)}`)
           this.warnings.push(`${who} subscriber: ${message.slice(0, 200)}`)
         }
