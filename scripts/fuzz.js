@@ -12,7 +12,7 @@
  * --path, --replay-path   the counterexample's fast-check path and replayPath, as a failure prints them
  * --shrink-seconds        time allowed for shrinking a failure (default 600)
  * --max-orders            orders per run, 1 to 3 (default 3; the first is placed before the first action)
- * --ignore f,job          only log violations of these invariants (letters a-f; "job"/"check": the equality
+ * --ignore f,job          only log violations of these invariants (letters a-g; "job"/"check": the equality
  *                         checks right after a job run / a check-now), to look past a known bug for the next one
  * --verbose               print every action and the money state after it
  * --build   run `npm run build` first (the app loads the plugin from .medusa/server)
