@@ -207,6 +207,14 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     expect((await orderWithPayments(api, store, paid.orderId)).payment_status).toBe("captured")
   })
 
+  it("an order cancel first books what i'mport already returned, so it asks Paymentwall for exactly the rest", async () => {
+    sandbox().context.webhooks.configure({ url: null })
+    await sandboxPost(sandbox(), `/sandbox/payments/${paid.impUid}/console-cancel`, { amount: 1000 })
+    expect((await api.post(`/admin/orders/${paid.orderId}/cancel`, {}, store.admin)).status).toBe(200)
+    expect((await refundsOf(getContainer(), paid.paymentId)).map((r) => Number(r.amount)).sort()).toEqual([1000, 12000])
+    expect((await sandboxTickets(sandbox(), paid.impUid)).map((t) => t.amount)).toEqual([12000])
+  })
+
   it("a booking that died after Medusa's Refund is finished on the next run, without a second Refund", async () => {
     sandbox().context.webhooks.configure({ url: null })
     await sandboxPost(sandbox(), `/sandbox/payments/${paid.impUid}/console-cancel`, { amount: 2000 })

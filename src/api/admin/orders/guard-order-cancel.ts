@@ -2,7 +2,8 @@ import type { MedusaNextFunction, MedusaRequest, MedusaResponse } from "@medusaj
 import { randomUUID } from "node:crypto"
 import type { ILockingModule } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, MedusaError, Modules } from "@medusajs/framework/utils"
-import { isPaymentwallProviderId } from "../../../lib/paymentwall-provider"
+import { isPaymentwallProviderId, paymentwallProvider } from "../../../lib/paymentwall-provider"
+import { settlePayment } from "../../../workflows/settlement/settle-payment"
 import { lockKey, ticketService } from "../../../workflows/settlement/payment-state"
 import { OPEN_TICKET_STATUSES } from "../../../modules/iamport-paymentwall/models/cancel-ticket"
 
@@ -16,18 +17,24 @@ export async function guardOrderCancel(req: MedusaRequest, res: MedusaResponse, 
     const query = req.scope.resolve(ContainerRegistrationKeys.QUERY)
     const { data } = await query.graph({
       entity: "order",
-      fields: ["id", "payment_collections.payments.id", "payment_collections.payments.provider_id"],
+      fields: [
+        "id",
+        "status",
+        "payment_collections.payments.id",
+        "payment_collections.payments.provider_id",
+        "payment_collections.payments.captured_at",
+        "payment_collections.payments.data",
+      ],
       filters: { id: req.params.id },
     })
-    const order = data[0] as { payment_collections?: { payments?: { id: string; provider_id: string }[] }[] } | undefined
-    const paymentIds = (order?.payment_collections ?? [])
-      .flatMap((c) => c.payments ?? [])
-      .filter((p) => isPaymentwallProviderId(p.provider_id))
-      .map((p) => p.id)
-    if (paymentIds.length) {
+    const order = data[0] as { status?: string; payment_collections?: { payments?: PaymentRow[] }[] } | undefined
+    const payments = (order?.payment_collections ?? []).flatMap((c) => c.payments ?? []).filter((p) => isPaymentwallProviderId(p.provider_id))
+    const paymentIds = payments.map((p) => p.id)
+    if (paymentIds.length && order?.status !== "canceled") {
       // Held until the response is sent: Medusa's cancel writes payment.data and books refunds, and a settlement of
       // the same payment meanwhile could erase the provider's record of it or use up a record-only marker.
       await holdPaymentLocks(req, res, paymentIds)
+      await settleBeforeCancel(req, payments)
       const open = await ticketService(req.scope).listCancelTickets(
         { payment_id: paymentIds, status: [...OPEN_TICKET_STATUSES], refund_id: null },
         { take: 1 }
@@ -73,4 +80,32 @@ async function holdPaymentLocks(req: MedusaRequest, res: MedusaResponse, payment
   }
   res.once("finish", release)
   res.once("close", release)
+}
+
+type PaymentRow = { id: string; provider_id: string; captured_at: Date | null; data: { imp_uid?: string | null } | null }
+
+/**
+ * Cancel-order refunds captured − refunded. A cancellation i'mport already made that Medusa has not booked yet (a
+ * console refund whose notice is still on its way) would make that ask for more than i'mport has left, and Medusa's
+ * refundPaymentsWorkflow logs a failed refund and cancels the order anyway: the rest of the money would stay with
+ * the shop, silently. So the payments are settled first, under the locks this request holds.
+ */
+async function settleBeforeCancel(req: MedusaRequest, payments: PaymentRow[]): Promise<void> {
+  for (const payment of payments) {
+    const impUid = payment.data?.imp_uid
+    if (!impUid || !payment.captured_at) {
+      continue
+    }
+    let iamport
+    try {
+      iamport = await paymentwallProvider(req.scope, payment.provider_id).lookupPayment(impUid)
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error)
+      throw new MedusaError(
+        MedusaError.Types.NOT_ALLOWED,
+        `Could not check the Paymentwall payment with i'mport before cancelling (${message}); try again in a moment.`
+      )
+    }
+    await settlePayment(req.scope, { payment_id: payment.id, iamport })
+  }
 }
