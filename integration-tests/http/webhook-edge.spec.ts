@@ -51,7 +51,6 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     expect((await orderWithPayments(api, store, completed.order.id)).payment_status).toBe("awaiting")
 
     // Control: where loopback is a trusted proxy, the same header is the proxy's report, and the payment is captured.
-    // (The inbox folds this identical delivery into the first row, so its source_ip stays the first one's.)
     await api.post(PROXIED_WEBHOOK_PATH, body, { headers: { "x-forwarded-for": IAMPORT_WEBHOOK_IP } })
     await waitFor("the proxied delivery to capture the payment", async () => {
       const order = await orderWithPayments(api, store, completed.order.id)

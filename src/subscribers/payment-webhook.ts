@@ -12,9 +12,6 @@ import type { SettleCancellationsResult } from "../workflows/steps/settle-cancel
 
 type WebhookEventData = { provider: string; payload: WebhookPayload }
 
-/** Identical deliveries within this window share one inbox row. */
-const SAME_DELIVERY_WINDOW_MS = 10 * 60_000
-
 /**
  * i'mport's webhooks for cancellations. Medusa's own payment subscriber handles payments (the provider maps them
  * with a session_id) and skips these (no session_id). Every delivery is recorded in the inbox; a payment with a
@@ -73,18 +70,10 @@ export default async function iamportPaymentwallWebhook({ event, container }: Su
   }
 }
 
-/** One inbox row per distinct delivery: an identical one within minutes is counted on the first's row. */
+/** One inbox row per delivery, written before anything else is done with it. */
 async function recordDelivery(container: MedusaContainer, body: IamportWebhookBody, sourceIp: string | undefined, at: Date): Promise<string> {
   const service = ticketService(container)
   const dedupeKey = [body.imp_uid, body.status, body.cancellation_id].map((v) => v ?? "-").join("|")
-  const [same] = await service.listWebhookEvents(
-    { dedupe_key: dedupeKey, received_at: { $gte: new Date(at.getTime() - SAME_DELIVERY_WINDOW_MS) } },
-    { select: ["id", "received_count"], take: 1, order: { received_at: "DESC" } }
-  )
-  if (same) {
-    await service.updateWebhookEvents({ id: same.id, received_count: same.received_count + 1, last_received_at: at })
-    return same.id
-  }
   const row = await service.createWebhookEvents({
     dedupe_key: dedupeKey,
     imp_uid: body.imp_uid ?? null,

@@ -31,7 +31,7 @@ export function resolvePluginSettings(raw: unknown): PluginSettings {
     rejectionGraceSeconds: number("rejectionGraceSeconds", 60, 0, 86_400),
     ticketAttentionAfterHours: number("ticketAttentionAfterHours", 72, 0, 24 * 365),
     reconcileSweepDays: number("reconcileSweepDays", 30, 0, 3650),
-    // At least a day: a younger row may still be in use (identical deliveries share a row for ten minutes).
+    // At least a day: a younger row may still be needed to tell a later delivery it is covered by its lookup.
     webhookRetentionDays: number("webhookRetentionDays", 30, 1, 3650),
   }
 }

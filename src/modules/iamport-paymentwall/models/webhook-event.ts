@@ -4,7 +4,8 @@ import { model } from "@medusajs/framework/utils"
  * Every i'mport webhook the store received, for audit and deduplication. V1 webhooks carry no event id, and two
  * identical bodies can be two events (a rejection notice reads like the payment's own "paid" notice), so
  * deliveries are never dropped on their body alone: their effects are deduplicated on cancellation_id instead.
- * `dedupe_key` groups identical deliveries and `received_count` counts them.
+ * `dedupe_key` groups identical deliveries. One row per delivery: the rows are the audit trail, and a forger varies
+ * bodies anyway; the retention job bounds the table.
  */
 const WebhookEvent = model
   .define("iamport_pw_webhook_event", {
@@ -16,9 +17,6 @@ const WebhookEvent = model
     cancellation_id: model.text().nullable(),
     source_ip: model.text().nullable(),
     received_at: model.dateTime(),
-    /** Identical deliveries (same dedupe_key) share one row while it is fresh; this counts them. */
-    received_count: model.number().default(1),
-    last_received_at: model.dateTime().nullable(),
     /** When this delivery's own look-up at i'mport started: a delivery received before it needs no look-up. */
     looked_up_at: model.dateTime().nullable(),
     processed_at: model.dateTime().nullable(),

@@ -1,6 +1,6 @@
 import { Migration } from "@medusajs/framework/mikro-orm/migrations";
 
-export class Migration20261128040348 extends Migration {
+export class Migration20261128045925 extends Migration {
 
   override async up(): Promise<void> {
     this.addSql(`alter table if exists "iamport_pw_cancellation" drop constraint if exists "iamport_pw_cancellation_key_unique";`);
@@ -15,7 +15,7 @@ export class Migration20261128040348 extends Migration {
     this.addSql(`alter table if exists "iamport_pw_cancel_ticket" add column if not exists "rejection_suspected_at" timestamptz null, add column if not exists "decided_by" text null, add column if not exists "decided_at" timestamptz null;`);
     this.addSql(`alter table if exists "iamport_pw_cancel_ticket" add constraint "iamport_pw_cancel_ticket_status_check" check("status" in ('requested', 'waiting_for_cancellation', 'returned', 'completed', 'rejected', 'failed'));`);
 
-    this.addSql(`alter table if exists "iamport_pw_webhook_event" add column if not exists "received_count" integer not null default 1, add column if not exists "last_received_at" timestamptz null, add column if not exists "looked_up_at" timestamptz null;`);
+    this.addSql(`alter table if exists "iamport_pw_webhook_event" add column if not exists "looked_up_at" timestamptz null;`);
     this.addSql(`CREATE INDEX IF NOT EXISTS "IDX_iamport_pw_webhook_event_received_at" ON "iamport_pw_webhook_event" ("received_at") WHERE deleted_at IS NULL;`);
   }
 
@@ -29,7 +29,7 @@ export class Migration20261128040348 extends Migration {
     this.addSql(`alter table if exists "iamport_pw_cancel_ticket" add constraint "iamport_pw_cancel_ticket_status_check" check("status" in ('requested', 'waiting_for_cancellation', 'completed', 'rejected', 'failed'));`);
 
     this.addSql(`drop index if exists "IDX_iamport_pw_webhook_event_received_at";`);
-    this.addSql(`alter table if exists "iamport_pw_webhook_event" drop column if exists "received_count", drop column if exists "last_received_at", drop column if exists "looked_up_at";`);
+    this.addSql(`alter table if exists "iamport_pw_webhook_event" drop column if exists "looked_up_at";`);
   }
 
 }
