@@ -85,8 +85,8 @@ describeStore(({ api, getContainer, sandbox, store }) => {
 
       const details = await fc.check(property, {
         seed: config.seed,
-        ...(config.path ? { path: config.path } : {}),
-        numRuns: config.runs,
+        // A replay runs the reported counterexample (and shrinks it further if it still fails), nothing else.
+        ...(config.path ? { path: config.path, numRuns: 1 } : { numRuns: config.runs }),
       })
       const seconds = ((Date.now() - started) / 1000).toFixed(0)
       const violations = details.failed ? 1 : 0
