@@ -64,6 +64,12 @@ function isOptimistic(t: TicketRow): boolean {
   )
 }
 
+/** Refunds that neither a ticket nor a ledger row accounts for. */
+function untracked(o: Observation): { id: string; amount: number }[] {
+  const accounted = new Set([...o.tickets.map((t) => t.refund_id), ...o.ledger.map((r) => r.refund_id)].filter(Boolean))
+  return o.refunds.filter((r) => !accounted.has(r.id))
+}
+
 /** Why the ledger may not be square yet although the job ran (DESIGN: "no obstacle is open"); empty when none. */
 export function obstacles(o: Observation): string[] {
   const found: string[] = []
@@ -79,7 +85,7 @@ export function obstacles(o: Observation): string[] {
   if (o.order.status === "canceled" && o.tickets.some((t) => OPEN.has(t.status))) {
     found.push("a canceled order with open tickets")
   }
-  if (o.tickets.some((t) => isOptimistic(t) && t.refund_id && OPTIMISTIC_OPEN.has(t.status))) {
+  if (o.tickets.some((t) => isOptimistic(t) && t.refund_id && OPTIMISTIC_OPEN.has(t.status)) || untracked(o).length) {
     found.push("an optimistic booking still open")
   }
   return found
@@ -97,9 +103,12 @@ export function checkObservation(o: Observation, settledBy?: "job" | "check"): s
   const live = new Map(o.refunds.map((r) => [r.id, r.amount]))
 
   // (a) refunded − optimistic ≤ cancel_amount; equal once settled with no obstacle.
-  const optimistic = o.tickets
-    .filter((t) => isOptimistic(t) && t.refund_id && OPTIMISTIC_OPEN.has(t.status))
-    .reduce((sum, t) => sum + (live.get(t.refund_id!) ?? 0), 0)
+  // A Refund no ticket or ledger row accounts for is one Medusa booked itself (order cancel) that the plugin's
+  // order.canceled subscriber has not tracked yet: optimistic too, for the moment until the event is handled.
+  const optimistic =
+    o.tickets
+      .filter((t) => isOptimistic(t) && t.refund_id && OPTIMISTIC_OPEN.has(t.status))
+      .reduce((sum, t) => sum + (live.get(t.refund_id!) ?? 0), 0) + untracked(o).reduce((sum, r) => sum + r.amount, 0)
   if (o.refunded - optimistic > o.iamport.cancel_amount) {
     v.push(`(a) ${p}: Medusa refunded ${o.refunded} (optimistic open ${optimistic}) > i'mport cancel_amount ${o.iamport.cancel_amount}`)
   }
