@@ -60,7 +60,8 @@ export function TicketRow({ ticket, onAction, busy }: { ticket: Ticket; onAction
           {t("iamportPaymentwall.note")}: {ticket.note}
         </Text>
       )}
-      {ticket.error && (
+      {/* A suspected rejection has its own, translated, explanation below. */}
+      {ticket.error && !suspected && (
         <Text size="small" className="text-ui-fg-error" data-testid="paymentwall-ticket-message">
           {t("iamportPaymentwall.message")}: {ticket.error}
         </Text>
