@@ -116,6 +116,11 @@ export function checkObservation(o: Observation, settledBy?: "job" | "check"): s
   if (settled && blocking.length === 0 && o.refunded !== o.iamport.cancel_amount) {
     v.push(`(a) ${p}: ${after}, no obstacle open, Medusa refunded ${o.refunded} != i'mport cancel_amount ${o.iamport.cancel_amount}`)
   }
+  // An untracked Refund is optimistic only until the plugin sees it: the job and check-now adopt every one.
+  const stray = untracked(o)
+  if (settled && stray.length) {
+    v.push(`(a) ${p}: ${after}, Medusa Refund(s) ${stray.map((r) => `${r.id} (${r.amount})`).join(", ")} still tracked by no ticket or ledger row`)
+  }
 
   // (b) each cancel_history entry ↔ at most one Refund (exactly one when settled); no Refund booked twice.
   for (const entry of o.entries) {
