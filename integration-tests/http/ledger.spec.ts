@@ -214,6 +214,16 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     expect((await sandboxTickets(sandbox(), paid.impUid)).map((t) => t.amount)).toEqual([12000])
   })
 
+  it("a refund never asks Paymentwall for money i'mport already returned but Medusa has not booked yet", async () => {
+    sandbox().context.webhooks.configure({ url: null })
+    await sandboxPost(sandbox(), `/sandbox/payments/${paid.impUid}/console-cancel`, { amount: 1000 })
+    expect((await adminRefund(api, store, paid.paymentId, { amount: 6500 })).status).toBe(200)
+    const second = await adminRefund(api, store, paid.paymentId, { amount: 6500 })
+    expect(second.status).toBe(400)
+    expect(second.data.message).toContain("waits in Paymentwall tickets")
+    expect((await sandboxTickets(sandbox(), paid.impUid)).map((t) => t.amount)).toEqual([6500])
+  })
+
   it("a booking that died after Medusa's Refund is finished on the next run, without a second Refund", async () => {
     sandbox().context.webhooks.configure({ url: null })
     await sandboxPost(sandbox(), `/sandbox/payments/${paid.impUid}/console-cancel`, { amount: 2000 })

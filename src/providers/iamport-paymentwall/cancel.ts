@@ -25,13 +25,17 @@ export async function sendCancel(
   client: IamportClient,
   payment: IamportPayment,
   amount: number,
-  reason: string
+  reason: string,
+  /** Asked for in Paymentwall tickets not settled yet: i'mport's balance (and its checksum) does not show them. */
+  reserved = 0
 ): Promise<CancelOutcome> {
   const refundable = minusAmount(payment.amount, payment.cancel_amount)
-  if (toDecimal(amount).isGreaterThan(refundable)) {
+  const free = minusAmount(refundable, reserved)
+  if (toDecimal(amount).isGreaterThan(free)) {
+    const waiting = toDecimal(reserved).isGreaterThan(0) ? `, of which ${formatAmount(reserved)} waits in Paymentwall tickets` : ""
     throw new MedusaError(
       MedusaError.Types.INVALID_DATA,
-      `Cannot cancel ${formatAmount(amount)} ${payment.currency}: i'mport shows ${formatAmount(refundable)} left to refund.`
+      `Cannot cancel ${formatAmount(amount)} ${payment.currency}: i'mport shows ${formatAmount(refundable)} left to refund${waiting}.`
     )
   }
   const known = new Set(keyedCancellations(payment.cancel_history).map((entry) => entry.key))

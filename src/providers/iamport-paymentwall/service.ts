@@ -335,13 +335,13 @@ export class IamportPaymentwallProviderService extends AbstractPaymentProvider<I
    * One cancel request for the plugin's cancel tickets: re-reads the payment, checks it is ours and the balance,
    * and sends the cancel once. Never books anything in Medusa.
    */
-  async cancelAtIamport(impUid: string, amount: number, reason: string): Promise<CancelOutcome> {
+  async cancelAtIamport(impUid: string, amount: number, reason: string, reserved = 0): Promise<CancelOutcome> {
     const payment = await this.lookupPayment(impUid)
     const problems = this.ownershipProblems(payment)
     if (problems.length) {
       throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `Cannot cancel i'mport payment ${impUid}: ${problems.join("; ")}`)
     }
-    return this.call("cancel the payment", () => sendCancel(this.client_, payment, amount, reason))
+    return this.call("cancel the payment", () => sendCancel(this.client_, payment, amount, reason, reserved))
   }
 
   /** Registers the amount with i'mport so the widget refuses to charge any other (POST, or PUT to change it). */
