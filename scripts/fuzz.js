@@ -14,8 +14,6 @@
  * --max-orders            orders per run, 1 to 3 (default 3; the first is placed before the first action)
  * --ignore f,job          only log violations of these invariants (letters a-g; "job"/"check": the equality
  *                         checks right after a job run / a check-now), to look past a known bug for the next one
- * --avoid edit-cancel     steer the generator around a known bug's path (edit-cancel: cancelling an order
- *                         with an open order edit)
  * --verbose               print every action and the money state after it
  * --build   run `npm run build` first (the app loads the plugin from .medusa/server)
  *
@@ -25,7 +23,7 @@
 const { spawnSync } = require("node:child_process")
 const path = require("node:path")
 
-const FLAGS = { seed: "FUZZ_SEED", steps: "FUZZ_STEPS", runs: "FUZZ_RUNS", path: "FUZZ_PATH", "replay-path": "FUZZ_REPLAY_PATH", "shrink-seconds": "FUZZ_SHRINK_SECONDS", "max-orders": "FUZZ_MAX_ORDERS", ignore: "FUZZ_IGNORE", avoid: "FUZZ_AVOID" }
+const FLAGS = { seed: "FUZZ_SEED", steps: "FUZZ_STEPS", runs: "FUZZ_RUNS", path: "FUZZ_PATH", "replay-path": "FUZZ_REPLAY_PATH", "shrink-seconds": "FUZZ_SHRINK_SECONDS", "max-orders": "FUZZ_MAX_ORDERS", ignore: "FUZZ_IGNORE" }
 
 function parse(argv) {
   const env = {}
@@ -46,7 +44,7 @@ function parse(argv) {
       if (value === undefined || value === "") {
         throw new Error(`--${flag} needs a value`)
       }
-      if (!["path", "replay-path", "ignore", "avoid"].includes(flag) && !/^-?\d+$/.test(value)) {
+      if (!["path", "replay-path", "ignore"].includes(flag) && !/^-?\d+$/.test(value)) {
         throw new Error(`--${flag} must be an integer, got ${value}`)
       }
       env[FLAGS[flag]] = value

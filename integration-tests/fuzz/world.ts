@@ -42,6 +42,7 @@ export type TicketRow = AnyRecord & {
   status: string
   origin: string
   amount: number
+  reserved_amount?: number | string | null
   reason: string | null
   refund_id: string | null
   cancellation_id: string | null

@@ -1,5 +1,5 @@
 import type { IOrderModuleService, IPaymentModuleService, MedusaContainer, UpdatePaymentDTO } from "@medusajs/framework/types"
-import { ContainerRegistrationKeys, MathBN, MedusaError, Modules, OrderChangeStatus, OrderStatus } from "@medusajs/framework/utils"
+import { ContainerRegistrationKeys, MathBN, MedusaError, Modules, OrderStatus } from "@medusajs/framework/utils"
 import { refundPaymentWorkflow } from "@medusajs/medusa/core-flows"
 import type { KeyedCancellation } from "../../lib/cancel-history"
 import type { IamportPayment } from "../../lib/iamport/types"
@@ -17,6 +17,7 @@ import {
   markBooked,
   refundOfInterruptedBooking,
 } from "./ledger"
+import { activeOrderChangeReason } from "./order-change"
 import { type CancelTicket, loadPaymentState, type PaymentState, ticketService } from "./payment-state"
 import { recomputeRefundedAmount, removeRefund } from "./reverse-refund"
 
@@ -153,13 +154,7 @@ async function bookingObstacle(
   if (!state.order_id || state.order_status === OrderStatus.CANCELED) {
     return null
   }
-  const orders = container.resolve<IOrderModuleService>(Modules.ORDER)
-  const active = await orders.listOrderChanges(
-    { order_id: state.order_id, status: [OrderChangeStatus.PENDING, OrderChangeStatus.REQUESTED] },
-    { select: ["id", "change_type"], take: 1 }
-  )
-  // Medusa's own words (order module, createOrderChange), so the admin reads one reason whichever way it was met.
-  return active.length ? `Order (${state.order_id}) already has an existing active order change` : null
+  return activeOrderChangeReason(container, state.order_id)
 }
 
 async function bookInMedusa(container: MedusaContainer, state: PaymentState, ticket: CancelTicket, entry: KeyedCancellation): Promise<void> {

@@ -7,6 +7,7 @@ import { OPEN_TICKET_STATUSES } from "../../modules/iamport-paymentwall/models/c
 import { paymentwallProvider } from "../../lib/paymentwall-provider"
 import { sessionIdFromMerchantUid } from "../../providers/iamport-paymentwall/payment-data"
 import { bookCancellation, clearRecordOnlyMarker } from "./book-cancellation"
+import { fitReservations } from "./fit-reservations"
 import { bookedKeys, type Cancellation, claimCancellation, ledgerOf, ledgerRows, markBooked } from "./ledger"
 import { type CancelTicket, loadPaymentState, type PaymentState, ticketService } from "./payment-state"
 
@@ -117,6 +118,12 @@ export async function settlePayment(container: MedusaContainer, input: SettleInp
     result[step.type === "external" ? "external" : "completed"].push(ticket.id)
   }
 
+  if (!bookingInFlight) {
+    for (const ticket of await fitReservations(container, state, input.iamport)) {
+      result.flagged.push(ticket.id)
+      await emit(container, TICKET_ATTENTION_EVENT, ticket, state)
+    }
+  }
   await flagStale(container, state, input.flag_waiting_after_ms, result)
   return result
 }

@@ -4,6 +4,7 @@ import { formatAmount } from "../../lib/money"
 import { loadPaymentState, ticketService } from "../settlement/payment-state"
 import type { CancelRequestPlan } from "./validate-cancel-request"
 import { OPEN_TICKET_STATUSES } from "../../modules/iamport-paymentwall/models/cancel-ticket"
+import { reservedTotal } from "../../modules/iamport-paymentwall/reservation"
 
 export type TicketActionInput = { ticket_id: string; actor_id?: string; note?: string }
 
@@ -28,7 +29,7 @@ export const prepareTicketRetryStep = createStep(
       status: [...OPEN_TICKET_STATUSES],
       refund_id: null,
     })
-    const waiting = others.filter((t) => t.id !== ticket.id).reduce((sum, t) => MathBN.add(sum, t.amount as never), MathBN.convert(0))
+    const waiting = reservedTotal(others.filter((t) => t.id !== ticket.id))
     const available = MathBN.sub(MathBN.sub(state.captured, state.refunded), waiting)
     if (MathBN.gt(ticket.amount as never, available)) {
       throw new MedusaError(
@@ -39,6 +40,8 @@ export const prepareTicketRetryStep = createStep(
     await service.updateCancelTickets({
       id: ticket.id,
       status: "requested",
+      // A fresh request holds its whole amount again; it was checked to fit just above.
+      reserved_amount: null,
       error: null,
       needs_attention: false,
       settled_at: null,

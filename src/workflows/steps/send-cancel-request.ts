@@ -1,5 +1,6 @@
-import { MathBN, MedusaError } from "@medusajs/framework/utils"
+import { MedusaError } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
+import { RESERVING_TICKET_STATUSES, reservedTotal } from "../../modules/iamport-paymentwall/reservation"
 import { paymentwallProvider } from "../../lib/paymentwall-provider"
 import { ticketService } from "../settlement/payment-state"
 import { settlePayment } from "../settlement/settle-payment"
@@ -19,9 +20,9 @@ export const sendCancelRequestStep = createStep(
     try {
       // Checked against i'mport's balance less what other tickets still ask Paymentwall for: a cancellation i'mport
       // made that Medusa has not booked yet is in that balance, a pending Paymentwall ticket is not.
-      const others = await tickets.listCancelTickets({ payment_id: plan.payment_id, status: ["requested", "waiting_for_cancellation"] })
-      const reserved = others.filter((t) => t.id !== ticket_id).reduce((sum, t) => MathBN.add(sum, t.amount as never), MathBN.convert(0))
-      outcome = await provider.cancelAtIamport(plan.imp_uid, plan.amount, plan.reason, MathBN.convert(reserved).toNumber())
+      const others = await tickets.listCancelTickets({ payment_id: plan.payment_id, status: [...RESERVING_TICKET_STATUSES] })
+      const reserved = reservedTotal(others.filter((t) => t.id !== ticket_id))
+      outcome = await provider.cancelAtIamport(plan.imp_uid, plan.amount, plan.reason, reserved.toNumber())
     } catch (error) {
       // Thrown before anything was sent (lookup, ownership, balance): nothing to wait for.
       const message = error instanceof Error ? error.message : String(error)

@@ -4,6 +4,7 @@ import { formatAmount, toIamportAmount } from "../../lib/money"
 import { isPaymentwallProviderId } from "../../lib/paymentwall-provider"
 import { loadPaymentState, ticketService } from "../settlement/payment-state"
 import { OPEN_TICKET_STATUSES } from "../../modules/iamport-paymentwall/models/cancel-ticket"
+import { reservedTotal } from "../../modules/iamport-paymentwall/reservation"
 
 export type CancelRequestInput = {
   payment_id: string
@@ -56,7 +57,7 @@ export const validateCancelRequestStep = createStep(
           `Check the payment's in-progress cancel requests in the i'mport console, then retry or dismiss that request before refunding again.`
       )
     }
-    const waiting = tickets.reduce((sum, t) => MathBN.add(sum, t.amount as never), MathBN.convert(0))
+    const waiting = reservedTotal(tickets)
     const available = MathBN.convert(MathBN.sub(MathBN.sub(state.captured, state.refunded), waiting))
     const requested = input.amount ?? available.toNumber()
     const amount = toIamportAmount(requested, state.currency_code)

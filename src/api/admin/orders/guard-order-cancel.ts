@@ -5,6 +5,7 @@ import { ContainerRegistrationKeys, MedusaError, Modules } from "@medusajs/frame
 import { isPaymentwallProviderId, paymentwallProvider } from "../../../lib/paymentwall-provider"
 import { settlePayment } from "../../../workflows/settlement/settle-payment"
 import { lockKey, ticketService } from "../../../workflows/settlement/payment-state"
+import { activeOrderChangeReason } from "../../../workflows/settlement/order-change"
 import { OPEN_TICKET_STATUSES } from "../../../modules/iamport-paymentwall/models/cancel-ticket"
 
 /**
@@ -49,6 +50,16 @@ export async function guardOrderCancel(req: MedusaRequest, res: MedusaResponse, 
                 `Resolve that first, so the money is not asked back twice.`
             : `Paymentwall is still settling a refund of ${amount} on this order. ` +
                 `Cancel the order once Paymentwall has answered, or dismiss the request on the order page, so the money is not asked back twice.`
+        )
+      }
+      // Medusa's cancel refunds first and books the credit line after, which an open order change refuses: the
+      // money would leave through Paymentwall while the order stays uncancelled. Refuse before anything is sent.
+      const changeReason = await activeOrderChangeReason(req.scope, req.params.id)
+      if (changeReason) {
+        throw new MedusaError(
+          MedusaError.Types.NOT_ALLOWED,
+          `${changeReason}. Finish or cancel the open order edit, return, claim or exchange first: Medusa would refund this order's ` +
+            `Paymentwall payment and then refuse to cancel it.`
         )
       }
     }
