@@ -1,6 +1,7 @@
 import { adminRefund, defaultRefundReasonId, sandboxTickets, settleAll, ticketsOf } from "../helpers/refunds"
 import { describeStore } from "../helpers/runner"
-import { sandboxPost } from "../helpers/sandbox"
+import { PROVIDER_ID, sandboxPost } from "../helpers/sandbox"
+import { PLUGIN_ROOT } from "../helpers/test-store-config"
 import { paidOrder, type Store } from "../helpers/store"
 
 describeStore(({ api, getContainer, sandbox, store: seeded }) => {
@@ -13,6 +14,16 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     // No webhooks in this file: every change comes from the admin routes themselves.
     sandbox().context.webhooks.configure({ url: null })
     paid = await paidOrder(api, store, (merchantUid) => sandboxPost(sandbox(), "/sandbox/pay", { merchant_uid: merchantUid, outcome: "paid" }))
+  })
+
+  it("the plugin's workflows reach the provider Medusa built (the one Medusa internal the plugin relies on)", async () => {
+    // The built adapter, as the store runs it: it reads the payment module's `__container__`. If a Medusa upgrade
+    // moves providers elsewhere, this fails with the adapter's own NOT_FOUND message, before any refund does.
+    const { paymentwallProvider } = require(`${PLUGIN_ROOT}/.medusa/server/src/providers/iamport-paymentwall/registered-provider`)
+    const provider = paymentwallProvider(getContainer(), PROVIDER_ID)
+    expect(provider.constructor.identifier).toBe("iamport-paymentwall")
+    expect((await provider.lookupPayment(paid.impUid)).imp_uid).toBe(paid.impUid)
+    expect(() => paymentwallProvider(getContainer(), "pp_system_default")).toThrow("is not an iamport-paymentwall provider")
   })
 
   it("shows an order's Paymentwall payment and its tickets, with who asked and why", async () => {

@@ -1,5 +1,6 @@
 import { isBooked, type KeyedCancellation } from "./cancel-history"
 import { sameAmount } from "./money"
+import { RESERVING_TICKET_STATUSES } from "../modules/iamport-paymentwall/reservation"
 
 /** The parts of a cancel ticket the plan reads. */
 export type PlanTicket = {
@@ -32,7 +33,7 @@ export type PlanInput = {
   rejectionNotice?: { received_at: Date; grace_ms: number }
 }
 
-const AWAITING = new Set(["waiting_for_cancellation", "requested"])
+const AWAITING = new Set<string>(RESERVING_TICKET_STATUSES)
 
 /**
  * Projects i'mport's cancel_history onto Medusa, as steps. Pure, so the rules are pinned by unit tests:

@@ -2,13 +2,13 @@ import type { SubscriberArgs, SubscriberConfig } from "@medusajs/framework"
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { MedusaError, PaymentWebhookEvents } from "@medusajs/framework/utils"
 import type { IamportPayment, IamportWebhookBody } from "../lib/iamport/types"
-import { isPaymentwallProviderId, paymentwallProvider } from "../lib/paymentwall-provider"
-import { OPEN_TICKET_STATUSES } from "../modules/iamport-paymentwall/models/cancel-ticket"
+import { isPaymentwallProviderId, paymentwallProvider } from "../providers/iamport-paymentwall/registered-provider"
 import { parseWebhookBody, type WebhookPayload, webhookSourceIp } from "../providers/iamport-paymentwall/webhook-body"
 import { sessionIdFromMerchantUid } from "../providers/iamport-paymentwall/payment-data"
-import { paymentIdForSession, ticketService } from "../workflows/settlement/payment-state"
+import { paymentIdForSession } from "../lib/order-payments"
 import { settleCancellationsWorkflow } from "../workflows/settle-cancellations"
-import type { SettleCancellationsResult } from "../workflows/steps/settle-cancellations"
+import type { SettleCancellationsResult } from "../workflows/settle-cancellations"
+import { paymentwallModule, OPEN_TICKET_STATUSES } from "../modules/iamport-paymentwall"
 
 type WebhookEventData = { provider: string; payload: WebhookPayload }
 
@@ -27,7 +27,7 @@ export default async function iamportPaymentwallWebhook({ event, container }: Su
   const receivedAt = new Date()
   const sender = webhookSourceIp(event.data.payload.headers)
   const inboxId = await recordDelivery(container, body, sender, receivedAt)
-  const service = ticketService(container)
+  const service = paymentwallModule(container)
   const finish = (outcome: string, error?: string) =>
     service.updateWebhookEvents({ id: inboxId, processed_at: new Date(), outcome, error: error?.slice(0, 1000) ?? null })
 
@@ -72,7 +72,7 @@ export default async function iamportPaymentwallWebhook({ event, container }: Su
 
 /** One inbox row per delivery, written before anything else is done with it. */
 async function recordDelivery(container: MedusaContainer, body: IamportWebhookBody, sourceIp: string | undefined, at: Date): Promise<string> {
-  const service = ticketService(container)
+  const service = paymentwallModule(container)
   const dedupeKey = [body.imp_uid, body.status, body.cancellation_id].map((v) => v ?? "-").join("|")
   const row = await service.createWebhookEvents({
     dedupe_key: dedupeKey,
@@ -92,7 +92,7 @@ async function medusaPaymentOf(container: MedusaContainer, merchantUid: IamportP
 }
 
 async function trackedPaymentOf(container: MedusaContainer, impUid: string): Promise<string | null> {
-  const [ticket] = await ticketService(container).listCancelTickets({ imp_uid: impUid }, { select: ["payment_id"], take: 1 })
+  const [ticket] = await paymentwallModule(container).listCancelTickets({ imp_uid: impUid }, { select: ["payment_id"], take: 1 })
   return ticket?.payment_id ?? null
 }
 

@@ -3,6 +3,8 @@ import { acquireLockStep, releaseLockStep } from "@medusajs/medusa/core-flows"
 import { paymentLockStep } from "./steps/payment-lock"
 import { type SettleCancellationsInput, settleCancellationsStep } from "./steps/settle-cancellations"
 
+export type { SettleCancellationsInput, SettleCancellationsResult } from "./steps/settle-cancellations"
+
 export const settleCancellationsWorkflowId = "iamport-paymentwall-settle-cancellations"
 
 /**

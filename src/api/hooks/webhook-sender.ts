@@ -1,7 +1,7 @@
 import type { MedusaNextFunction, MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import type { ConfigModule, MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
-import { paymentwallProvider } from "../../lib/paymentwall-provider"
+import { paymentwallProvider } from "../../providers/iamport-paymentwall/registered-provider"
 import { resolveOptions } from "../../providers/iamport-paymentwall/options"
 import { IamportPaymentwallProviderService } from "../../providers/iamport-paymentwall/service"
 import {

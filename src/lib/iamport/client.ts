@@ -1,18 +1,7 @@
-import http from "node:http"
-import https from "node:https"
-import axios, { type AxiosInstance, type AxiosResponse } from "axios"
-import {
-  IamportAuthenticationError,
-  IamportError,
-  IamportNotFoundError,
-  IamportRefusedError,
-  IamportTimeoutError,
-  IamportTransportError,
-  IamportUnexpectedAnswerError,
-} from "./errors"
+import { IamportAuthenticationError, IamportNotFoundError, IamportRefusedError, IamportTransportError } from "./errors"
+import { type Call, IamportTransport } from "./transport"
 import type {
   IamportCancelRequest,
-  IamportEnvelope,
   IamportPayment,
   IamportPaymentStatus,
   IamportPrepared,
@@ -21,6 +10,8 @@ import type {
   PaymentwallDeliveryRequest,
   PaymentwallDeliveryResult,
 } from "./types"
+
+export { READ_RETRIES, RETRY_BASE_DELAY_MS } from "./transport"
 
 export const DEFAULT_API_BASE_URL = "https://api.iamport.kr"
 
@@ -39,36 +30,18 @@ export type IamportClientOptions = {
   tokenRenewMarginSec?: number
 }
 
-type Method = "GET" | "POST" | "PUT"
-
-type Call = {
-  method: Method
-  /** Path with ids already encoded. */
-  path: string
-  /** Template for errors and logs: never carries ids, query or body. */
-  endpoint: string
-  query?: string
-  body?: object
-}
-
 const MULTI_GET_LIMIT = 100
 
-/** Defaults for reads: extra attempts after a transport failure or 5xx, and the first backoff. */
-export const READ_RETRIES = 2
-export const RETRY_BASE_DELAY_MS = 200
-
 /**
- * A typed i'mport V1 REST client: token cache with single-flight renewal, envelope checks, typed errors,
- * a timeout on every call, and bounded retries for reads only (a cancel is never re-sent blindly).
+ * A typed i'mport V1 REST client: i'mport's endpoints and a token cache with single-flight renewal, over a transport
+ * that checks envelopes and retries reads only (a cancel is never re-sent blindly).
  * Holds the key and secret privately; no error or log line it makes carries them.
  */
 export class IamportClient {
   readonly baseUrl: string
   readonly includeSandbox: boolean
   readonly #credentials: { imp_key: string; imp_secret: string }
-  readonly #http: AxiosInstance
-  readonly #readRetries: number
-  readonly #retryBaseDelayMs: number
+  readonly #transport: IamportTransport
   readonly #renewMarginMs: number
   #token: { value: string; renewAtMs: number } | undefined
   #tokenInFlight: Promise<string> | undefined
@@ -77,19 +50,12 @@ export class IamportClient {
     this.#credentials = { imp_key: options.impKey, imp_secret: options.impSecret }
     this.baseUrl = (options.baseUrl ?? DEFAULT_API_BASE_URL).replace(/\/+$/, "")
     this.includeSandbox = options.includeSandbox ?? false
-    this.#readRetries = options.readRetries ?? READ_RETRIES
-    this.#retryBaseDelayMs = options.retryBaseDelayMs ?? RETRY_BASE_DELAY_MS
     this.#renewMarginMs = (options.tokenRenewMarginSec ?? 60) * 1000
-    this.#http = axios.create({
-      baseURL: this.baseUrl,
-      timeout: options.timeoutMs ?? 15_000,
-      // Every status is read by `interpret`: i'mport reports failures in the envelope as often as in the status.
-      validateStatus: () => true,
-      maxRedirects: 0,
-      httpAgent: new http.Agent({ keepAlive: true }),
-      httpsAgent: new https.Agent({ keepAlive: true }),
-      transitional: { clarifyTimeoutError: true, silentJSONParsing: true, forcedJSONParsing: true },
-      headers: { Accept: "application/json" },
+    this.#transport = new IamportTransport({
+      baseUrl: this.baseUrl,
+      timeoutMs: options.timeoutMs,
+      readRetries: options.readRetries,
+      retryBaseDelayMs: options.retryBaseDelayMs,
     })
   }
 
@@ -180,7 +146,7 @@ export class IamportClient {
     this.#token = undefined
   }
 
-  /** Null only for i'mport's own 404 envelope; a 404 from anything else throws (see `interpret`). */
+  /** Null only for i'mport's own 404 envelope; a 404 from anything else throws (see `interpret` in transport). */
   async #orNull<T>(call: Promise<T>): Promise<T | null> {
     try {
       return await call
@@ -200,7 +166,7 @@ export class IamportClient {
   async #authed<T>(call: Call): Promise<T> {
     const token = await this.#accessToken()
     try {
-      return await this.#withReadRetries<T>(call, token)
+      return await this.#transport.request<T>(call, token)
     } catch (error) {
       if (!(error instanceof IamportAuthenticationError)) {
         throw error
@@ -209,7 +175,7 @@ export class IamportClient {
       if (this.#token?.value === token) {
         this.#token = undefined
       }
-      return this.#withReadRetries<T>(call, await this.#accessToken())
+      return this.#transport.request<T>(call, await this.#accessToken())
     }
   }
 
@@ -228,7 +194,7 @@ export class IamportClient {
     const endpoint = "POST /users/getToken"
     let token: IamportToken
     try {
-      token = await this.#send<IamportToken>(
+      token = await this.#transport.send<IamportToken>(
         { method: "POST", path: "/users/getToken", endpoint, body: this.#credentials },
         undefined
       )
@@ -250,111 +216,4 @@ export class IamportClient {
     this.#token = { value: token.access_token, renewAtMs: Date.now() + lifetimeMs - this.#renewMarginMs }
     return token.access_token
   }
-
-  async #withReadRetries<T>(call: Call, token: string): Promise<T> {
-    const attempts = call.method === "GET" ? 1 + this.#readRetries : 1
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.#send<T>(call, token)
-      } catch (error) {
-        if (!worthRetrying(error) || attempt >= attempts) {
-          throw error
-        }
-        const backoff = this.#retryBaseDelayMs * 2 ** (attempt - 1)
-        await new Promise((resolve) => setTimeout(resolve, backoff / 2 + Math.random() * (backoff / 2)))
-      }
-    }
-  }
-
-  async #send<T>(call: Call, token: string | undefined): Promise<T> {
-    let response: AxiosResponse<unknown>
-    try {
-      response = await this.#http.request({
-        method: call.method,
-        url: call.query ? `${call.path}?${call.query}` : call.path,
-        data: call.body,
-        headers: token ? { Authorization: `Bearer ${token}` } : undefined,
-      })
-    } catch (error) {
-      // Rebuild the failure from its code alone: axios errors hold the request config, body and secret included.
-      throw transportFailure(error, call.endpoint)
-    }
-    return interpret<T>(response, call.endpoint)
-  }
-}
-
-function transportFailure(error: unknown, endpoint: string): IamportError {
-  const code = axios.isAxiosError(error) ? error.code : undefined
-  if (code === "ETIMEDOUT" || code === "ECONNABORTED") {
-    return new IamportTimeoutError(`i'mport did not answer ${endpoint} in time`, endpoint)
-  }
-  return new IamportTransportError(`Could not reach i'mport for ${endpoint} (${code ?? "network error"})`, endpoint)
-}
-
-/**
- * i'mport's envelope as i'mport sends it, on every status: an integer `code` and both `message` (string or null) and
- * `response` keys. Anything else came from something that is not i'mport.
- */
-function isEnvelope(body: unknown): body is IamportEnvelope<unknown> {
-  if (typeof body !== "object" || body === null || Array.isArray(body)) {
-    return false
-  }
-  const { code, message } = body as { code?: unknown; message?: unknown }
-  return Number.isInteger(code) && (message === null || typeof message === "string") && "response" in body
-}
-
-/** What the answer looked like, in a few words: never any of its content. */
-function shapeOf(response: AxiosResponse<unknown>): string {
-  const { data } = response
-  const type = String(response.headers?.["content-type"] ?? "")
-  if (data === undefined || data === null || (typeof data === "string" && data.trim() === "")) {
-    return "an empty body"
-  }
-  if (typeof data === "string") {
-    return type.includes("html") || /^\s*</.test(data) ? "an HTML page" : "a text body"
-  }
-  return "JSON without i'mport's {code, message, response} envelope"
-}
-
-function interpret<T>(response: AxiosResponse<unknown>, endpoint: string): T {
-  const { status, data } = response
-  if (!isEnvelope(data)) {
-    // Checked before the status: a proxy's 404 is not i'mport saying "no such payment", nor its 401 a bad token.
-    throw new IamportUnexpectedAnswerError(
-      `${endpoint} answered HTTP ${status} with ${shapeOf(response)}: not i'mport's answer. Check apiBaseUrl and any proxy between the store and i'mport.`,
-      endpoint,
-      status
-    )
-  }
-  const envelope = data
-  const said = envelope.message ? `: ${envelope.message}` : ""
-  if (status === 401) {
-    throw new IamportAuthenticationError(`i'mport refused the access token (401)${said}`, endpoint, status)
-  }
-  if (status === 404) {
-    throw new IamportNotFoundError(envelope.message || `i'mport found nothing for ${endpoint}`, endpoint, status)
-  }
-  if (status >= 500) {
-    throw new IamportTransportError(`i'mport answered ${endpoint} with HTTP ${status}${said}`, endpoint, status)
-  }
-  if (envelope.code !== 0) {
-    throw new IamportRefusedError(envelope.code, envelope.message || `i'mport refused (code ${envelope.code})`, endpoint, status)
-  }
-  if (status >= 300 || envelope.response === null || envelope.response === undefined) {
-    throw new IamportTransportError(`i'mport answered ${endpoint} with HTTP ${status} and no response`, endpoint, status)
-  }
-  return envelope.response as T
-}
-
-/**
- * Whether a failed read is worth sending again. A non-envelope answer below 500 (a wrong apiBaseUrl, a proxy's 404 or
- * login page, a redirect) is configuration and comes back the same, so retrying only delays the error; a gateway's
- * 5xx page or a 408/429 in front of i'mport is as transient as i'mport's own 5xx.
- */
-function worthRetrying(error: unknown): boolean {
-  if (error instanceof IamportUnexpectedAnswerError) {
-    const status = error.httpStatus ?? 0
-    return status >= 500 || status === 408 || status === 429
-  }
-  return error instanceof IamportTransportError
 }

@@ -1,4 +1,6 @@
+import type { InferTypeOf, MedusaContainer } from "@medusajs/framework/types"
 import { Module } from "@medusajs/framework/utils"
+import type CancelTicketModel from "./models/cancel-ticket"
 import IamportPaymentwallModuleService from "./service"
 
 export const IAMPORT_PAYMENTWALL_MODULE = "iamport_paymentwall"
@@ -7,5 +9,14 @@ export default Module(IAMPORT_PAYMENTWALL_MODULE, {
   service: IamportPaymentwallModuleService,
 })
 
+/** The plugin's module: cancel tickets, the cancellation ledger, the webhook inbox and the settings. */
 export { IamportPaymentwallModuleService }
+export type CancelTicket = InferTypeOf<typeof CancelTicketModel>
 export type { TicketOrigin, TicketStatus } from "./models/cancel-ticket"
+export { OPEN_TICKET_STATUSES, TICKET_ORIGINS, TICKET_STATUSES } from "./models/cancel-ticket"
+export { RESERVING_TICKET_STATUSES, reservedAmount, reservedTotal } from "./reservation"
+export { paymentLockKey } from "./lock-keys"
+
+export function paymentwallModule(container: MedusaContainer): IamportPaymentwallModuleService {
+  return container.resolve<IamportPaymentwallModuleService>(IAMPORT_PAYMENTWALL_MODULE)
+}

@@ -1,6 +1,8 @@
 import { MedusaError } from "@medusajs/framework/utils"
 import { keyedCancellations } from "../../lib/cancel-history"
 import type { IamportPayment, IamportPaymentStatus } from "../../lib/iamport/types"
+import type { Buyer } from "./buyer"
+import type { ResolvedOptions } from "./options"
 
 /** Prefix of every merchant_uid this plugin makes: `pw_` + the Medusa payment session id (36 characters). */
 export const MERCHANT_UID_PREFIX = "pw_"
@@ -76,6 +78,33 @@ export type PaymentwallData = {
 
 export function merchantUidFor(sessionId: string): string {
   return `${MERCHANT_UID_PREFIX}${sessionId}`
+}
+
+/** A new checkout's data: what IMP.request_pay needs, and no secret. */
+export function newSessionData(
+  options: Pick<ResolvedOptions, "impCode" | "channelKey" | "pg" | "orderName" | "mode">,
+  checkout: { sessionId?: string; merchantUid: string; amount: number; currency: string; buyer: Buyer }
+): PaymentwallData {
+  const { sessionId, merchantUid, amount, currency, buyer } = checkout
+  return {
+    ...(sessionId ? { session_id: sessionId } : {}),
+    merchant_uid: merchantUid,
+    amount,
+    currency,
+    imp_code: options.impCode,
+    channel_key: options.channelKey ?? null,
+    pg: options.channelKey ? null : options.pg ?? null,
+    name: options.orderName,
+    buyer_email: buyer.email,
+    buyer_name: buyer.name,
+    mode: options.mode,
+    // Medusa merges the storefront's data under ours: every key the provider reads later is set here, so a
+    // buyer cannot plant one (a record-only marker, an imp_uid) in the session.
+    imp_uid: null,
+    iamport: null,
+    cancel_requests: null,
+    [RECORD_ONLY_KEY]: null,
+  }
 }
 
 /** The payment session behind one of our merchant_uids, or null for a merchant_uid this plugin did not make. */

@@ -1,5 +1,8 @@
+import type { Logger } from "@medusajs/framework/types"
+import { MedusaError } from "@medusajs/framework/utils"
 import { sameAmount } from "../../lib/money"
 import type { IamportPayment } from "../../lib/iamport/types"
+import { sessionIdFromMerchantUid } from "./payment-data"
 
 export type Expected = {
   merchant_uid: string
@@ -26,6 +29,18 @@ export function paymentMismatches(payment: IamportPayment, expected: Expected, m
   return problems
 }
 
+/** Refuses a payment that is not this checkout's, logged as suspected tampering. */
+export function assertMatches(payment: IamportPayment, expected: Expected, mode: "test" | "live", logger: Logger): void {
+  const problems = paymentMismatches(payment, expected, mode)
+  if (problems.length) {
+    logger.warn(`iamport-paymentwall: suspected tampering, payment ${payment.imp_uid} refused: ${problems.join("; ")}`)
+    throw new MedusaError(
+      MedusaError.Types.PAYMENT_AUTHORIZATION_ERROR,
+      `The i'mport payment does not match this checkout: ${problems.join("; ")}.`
+    )
+  }
+}
+
 /** The payment went through Paymentwall, on a test channel exactly when the store runs in test mode. */
 export function channelMismatches(payment: IamportPayment, mode: "test" | "live"): string[] {
   const problems: string[] = []
@@ -39,6 +54,14 @@ export function channelMismatches(payment: IamportPayment, mode: "test" | "live"
     problems.push("it is a live payment and the store runs in test mode")
   }
   return problems
+}
+
+/** Why i'mport's payment is not one this provider may act on (another PG, the other mode, a foreign merchant_uid). */
+export function ownershipProblems(payment: IamportPayment, mode: "test" | "live"): string[] {
+  return [
+    ...(sessionIdFromMerchantUid(payment.merchant_uid) ? [] : [`merchant_uid ${payment.merchant_uid} was not made by this plugin`]),
+    ...channelMismatches(payment, mode),
+  ]
 }
 
 function amountMatches(actual: unknown, expected: number): boolean {

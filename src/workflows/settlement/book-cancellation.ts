@@ -4,7 +4,7 @@ import { refundPaymentWorkflow } from "@medusajs/medusa/core-flows"
 import type { KeyedCancellation } from "../../lib/cancel-history"
 import type { IamportPayment } from "../../lib/iamport/types"
 import { formatAmount } from "../../lib/money"
-import { paymentwallProvider } from "../../lib/paymentwall-provider"
+import { paymentwallProvider } from "../../providers/iamport-paymentwall/registered-provider"
 import { RECORD_ONLY_KEY, type RecordOnlyMarker } from "../../providers/iamport-paymentwall/payment-data"
 import {
   accountedRefunds,
@@ -18,8 +18,9 @@ import {
   refundOfInterruptedBooking,
 } from "./ledger"
 import { activeOrderChangeReason } from "./order-change"
-import { type CancelTicket, loadPaymentState, type PaymentState, ticketService } from "./payment-state"
+import { loadPaymentState, type PaymentState } from "./payment-state"
 import { recomputeRefundedAmount, removeRefund } from "./reverse-refund"
+import { type CancelTicket, paymentwallModule } from "../../modules/iamport-paymentwall"
 
 export type BookingOutcome =
   | { kind: "booked"; refund_id: string; state: PaymentState }
@@ -59,10 +60,10 @@ export async function bookCancellation(
   if (ticket.cancellation_id !== entry.key) {
     // Bound before Medusa books: a second ticket can never take this cancellation (unique per payment), and a
     // run that finds the provider's record of an unfinished booking knows whose it is.
-    await ticketService(container).updateCancelTickets({ id: ticket.id, cancellation_id: entry.key })
+    await paymentwallModule(container).updateCancelTickets({ id: ticket.id, cancellation_id: entry.key })
   }
   if (resumed) {
-    const tickets = await ticketService(container).listCancelTickets({ payment_id: state.id })
+    const tickets = await paymentwallModule(container).listCancelTickets({ payment_id: state.id })
     const ledger = ledgerRows(await ledgerOf(container, iamport.imp_uid)).filter((r) => r.id !== row.id)
     const refundId = refundOfInterruptedBooking(state, row, accountedRefunds(ledger, tickets))
     if (refundId && (await medusaFinished(container, state, refundId))) {
@@ -194,7 +195,7 @@ async function block(
   reason: string
 ): Promise<BookingOutcome> {
   await markBlocked(container, row, reason)
-  await ticketService(container).updateCancelTickets({
+  await paymentwallModule(container).updateCancelTickets({
     id: ticket.id,
     status: "returned",
     cancellation_id: entry.key,
@@ -207,7 +208,7 @@ async function block(
 }
 
 async function completeTicket(container: MedusaContainer, ticket: CancelTicket, entry: KeyedCancellation, refundId: string): Promise<void> {
-  await ticketService(container).updateCancelTickets({
+  await paymentwallModule(container).updateCancelTickets({
     id: ticket.id,
     status: "completed",
     cancellation_id: entry.key,

@@ -2,9 +2,8 @@ import type { MedusaContainer } from "@medusajs/framework/types"
 import { MathBN } from "@medusajs/framework/utils"
 import type { IamportPayment } from "../../lib/iamport/types"
 import { formatAmount } from "../../lib/money"
-import { OPEN_TICKET_STATUSES } from "../../modules/iamport-paymentwall/models/cancel-ticket"
-import { RESERVING_TICKET_STATUSES, reservedAmount } from "../../modules/iamport-paymentwall/reservation"
-import { type CancelTicket, type PaymentState, ticketService } from "./payment-state"
+import { type PaymentState } from "./payment-state"
+import { OPEN_TICKET_STATUSES, RESERVING_TICKET_STATUSES, reservedAmount, type CancelTicket, paymentwallModule } from "../../modules/iamport-paymentwall"
 
 const RESERVING = new Set<string>(RESERVING_TICKET_STATUSES)
 
@@ -19,7 +18,7 @@ const RESERVING = new Set<string>(RESERVING_TICKET_STATUSES)
  * Returns the tickets it lowered.
  */
 export async function fitReservations(container: MedusaContainer, state: PaymentState, iamport: IamportPayment): Promise<CancelTicket[]> {
-  const service = ticketService(container)
+  const service = paymentwallModule(container)
   const tickets = await service.listCancelTickets(
     { payment_id: state.id, status: [...OPEN_TICKET_STATUSES] },
     { order: { requested_at: "ASC" } }

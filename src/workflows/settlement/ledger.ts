@@ -3,7 +3,8 @@ import { MathBN } from "@medusajs/framework/utils"
 import type { KeyedCancellation } from "../../lib/cancel-history"
 import { sameAmount } from "../../lib/money"
 import type CancellationModel from "../../modules/iamport-paymentwall/models/cancellation"
-import { type CancelTicket, type PaymentState, ticketService } from "./payment-state"
+import { type PaymentState } from "./payment-state"
+import { type CancelTicket, paymentwallModule } from "../../modules/iamport-paymentwall"
 
 export type Cancellation = InferTypeOf<typeof CancellationModel>
 
@@ -12,7 +13,7 @@ const CLOCK_SKEW_MS = 5 * 60_000
 
 /** The ledger rows of one i'mport payment, by key and by alias. */
 export async function ledgerOf(container: MedusaContainer, impUid: string): Promise<Map<string, Cancellation>> {
-  const rows = await ticketService(container).listCancellations({ imp_uid: impUid })
+  const rows = await paymentwallModule(container).listCancellations({ imp_uid: impUid })
   const byKey = new Map<string, Cancellation>()
   for (const row of rows) {
     if (row.alias) {
@@ -63,7 +64,7 @@ export async function claimCancellation(
   /** A claim younger than this may still be booking in another process (whose lock expired): leave it alone. */
   inFlightMs: number
 ): Promise<{ row: Cancellation; resumed: boolean; in_flight?: boolean }> {
-  const service = ticketService(container)
+  const service = paymentwallModule(container)
   const existing = rowOf(await ledgerOf(container, impUid), entry)
   if (existing) {
     if (existing.status === "booked") {
@@ -162,7 +163,7 @@ export function bookedTotal(ledger: Iterable<Cancellation>): ReturnType<typeof M
 }
 
 export async function markBooked(container: MedusaContainer, row: Cancellation, refundId: string): Promise<void> {
-  await ticketService(container).updateCancellations({
+  await paymentwallModule(container).updateCancellations({
     id: row.id,
     status: "booked",
     refund_id: refundId,
@@ -172,5 +173,5 @@ export async function markBooked(container: MedusaContainer, row: Cancellation, 
 }
 
 export async function markBlocked(container: MedusaContainer, row: Cancellation, reason: string): Promise<void> {
-  await ticketService(container).updateCancellations({ id: row.id, status: "blocked", blocked_reason: reason.slice(0, 1000) })
+  await paymentwallModule(container).updateCancellations({ id: row.id, status: "blocked", blocked_reason: reason.slice(0, 1000) })
 }

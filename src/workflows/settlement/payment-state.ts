@@ -1,10 +1,6 @@
-import type { InferTypeOf, MedusaContainer } from "@medusajs/framework/types"
+import type { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, MedusaError, MathBN } from "@medusajs/framework/utils"
-import { IAMPORT_PAYMENTWALL_MODULE, type IamportPaymentwallModuleService } from "../../modules/iamport-paymentwall"
-import type CancelTicketModel from "../../modules/iamport-paymentwall/models/cancel-ticket"
 import type { PaymentwallData } from "../../providers/iamport-paymentwall/payment-data"
-
-export type CancelTicket = InferTypeOf<typeof CancelTicketModel>
 
 export type PaymentState = {
   id: string
@@ -21,10 +17,6 @@ export type PaymentState = {
   refunds: { id: string; amount: ReturnType<typeof MathBN.convert>; created_at: Date }[]
   order_id: string | null
   order_status: string | null
-}
-
-export function ticketService(container: MedusaContainer): IamportPaymentwallModuleService {
-  return container.resolve<IamportPaymentwallModuleService>(IAMPORT_PAYMENTWALL_MODULE)
 }
 
 /** The payment row as query returns it; PaymentState adds the derived totals and the order. */
@@ -74,15 +66,4 @@ export async function loadPaymentState(container: MedusaContainer, paymentId: st
     order_id: link?.order_id ?? null,
     order_status: link?.order?.status ?? null,
   }
-}
-
-/** The Medusa payment behind a payment session (a merchant_uid names its session). */
-export async function paymentIdForSession(container: MedusaContainer, sessionId: string): Promise<string | null> {
-  const query = container.resolve(ContainerRegistrationKeys.QUERY)
-  const { data } = await query.graph({ entity: "payment", fields: ["id"], filters: { payment_session_id: sessionId } })
-  return (data[0] as { id?: string } | undefined)?.id ?? null
-}
-
-export function lockKey(paymentId: string): string {
-  return `iamport-paymentwall:payment:${paymentId}`
 }

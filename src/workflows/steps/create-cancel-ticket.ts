@@ -1,6 +1,6 @@
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
-import { ticketService } from "../settlement/payment-state"
 import type { CancelRequestPlan } from "./validate-cancel-request"
+import { paymentwallModule } from "../../modules/iamport-paymentwall"
 
 /**
  * Saves the ticket as `requested` before i'mport hears of it, so a crash or a lost answer never leaves a cancel
@@ -9,7 +9,7 @@ import type { CancelRequestPlan } from "./validate-cancel-request"
 export const createCancelTicketStep = createStep(
   "iamport-paymentwall-create-cancel-ticket",
   async (plan: CancelRequestPlan, { container }) => {
-    const ticket = await ticketService(container).createCancelTickets({
+    const ticket = await paymentwallModule(container).createCancelTickets({
       payment_id: plan.payment_id,
       provider_id: plan.provider_id,
       order_id: plan.order_id,

@@ -1,10 +1,12 @@
 import { MedusaError } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
-import { paymentwallProvider } from "../../lib/paymentwall-provider"
-import { loadPaymentState, ticketService } from "../settlement/payment-state"
+import { paymentwallProvider } from "../../providers/iamport-paymentwall/registered-provider"
+import { loadPaymentState } from "../settlement/payment-state"
 import { removeRefund } from "../settlement/reverse-refund"
-import { emit, settlePayment, TICKET_REJECTED_EVENT } from "../settlement/settle-payment"
+import { emitTicketEvent, TICKET_REJECTED_EVENT } from "../settlement/events"
+import { settlePayment } from "../settlement/settle-payment"
 import type { TicketActionInput } from "./prepare-ticket-retry"
+import { paymentwallModule } from "../../modules/iamport-paymentwall"
 
 export const confirmTicketRejectionStepId = "iamport-paymentwall-confirm-ticket-rejection"
 export const keepTicketWaitingStepId = "iamport-paymentwall-keep-ticket-waiting"
@@ -18,7 +20,7 @@ export const keepTicketWaitingStepId = "iamport-paymentwall-keep-ticket-waiting"
 export const confirmTicketRejectionStep = createStep(
   confirmTicketRejectionStepId,
   async ({ ticket_id, actor_id, note }: TicketActionInput, { container }) => {
-    const service = ticketService(container)
+    const service = paymentwallModule(container)
     let ticket = await service.retrieveCancelTicket(ticket_id)
     assertWaiting(ticket.id, ticket.status)
     const provider = paymentwallProvider(container, ticket.provider_id)
@@ -55,7 +57,7 @@ export const confirmTicketRejectionStep = createStep(
         ...(note ? { decision_note: note } : {}),
       },
     })
-    await emit(container, TICKET_REJECTED_EVENT, ticket, state)
+    await emitTicketEvent(container, TICKET_REJECTED_EVENT, ticket, state)
     return new StepResponse(await service.retrieveCancelTicket(ticket.id))
   }
 )
@@ -64,7 +66,7 @@ export const confirmTicketRejectionStep = createStep(
 export const keepTicketWaitingStep = createStep(
   keepTicketWaitingStepId,
   async ({ ticket_id, actor_id, note }: TicketActionInput, { container }) => {
-    const service = ticketService(container)
+    const service = paymentwallModule(container)
     const ticket = await service.retrieveCancelTicket(ticket_id)
     assertWaiting(ticket.id, ticket.status)
     const now = new Date()

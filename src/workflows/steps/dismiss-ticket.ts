@@ -1,8 +1,9 @@
 import { MedusaError } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
-import { loadPaymentState, ticketService } from "../settlement/payment-state"
+import { loadPaymentState } from "../settlement/payment-state"
 import { removeRefund } from "../settlement/reverse-refund"
 import type { TicketActionInput } from "./prepare-ticket-retry"
+import { paymentwallModule } from "../../modules/iamport-paymentwall"
 
 /**
  * A person has dealt with a ticket that needed attention. An unanswered request they found absent from i'mport's
@@ -11,7 +12,7 @@ import type { TicketActionInput } from "./prepare-ticket-retry"
 export const dismissTicketStep = createStep(
   "iamport-paymentwall-dismiss-ticket",
   async ({ ticket_id, actor_id }: TicketActionInput, { container }) => {
-    const service = ticketService(container)
+    const service = paymentwallModule(container)
     const ticket = await service.retrieveCancelTicket(ticket_id)
     if (!ticket.needs_attention && ticket.status !== "requested") {
       throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `Ticket ${ticket.id} does not need attention.`)

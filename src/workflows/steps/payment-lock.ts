@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto"
 import { ContainerRegistrationKeys, MedusaError } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
-import { paymentwallProvider } from "../../lib/paymentwall-provider"
-import { lockKey, ticketService } from "../settlement/payment-state"
+import { paymentwallProvider } from "../../providers/iamport-paymentwall/registered-provider"
+import { paymentLockKey, paymentwallModule } from "../../modules/iamport-paymentwall"
 
 export const paymentLockStepId = "iamport-paymentwall-payment-lock"
 
@@ -19,7 +19,7 @@ export type PaymentLock = {
 export const paymentLockStep = createStep(
   paymentLockStepId,
   async (input: { payment_id?: string; ticket_id?: string }, { container }) => {
-    const paymentId = input.payment_id ?? (input.ticket_id ? (await ticketService(container).retrieveCancelTicket(input.ticket_id, { select: ["payment_id"] })).payment_id : undefined)
+    const paymentId = input.payment_id ?? (input.ticket_id ? (await paymentwallModule(container).retrieveCancelTicket(input.ticket_id, { select: ["payment_id"] })).payment_id : undefined)
     if (!paymentId) {
       throw new MedusaError(MedusaError.Types.INVALID_DATA, "A payment or a ticket is needed to lock a payment.")
     }
@@ -30,7 +30,7 @@ export const paymentLockStep = createStep(
       throw new MedusaError(MedusaError.Types.NOT_FOUND, `Payment ${paymentId} was not found.`)
     }
     const ttl = paymentwallProvider(container, payment.provider_id).lockTtlSeconds()
-    const lock: PaymentLock = { key: lockKey(payment.id), owner_id: randomUUID(), ttl, timeout: Math.min(ttl, 120) }
+    const lock: PaymentLock = { key: paymentLockKey(payment.id), owner_id: randomUUID(), ttl, timeout: Math.min(ttl, 120) }
     return new StepResponse(lock)
   }
 )

@@ -1,10 +1,9 @@
 import { MathBN, MedusaError } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { formatAmount } from "../../lib/money"
-import { loadPaymentState, ticketService } from "../settlement/payment-state"
+import { loadPaymentState } from "../settlement/payment-state"
 import type { CancelRequestPlan } from "./validate-cancel-request"
-import { OPEN_TICKET_STATUSES } from "../../modules/iamport-paymentwall/models/cancel-ticket"
-import { reservedTotal } from "../../modules/iamport-paymentwall/reservation"
+import { paymentwallModule, OPEN_TICKET_STATUSES, reservedTotal } from "../../modules/iamport-paymentwall"
 
 export type TicketActionInput = { ticket_id: string; actor_id?: string; note?: string }
 
@@ -15,7 +14,7 @@ export type TicketActionInput = { ticket_id: string; actor_id?: string; note?: s
 export const prepareTicketRetryStep = createStep(
   "iamport-paymentwall-prepare-ticket-retry",
   async ({ ticket_id, actor_id }: TicketActionInput, { container }) => {
-    const service = ticketService(container)
+    const service = paymentwallModule(container)
     const ticket = await service.retrieveCancelTicket(ticket_id)
     if (ticket.origin !== "admin" || (ticket.status !== "requested" && ticket.status !== "failed")) {
       throw new MedusaError(

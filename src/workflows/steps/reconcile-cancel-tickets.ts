@@ -1,13 +1,12 @@
-import type { IPaymentModuleService, Logger } from "@medusajs/framework/types"
+import type { IPaymentModuleService, Logger, MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { isBooked, keyedCancellations } from "../../lib/cancel-history"
-import { isPaymentwallProviderId, paymentwallProvider, PROVIDER_ID_PREFIX } from "../../lib/paymentwall-provider"
+import { isPaymentwallProviderId, paymentwallProvider, PROVIDER_ID_PREFIX } from "../../providers/iamport-paymentwall/registered-provider"
 import type { IamportPayment } from "../../lib/iamport/types"
 import type { PaymentwallData } from "../../providers/iamport-paymentwall/payment-data"
-import { ticketService } from "../settlement/payment-state"
 import { settleCancellationsWorkflow } from "../settle-cancellations"
-import { OPEN_TICKET_STATUSES } from "../../modules/iamport-paymentwall/models/cancel-ticket"
+import { paymentwallModule, OPEN_TICKET_STATUSES } from "../../modules/iamport-paymentwall"
 
 export type ReconcileInput = {
   /** Look back this far for Refunds Medusa booked itself (order cancel, compensation) that no ticket tracks yet. */
@@ -33,7 +32,7 @@ export const reconcileCancelTicketsStep = createStep(
   "iamport-paymentwall-reconcile-cancel-tickets",
   async (input: ReconcileInput, { container }) => {
     const logger = container.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
-    const service = ticketService(container)
+    const service = paymentwallModule(container)
     const flagAfterMs = service.settings().ticketAttentionAfterHours * 3_600_000
     const targets = new Map<string, Target>()
 
@@ -100,7 +99,7 @@ export const reconcileCancelTicketsStep = createStep(
 )
 
 /** Paymentwall payments with a Refund that Medusa booked through the provider and no ticket tracks. */
-async function untrackedRefunds(container: Parameters<typeof ticketService>[0], input: ReconcileInput): Promise<Target[]> {
+async function untrackedRefunds(container: MedusaContainer, input: ReconcileInput): Promise<Target[]> {
   const payments = container.resolve<IPaymentModuleService>(Modules.PAYMENT)
   const since = new Date(Date.now() - (input.adopt_since_ms ?? 7 * 86_400_000))
   const refunds = await payments.listRefunds(
@@ -108,7 +107,7 @@ async function untrackedRefunds(container: Parameters<typeof ticketService>[0], 
     { relations: ["payment"], take: 1000 }
   )
   const tracked = new Set(
-    (await ticketService(container).listCancelTickets({ refund_id: refunds.map((r) => r.id) }, { select: ["refund_id"] })).map((t) => t.refund_id)
+    (await paymentwallModule(container).listCancelTickets({ refund_id: refunds.map((r) => r.id) }, { select: ["refund_id"] })).map((t) => t.refund_id)
   )
   const targets: Target[] = []
   for (const refund of refunds) {
@@ -130,7 +129,7 @@ const SWEEP_PERIOD_MS = 15 * 60_000
  * period), so every recent payment is looked at again in turn without any state: a refund made outside Medusa
  * (console, chargeback) whose webhook was lost is found even though no ticket waits for it.
  */
-async function sweepSlice(container: Parameters<typeof ticketService>[0], days: number): Promise<Target[]> {
+async function sweepSlice(container: MedusaContainer, days: number): Promise<Target[]> {
   const query = container.resolve(ContainerRegistrationKeys.QUERY)
   const filters = {
     provider_id: { $like: `${PROVIDER_ID_PREFIX}%` },
@@ -157,12 +156,12 @@ async function sweepSlice(container: Parameters<typeof ticketService>[0], days: 
 }
 
 /** The ledger's booked keys of these i'mport payments, in one query. */
-async function ledgerKeys(container: Parameters<typeof ticketService>[0], impUids: string[]): Promise<Map<string, Set<string>>> {
+async function ledgerKeys(container: MedusaContainer, impUids: string[]): Promise<Map<string, Set<string>>> {
   const keys = new Map<string, Set<string>>()
   if (!impUids.length) {
     return keys
   }
-  const rows = await ticketService(container).listCancellations({ imp_uid: impUids, status: "booked" }, { select: ["imp_uid", "key", "alias"] })
+  const rows = await paymentwallModule(container).listCancellations({ imp_uid: impUids, status: "booked" }, { select: ["imp_uid", "key", "alias"] })
   for (const row of rows) {
     const set = keys.get(row.imp_uid) ?? new Set<string>()
     set.add(row.key)

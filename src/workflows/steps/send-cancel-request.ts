@@ -1,10 +1,9 @@
 import { MedusaError } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
-import { RESERVING_TICKET_STATUSES, reservedTotal } from "../../modules/iamport-paymentwall/reservation"
-import { paymentwallProvider } from "../../lib/paymentwall-provider"
-import { ticketService } from "../settlement/payment-state"
+import { paymentwallProvider } from "../../providers/iamport-paymentwall/registered-provider"
 import { settlePayment } from "../settlement/settle-payment"
 import type { CancelRequestPlan } from "./validate-cancel-request"
+import { paymentwallModule, RESERVING_TICKET_STATUSES, reservedTotal } from "../../modules/iamport-paymentwall"
 
 /**
  * Sends the ticket's cancel to i'mport once and records the answer on the ticket. A cancellation i'mport settles in
@@ -14,7 +13,7 @@ import type { CancelRequestPlan } from "./validate-cancel-request"
 export const sendCancelRequestStep = createStep(
   "iamport-paymentwall-send-cancel-request",
   async ({ plan, ticket_id }: { plan: CancelRequestPlan; ticket_id: string }, { container }) => {
-    const tickets = ticketService(container)
+    const tickets = paymentwallModule(container)
     const provider = paymentwallProvider(container, plan.provider_id)
     let outcome: Awaited<ReturnType<typeof provider.cancelAtIamport>>
     try {

@@ -2,10 +2,10 @@ import type { MedusaContainer } from "@medusajs/framework/types"
 import { MedusaError } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import type { IamportPayment } from "../../lib/iamport/types"
-import { paymentwallProvider } from "../../lib/paymentwall-provider"
+import { paymentwallProvider } from "../../providers/iamport-paymentwall/registered-provider"
 import { type IamportSnapshot, snapshotOf } from "../../providers/iamport-paymentwall/payment-data"
-import { ticketService } from "../settlement/payment-state"
 import { settlePayment, type SettleResult } from "../settlement/settle-payment"
+import { paymentwallModule } from "../../modules/iamport-paymentwall"
 
 /** A webhook delivery that asks for this settlement (an inbox row). */
 export type SettleNotice = {
@@ -64,7 +64,7 @@ export const settleCancellationsStep = createStep(
     if (notice) {
       // Recorded only once the look-up proved to be this payment's: a forged body naming another payment's
       // merchant_uid must not make a genuine delivery look covered.
-      await ticketService(container).updateWebhookEvents({ id: notice.webhook_event_id, looked_up_at: lookupStartedAt })
+      await paymentwallModule(container).updateWebhookEvents({ id: notice.webhook_event_id, looked_up_at: lookupStartedAt })
     }
     // i'mport's view as of this settlement, for the admin.
     const result: SettleCancellationsResult = { ...settled, iamport: snapshotOf(iamport) }
@@ -73,7 +73,7 @@ export const settleCancellationsStep = createStep(
 )
 
 async function coveredByLaterLookup(container: MedusaContainer, impUid: string, notice: SettleNotice): Promise<boolean> {
-  const later = await ticketService(container).listWebhookEvents(
+  const later = await paymentwallModule(container).listWebhookEvents(
     { imp_uid: impUid, looked_up_at: { $gte: new Date(notice.received_at) } },
     { select: ["id"], take: 1 }
   )

@@ -1,10 +1,9 @@
 import { ContainerRegistrationKeys, MathBN, MedusaError } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { formatAmount, toIamportAmount } from "../../lib/money"
-import { isPaymentwallProviderId } from "../../lib/paymentwall-provider"
-import { loadPaymentState, ticketService } from "../settlement/payment-state"
-import { OPEN_TICKET_STATUSES } from "../../modules/iamport-paymentwall/models/cancel-ticket"
-import { reservedTotal } from "../../modules/iamport-paymentwall/reservation"
+import { isPaymentwallProviderId } from "../../providers/iamport-paymentwall/registered-provider"
+import { loadPaymentState } from "../settlement/payment-state"
+import { paymentwallModule, OPEN_TICKET_STATUSES, reservedTotal } from "../../modules/iamport-paymentwall"
 
 export type CancelRequestInput = {
   payment_id: string
@@ -44,7 +43,7 @@ export const validateCancelRequestStep = createStep(
     if (!impUid || !MathBN.gt(state.captured, 0) || state.canceled_at) {
       throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `Payment ${state.id} has no captured i'mport payment to refund.`)
     }
-    const tickets = await ticketService(container).listCancelTickets({
+    const tickets = await paymentwallModule(container).listCancelTickets({
       payment_id: state.id,
       status: [...OPEN_TICKET_STATUSES],
       refund_id: null,

@@ -1,9 +1,10 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, MedusaError, Modules } from "@medusajs/framework/utils"
 import type { IUserModuleService } from "@medusajs/framework/types"
-import { isPaymentwallProviderId, paymentwallProvider } from "../../../lib/paymentwall-provider"
-import { type IamportSnapshot, type PaymentwallData, snapshotOf } from "../../../providers/iamport-paymentwall/payment-data"
-import { type CancelTicket, ticketService } from "../../../workflows/settlement/payment-state"
+import { paymentwallPaymentsOfOrder } from "../../../lib/order-payments"
+import { paymentwallProvider } from "../../../providers/iamport-paymentwall/registered-provider"
+import { type IamportSnapshot, snapshotOf } from "../../../providers/iamport-paymentwall/payment-data"
+import { type CancelTicket, paymentwallModule } from "../../../modules/iamport-paymentwall"
 
 export type TicketView = Omit<CancelTicket, "raw_amount" | "amount" | "raw_reserved_amount" | "reserved_amount" | "requested_by" | "deleted_at"> & {
   amount: number
@@ -29,40 +30,15 @@ export type PaymentView = {
   tickets: TicketView[]
 }
 
-type PaymentRow = {
-  id: string
-  provider_id: string
-  amount: number
-  currency_code: string
-  captured_at: Date | null
-  data: (Partial<PaymentwallData> & Record<string, unknown>) | null
-  refunds: { amount: number }[] | null
-}
-
 /** An order's Paymentwall payments, what i'mport says of them, and their cancel tickets, for the admin widget. */
 export async function paymentwallOrderView(container: MedusaContainer, orderId: string, live: boolean): Promise<PaymentView[]> {
-  const query = container.resolve(ContainerRegistrationKeys.QUERY)
-  const { data } = await query.graph({
-    entity: "order",
-    fields: [
-      "id",
-      "payment_collections.payments.id",
-      "payment_collections.payments.provider_id",
-      "payment_collections.payments.amount",
-      "payment_collections.payments.currency_code",
-      "payment_collections.payments.captured_at",
-      "payment_collections.payments.data",
-      "payment_collections.payments.refunds.amount",
-    ],
-    filters: { id: orderId },
-  })
-  const order = data[0] as { payment_collections?: { payments?: PaymentRow[] }[] } | undefined
+  const order = await paymentwallPaymentsOfOrder(container, orderId, ["amount", "currency_code", "captured_at", "data", "refunds"])
   if (!order) {
     throw new MedusaError(MedusaError.Types.NOT_FOUND, `Order ${orderId} was not found.`)
   }
-  const payments = (order.payment_collections ?? []).flatMap((c) => c.payments ?? []).filter((p) => isPaymentwallProviderId(p.provider_id))
+  const payments = order.payments
   const tickets = payments.length
-    ? await ticketService(container).listCancelTickets({ payment_id: payments.map((p) => p.id) }, { order: { requested_at: "DESC" } })
+    ? await paymentwallModule(container).listCancelTickets({ payment_id: payments.map((p) => p.id) }, { order: { requested_at: "DESC" } })
     : []
   const people = await emailsOf(container, tickets.flatMap((t) => [t.requested_by, t.decided_by]).filter((id): id is string => !!id))
   const reasons = await reasonLabels(container, tickets.map((t) => t.refund_reason_id).filter((id): id is string => !!id))

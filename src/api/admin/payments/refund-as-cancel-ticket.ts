@@ -1,6 +1,6 @@
 import type { AuthenticatedMedusaRequest, MedusaNextFunction, MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { ContainerRegistrationKeys, MedusaError } from "@medusajs/framework/utils"
-import { isPaymentwallProviderId } from "../../../lib/paymentwall-provider"
+import { isPaymentwallProviderId } from "../../../providers/iamport-paymentwall/registered-provider"
 import { requestCancelTicketWorkflow } from "../../../workflows/request-cancel-ticket"
 
 type RefundBody = { amount?: number; note?: string; refund_reason_id?: string }
@@ -8,7 +8,7 @@ type RefundBody = { amount?: number; note?: string; refund_reason_id?: string }
 /**
  * Takes over Medusa's own `POST /admin/payments/:id/refund` for Paymentwall payments. In @medusajs/framework 2.21
  * a plugin's middleware for a core route runs after the core's validators and before the core's handler (routes are
- * sorted after all middlewares; see integration-tests/http/admin-refund.spec.ts). Answering here means the core
+ * sorted after all middlewares; integration-tests/http/refunds.spec.ts pins it). Answering here means the core
  * handler never books a Refund: the refund becomes a cancel ticket, booked when i'mport confirms it.
  * Payments of other providers go on to the core handler untouched.
  */

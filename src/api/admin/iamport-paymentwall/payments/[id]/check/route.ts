@@ -1,11 +1,12 @@
 import type { AuthenticatedMedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { ContainerRegistrationKeys, MedusaError } from "@medusajs/framework/utils"
-import { isPaymentwallProviderId } from "../../../../../../lib/paymentwall-provider"
+import { isPaymentwallProviderId } from "../../../../../../providers/iamport-paymentwall/registered-provider"
 import { settleCancellationsWorkflow } from "../../../../../../workflows/settle-cancellations"
 
 /**
- * POST /admin/iamport-paymentwall/payments/:id/check — "Check with i'mport now": the reconciliation job's path for
- * one payment (look it up, book what i'mport shows, track what Medusa booked itself), and i'mport's current view.
+ * POST /admin/iamport-paymentwall/payments/:id/check — "Check with i'mport now": the settlement a notice starts, for
+ * one payment and under its lock (look it up, book what i'mport shows, track the refunds Medusa recorded through the
+ * provider), answered with i'mport's current view.
  */
 export async function POST(req: AuthenticatedMedusaRequest, res: MedusaResponse): Promise<void> {
   const query = req.scope.resolve(ContainerRegistrationKeys.QUERY)

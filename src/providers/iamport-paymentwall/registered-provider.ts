@@ -1,13 +1,9 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { MedusaError, Modules } from "@medusajs/framework/utils"
-import { IamportPaymentwallProviderService } from "../providers/iamport-paymentwall/service"
+import { isPaymentwallProviderId } from "../../lib/provider-id"
+import { IamportPaymentwallProviderService } from "./service"
 
-/** Medusa registers the provider as pp_{identifier}_{id}. */
-export const PROVIDER_ID_PREFIX = `pp_${IamportPaymentwallProviderService.identifier}_`
-
-export function isPaymentwallProviderId(providerId: string | null | undefined): providerId is string {
-  return typeof providerId === "string" && providerId.startsWith(PROVIDER_ID_PREFIX)
-}
+export { isPaymentwallProviderId, PROVIDER_ID_PREFIX } from "../../lib/provider-id"
 
 /**
  * The provider instance Medusa built from medusa-config.ts, so the plugin's workflows reach i'mport with the

@@ -1,0 +1,75 @@
+import type { MedusaContainer } from "@medusajs/framework/types"
+import { MedusaError } from "@medusajs/framework/utils"
+import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
+import { OPEN_TICKET_STATUSES, paymentwallModule } from "../../modules/iamport-paymentwall"
+import { paymentwallProvider } from "../../providers/iamport-paymentwall/registered-provider"
+import { activeOrderChangeReason } from "../settlement/order-change"
+import { settlePayment } from "../settlement/settle-payment"
+
+export const prepareOrderCancelStepId = "iamport-paymentwall-prepare-order-cancel"
+
+export type PrepareOrderCancelInput = {
+  order_id: string
+  /** The order's Paymentwall payments, imp_uid null when not captured; the caller holds their locks. */
+  payments: { id: string; provider_id: string; imp_uid: string | null }[]
+}
+
+/**
+ * Settles the order's Paymentwall payments with i'mport, then refuses the cancel while money waits in a ticket or
+ * an order change is open. Nothing to compensate: settlement books only what i'mport shows returned.
+ */
+export const prepareOrderCancelStep = createStep(prepareOrderCancelStepId, async (input: PrepareOrderCancelInput, { container }) => {
+  await settleBeforeCancel(container, input.payments)
+  const open = await paymentwallModule(container).listCancelTickets(
+    { payment_id: input.payments.map((p) => p.id), status: [...OPEN_TICKET_STATUSES], refund_id: null },
+    { take: 1 }
+  )
+  const ticket = open[0]
+  if (ticket) {
+    const amount = `${ticket.amount} ${ticket.currency_code.toUpperCase()}`
+    throw new MedusaError(
+      MedusaError.Types.NOT_ALLOWED,
+      ticket.status === "returned"
+        ? `i'mport has returned ${amount} of this order's payment, and Medusa has not booked it yet (${ticket.error ?? "see the order page"}). ` +
+            `Resolve that first, so the money is not asked back twice.`
+        : `Paymentwall is still settling a refund of ${amount} on this order. ` +
+            `Cancel the order once Paymentwall has answered, or dismiss the request on the order page, so the money is not asked back twice.`
+    )
+  }
+  // Medusa's cancel refunds first and books the credit line after, which an open order change refuses: the money
+  // would leave through Paymentwall while the order stays uncancelled. Refuse before anything is sent.
+  const changeReason = await activeOrderChangeReason(container, input.order_id)
+  if (changeReason) {
+    throw new MedusaError(
+      MedusaError.Types.NOT_ALLOWED,
+      `${changeReason}. Finish or cancel the open order edit, return, claim or exchange first: Medusa would refund this order's ` +
+        `Paymentwall payment and then refuse to cancel it.`
+    )
+  }
+  return new StepResponse(undefined)
+})
+
+/**
+ * Cancel-order refunds captured − refunded. A cancellation i'mport already made that Medusa has not booked yet (a
+ * console refund whose notice is still on its way) would make that ask for more than i'mport has left, and Medusa's
+ * refundPaymentsWorkflow logs a failed refund and cancels the order anyway: the rest of the money would stay with
+ * the shop, silently. So the payments are settled first.
+ */
+async function settleBeforeCancel(container: MedusaContainer, payments: PrepareOrderCancelInput["payments"]): Promise<void> {
+  for (const payment of payments) {
+    if (!payment.imp_uid) {
+      continue
+    }
+    let iamport
+    try {
+      iamport = await paymentwallProvider(container, payment.provider_id).lookupPayment(payment.imp_uid)
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error)
+      throw new MedusaError(
+        MedusaError.Types.NOT_ALLOWED,
+        `Could not check the Paymentwall payment with i'mport before cancelling (${message}); try again in a moment.`
+      )
+    }
+    await settlePayment(container, { payment_id: payment.id, iamport })
+  }
+}
