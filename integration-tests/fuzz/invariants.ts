@@ -57,11 +57,6 @@ export async function observe(world: World, ref: PaymentRef): Promise<Observatio
   }
 }
 
-/** What an open ticket holds back: its amount, or its lowered reservation. */
-function held(t: TicketRow): number {
-  return t.reserved_amount === null || t.reserved_amount === undefined ? t.amount : Number(t.reserved_amount)
-}
-
 function isOptimistic(t: TicketRow): boolean {
   return (
     ["order_cancel", "compensation"].includes(t.origin) ||
@@ -160,11 +155,21 @@ export function checkObservation(o: Observation, settledBy?: "job" | "check"): s
     v.push(`(b) ${p}: Refund ${id} is held by two tickets`)
   }
 
-  // (c) refunded + what open tickets without a Refund hold back ≤ captured. A ticket holds its amount, or less once
-  // the plugin lowered its reservation (reserved_amount) because i'mport returned the rest by other means.
-  const reserved = o.tickets.filter((t) => OPEN.has(t.status) && !t.refund_id).reduce((sum, t) => sum + held(t), 0)
+  // (c) refunded + open tickets without a Refund ≤ captured. Money that i'mport returned by other means (its console)
+  // while requests waited can push it over, and no plugin action undoes a console refund. Then i'mport itself has
+  // returned more than those requests leave room for, and each of them must be flagged for a person with the
+  // figures ("i'mport shows only …"); their amounts stay reserved.
+  const reserved = o.tickets.filter((t) => OPEN.has(t.status) && !t.refund_id).reduce((sum, t) => sum + t.amount, 0)
   if (o.refunded + reserved > o.captured) {
-    v.push(`(c) ${p}: refunded ${o.refunded} + open tickets ${reserved} > captured ${o.captured}`)
+    const shown = new Set(o.entries.map((e) => e.key))
+    const requests = o.tickets.filter((t) => OPTIMISTIC_OPEN.has(t.status) && !(t.cancellation_id && shown.has(t.cancellation_id)))
+    const asked = requests.reduce((sum, t) => sum + t.amount, 0)
+    const waiting = requests.filter((t) => !t.refund_id)
+    const returnedElsewhere = o.iamport.cancel_amount + asked > Math.min(o.captured, o.iamport.amount)
+    const flagged = waiting.length > 0 && waiting.every((t) => t.needs_attention && /i'mport shows only/.test(String(t.error ?? "")))
+    if (!returnedElsewhere || !flagged) {
+      v.push(`(c) ${p}: refunded ${o.refunded} + open tickets ${reserved} > captured ${o.captured}${returnedElsewhere ? ", and the requests that no longer fit are not flagged" : ""}`)
+    }
   }
 
   // (e) the order's payment status agrees with the Refund rows. A canceled order with nothing refunded shows
@@ -236,10 +241,6 @@ export function compareForged(before: Observation, after: Observation): string[]
     if (a.amount !== t.amount) {
       v.push(`(d) ${p}: ticket ${t.id} amount ${t.amount} -> ${a.amount}`)
     }
-    // Only a cancellation i'mport showed for the first time can lower a reservation (money returned by other means).
-    if (held(a) < held(t) && unbooked.length === 0) {
-      v.push(`(d) ${p}: ticket ${t.id} reservation ${held(t)} -> ${held(a)} with no new cancel_history entry`)
-    }
     if (t.refund_id && a.refund_id !== t.refund_id) {
       v.push(`(d) ${p}: ticket ${t.id} lost its Refund ${t.refund_id} (now ${a.refund_id})`)
     }
@@ -275,7 +276,7 @@ export function compareForged(before: Observation, after: Observation): string[]
 
 /** A short line of one payment's money state for the transcript. */
 export function describe(o: Observation): string {
-  const tickets = o.tickets.map((t) => `${t.origin[0]}:${t.amount}${held(t) !== t.amount ? `(holds ${held(t)})` : ""}:${t.status}${t.refund_id ? "+R" : ""}${t.rejection_suspected_at ? "?" : ""}`).join(" ")
+  const tickets = o.tickets.map((t) => `${t.origin[0]}:${t.amount}:${t.status}${t.needs_attention ? "!" : ""}${t.refund_id ? "+R" : ""}${t.rejection_suspected_at ? "?" : ""}`).join(" ")
   const pw = o.sandboxTickets.map((t) => `${t.amount}:${t.status}`).join(" ")
   const ledger = o.ledger.map((r) => `${r.amount}:${r.status}`).join(" ")
   return (

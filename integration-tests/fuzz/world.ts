@@ -42,7 +42,6 @@ export type TicketRow = AnyRecord & {
   status: string
   origin: string
   amount: number
-  reserved_amount?: number | string | null
   reason: string | null
   refund_id: string | null
   cancellation_id: string | null

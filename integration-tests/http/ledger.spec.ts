@@ -158,36 +158,33 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     expect((await refundsOf(getContainer(), paid.paymentId)).map((r) => Number(r.amount))).toEqual([13000])
   })
 
-  it("money returned in i'mport's console while a request went unanswered lowers what that request holds back", async () => {
+  it("money returned in i'mport's console while a request went unanswered flags that request and frees nothing", async () => {
     sandbox().context.faults.push({ route: "POST /payments/cancel", kind: "5xx", times: 1, delayMs: 0 })
     expect((await adminRefund(api, store, paid.paymentId, { amount: 5000 })).status).toBe(500)
     const unanswered = await ticketWhere("the unanswered request", (t) => t.status === "requested")
-    expect(unanswered.reserved_amount).toBeNull()
+    expect(unanswered.error).not.toContain("i'mport shows only")
     // i'mport never got it, so its console lets the merchant refund more than the request leaves.
     await sandboxPost(sandbox(), `/sandbox/payments/${paid.impUid}/console-cancel`, { amount: 10000 })
-    const lowered = await ticketWhere("the reservation to be lowered", (t) => t.id === unanswered.id && t.reserved_amount !== null)
-    expect(lowered).toMatchObject({ status: "requested", needs_attention: true })
-    expect(Number(lowered.reserved_amount)).toBe(3000)
-    expect(lowered.error).toContain("at most 3000")
-    expect(lowered.error).toContain("may have been accepted")
+    const flagged = await ticketWhere("the request to be flagged", (t) => t.id === unanswered.id && /shows only/.test(t.error ?? ""))
+    expect(flagged).toMatchObject({ status: "requested", needs_attention: true, amount: 5000 })
+    expect(flagged.error).toContain("i'mport shows only 3000 KRW left to return")
+    expect(flagged.error).toContain("may have been accepted")
     expect(await bookedTotal()).toBe(10000)
 
-    // Forged notices change nothing more; the rest returned in the console lowers it to nothing.
-    const handled = (await module().listWebhookEvents({ imp_uid: paid.impUid })).length
-    await forge({ imp_uid: paid.impUid, status: "cancelled" })
-    await deliveriesHandled(handled + 1)
-    expect(Number((await ticketWhere("the ticket", (t) => t.id === unanswered.id)).reserved_amount)).toBe(3000)
-    await sandboxPost(sandbox(), `/sandbox/payments/${paid.impUid}/console-cancel`, { amount: 3000 })
-    await ticketWhere("the reservation to be lowered to 0", (t) => t.id === unanswered.id && Number(t.reserved_amount) === 0)
-    expect(await bookedTotal()).toBe(13000)
-    const view = await api.get(`/admin/iamport-paymentwall/orders/${paid.orderId}`, store.admin)
-    expect(view.data.payments[0].tickets.find((t: AnyRecord) => t.id === unanswered.id)).toMatchObject({ amount: 5000, reserved_amount: 0, status: "requested" })
-    // A retry cannot fit any more, and i'mport hears nothing.
+    // Its amount stays reserved: nothing is refundable, and i'mport hears nothing more.
     const sent = cancels()
+    const more = await adminRefund(api, store, paid.paymentId, { amount: 1000 })
+    expect(more.status).toBe(400)
     const retry = await api.post(`/admin/iamport-paymentwall/tickets/${unanswered.id}/retry`, {}, { ...store.admin, validateStatus: () => true })
     expect(retry.status).toBe(400)
     expect(retry.data.message).toContain("Cannot retry")
     expect(cancels()).toBe(sent)
+
+    // A person who checked i'mport's console dismisses it; the rest is refundable again, once.
+    const dismissed = await api.post(`/admin/iamport-paymentwall/tickets/${unanswered.id}/dismiss`, {}, store.admin)
+    expect(dismissed.data.cancel_ticket.status).toBe("failed")
+    expect((await adminRefund(api, store, paid.paymentId, { amount: 3000 })).status).toBe(200)
+    expect((await sandboxTickets(sandbox(), paid.impUid)).map((t) => t.amount)).toEqual([3000])
   })
 
   it("entries without cancellation_id are booked once each", async () => {

@@ -39,11 +39,6 @@ export function TicketRow({ ticket, onAction, busy }: { ticket: Ticket; onAction
           {formatMoney(ticket.amount, ticket.currency_code, lang)}
         </Text>
       </div>
-      {ticket.reserved_amount !== null && ticket.reserved_amount !== ticket.amount && (
-        <Text size="small" className="text-ui-fg-subtle" data-testid="paymentwall-ticket-reserved">
-          {t("iamportPaymentwall.reservedOnly", { amount: formatMoney(ticket.reserved_amount, ticket.currency_code, lang) })}
-        </Text>
-      )}
       <Text size="small" className="text-ui-fg-subtle">
         {t(`iamportPaymentwall.origin.${ticket.origin}`)} ·{" "}
         {ticket.requested_by

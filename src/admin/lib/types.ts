@@ -6,8 +6,6 @@ export type Ticket = {
   status: TicketStatus
   origin: "admin" | "order_cancel" | "external" | "compensation"
   amount: number
-  /** Lowered when i'mport shows less left than the amount; null: the whole amount is held back. */
-  reserved_amount: number | null
   currency_code: string
   needs_attention: boolean
   requested_by: { id: string; email: string | null } | null

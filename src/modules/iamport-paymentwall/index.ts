@@ -14,7 +14,7 @@ export { IamportPaymentwallModuleService }
 export type CancelTicket = InferTypeOf<typeof CancelTicketModel>
 export type { TicketOrigin, TicketStatus } from "./models/cancel-ticket"
 export { OPEN_TICKET_STATUSES, TICKET_ORIGINS, TICKET_STATUSES } from "./models/cancel-ticket"
-export { RESERVING_TICKET_STATUSES, reservedAmount, reservedTotal } from "./reservation"
+export { RESERVING_TICKET_STATUSES, reservedTotal } from "./reservation"
 export { paymentLockKey } from "./lock-keys"
 
 export function paymentwallModule(container: MedusaContainer): IamportPaymentwallModuleService {

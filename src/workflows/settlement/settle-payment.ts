@@ -10,7 +10,7 @@ import { bookCancellation, clearRecordOnlyMarker } from "./book-cancellation"
 import { completeOptimisticTicket, finishInterruptedTickets } from "./complete-ticket"
 import { emitTicketEvent, TICKET_ATTENTION_EVENT, TICKET_REJECTION_SUSPECTED_EVENT } from "./events"
 import { flagStaleTickets } from "./flag-stale-tickets"
-import { fitReservations } from "./fit-reservations"
+import { flagOverReservation } from "./flag-over-reservation"
 import { bookedKeys, ledgerOf } from "./ledger"
 import { loadPaymentState, type PaymentState } from "./payment-state"
 import { type CancelTicket, paymentwallModule } from "../../modules/iamport-paymentwall"
@@ -78,6 +78,7 @@ export async function settlePayment(container: MedusaContainer, input: SettleInp
   })
 
   const byId = new Map(tickets.map((t) => [t.id, t]))
+  let interrupted = false
   for (const step of steps) {
     if (step.type === "suspect_rejection") {
       const ticket = byId.get(step.ticket_id)!
@@ -108,6 +109,7 @@ export async function settlePayment(container: MedusaContainer, input: SettleInp
     const outcome = await bookCancellation(container, state, input.iamport, ticket, step.entry)
     state = await loadPaymentState(container, state.id)
     if (outcome.kind === "in_flight") {
+      interrupted = true
       continue
     }
     if (outcome.kind === "blocked") {
@@ -118,8 +120,9 @@ export async function settlePayment(container: MedusaContainer, input: SettleInp
     result[step.type === "external" ? "external" : "completed"].push(ticket.id)
   }
 
-  if (!bookingInFlight) {
-    for (const ticket of await fitReservations(container, state, input.iamport)) {
+  // A booking still running would count its own cancellation as returned by other means: look next time.
+  if (!bookingInFlight && !interrupted) {
+    for (const ticket of await flagOverReservation(container, state, input.iamport)) {
       result.flagged.push(ticket.id)
       await emitTicketEvent(container, TICKET_ATTENTION_EVENT, ticket, state)
     }

@@ -39,8 +39,6 @@ export const prepareTicketRetryStep = createStep(
     await service.updateCancelTickets({
       id: ticket.id,
       status: "requested",
-      // A fresh request holds its whole amount again; it was checked to fit just above.
-      reserved_amount: null,
       error: null,
       needs_attention: false,
       settled_at: null,

@@ -6,9 +6,8 @@ import { paymentwallProvider } from "../../../providers/iamport-paymentwall/regi
 import { type IamportSnapshot, snapshotOf } from "../../../providers/iamport-paymentwall/payment-data"
 import { type CancelTicket, paymentwallModule } from "../../../modules/iamport-paymentwall"
 
-export type TicketView = Omit<CancelTicket, "raw_amount" | "amount" | "raw_reserved_amount" | "reserved_amount" | "requested_by" | "deleted_at"> & {
+export type TicketView = Omit<CancelTicket, "raw_amount" | "amount" | "requested_by" | "deleted_at"> & {
   amount: number
-  reserved_amount: number | null
   requested_by: { id: string; email: string | null } | null
   refund_reason: string | null
 }
@@ -71,10 +70,9 @@ export async function paymentwallOrderView(container: MedusaContainer, orderId: 
         iamport_error: iamportError,
         tickets: tickets
           .filter((t) => t.payment_id === payment.id)
-          .map(({ raw_amount: _raw, raw_reserved_amount: _rawReserved, deleted_at: _deleted, ...t }) => ({
+          .map(({ raw_amount: _raw, deleted_at: _deleted, ...t }) => ({
             ...t,
             amount: Number(t.amount),
-            reserved_amount: t.reserved_amount === null || t.reserved_amount === undefined ? null : Number(t.reserved_amount),
             requested_by: t.requested_by ? { id: t.requested_by, email: people.get(t.requested_by) ?? null } : null,
             // Who confirmed a rejection or kept a ticket waiting, by e-mail where the user still exists.
             decided_by: t.decided_by ? people.get(t.decided_by) ?? t.decided_by : null,

@@ -18,8 +18,10 @@ export async function guardOrderCancel(req: MedusaRequest, res: MedusaResponse, 
     const paymentIds = payments.map((p) => p.id)
     if (paymentIds.length && order?.status !== "canceled") {
       // Held until the response is sent: Medusa's cancel writes payment.data and books refunds, and a settlement of
-      // the same payment meanwhile could erase the provider's record of it or use up a record-only marker.
-      await holdPaymentLocks(req, res, paymentIds)
+      // the same payment meanwhile could erase the provider's record of it or use up a record-only marker. The
+      // order's own lock (the key Medusa's order-edit workflows take) keeps an order edit from opening between the
+      // check below and Medusa's credit line. Returns, claims, exchanges and transfer requests take no lock in 2.21.
+      await holdLocks(req, res, [...paymentIds.map(paymentLockKey), req.params.id])
       await prepareOrderCancelWorkflow(req.scope).run({
         input: {
           order_id: req.params.id,
@@ -35,9 +37,8 @@ export async function guardOrderCancel(req: MedusaRequest, res: MedusaResponse, 
 
 const LOCK_WAIT_MS = 30_000
 
-async function holdPaymentLocks(req: MedusaRequest, res: MedusaResponse, paymentIds: string[]): Promise<void> {
+async function holdLocks(req: MedusaRequest, res: MedusaResponse, keys: string[]): Promise<void> {
   const locking = req.scope.resolve<ILockingModule>(Modules.LOCKING)
-  const keys = paymentIds.map(paymentLockKey)
   const ownerId = `order-cancel:${randomUUID()}`
   const release = () => void locking.release(keys, { ownerId }).catch(() => undefined)
   const until = Date.now() + LOCK_WAIT_MS
@@ -48,7 +49,7 @@ async function holdPaymentLocks(req: MedusaRequest, res: MedusaResponse, payment
       break
     } catch (error) {
       if (Date.now() >= until) {
-        throw new MedusaError(MedusaError.Types.CONFLICT, "A refund of this order's Paymentwall payment is being settled right now; try again in a moment.")
+        throw new MedusaError(MedusaError.Types.CONFLICT, "This order's Paymentwall payment is being settled, or the order edited, right now; try again in a moment.")
       }
       await new Promise((resolve) => setTimeout(resolve, 300))
     }

@@ -38,11 +38,6 @@ const CancelTicket = model
     imp_uid: model.text(),
     merchant_uid: model.text(),
     amount: model.bigNumber(),
-    /**
-     * What the ticket still holds back, when i'mport shows less left than `amount`: money returned by other means
-     * (console, chargeback) cannot also come back through this ticket. Only ever lowered; null means `amount`.
-     */
-    reserved_amount: model.bigNumber().nullable(),
     currency_code: model.text(),
     origin: model.enum([...TICKET_ORIGINS]),
     status: model.enum([...TICKET_STATUSES]).default("requested"),

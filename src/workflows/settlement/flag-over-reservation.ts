@@ -1,0 +1,56 @@
+import type { MedusaContainer } from "@medusajs/framework/types"
+import { MathBN } from "@medusajs/framework/utils"
+import { keyedCancellations } from "../../lib/cancel-history"
+import type { IamportPayment } from "../../lib/iamport/types"
+import { formatAmount } from "../../lib/money"
+import { type CancelTicket, paymentwallModule, RESERVING_TICKET_STATUSES, reservedTotal } from "../../modules/iamport-paymentwall"
+import type { PaymentState } from "./payment-state"
+
+const RESERVING = new Set<string>(RESERVING_TICKET_STATUSES)
+const MARK = "i'mport shows only "
+
+/**
+ * Open requests that no longer fit in what i'mport has left: money came back by other means (i'mport's console, a
+ * chargeback) while they waited, typically after a request whose answer was lost and that i'mport never got.
+ * Paymentwall pays a ticket whole or not at all, so the plugin cannot tell which request will fail: each is flagged
+ * for a person, with the figures. Nothing is freed: the tickets keep holding their whole amounts, which leaves
+ * nothing refundable until a person dismisses or Paymentwall answers. Returns the tickets newly flagged.
+ *
+ * Tickets whose cancellation i'mport already shows are returned money, not requests (a booking of theirs may still
+ * be running), and Refunds Medusa booked before asking (order cancel) are requests too until i'mport shows them.
+ */
+export async function flagOverReservation(container: MedusaContainer, state: PaymentState, iamport: IamportPayment): Promise<CancelTicket[]> {
+  const service = paymentwallModule(container)
+  const history = keyedCancellations(iamport.cancel_history)
+  const shown = new Set(history.flatMap((e) => [e.key, e.alias]))
+  const open = (await service.listCancelTickets({ payment_id: state.id, status: [...RESERVING_TICKET_STATUSES] })).filter(
+    (t) => RESERVING.has(t.status) && !(t.cancellation_id && shown.has(t.cancellation_id))
+  )
+  const waiting = open.filter((t) => !t.refund_id)
+  if (!waiting.length) {
+    return []
+  }
+  const paid = MathBN.min(state.captured, iamport.amount)
+  const left = MathBN.sub(MathBN.sub(paid, iamport.cancel_amount), reservedTotal(open.filter((t) => t.refund_id)))
+  const asked = reservedTotal(waiting)
+  if (!MathBN.gt(asked, left)) {
+    return []
+  }
+  const currency = state.currency_code.toUpperCase()
+  const why =
+    `${MARK}${formatAmount(MathBN.max(left, 0))} ${currency} left to return (${formatAmount(iamport.cancel_amount)} of ${formatAmount(iamport.amount)} ` +
+    `returned), but open requests ask for ${formatAmount(asked)} ${currency}: money came back by other means (i'mport console or a chargeback) ` +
+    `while they waited, so not all of them can be paid. Check Paymentwall's merchant area and i'mport's console, then dismiss the request ` +
+    `that will not be paid. Until then the whole amount stays reserved.`
+  const flagged: CancelTicket[] = []
+  for (const ticket of waiting) {
+    if (ticket.needs_attention && ticket.error?.includes(MARK)) {
+      continue
+    }
+    // Keeps what the ticket said before (an unanswered request's warning), once.
+    const earlier = ticket.error?.includes(MARK) ? ticket.error.split(" Earlier: ")[1] : ticket.error
+    await service.updateCancelTickets({ id: ticket.id, needs_attention: true, error: earlier ? `${why} Earlier: ${earlier}` : why })
+    flagged.push(ticket)
+  }
+  return flagged
+}
