@@ -3,7 +3,7 @@ import type { MedusaContainer } from "@medusajs/framework/types"
 import { MedusaError, PaymentWebhookEvents } from "@medusajs/framework/utils"
 import type { IamportPayment, IamportWebhookBody } from "../lib/iamport/types"
 import { isPaymentwallProviderId, paymentwallProvider } from "../providers/iamport-paymentwall/registered-provider"
-import { parseWebhookBody, type WebhookPayload, webhookSourceIp } from "../providers/iamport-paymentwall/webhook-body"
+import type { WebhookPayload } from "../providers/iamport-paymentwall/webhook-body"
 import { sessionIdFromMerchantUid } from "../providers/iamport-paymentwall/payment-data"
 import { paymentIdForSession } from "../lib/order-payments"
 import { settleCancellationsWorkflow } from "../workflows/settle-cancellations"
@@ -23,22 +23,20 @@ export default async function iamportPaymentwallWebhook({ event, container }: Su
   if (!isPaymentwallProviderId(providerId)) {
     return
   }
-  const body = parseWebhookBody(event.data.payload)
   const receivedAt = new Date()
-  const sender = webhookSourceIp(event.data.payload.headers)
+  // The provider's door: one reading of the body, the sender and the allow-list for payments and cancellations alike.
+  const notice = paymentwallProvider(container, providerId).readNotice(event.data.payload)
+  const { body, sender } = notice
   const inboxId = await recordDelivery(container, body, sender, receivedAt)
   const service = paymentwallModule(container)
   const finish = (outcome: string, error?: string) =>
     service.updateWebhookEvents({ id: inboxId, processed_at: new Date(), outcome, error: error?.slice(0, 1000) ?? null })
 
-  if (!body.imp_uid) {
-    return void (await finish("ignored: no imp_uid"))
+  if (notice.refused || !body.imp_uid) {
+    // A sender outside the allow-list or a body naming nothing costs no i'mport call.
+    return void (await finish(`ignored: ${notice.refused ?? "the body carries no imp_uid"}`))
   }
   try {
-    // The same allow-list as the provider's door: a sender outside it costs no i'mport call.
-    if (!paymentwallProvider(container, providerId).acceptsWebhookSender(sender)) {
-      return void (await finish(`ignored: sender ${sender ?? "unknown"} is not in webhookAllowedIps`))
-    }
     // The body only says where to look: a genuine notice names its merchant_uid. Without one, only a payment the
     // plugin already tracks by imp_uid is looked at (no i'mport call outside the lock for a body that costs nothing
     // to forge); anything else is left to the reconciliation job's sweep.

@@ -38,7 +38,8 @@ import { merchantUidFor, newSessionData, RECORD_ONLY_KEY, type PaymentwallData, 
 import { recordOnly } from "./record-only"
 import { authorizedStatus, SESSION_STATUS } from "./session-status"
 import { assertMatches, ownershipProblems, paymentMismatches } from "./verify"
-import { acceptsWebhookSender, webhookAction } from "./webhook-action"
+import { webhookAction } from "./webhook-action"
+import { type Notice, readNotice, type WebhookPayload } from "./webhook-body"
 
 type Dependencies = { logger: Logger }
 
@@ -206,9 +207,9 @@ export class IamportPaymentwallProviderService extends AbstractPaymentProvider<I
     return this.call("look up payments", () => this.client_.getPayments(impUids))
   }
 
-  /** The optional allow-list of webhook senders (the address the plugin's hook middleware computed). */
-  acceptsWebhookSender(source: string | undefined): boolean {
-    return acceptsWebhookSender(this.options_, source)
+  /** The one reading of a notice (body, sender, allow-list) that the provider's webhook door also uses. */
+  readNotice(payload: WebhookPayload): Notice {
+    return readNotice(payload, this.options_.webhookAllowedIps)
   }
 
   /** How long a per-payment lock must live to outlast this provider's slowest i'mport calls (see lib/lock-ttl). */

@@ -8,13 +8,7 @@ import { toMedusaError } from "./medusa-error"
 import type { ResolvedOptions } from "./options"
 import { sessionIdFromMerchantUid } from "./payment-data"
 import { ownershipProblems } from "./verify"
-import { parseWebhookBody, webhookSourceIp, type WebhookPayload } from "./webhook-body"
-
-/** The optional allow-list of webhook senders (the address the plugin's hook middleware computed). */
-export function acceptsWebhookSender(options: Pick<ResolvedOptions, "webhookAllowedIps">, source: string | undefined): boolean {
-  const allowed = options.webhookAllowedIps
-  return !allowed.length || (!!source && allowed.includes(source))
-}
+import { readNotice, type WebhookPayload } from "./webhook-body"
 
 /**
  * Medusa's action for an i'mport notice, decided on a fresh lookup: the body only names the payment, since anyone
@@ -31,14 +25,12 @@ export async function webhookAction(
     logger.warn(`iamport-paymentwall: webhook ignored: ${why}`)
     return { action: PaymentActions.NOT_SUPPORTED }
   }
-  const source = webhookSourceIp(webhook.headers)
-  if (!acceptsWebhookSender(options, source)) {
-    return ignore(`source address ${source ?? "unknown"} is not in webhookAllowedIps`)
+  const notice = readNotice(webhook, options.webhookAllowedIps)
+  if (notice.refused) {
+    return ignore(notice.refused)
   }
-  const body = parseWebhookBody(webhook)
-  if (!body.imp_uid) {
-    return ignore("the body carries no imp_uid")
-  }
+  const body = notice.body
+  const impUid = notice.body.imp_uid!
   if (body.status === "cancelled") {
     // The plugin's own subscriber settles cancellations from its lookup under the payment's lock; a lookup here
     // too would cost a second i'mport call per notice and decide nothing (a cancellation captures no payment).
@@ -47,11 +39,11 @@ export async function webhookAction(
 
   let payment: IamportPayment
   try {
-    payment = await client.getPayment(body.imp_uid)
+    payment = await client.getPayment(impUid)
   } catch (error) {
     // Only i'mport's own 404 envelope means "no such payment"; a proxy's 404 page is not an answer about it.
     if (error instanceof IamportNotFoundError) {
-      return ignore(`i'mport knows no payment ${body.imp_uid} (spoofed, or a test payment in live mode)`)
+      return ignore(`i'mport knows no payment ${impUid} (spoofed, or a test payment in live mode)`)
     }
     // Transient, or not i'mport answering at all: throwing lets an event bus with retries (Redis) try again.
     throw toMedusaError(error, "verify a webhook")
@@ -78,10 +70,7 @@ export async function webhookAction(
     case "ready":
       return { action: PaymentActions.PENDING, data: { session_id: sessionId, amount } }
     default:
-      // Cancellations carry no session_id, so Medusa's own payment subscriber leaves them to this plugin's.
-      return {
-        action: PaymentActions.NOT_SUPPORTED,
-        data: { imp_uid: payment.imp_uid, iamport_status: payment.status } as never,
-      }
+      // Cancelled: the plugin's subscriber settles it from its own lookup under the payment's lock.
+      return { action: PaymentActions.NOT_SUPPORTED }
   }
 }

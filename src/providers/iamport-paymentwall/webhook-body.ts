@@ -25,6 +25,25 @@ export function parseWebhookBody(payload: WebhookPayload): IamportWebhookBody {
   }
 }
 
+/** A notice as both doors read it: its hints, its sender, and why it is turned away (costing no i'mport call). */
+export type Notice = { body: IamportWebhookBody; sender: string | undefined; refused?: string }
+
+/**
+ * The one reading of an i'mport notice, for the provider (payments) and the plugin's subscriber (cancellations):
+ * the body parsed from JSON or a form, the sender the hook middleware computed, and the allow-list applied.
+ */
+export function readNotice(payload: WebhookPayload, allowedIps: readonly string[]): Notice {
+  const sender = webhookSourceIp(payload.headers)
+  const body = parseWebhookBody(payload)
+  if (allowedIps.length && (!sender || !allowedIps.includes(sender))) {
+    return { body, sender, refused: `sender ${sender ?? "unknown"} is not in webhookAllowedIps` }
+  }
+  if (!body.imp_uid) {
+    return { body, sender, refused: "the body carries no imp_uid" }
+  }
+  return { body, sender }
+}
+
 /**
  * The request header that carries the webhook's sender address from the plugin's hook middleware
  * (src/api/hooks/webhook-sender.ts) to the provider and the inbox. The middleware deletes whatever a client sent

@@ -4,7 +4,7 @@ import { paymentwallProvider } from "../../providers/iamport-paymentwall/registe
 import { loadPaymentState } from "../settlement/payment-state"
 import { removeRefund } from "../settlement/reverse-refund"
 import { emitTicketEvent, TICKET_REJECTED_EVENT } from "../settlement/events"
-import { settlePayment } from "../settlement/settle-payment"
+import { settlePaymentCancellations } from "../settlement/settle-payment-cancellations"
 import type { TicketActionInput } from "./prepare-ticket-retry"
 import { paymentwallModule } from "../../modules/iamport-paymentwall"
 
@@ -24,7 +24,7 @@ export const confirmTicketRejectionStep = createStep(
     let ticket = await service.retrieveCancelTicket(ticket_id)
     assertWaiting(ticket.id, ticket.status)
     const provider = paymentwallProvider(container, ticket.provider_id)
-    await settlePayment(container, { payment_id: ticket.payment_id, iamport: await provider.lookupPayment(ticket.imp_uid) })
+    await settlePaymentCancellations(container, { payment_id: ticket.payment_id, iamport: await provider.lookupPayment(ticket.imp_uid) })
     ticket = await service.retrieveCancelTicket(ticket_id)
     if (ticket.status !== "waiting_for_cancellation") {
       throw new MedusaError(

@@ -4,7 +4,7 @@ import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { OPEN_TICKET_STATUSES, paymentwallModule } from "../../modules/iamport-paymentwall"
 import { paymentwallProvider } from "../../providers/iamport-paymentwall/registered-provider"
 import { activeOrderChangeReason } from "../settlement/order-change"
-import { settlePayment } from "../settlement/settle-payment"
+import { settlePaymentCancellations } from "../settlement/settle-payment-cancellations"
 
 export const prepareOrderCancelStepId = "iamport-paymentwall-prepare-order-cancel"
 
@@ -70,6 +70,6 @@ async function settleBeforeCancel(container: MedusaContainer, payments: PrepareO
         `Could not check the Paymentwall payment with i'mport before cancelling (${message}); try again in a moment.`
       )
     }
-    await settlePayment(container, { payment_id: payment.id, iamport })
+    await settlePaymentCancellations(container, { payment_id: payment.id, iamport })
   }
 }

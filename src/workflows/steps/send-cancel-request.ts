@@ -1,7 +1,7 @@
 import { MedusaError } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { paymentwallProvider } from "../../providers/iamport-paymentwall/registered-provider"
-import { settlePayment } from "../settlement/settle-payment"
+import { settlePaymentCancellations } from "../settlement/settle-payment-cancellations"
 import type { CancelRequestPlan } from "./validate-cancel-request"
 import { paymentwallModule, RESERVING_TICKET_STATUSES, reservedTotal } from "../../modules/iamport-paymentwall"
 
@@ -47,7 +47,7 @@ export const sendCancelRequestStep = createStep(
       ...(outcome.kind === "completed" ? { cancellation_id: outcome.entry.cancellation_id } : {}),
     })
     if (outcome.kind === "completed") {
-      await settlePayment(container, { payment_id: plan.payment_id, iamport: outcome.payment })
+      await settlePaymentCancellations(container, { payment_id: plan.payment_id, iamport: outcome.payment })
     }
     return new StepResponse(await tickets.retrieveCancelTicket(ticket_id))
   }

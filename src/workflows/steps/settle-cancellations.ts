@@ -4,7 +4,7 @@ import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import type { IamportPayment } from "../../lib/iamport/types"
 import { paymentwallProvider } from "../../providers/iamport-paymentwall/registered-provider"
 import { type IamportSnapshot, snapshotOf } from "../../providers/iamport-paymentwall/payment-data"
-import { settlePayment, type SettleResult } from "../settlement/settle-payment"
+import { settlePaymentCancellations, type SettleResult } from "../settlement/settle-payment-cancellations"
 import { paymentwallModule } from "../../modules/iamport-paymentwall"
 
 /** A webhook delivery that asks for this settlement (an inbox row). */
@@ -54,7 +54,7 @@ export const settleCancellationsStep = createStep(
     if (problems.length || iamport.imp_uid !== input.imp_uid) {
       throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `i'mport payment ${input.imp_uid} cannot be settled: ${problems.join("; ")}`)
     }
-    const settled = await settlePayment(container, {
+    const settled = await settlePaymentCancellations(container, {
       payment_id: input.payment_id,
       iamport,
       rejection_notice: notice?.suggests_rejection ? { received_at: notice.received_at, webhook_event_id: notice.webhook_event_id } : undefined,

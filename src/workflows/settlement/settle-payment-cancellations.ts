@@ -47,7 +47,7 @@ const DEFAULT_GRACE_MS = 60_000
  * the ledger's unique key per cancellation, so even a run that slips past the lock cannot book twice.
  * Nothing here frees reserved money or removes a Refund: only a shop admin's confirmation does (confirm-rejection).
  */
-export async function settlePayment(container: MedusaContainer, input: SettleInput): Promise<SettleResult> {
+export async function settlePaymentCancellations(container: MedusaContainer, input: SettleInput): Promise<SettleResult> {
   const result: SettleResult = { booked: [], completed: [], external: [], blocked: [], suspected: [], flagged: [] }
   let state = await loadPaymentState(container, input.payment_id)
   assertSamePayment(state, input.iamport)
