@@ -143,6 +143,26 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     expect((await orderWithPayments(api, store, paid.orderId)).payment_status).toBe("partially_refunded")
   })
 
+  it("a console refund seen before an admin refund of the same amount never settles the admin's ticket", async () => {
+    // The console's notice is late; the admin refunds the same amount meanwhile, then cancels the order.
+    sandbox().context.webhooks.configure({ url: null })
+    await sandboxPost(sandbox(), `/sandbox/payments/${paid.impUid}/console-cancel`, { amount: 6500 })
+    expect((await adminRefund(api, store, paid.paymentId, { amount: 6500 })).status).toBe(200)
+    const refused = await api.post(`/admin/orders/${paid.orderId}/cancel`, {}, { ...store.admin, validateStatus: () => true })
+    expect(refused.status).toBe(400)
+    expect(refused.data.message).toContain("Paymentwall is still settling a refund of 6500")
+    // The console's cancellation is booked as external; the admin's ticket still waits at Paymentwall.
+    const tickets = await ticketsOf(getContainer(), paid.paymentId)
+    expect(tickets.map((t) => [t.origin, t.status]).sort()).toEqual([["admin", "waiting_for_cancellation"], ["external", "completed"]])
+    expect(cancels()).toBe(1)
+    expect((await sandboxTickets(sandbox(), paid.impUid)).map((t) => t.amount)).toEqual([6500])
+    // Paymentwall approves it: booked to the admin's ticket, and the payment is refunded whole, once.
+    await settleAll(sandbox(), paid.impUid, "approved")
+    await runJob()
+    expect((await ticketsOf(getContainer(), paid.paymentId)).map((t) => t.status)).toEqual(["completed", "completed"])
+    expect(await bookedTotal()).toBe(13000)
+  })
+
   it("an order cancel with an open order edit is refused before i'mport hears of it", async () => {
     expect((await api.post("/admin/order-edits", { order_id: paid.orderId }, store.admin)).status).toBe(200)
     const refused = await api.post(`/admin/orders/${paid.orderId}/cancel`, {}, { ...store.admin, validateStatus: () => true })

@@ -52,6 +52,22 @@ describe("planSettlement: projecting i'mport's cancel_history onto Medusa", () =
     ])
   })
 
+  it("never settles a ticket with an entry i'mport already showed when the ticket's request was sent", () => {
+    // A console refund of 6500, then an admin refund of 6500: the console's entry is not the admin's.
+    const steps = planSettlement({
+      history: [entry("console", 6500)],
+      tickets: [ticket("t1", 6500, { history_before: ["console", "noid:0:6500:pw:0"] })],
+      booked: new Set(),
+    })
+    expect(steps).toEqual([{ type: "external", entry: entry("console", 6500) }])
+    // Known by its derived key only (an answer without cancellation_id), it is still recognised.
+    const byAlias = planSettlement({ history: [entry("console", 6500)], tickets: [ticket("t1", 6500, { history_before: ["noid:0:6500:pw:0"] })], booked: new Set() })
+    expect(byAlias).toEqual([{ type: "external", entry: entry("console", 6500) }])
+    // A later entry of the same amount is the ticket's.
+    const later = planSettlement({ history: [entry("console", 6500), entry("c2", 6500)], tickets: [ticket("t1", 6500, { history_before: ["console"] })], booked: new Set(["console"]) })
+    expect(later).toEqual([{ type: "complete", ticket_id: "t1", entry: entry("c2", 6500), book: true }])
+  })
+
   it("prefers the ticket that already carries the entry's cancellation_id", () => {
     const steps = planSettlement({
       history: [entry("c9", 1000)],

@@ -27,6 +27,7 @@ export function withCancelRecord(
     reason,
     cancellation_id: outcome.kind === "completed" ? outcome.entry.key : null,
     ...(outcome.kind === "unknown" ? { error: outcome.message } : {}),
+    history_before: outcome.history_before,
   }
   // Without an answer, the payment read before the cancel is the latest word i'mport gave.
   const base = outcome.kind === "unknown" ? withSnapshot(data, payment) : withSnapshot(data, outcome.payment)

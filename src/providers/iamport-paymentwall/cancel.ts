@@ -5,8 +5,11 @@ import { type KeyedCancellation, keyedCancellations } from "../../lib/cancel-his
 import type { IamportPayment } from "../../lib/iamport/types"
 import { formatAmount, minusAmount, sameAmount, toDecimal } from "../../lib/money"
 
-/** What became of one cancel request. */
-export type CancelOutcome =
+/**
+ * What became of one cancel request. `history_before`: the keys (and aliases) of the cancel_history entries i'mport
+ * showed just before it was sent; none of them can be this request's cancellation, however equal its amount.
+ */
+export type CancelOutcome = { history_before: string[] } & (
   /** Paymentwall opened a ticket: code 0, nothing in cancel_history yet. */
   | { kind: "accepted"; payment: IamportPayment }
   /** i'mport settled it in the answer: a new cancel_history entry. */
@@ -15,6 +18,7 @@ export type CancelOutcome =
   | { kind: "refused"; message: string }
   /** No usable answer: i'mport may or may not have accepted it, and for a ticket nothing shows which. */
   | { kind: "unknown"; message: string }
+)
 
 /**
  * Sends i'mport's cancel once, with `checksum` set to the refundable balance i'mport showed just before, and
@@ -38,7 +42,9 @@ export async function sendCancel(
       `Cannot cancel ${formatAmount(amount)} ${payment.currency}: i'mport shows ${formatAmount(refundable)} left to refund${waiting}.`
     )
   }
-  const known = new Set(keyedCancellations(payment.cancel_history).map((entry) => entry.key))
+  const before = keyedCancellations(payment.cancel_history)
+  const known = new Set(before.map((entry) => entry.key))
+  const history_before = [...new Set(before.flatMap((entry) => [entry.key, entry.alias]))]
   let after: IamportPayment
   try {
     after = await client.cancelPayment({
@@ -50,14 +56,15 @@ export async function sendCancel(
     })
   } catch (error) {
     if (error instanceof IamportRefusedError) {
-      return { kind: "refused", message: error.message }
+      return { kind: "refused", message: error.message, history_before }
     }
     const detail = error instanceof Error ? error.message : String(error)
     return {
       kind: "unknown",
+      history_before,
       message: `i'mport gave no usable answer to the cancel request (${detail}); it may have been accepted. Check the payment's in-progress cancel requests in the i'mport console before asking again.`,
     }
   }
   const entry = keyedCancellations(after.cancel_history).find((e) => !known.has(e.key) && sameAmount(e.amount, amount))
-  return entry ? { kind: "completed", payment: after, entry } : { kind: "accepted", payment: after }
+  return entry ? { kind: "completed", payment: after, entry, history_before } : { kind: "accepted", payment: after, history_before }
 }

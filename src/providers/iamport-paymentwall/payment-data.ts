@@ -37,6 +37,8 @@ export type CancelRequestRecord = {
   reason: string
   cancellation_id: string | null
   error?: string
+  /** The cancel_history keys i'mport showed before this request was sent: none of them is its cancellation. */
+  history_before?: string[]
 }
 
 /**

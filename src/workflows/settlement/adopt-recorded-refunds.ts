@@ -44,7 +44,7 @@ export async function adoptRecordedRefunds(container: MedusaContainer, state: Pa
       waiting_since: record.status === "requested" ? null : at,
       needs_attention: record.status === "requested",
       error: record.error ?? null,
-      metadata: { booked_by_medusa_before_settlement: true },
+      metadata: { booked_by_medusa_before_settlement: true, history_before: record.history_before ?? null },
     })
   }
 }

@@ -157,7 +157,13 @@ function toPlanTicket(ticket: CancelTicket): PlanTicket {
     requested_at: new Date(ticket.requested_at),
     waiting_since: ticket.waiting_since ? new Date(ticket.waiting_since) : null,
     rejection_suspected_at: ticket.rejection_suspected_at ? new Date(ticket.rejection_suspected_at) : null,
+    history_before: historyBefore(ticket.metadata),
   }
+}
+
+function historyBefore(metadata: unknown): string[] | null {
+  const value = (metadata as { history_before?: unknown } | null)?.history_before
+  return Array.isArray(value) ? value.filter((k): k is string => typeof k === "string") : null
 }
 
 function externalTicket(state: PaymentState, iamport: IamportPayment, entry: KeyedCancellation) {

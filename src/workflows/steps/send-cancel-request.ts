@@ -33,8 +33,11 @@ export const sendCancelRequestStep = createStep(
       await tickets.updateCancelTickets({ id: ticket_id, status: "failed", error: outcome.message, settled_at: new Date() })
       throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `i'mport refused the refund: ${outcome.message}`)
     }
+    // Entries i'mport showed before the request are never its own, whatever their amount (see planSettlement).
+    const { metadata } = await tickets.retrieveCancelTicket(ticket_id, { select: ["metadata"] })
+    const withHistory = { ...(metadata ?? {}), history_before: outcome.history_before }
     if (outcome.kind === "unknown") {
-      await tickets.updateCancelTickets({ id: ticket_id, needs_attention: true, error: outcome.message })
+      await tickets.updateCancelTickets({ id: ticket_id, needs_attention: true, error: outcome.message, metadata: withHistory })
       throw new MedusaError(MedusaError.Types.UNEXPECTED_STATE, outcome.message)
     }
 
@@ -44,6 +47,7 @@ export const sendCancelRequestStep = createStep(
       status: "waiting_for_cancellation",
       waiting_since: now,
       last_checked_at: now,
+      metadata: withHistory,
       ...(outcome.kind === "completed" ? { cancellation_id: outcome.entry.cancellation_id } : {}),
     })
     if (outcome.kind === "completed") {
