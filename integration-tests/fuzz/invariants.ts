@@ -20,7 +20,7 @@ export type Observation = {
   tickets: TicketRow[]
   ledger: LedgerRow[]
   iamport: { amount: number; cancel_amount: number; status: string }
-  entries: { key: string; amount: number }[]
+  entries: { key: string; alias: string; amount: number; reason: string }[]
   sandboxTickets: Ticket[]
   order: { status: string; payment_status: string }
   activeChanges: number
@@ -50,7 +50,7 @@ export async function observe(world: World, ref: PaymentRef): Promise<Observatio
     tickets: tickets.map((t) => ({ ...t, amount: Number(t.amount) })),
     ledger: ledger.map((r) => ({ id: r.id, key: r.key, status: r.status, refund_id: r.refund_id, amount: Number(r.amount) })),
     iamport: { amount: iamport.amount, cancel_amount: iamport.cancel_amount, status: iamport.status },
-    entries: world.keyed(iamport.cancel_history).map((e) => ({ key: e.key, amount: Number(e.amount) })),
+    entries: world.keyed(iamport.cancel_history).map((e) => ({ key: e.key, alias: e.alias, amount: Number(e.amount), reason: e.reason ?? "" })),
     sandboxTickets: world.sandboxTickets(ref.impUid),
     order: { status: order.data.order?.status, payment_status: order.data.order?.payment_status },
     activeChanges,
@@ -155,20 +155,24 @@ export function checkObservation(o: Observation, settledBy?: "job" | "check"): s
     v.push(`(b) ${p}: Refund ${id} is held by two tickets`)
   }
 
-  // (c) refunded + open tickets without a Refund ≤ captured. Money that i'mport returned by other means (its console)
-  // while requests waited can push it over, and no plugin action undoes a console refund. Then i'mport itself has
-  // returned more than those requests leave room for, and each of them must be flagged for a person with the
-  // figures ("i'mport shows only …"); their amounts stay reserved.
+  // (c) The plugin's own requests (every ticket but external ones, except those Paymentwall or a person turned down)
+  // never ask for more than was captured: a console refund never raises this sum, so there is no exception to it.
+  const own = o.tickets.filter((t) => t.origin !== "external" && !["rejected", "failed"].includes(t.status)).reduce((sum, t) => sum + t.amount, 0)
+  if (own > o.captured) {
+    v.push(`(c) ${p}: the plugin's own requests ask for ${own} > captured ${o.captured}`)
+  }
+  // And refunded + open tickets without a Refund ≤ captured, except by what i'mport's console returned while requests
+  // waited (the harness's console refunds carry "console" reasons); those requests must then be flagged for a person
+  // ("i'mport shows only …"), their amounts still reserved.
   const reserved = o.tickets.filter((t) => OPEN.has(t.status) && !t.refund_id).reduce((sum, t) => sum + t.amount, 0)
-  if (o.refunded + reserved > o.captured) {
-    const shown = new Set(o.entries.map((e) => e.key))
-    const requests = o.tickets.filter((t) => OPTIMISTIC_OPEN.has(t.status) && !(t.cancellation_id && shown.has(t.cancellation_id)))
-    const asked = requests.reduce((sum, t) => sum + t.amount, 0)
-    const waiting = requests.filter((t) => !t.refund_id)
-    const returnedElsewhere = o.iamport.cancel_amount + asked > Math.min(o.captured, o.iamport.amount)
+  const over = o.refunded + reserved - o.captured
+  if (over > 0) {
+    const shown = new Set(o.entries.flatMap((e) => [e.key, e.alias]))
+    const waiting = o.tickets.filter((t) => OPTIMISTIC_OPEN.has(t.status) && !t.refund_id && !(t.cancellation_id && shown.has(t.cancellation_id)))
+    const byConsole = o.entries.filter((e) => e.reason.startsWith("console ")).reduce((sum, e) => sum + e.amount, 0)
     const flagged = waiting.length > 0 && waiting.every((t) => t.needs_attention && /i'mport shows only/.test(String(t.error ?? "")))
-    if (!returnedElsewhere || !flagged) {
-      v.push(`(c) ${p}: refunded ${o.refunded} + open tickets ${reserved} > captured ${o.captured}${returnedElsewhere ? ", and the requests that no longer fit are not flagged" : ""}`)
+    if (over > byConsole || !flagged) {
+      v.push(`(c) ${p}: refunded ${o.refunded} + open tickets ${reserved} > captured ${o.captured}${over <= byConsole ? ", and the requests that no longer fit are not flagged" : ""}`)
     }
   }
 

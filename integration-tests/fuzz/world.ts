@@ -105,7 +105,7 @@ export function describeError(error: unknown): string {
 /** An HTTP answer or subscriber error nobody expected (a 5xx that is not an injected i'mport fault). */
 export class UnexpectedError extends Error {}
 
-type KeyedCancellation = IamportCancelHistory & { key: string; position: number }
+type KeyedCancellation = IamportCancelHistory & { key: string; alias: string; position: number }
 
 /** A sink for the sandbox's webhooks: the sandbox "sends" there, and the harness reads its sent list. */
 export async function startWebhookSink(): Promise<{ url: string; close: () => Promise<void> }> {

@@ -112,7 +112,8 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     expect(await bookedTotal()).toBe(0)
 
     // Paymentwall changes its mind: the cancellation shows up in i'mport's history after all.
-    await sandboxPost(sandbox(), `/sandbox/payments/${paid.impUid}/console-cancel`, { amount: 13000, reason: "Paymentwall approved late" })
+    // i'mport keeps the reason the cancel was asked with (see planSettlement).
+    await sandboxPost(sandbox(), `/sandbox/payments/${paid.impUid}/console-cancel`, { amount: 13000, reason: waiting.reason })
     const ticket = await ticketWhere("the rejected ticket to be booked", (t) => t.id === waiting.id && t.status === "completed")
     expect(ticket.refund_id).toBeTruthy()
     expect(await refundsOf(getContainer(), paid.paymentId)).toHaveLength(1)
@@ -161,6 +162,16 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     await runJob()
     expect((await ticketsOf(getContainer(), paid.paymentId)).map((t) => t.status)).toEqual(["completed", "completed"])
     expect(await bookedTotal()).toBe(13000)
+  })
+
+  it("a console refund of the same amount made while an admin refund waits is not taken for Paymentwall's answer", async () => {
+    expect((await adminRefund(api, store, paid.paymentId, { amount: 6500, note: "Damaged box" })).status).toBe(200)
+    await sandboxPost(sandbox(), `/sandbox/payments/${paid.impUid}/console-cancel`, { amount: 6500, reason: "Customer called" })
+    await ticketWhere("the console refund to be booked as external", (t) => t.origin === "external" && t.status === "completed")
+    expect((await ticketsOf(getContainer(), paid.paymentId)).find((t) => t.origin === "admin")).toMatchObject({ status: "waiting_for_cancellation", refund_id: null })
+    // Nothing is left to refund while the admin's ticket waits, so no second request reaches Paymentwall.
+    expect((await adminRefund(api, store, paid.paymentId, { amount: 4000 })).status).toBe(400)
+    expect(cancels()).toBe(1)
   })
 
   it("an order cancel with an open order edit is refused before i'mport hears of it", async () => {

@@ -16,6 +16,8 @@ export type PlanTicket = {
   rejection_suspected_at: Date | null
   /** The cancel_history keys i'mport showed before this ticket's request was sent; null when not known. */
   history_before?: readonly string[] | null
+  /** The reason sent to i'mport with this ticket's request (null for a cancellation made outside Medusa). */
+  sent_reason?: string | null
 }
 
 export type PlanStep =
@@ -42,7 +44,8 @@ const AWAITING = new Set<string>(RESERVING_TICKET_STATUSES)
  * - an entry already booked (by its ledger key) is skipped: duplicates and out-of-order webhooks book nothing twice;
  * - an entry settles the ticket that carries its key, else the oldest awaiting ticket of the same amount
  *   (Paymentwall works through tickets in order), else a rejected one of that amount (Paymentwall changed its mind),
- *   else it is external; never a ticket whose request was sent after i'mport already showed the entry;
+ *   else it is external; never a ticket whose request was sent after i'mport already showed the entry, nor one
+ *   whose request gave i'mport another reason than the entry carries;
  * - a rejection notice only makes the oldest ticket that has waited at least the grace period "rejection
  *   suspected", and only when the notice brought no new entry. It never rejects: an unsigned webhook cannot prove
  *   a rejection, and a re-sent "paid" notice reads exactly like one.
@@ -59,7 +62,10 @@ export function planSettlement({ history, tickets, booked, rejectionNotice }: Pl
     // An entry i'mport already showed when a ticket's request was sent is never that ticket's, however equal the
     // amounts: a console refund made just before an admin's refund of the same amount is the admin's otherwise.
     const predates = (t: PlanTicket) => !!t.history_before && (t.history_before.includes(entry.key) || t.history_before.includes(entry.alias))
-    const pick = (candidates: PlanTicket[]) => candidates.find((t) => !used.has(t.id) && !predates(t))
+    // i'mport keeps the reason a cancel was asked with: an entry that gives another reason is someone else's (a
+    // refund in i'mport's console of the same amount), not this request settled. An entry with none cannot tell.
+    const otherReason = (t: PlanTicket) => !!t.sent_reason && !!entry.reason?.trim() && entry.reason.trim() !== t.sent_reason.trim()
+    const pick = (candidates: PlanTicket[]) => candidates.find((t) => !used.has(t.id) && !predates(t) && !otherReason(t))
     const ticket =
       pick(byAge.filter((t) => t.cancellation_id === entry.key)) ??
       pick(byAge.filter((t) => AWAITING.has(t.status) && !t.cancellation_id && sameAmount(t.amount, entry.amount))) ??

@@ -68,6 +68,16 @@ describe("planSettlement: projecting i'mport's cancel_history onto Medusa", () =
     expect(later).toEqual([{ type: "complete", ticket_id: "t1", entry: entry("c2", 6500), book: true }])
   })
 
+  it("never settles a ticket with an entry that carries another reason than the ticket's request gave i'mport", () => {
+    const console = { ...entry("c1", 6500), reason: "Customer called" }
+    const admin = ticket("t1", 6500, { sent_reason: "Damaged box" })
+    expect(planSettlement({ history: [console], tickets: [admin], booked: new Set() })).toEqual([{ type: "external", entry: console }])
+    const own = { ...entry("c2", 6500), reason: "Damaged box" }
+    expect(planSettlement({ history: [own], tickets: [admin], booked: new Set() })).toEqual([{ type: "complete", ticket_id: "t1", entry: own, book: true }])
+    // An entry without a reason cannot tell: matched by amount, as before.
+    expect(planSettlement({ history: [entry("c3", 6500)], tickets: [admin], booked: new Set() })[0]).toMatchObject({ type: "complete", ticket_id: "t1" })
+  })
+
   it("prefers the ticket that already carries the entry's cancellation_id", () => {
     const steps = planSettlement({
       history: [entry("c9", 1000)],

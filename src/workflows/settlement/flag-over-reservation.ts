@@ -40,16 +40,16 @@ export async function flagOverReservation(container: MedusaContainer, state: Pay
   const why =
     `${MARK}${formatAmount(MathBN.max(left, 0))} ${currency} left to return (${formatAmount(iamport.cancel_amount)} of ${formatAmount(iamport.amount)} ` +
     `returned), but open requests ask for ${formatAmount(asked)} ${currency}: money came back by other means (i'mport console or a chargeback) ` +
-    `while they waited, so not all of them can be paid. Check Paymentwall's merchant area and i'mport's console, then dismiss the request ` +
-    `that will not be paid. Until then the whole amount stays reserved.`
+    `while they waited, so not all of them can be paid. Check Paymentwall's merchant area and i'mport's console: dismiss a request ` +
+    `i'mport never got, or confirm the rejection of a ticket Paymentwall will not pay. Until then the whole amount stays reserved.`
   const flagged: CancelTicket[] = []
   for (const ticket of waiting) {
-    if (ticket.needs_attention && ticket.error?.includes(MARK)) {
+    // Once per ticket: a person who has looked is not asked again by every notice and job run.
+    if (ticket.error?.includes(MARK)) {
       continue
     }
-    // Keeps what the ticket said before (an unanswered request's warning), once.
-    const earlier = ticket.error?.includes(MARK) ? ticket.error.split(" Earlier: ")[1] : ticket.error
-    await service.updateCancelTickets({ id: ticket.id, needs_attention: true, error: earlier ? `${why} Earlier: ${earlier}` : why })
+    // Keeps what the ticket said before (an unanswered request's warning).
+    await service.updateCancelTickets({ id: ticket.id, needs_attention: true, error: ticket.error ? `${why} Earlier: ${ticket.error}` : why })
     flagged.push(ticket)
   }
   return flagged

@@ -158,6 +158,8 @@ function toPlanTicket(ticket: CancelTicket): PlanTicket {
     waiting_since: ticket.waiting_since ? new Date(ticket.waiting_since) : null,
     rejection_suspected_at: ticket.rejection_suspected_at ? new Date(ticket.rejection_suspected_at) : null,
     history_before: historyBefore(ticket.metadata),
+    // What the request told i'mport; an external ticket's reason is the entry's own, never a request's.
+    sent_reason: ticket.origin === "external" ? null : ticket.reason,
   }
 }
 

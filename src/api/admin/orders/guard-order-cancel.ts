@@ -48,12 +48,15 @@ async function holdLocks(req: MedusaRequest, res: MedusaResponse, keys: string[]
       await locking.acquire(keys, { ownerId, expire: 300 })
       break
     } catch (error) {
+      // Taking several keys is not all-or-nothing: give back the ones this attempt got (release checks the owner).
+      await locking.release(keys, { ownerId }).catch(() => undefined)
       if (Date.now() >= until) {
         throw new MedusaError(MedusaError.Types.CONFLICT, "This order's Paymentwall payment is being settled, or the order edited, right now; try again in a moment.")
       }
       await new Promise((resolve) => setTimeout(resolve, 300))
     }
   }
+  // Only once the answer is sent: a client that drops the connection does not stop Medusa's cancel, which goes on
+  // writing this payment; the locks then run out on their own.
   res.once("finish", release)
-  res.once("close", release)
 }
