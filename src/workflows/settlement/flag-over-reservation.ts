@@ -7,7 +7,9 @@ import { type CancelTicket, paymentwallModule, RESERVING_TICKET_STATUSES, reserv
 import type { PaymentState } from "./payment-state"
 
 const RESERVING = new Set<string>(RESERVING_TICKET_STATUSES)
-const MARK = "i'mport shows only "
+/** How an over-reservation flag starts: a decision about a suspected rejection leaves it in place. */
+export const OVER_RESERVED_MARK = "i'mport shows only "
+const MARK = OVER_RESERVED_MARK
 
 /**
  * Open requests that no longer fit in what i'mport has left: money came back by other means (i'mport's console, a

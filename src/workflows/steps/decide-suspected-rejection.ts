@@ -4,6 +4,7 @@ import { paymentwallProvider } from "../../providers/iamport-paymentwall/registe
 import { loadPaymentState } from "../settlement/payment-state"
 import { removeRefund } from "../settlement/reverse-refund"
 import { emitTicketEvent, TICKET_REJECTED_EVENT } from "../settlement/events"
+import { OVER_RESERVED_MARK } from "../settlement/flag-over-reservation"
 import { settlePaymentCancellations } from "../settlement/settle-payment-cancellations"
 import type { TicketActionInput } from "./prepare-ticket-retry"
 import { paymentwallModule } from "../../modules/iamport-paymentwall"
@@ -70,11 +71,13 @@ export const keepTicketWaitingStep = createStep(
     const ticket = await service.retrieveCancelTicket(ticket_id)
     assertWaiting(ticket.id, ticket.status)
     const now = new Date()
+    // Requests that no longer all fit stay flagged: keeping this one waiting does not settle the others.
+    const overReserved = !!ticket.error?.includes(OVER_RESERVED_MARK)
     await service.updateCancelTickets({
       id: ticket.id,
       rejection_suspected_at: null,
-      needs_attention: false,
-      error: null,
+      needs_attention: overReserved,
+      error: overReserved ? ticket.error : null,
       decided_by: actor_id ?? null,
       decided_at: now,
       metadata: { ...(ticket.metadata ?? {}), kept_waiting_at: now.toISOString(), ...(note ? { decision_note: note } : {}) },
