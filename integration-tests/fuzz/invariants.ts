@@ -162,15 +162,15 @@ export function checkObservation(o: Observation, settledBy?: "job" | "check"): s
     v.push(`(c) ${p}: the plugin's own requests ask for ${own} > captured ${o.captured}`)
   }
   // And refunded + open tickets without a Refund ≤ captured, except by what i'mport's console returned while requests
-  // waited (the harness's console refunds carry "console" reasons); those requests must then be flagged for a person
-  // ("i'mport shows only …"), their amounts still reserved.
+  // waited or an optimistic Refund stood (the harness's console refunds carry "console" reasons); every such ticket
+  // must then be flagged for a person, its amount still reserved.
   const reserved = o.tickets.filter((t) => OPEN.has(t.status) && !t.refund_id).reduce((sum, t) => sum + t.amount, 0)
   const over = o.refunded + reserved - o.captured
   if (over > 0) {
-    const shown = new Set(o.entries.flatMap((e) => [e.key, e.alias]))
-    const waiting = o.tickets.filter((t) => OPTIMISTIC_OPEN.has(t.status) && !t.refund_id && !(t.cancellation_id && shown.has(t.cancellation_id)))
+    // Flagged: a returned one with Medusa's reason for not booking it yet, a request with the figures.
+    const holding = o.tickets.filter((t) => OPEN.has(t.status) && !t.refund_id)
     const byConsole = o.entries.filter((e) => e.reason.startsWith("console ")).reduce((sum, e) => sum + e.amount, 0)
-    const flagged = waiting.length > 0 && waiting.every((t) => t.needs_attention && /i'mport shows only/.test(String(t.error ?? "")))
+    const flagged = holding.every((t) => t.needs_attention && (t.status === "returned" || /i'mport shows only/.test(String(t.error ?? ""))))
     if (over > byConsole || !flagged) {
       v.push(`(c) ${p}: refunded ${o.refunded} + open tickets ${reserved} > captured ${o.captured}${over <= byConsole ? ", and the requests that no longer fit are not flagged" : ""}`)
     }
