@@ -66,8 +66,10 @@ export function planSettlement({ history, tickets, booked, rejectionNotice }: Pl
     // refund in i'mport's console of the same amount), not this request settled. An entry with none cannot tell.
     const otherReason = (t: PlanTicket) => !!t.sent_reason && !!entry.reason?.trim() && entry.reason.trim() !== t.sent_reason.trim()
     const pick = (candidates: PlanTicket[]) => candidates.find((t) => !used.has(t.id) && !predates(t) && !otherReason(t))
+    // A ticket already bound to the entry's key (i'mport's own answer to its cancel, or an earlier booking) is its
+    // ticket whatever the reasons say: only the guesses by amount are filtered.
     const ticket =
-      pick(byAge.filter((t) => t.cancellation_id === entry.key)) ??
+      byAge.find((t) => !used.has(t.id) && t.cancellation_id === entry.key) ??
       pick(byAge.filter((t) => AWAITING.has(t.status) && !t.cancellation_id && sameAmount(t.amount, entry.amount))) ??
       pick(byAge.filter((t) => t.status === "rejected" && !t.cancellation_id && sameAmount(t.amount, entry.amount)))
     if (ticket) {

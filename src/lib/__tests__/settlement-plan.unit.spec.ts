@@ -78,6 +78,14 @@ describe("planSettlement: projecting i'mport's cancel_history onto Medusa", () =
     expect(planSettlement({ history: [entry("c3", 6500)], tickets: [admin], booked: new Set() })[0]).toMatchObject({ type: "complete", ticket_id: "t1" })
   })
 
+  it("settles the ticket bound to the entry's key even when the entry's reason differs from the request's", () => {
+    // i'mport answered the cancel with this entry at once; a reason rewritten by i'mport must not make it external
+    // (a second ticket for one cancellation is refused by the unique index, and the booking would never happen).
+    const own = { ...entry("c1", 6500), reason: "Rewritten by i'mport" }
+    const bound = ticket("t1", 6500, { sent_reason: "Damaged box", cancellation_id: "c1" })
+    expect(planSettlement({ history: [own], tickets: [bound], booked: new Set() })).toEqual([{ type: "complete", ticket_id: "t1", entry: own, book: true }])
+  })
+
   it("prefers the ticket that already carries the entry's cancellation_id", () => {
     const steps = planSettlement({
       history: [entry("c9", 1000)],
