@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util"
 import { SANDBOX_IMP_KEY, SANDBOX_IMP_SECRET } from "./context"
-import { startSandbox } from "./server"
+import { type RunningSandbox, startSandbox } from "./server"
 
 const USAGE = `iamport-sandbox: a local i'mport (PortOne V1) + Paymentwall stand-in. No network, no real cards.
 
@@ -42,17 +42,29 @@ async function main(): Promise<void> {
     process.exitCode = 2
     return
   }
-  const sandbox = await startSandbox({
-    port,
-    host: values.host,
-    impKey: values["imp-key"],
-    impSecret: values["imp-secret"],
-    webhook: { url: values["webhook-url"] ?? null, format },
-    ticketSettleAfterMs: values["settle-after-ms"] ? Number(values["settle-after-ms"]) : null,
-    ticketAutoResult: result,
-    log: values.quiet ? undefined : (line) => console.log(`${new Date().toISOString()} ${line}`),
-  })
-  console.log(`iamport-sandbox listening on ${sandbox.url} (apiBaseUrl for the provider)`)
+  let sandbox: RunningSandbox
+  try {
+    sandbox = await startSandbox({
+      port,
+      host: values.host,
+      impKey: values["imp-key"],
+      impSecret: values["imp-secret"],
+      webhook: { url: values["webhook-url"] ?? null, format },
+      ticketSettleAfterMs: values["settle-after-ms"] ? Number(values["settle-after-ms"]) : null,
+      ticketAutoResult: result,
+      log: values.quiet ? undefined : (line) => console.log(`${new Date().toISOString()} ${line}`),
+    })
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === "EADDRINUSE" || code === "EACCES") {
+      console.error(`iamport-sandbox: port ${port} on ${values.host} is ${code === "EADDRINUSE" ? "in use" : "not allowed"}; choose another with --port N (0 picks a free one).`)
+      process.exitCode = 1
+      return
+    }
+    throw error
+  }
+  console.log(`iamport-sandbox listening on ${sandbox.url} (apiBaseUrl for the provider; its state lives in memory and ends with it)`)
+  console.log(`  storefront script: ${sandbox.url}/v1/iamport.js`)
   const stop = (): void => void sandbox.close().then(() => process.exit(0))
   process.on("SIGINT", stop)
   process.on("SIGTERM", stop)

@@ -26,7 +26,7 @@ export type SandboxOptions = {
   log?: (line: string) => void
 }
 
-export type FaultKind = "5xx" | "5xx_after" | "slow" | "drop" | "non_envelope"
+export type FaultKind = "5xx" | "5xx_after" | "slow" | "drop" | "non_envelope" | "refused"
 
 /** What a `non_envelope` fault answers with: a proxy's HTML error page, nothing, or JSON that is not i'mport's envelope. */
 export type NonEnvelopeBody = "html" | "empty" | "json"
@@ -34,9 +34,16 @@ export type NonEnvelopeBody = "html" | "empty" | "json"
 /**
  * An injected failure for the next `times` requests to `route` ("POST /payments/cancel", or "*").
  * `non_envelope` stands in for something other than i'mport answering (a wrong apiBaseUrl, a proxy): HTTP `status`
- * (default 404) with `body` (default "html"), and i'mport never sees the request.
+ * (default 404) with `body` (default "html"), and i'mport never sees the request. `refused`: i'mport's definite no
+ * (HTTP 200, code -1), as a PG refusing a cancel for its own reasons answers; nothing is done.
  */
 export type Fault = { route: string; kind: FaultKind; times: number; delayMs: number; status?: number; body?: NonEnvelopeBody }
+
+/** One i'mport API call as the sandbox received it, for the control page: never a secret or a token. */
+export type ReceivedCall = { at: number; method: string; path: string; status: number; auth: string }
+
+/** How many calls the control page keeps. */
+export const CALL_LOG_SIZE = 200
 
 export const SANDBOX_IMP_KEY = "sandbox_imp_key"
 export const SANDBOX_IMP_SECRET = "sandbox_imp_secret"
@@ -51,6 +58,8 @@ export class SandboxContext {
   readonly faults: Fault[] = []
   /** Requests per route ("GET /payments/{imp_uid}"), for the benchmark's call counts. */
   readonly stats = new Map<string, number>()
+  /** The last CALL_LOG_SIZE i'mport calls, newest last. */
+  readonly calls: ReceivedCall[] = []
   readonly timers = new Set<NodeJS.Timeout>()
   token: { value: string; expiresAt: number } | null = null
   readonly #initialWebhook: WebhookConfig
@@ -113,6 +122,13 @@ export class SandboxContext {
     this.stats.set(route, (this.stats.get(route) ?? 0) + 1)
   }
 
+  logCall(call: ReceivedCall): void {
+    this.calls.push(call)
+    if (this.calls.length > CALL_LOG_SIZE) {
+      this.calls.splice(0, this.calls.length - CALL_LOG_SIZE)
+    }
+  }
+
   later(ms: number, work: () => void): void {
     const timer = setTimeout(() => {
       this.timers.delete(timer)
@@ -129,6 +145,7 @@ export class SandboxContext {
     this.options.cancelMode = this.#initialCancelMode
     this.faults.length = 0
     this.stats.clear()
+    this.calls.length = 0
     this.token = null
     for (const timer of this.timers) {
       clearTimeout(timer)

@@ -7,7 +7,7 @@ import { publicPayment } from "./state"
 type Handler = (ctx: SandboxContext, req: IncomingMessage, res: ServerResponse, params: string[], query: URLSearchParams) => Promise<void>
 
 const OUTCOMES = new Set(["paid", "failed", "fraud_review", "ready"])
-const FAULT_KINDS = new Set(["5xx", "5xx_after", "slow", "drop", "non_envelope"])
+const FAULT_KINDS = new Set(["5xx", "5xx_after", "slow", "drop", "non_envelope", "refused"])
 const NON_ENVELOPE_BODIES = new Set(["html", "empty", "json"])
 
 /**
@@ -17,6 +17,7 @@ const NON_ENVELOPE_BODIES = new Set(["html", "empty", "json"])
 export const CONTROL_ROUTES: { method: string; pattern: RegExp; handler: Handler }[] = [
   { method: "GET", pattern: /^\/sandbox\/health$/, handler: async (_c, _q, res) => send(res, 200, { ok: true }) },
   { method: "POST", pattern: /^\/sandbox\/pay$/, handler: pay },
+  { method: "GET", pattern: /^\/sandbox\/payments$/, handler: async (ctx, _q, res) => send(res, 200, [...ctx.state.payments.values()].map(publicPayment)) },
   { method: "GET", pattern: /^\/sandbox\/payments\/([^/]+)$/, handler: showPayment },
   { method: "POST", pattern: /^\/sandbox\/payments\/([^/]+)\/approve$/, handler: approve },
   { method: "POST", pattern: /^\/sandbox\/payments\/([^/]+)\/fail$/, handler: fail },
@@ -32,6 +33,7 @@ export const CONTROL_ROUTES: { method: string; pattern: RegExp; handler: Handler
   { method: "POST", pattern: /^\/sandbox\/webhooks\/resend$/, handler: resendWebhook },
   { method: "GET", pattern: /^\/sandbox\/stats$/, handler: async (ctx, _q, res) => send(res, 200, Object.fromEntries(ctx.stats)) },
   { method: "DELETE", pattern: /^\/sandbox\/stats$/, handler: async (ctx, _q, res) => (ctx.stats.clear(), send(res, 200, {})) },
+  { method: "GET", pattern: /^\/sandbox\/calls$/, handler: async (ctx, _q, res) => send(res, 200, ctx.calls) },
   { method: "GET", pattern: /^\/sandbox\/deliveries$/, handler: async (ctx, _q, res) => send(res, 200, ctx.state.deliveries) },
   { method: "POST", pattern: /^\/sandbox\/reset$/, handler: async (ctx, _q, res) => (ctx.reset(), send(res, 200, { ok: true })) },
 ]
@@ -105,7 +107,7 @@ async function addFault(ctx: SandboxContext, req: IncomingMessage, res: ServerRe
   const route = stringField(body.route) ?? "*"
   const kind = stringField(body.kind) ?? "5xx"
   if (!FAULT_KINDS.has(kind)) {
-    throw new BadRequest("kind is one of 5xx, 5xx_after, slow, drop, non_envelope")
+    throw new BadRequest("kind is one of 5xx, 5xx_after, slow, drop, non_envelope, refused")
   }
   const status = numberField(body.status)
   if (status !== undefined && !(Number.isInteger(status) && status >= 200 && status <= 599)) {

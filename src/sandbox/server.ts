@@ -4,6 +4,8 @@ import { CONTROL_ROUTES } from "./control-api"
 import { SandboxContext, type NonEnvelopeBody, type SandboxOptions } from "./context"
 import { BadRequest, envelope, send, sleep } from "./http-util"
 import { IAMPORT_ROUTES, refusalToEnvelope } from "./iamport-api"
+import { CONTROL_PAGE_ROUTES } from "./control-page"
+import { PAGE_ROUTES } from "./widget"
 
 export type RunningSandbox = {
   /** Base URL for the provider's `apiBaseUrl`, e.g. http://127.0.0.1:41234 */
@@ -50,6 +52,12 @@ async function handle(ctx: SandboxContext, req: IncomingMessage, res: ServerResp
   const method = req.method ?? "GET"
   ctx.options.log?.(`${method} ${url.pathname}`)
 
+  for (const route of [...PAGE_ROUTES, ...CONTROL_PAGE_ROUTES]) {
+    if (method === route.method && route.pattern.test(url.pathname)) {
+      return route.handler(ctx, req, res, url)
+    }
+  }
+
   for (const route of CONTROL_ROUTES) {
     const match = method === route.method && route.pattern.exec(url.pathname)
     if (match) {
@@ -73,6 +81,7 @@ async function handle(ctx: SandboxContext, req: IncomingMessage, res: ServerResp
       continue
     }
     ctx.count(route.name)
+    logCallWhenAnswered(ctx, req, res, url)
     if (route.authed && !ctx.validToken(tokenOf(req))) {
       return envelope(res, 401, -1, "Unauthorized", null)
     }
@@ -86,6 +95,9 @@ async function handle(ctx: SandboxContext, req: IncomingMessage, res: ServerResp
     }
     if (fault?.kind === "5xx") {
       return envelope(res, 503, -1, "Service Unavailable (sandbox fault)", null)
+    }
+    if (fault?.kind === "refused") {
+      return envelope(res, 200, -1, "The PG refused the request (sandbox fault)", null)
     }
     if (fault?.kind === "slow") {
       await sleep(fault.delayMs)
@@ -108,6 +120,14 @@ async function handle(ctx: SandboxContext, req: IncomingMessage, res: ServerResp
     }
   }
   envelope(res, 404, 1, `No route ${method} ${url.pathname}`, null)
+}
+
+/** Records the call once answered; the token is shown by its first characters only, and getToken's body not at all. */
+function logCallWhenAnswered(ctx: SandboxContext, req: IncomingMessage, res: ServerResponse, url: URL): void {
+  const token = tokenOf(req)
+  const auth = token ? `token ${token.replace(/^Bearer\s+/i, "").slice(0, 4)}… (masked)` : url.pathname === "/users/getToken" ? "imp_key, imp_secret (masked)" : "none"
+  const at = Date.now()
+  res.once("close", () => ctx.logCall({ at, method: req.method ?? "GET", path: `${url.pathname}${url.search}`, status: res.writableFinished ? res.statusCode : 0, auth }))
 }
 
 /** Path parameters, decoded; an optional group that did not match is "". */

@@ -1,0 +1,62 @@
+import axios from "axios"
+import { startSandbox, type RunningSandbox } from ".."
+import { CALL_LOG_SIZE } from "../context"
+
+let sandbox: RunningSandbox
+beforeAll(async () => {
+  sandbox = await startSandbox()
+})
+afterAll(() => sandbox.close())
+beforeEach(() => sandbox.context.reset())
+
+const token = async () =>
+  (await axios.post(`${sandbox.url}/users/getToken`, { imp_key: "sandbox_imp_key", imp_secret: "sandbox_imp_secret" })).data.response.access_token as string
+
+describe("the sandbox's control page", () => {
+  it("is served at / and drives only the control API (tickets, payments, calls)", async () => {
+    const res = await fetch(`${sandbox.url}/`)
+    expect(res.headers.get("content-type")).toContain("text/html")
+    const html = await res.text()
+    for (const path of ["/sandbox/tickets", "/sandbox/payments", "/sandbox/calls", "/settle", "/approve"]) {
+      expect(html).toContain(path)
+    }
+    expect(html).not.toMatch(/sandbox_imp_(key|secret)/)
+  })
+
+  it("lists every payment, newest last", async () => {
+    await axios.post(`${sandbox.url}/sandbox/pay`, { merchant_uid: "pw_a", outcome: "paid", ignore_prepare: true, amount: 1000, currency: "KRW" })
+    await axios.post(`${sandbox.url}/sandbox/pay`, { merchant_uid: "pw_b", outcome: "fraud_review", ignore_prepare: true, amount: 2000, currency: "KRW" })
+    const { data } = await axios.get(`${sandbox.url}/sandbox/payments`)
+    expect(data.map((p: { merchant_uid: string; status: string }) => [p.merchant_uid, p.status])).toEqual([
+      ["pw_a", "paid"],
+      ["pw_b", "failed"],
+    ])
+  })
+
+  it("logs each i'mport call with its HTTP status, and never the credentials or the whole token", async () => {
+    const access = await token()
+    await axios.get(`${sandbox.url}/payments/imp_missing`, { headers: { Authorization: `Bearer ${access}` }, validateStatus: () => true })
+    await axios.get(`${sandbox.url}/payments/imp_missing`, { validateStatus: () => true })
+    const { data: calls } = await axios.get(`${sandbox.url}/sandbox/calls`)
+    expect(calls.map((c: { method: string; path: string; status: number }) => `${c.method} ${c.path} ${c.status}`)).toEqual([
+      "POST /users/getToken 200",
+      "GET /payments/imp_missing 404",
+      "GET /payments/imp_missing 401",
+    ])
+    const text = JSON.stringify(calls)
+    expect(text).not.toContain(access)
+    expect(text).not.toMatch(/sandbox_imp_(key|secret)/)
+    expect(calls[1].auth).toBe(`token ${access.slice(0, 4)}… (masked)`)
+    expect(calls[2].auth).toBe("none")
+    // Control calls are not i'mport calls.
+    expect(text).not.toContain("/sandbox/")
+  })
+
+  it("keeps the last CALL_LOG_SIZE calls", async () => {
+    for (let i = 0; i < CALL_LOG_SIZE + 5; i++) {
+      sandbox.context.logCall({ at: i, method: "GET", path: `/payments/${i}`, status: 200, auth: "none" })
+    }
+    expect(sandbox.context.calls).toHaveLength(CALL_LOG_SIZE)
+    expect(sandbox.context.calls[0].path).toBe("/payments/5")
+  })
+})
