@@ -55,11 +55,19 @@ async function main() {
     await fn()
     rows.push([name, total(), [...sandbox.context.stats.entries()].map(([k, v]) => `${k} x${v}`).join(", ")])
   }
-  await provider.authorizePayment({ data: init.data }) // warm the provider's token
+  const authorized = await provider.authorizePayment({ data: init.data }) // also warms the provider's token
   await measure("initiatePayment (prepare)", () => provider.initiatePayment({ amount: 5000, currency_code: "krw", data: { session_id: "payses_01BENCH00000000000000000001" } }))
   await measure("authorizePayment (paid)", () => provider.authorizePayment({ data: init.data }))
   await measure("webhook (paid)", () => provider.getWebhookActionAndData({ data: { imp_uid: pay.imp_uid, status: "paid" }, rawData: "", headers: {} }))
-  await measure("refundPayment (ticket)", () => provider.refundPayment({ amount: 1000, data: { ...init.data, imp_uid: pay.imp_uid }, context: { idempotency_key: "ref_bench" } }))
+  // Medusa's door (the provider, which looks nothing up for a cancellation) plus the plugin subscriber's one
+  // settlement lookup (workflows/steps/look-up-for-settlement); integration-tests/http/refunds.spec.ts counts the same
+  // through a running app.
+  await measure("webhook (cancellation)", async () => {
+    await provider.getWebhookActionAndData({ data: { imp_uid: pay.imp_uid, status: "cancelled", cancellation_id: "cxl_bench" }, rawData: "", headers: {} })
+    await provider.lookupPayment(pay.imp_uid)
+  })
+  // Sent from the snapshot authorizePayment kept in the data: one call (see providers/iamport-paymentwall/cancel.ts).
+  await measure("refundPayment (ticket)", () => provider.refundPayment({ amount: 1000, data: authorized.data, context: { idempotency_key: "ref_bench" } }))
   for (const [name, calls, detail] of rows) console.log(`  ${name.padEnd(28)} ${calls} call(s): ${detail}`)
 
   console.log(`\nclient overhead over ${CALLS} GET /payments/{imp_uid}, against a bare keep-alive http.get of the same URL`)

@@ -1,4 +1,3 @@
-import type { IamportPayment } from "../../lib/iamport/types"
 import type { CancelOutcome } from "./cancel"
 import { type CancelRequestRecord, type PaymentwallData, withSnapshot } from "./payment-data"
 
@@ -15,13 +14,13 @@ export type CancelAsked = { key: string; amount: number; reason: string }
  */
 export function withCancelRecord(
   data: PaymentwallData & Record<string, unknown>,
-  payment: IamportPayment,
+  currency: string,
   outcome: RecordableOutcome,
   { key, amount, reason }: CancelAsked
 ): Record<string, unknown> {
   const record: CancelRequestRecord = {
     amount,
-    currency: payment.currency,
+    currency,
     status: outcome.kind === "completed" ? "completed" : outcome.kind === "accepted" ? "waiting_for_cancellation" : "requested",
     requested_at: new Date().toISOString(),
     reason,
@@ -29,7 +28,7 @@ export function withCancelRecord(
     ...(outcome.kind === "unknown" ? { error: outcome.message } : {}),
     history_before: outcome.history_before,
   }
-  // Without an answer, the payment read before the cancel is the latest word i'mport gave.
-  const base = outcome.kind === "unknown" ? withSnapshot(data, payment) : withSnapshot(data, outcome.payment)
+  // Without an answer, the snapshot kept is still i'mport's latest word.
+  const base = outcome.kind === "unknown" ? data : withSnapshot(data, outcome.payment)
   return { ...base, cancel_requests: { ...(data.cancel_requests ?? {}), [key]: record } }
 }

@@ -4,6 +4,7 @@ import { IamportRefusedError } from "../../lib/iamport/errors"
 import { type KeyedCancellation, keyedCancellations } from "../../lib/cancel-history"
 import type { IamportPayment } from "../../lib/iamport/types"
 import { formatAmount, minusAmount, sameAmount, toDecimal } from "../../lib/money"
+import { historyKeys, type IamportSnapshot } from "./payment-data"
 
 /**
  * What became of one cancel request. `history_before`: the keys (and aliases) of the cancel_history entries i'mport
@@ -20,35 +21,115 @@ export type CancelOutcome = { history_before: string[] } & (
   | { kind: "unknown"; message: string }
 )
 
+/** i'mport's payment as the cancel is checked against it: read just now, or kept from the last read. */
+export type CancelView = {
+  imp_uid: string
+  amount: number
+  cancel_amount: number
+  currency: string
+  /** Keys and aliases of the cancel_history entries it showed. */
+  history: string[]
+}
+
+export function viewOf(payment: IamportPayment): CancelView {
+  const { imp_uid, amount, cancel_amount, currency } = payment
+  return { imp_uid, amount, cancel_amount, currency, history: historyKeys(payment) }
+}
+
+/** The snapshot kept in payment.data, when it is of this payment and keeps the history's keys. */
+export function viewOfSnapshot(snapshot: IamportSnapshot | null | undefined, impUid: string): CancelView | null {
+  if (!snapshot || snapshot.imp_uid !== impUid || !Array.isArray(snapshot.history_keys)) {
+    return null
+  }
+  const { imp_uid, amount, cancel_amount, currency, history_keys } = snapshot
+  return { imp_uid, amount, cancel_amount, currency, history: history_keys }
+}
+
 /**
- * Sends i'mport's cancel once, with `checksum` set to the refundable balance i'mport showed just before, and
- * classifies the answer. Never retried here: a lost answer leaves the outcome unknown, and only a person looking at
- * i'mport's console (which lists in-progress cancel requests) or a later cancel_history entry can settle it.
+ * One cancel, one i'mport call in the common case: sent from the kept view with its balance as `checksum`. A kept
+ * view can only be behind i'mport (cancel_amount never falls), so it never lets more through than a fresh read
+ * would: a stale one makes i'mport refuse on the checksum. Only a definite refusal is followed by a fresh read
+ * (`lookup`, which also checks the payment is ours), and only a moved balance, the one refusal a resend can cure,
+ * is followed by one more send. A lost answer is never re-sent.
+ */
+export async function cancelFromView(
+  client: IamportClient,
+  kept: CancelView | null,
+  lookup: () => Promise<IamportPayment>,
+  request: { amount: number; reason: string; reserved?: number }
+): Promise<CancelOutcome> {
+  if (!kept) {
+    return sendCancel(client, viewOf(await lookup()), request)
+  }
+  const outcome = await sendCancel(client, kept, request)
+  if (outcome.kind !== "refused") {
+    return outcome
+  }
+  const payment = await lookup()
+  if (sameAmount(payment.cancel_amount, kept.cancel_amount)) {
+    // The balance the checksum named is i'mport's own: the refusal was about something else, and stands.
+    return outcome
+  }
+  const fresh = viewOf(payment)
+  const free = minusAmount(minusAmount(fresh.amount, fresh.cancel_amount), request.reserved ?? 0)
+  if (toDecimal(request.amount).isGreaterThan(free)) {
+    // No longer fits: sendCancel refuses with the figures before sending anything.
+    return sendCancel(client, fresh, request)
+  }
+  const known = new Set(kept.history)
+  // i'mport keeps a request's reason on its entry, so a new entry with another reason (a console refund) is not this
+  // request's; one with this reason, or with none, may be.
+  const looksApplied = keyedCancellations(payment.cancel_history).some(
+    (e) => !known.has(e.key) && !known.has(e.alias) && sameAmount(e.amount, request.amount) && (!e.reason || e.reason === request.reason)
+  )
+  if (looksApplied) {
+    // A refusal should change nothing, yet a cancellation that may be this very one is new since the snapshot:
+    // never ask twice on a guess. A person checks i'mport's console; the request waits as unanswered.
+    return {
+      kind: "unknown",
+      history_before: kept.history,
+      message:
+        `i'mport refused the cancel (${outcome.message}), but now shows a new cancellation of the same amount, which may be this one. ` +
+        `Check the payment's cancellations in the i'mport console before asking again.`,
+    }
+  }
+  return sendCancel(client, fresh, request)
+}
+
+/**
+ * Sends i'mport's cancel once, with `checksum` set to the refundable balance of `view`, and classifies the answer.
+ * Never retried here: a lost answer leaves the outcome unknown, and only a person looking at i'mport's console
+ * (which lists in-progress cancel requests) or a later cancel_history entry can settle it.
  */
 export async function sendCancel(
   client: IamportClient,
-  payment: IamportPayment,
-  amount: number,
-  reason: string,
-  /** Asked for in Paymentwall tickets not settled yet: i'mport's balance (and its checksum) does not show them. */
-  reserved = 0
+  view: CancelView,
+  {
+    amount,
+    reason,
+    reserved = 0,
+  }: {
+    amount: number
+    reason: string
+    /** Asked for in Paymentwall tickets not settled yet: i'mport's balance (and its checksum) does not show them. */
+    reserved?: number
+  }
 ): Promise<CancelOutcome> {
-  const refundable = minusAmount(payment.amount, payment.cancel_amount)
+  const refundable = minusAmount(view.amount, view.cancel_amount)
   const free = minusAmount(refundable, reserved)
   if (toDecimal(amount).isGreaterThan(free)) {
     const waiting = toDecimal(reserved).isGreaterThan(0) ? `, of which ${formatAmount(reserved)} waits in Paymentwall tickets` : ""
     throw new MedusaError(
       MedusaError.Types.INVALID_DATA,
-      `Cannot cancel ${formatAmount(amount)} ${payment.currency}: i'mport shows ${formatAmount(refundable)} left to refund${waiting}.`
+      `Cannot cancel ${formatAmount(amount)} ${view.currency}: i'mport shows ${formatAmount(refundable)} left to refund${waiting}.`
     )
   }
-  const before = keyedCancellations(payment.cancel_history)
-  const known = new Set(before.map((entry) => entry.key))
-  const history_before = [...new Set(before.flatMap((entry) => [entry.key, entry.alias]))]
+  const history_before = view.history
+  const known = new Set(history_before)
   let after: IamportPayment
   try {
     after = await client.cancelPayment({
-      imp_uid: payment.imp_uid,
+      imp_uid: view.imp_uid,
       amount,
       checksum: refundable.toNumber(),
       reason,
@@ -65,6 +146,6 @@ export async function sendCancel(
       message: `i'mport gave no usable answer to the cancel request (${detail}); it may have been accepted. Check the payment's in-progress cancel requests in the i'mport console before asking again.`,
     }
   }
-  const entry = keyedCancellations(after.cancel_history).find((e) => !known.has(e.key) && sameAmount(e.amount, amount))
+  const entry = keyedCancellations(after.cancel_history).find((e) => !known.has(e.key) && !known.has(e.alias) && sameAmount(e.amount, amount))
   return entry ? { kind: "completed", payment: after, entry, history_before } : { kind: "accepted", payment: after, history_before }
 }

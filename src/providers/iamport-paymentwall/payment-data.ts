@@ -21,6 +21,11 @@ export type IamportSnapshot = {
   paid_at: number
   receipt_url: string | null
   cancellation_ids: string[]
+  /**
+   * The keys and aliases of every cancel_history entry (see lib/cancel-history): what a cancel sent from this
+   * snapshot names as "before". Absent in snapshots written before it was kept; those are never sent from.
+   */
+  history_keys?: string[]
   checked_at: string
 }
 
@@ -143,8 +148,14 @@ export function snapshotOf(payment: IamportPayment): IamportSnapshot {
     paid_at: payment.paid_at,
     receipt_url: payment.receipt_url ?? null,
     cancellation_ids: keyedCancellations(payment.cancel_history).map((entry) => entry.key),
+    history_keys: historyKeys(payment),
     checked_at: new Date().toISOString(),
   }
+}
+
+/** The keys and aliases of i'mport's cancel_history: none of them can be the answer to a cancel sent now. */
+export function historyKeys(payment: Pick<IamportPayment, "cancel_history">): string[] {
+  return [...new Set(keyedCancellations(payment.cancel_history).flatMap((entry) => [entry.key, entry.alias]))]
 }
 
 /** The whole data with i'mport's latest word merged in: Medusa replaces payment.data with what we return. */

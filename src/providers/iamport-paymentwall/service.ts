@@ -30,11 +30,11 @@ import { PROVIDER_IDENTIFIER } from "../../lib/provider-id"
 import { minusAmount, sameAmount, supportedCurrency, toIamportAmount } from "../../lib/money"
 import { findAttempt, paymentOf, registerAmount } from "./attempts"
 import { buyerFrom } from "./buyer"
-import { type CancelOutcome, sendCancel } from "./cancel"
+import { cancelFromView, type CancelOutcome, type CancelView, viewOf, viewOfSnapshot } from "./cancel"
 import { withCancelRecord } from "./cancel-record"
 import { toMedusaError } from "./medusa-error"
 import { resolveOptions, type IamportPaymentwallOptions, type ResolvedOptions } from "./options"
-import { merchantUidFor, newSessionData, RECORD_ONLY_KEY, type PaymentwallData, readPaymentwallData, withSnapshot } from "./payment-data"
+import { type IamportSnapshot, merchantUidFor, newSessionData, RECORD_ONLY_KEY, type PaymentwallData, readPaymentwallData, withSnapshot } from "./payment-data"
 import { recordOnly } from "./record-only"
 import { authorizedStatus, SESSION_STATUS } from "./session-status"
 import { assertMatches, ownershipProblems, paymentMismatches } from "./verify"
@@ -147,7 +147,7 @@ export class IamportPaymentwallProviderService extends AbstractPaymentProvider<I
     if (payment.status !== "paid" || nothingLeft || expected.cancel_requests?.[key]) {
       return { data: withSnapshot(expected, payment) }
     }
-    return { data: await this.requestCancel(expected, payment, payment.amount, key, "Payment canceled in Medusa") }
+    return { data: await this.requestCancel(expected, viewOf(payment), payment.amount, key, "Payment canceled in Medusa") }
   }
 
   async refundPayment({ amount, data, context }: RefundPaymentInput): Promise<RefundPaymentOutput> {
@@ -164,10 +164,10 @@ export class IamportPaymentwallProviderService extends AbstractPaymentProvider<I
     if (marker) {
       return { data: recordOnly(expected, marker, amount, refundId) }
     }
-    const payment = await this.call("look up the payment", () => paymentOf(this.client_, expected))
-    this.assertMatches(payment, expected)
-    const major = toIamportAmount(amount, payment.currency)
-    return { data: await this.requestCancel(expected, payment, major, refundId, "Refund requested in Medusa") }
+    const major = toIamportAmount(amount, expected.currency)
+    // Sent from the snapshot the data keeps (verified when it was taken); see cancelFromView.
+    const kept = expected.imp_uid ? viewOfSnapshot(expected.iamport, expected.imp_uid) : null
+    return { data: await this.requestCancel(expected, kept, major, refundId, "Refund requested in Medusa") }
   }
 
   async retrievePayment({ data }: RetrievePaymentInput): Promise<RetrievePaymentOutput> {
@@ -197,7 +197,7 @@ export class IamportPaymentwallProviderService extends AbstractPaymentProvider<I
     return webhookAction(this.client_, this.options_, this.logger_, payload)
   }
 
-  /** i'mport's payment, for the plugin's workflows (settlement, reconciliation, the admin). */
+  /** i'mport's payment, for the plugin's workflows (settlement, the settlement job, the admin). */
   async lookupPayment(impUid: string): Promise<IamportPayment> {
     return this.call("look up the payment", () => this.client_.getPayment(impUid))
   }
@@ -223,16 +223,24 @@ export class IamportPaymentwallProviderService extends AbstractPaymentProvider<I
   }
 
   /**
-   * One cancel request for the plugin's cancel tickets: re-reads the payment, checks it is ours and the balance,
-   * and sends the cancel once. Never books anything in Medusa.
+   * One cancel request for the plugin's cancel tickets, checked against the balance less `reserved` and sent once:
+   * from the snapshot `kept` when the caller knows it current (one i'mport call), else after a fresh read that also
+   * checks the payment is ours. Never books anything in Medusa.
    */
-  async cancelAtIamport(impUid: string, amount: number, reason: string, reserved = 0): Promise<CancelOutcome> {
-    const payment = await this.lookupPayment(impUid)
-    const problems = this.ownershipProblems(payment)
-    if (problems.length) {
-      throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `Cannot cancel i'mport payment ${impUid}: ${problems.join("; ")}`)
+  async cancelAtIamport(
+    impUid: string,
+    request: { amount: number; reason: string; reserved?: number },
+    kept: IamportSnapshot | null = null
+  ): Promise<CancelOutcome> {
+    const lookup = async () => {
+      const payment = await this.lookupPayment(impUid)
+      const problems = this.ownershipProblems(payment)
+      if (problems.length) {
+        throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `Cannot cancel i'mport payment ${impUid}: ${problems.join("; ")}`)
+      }
+      return payment
     }
-    return this.call("cancel the payment", () => sendCancel(this.client_, payment, amount, reason, reserved))
+    return this.call("cancel the payment", () => cancelFromView(this.client_, viewOfSnapshot(kept, impUid), lookup, request))
   }
 
   /** Registers the amount with i'mport so the widget refuses to charge any other. */
@@ -250,19 +258,24 @@ export class IamportPaymentwallProviderService extends AbstractPaymentProvider<I
    */
   protected async requestCancel(
     data: PaymentwallData & Record<string, unknown>,
-    payment: IamportPayment,
+    kept: CancelView | null,
     amount: number,
     key: string,
     reason: string
   ): Promise<Record<string, unknown>> {
-    const outcome = await this.call("cancel the payment", () => sendCancel(this.client_, payment, amount, reason))
+    const lookup = async () => {
+      const payment = await paymentOf(this.client_, data)
+      this.assertMatches(payment, data)
+      return payment
+    }
+    const outcome = await this.call("cancel the payment", () => cancelFromView(this.client_, kept, lookup, { amount, reason }))
     if (outcome.kind === "refused") {
       throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `i'mport refused to cancel the payment: ${outcome.message}`)
     }
     if (outcome.kind === "unknown") {
-      this.logger_.warn(`iamport-paymentwall: cancel of ${payment.imp_uid} has an unknown outcome: ${outcome.message}`)
+      this.logger_.warn(`iamport-paymentwall: cancel of ${data.imp_uid ?? data.merchant_uid} has an unknown outcome: ${outcome.message}`)
     }
-    return withCancelRecord(data, payment, outcome, { key, amount, reason })
+    return withCancelRecord(data, data.currency, outcome, { key, amount, reason })
   }
 
   protected async call<T>(doing: string, action: () => Promise<T>): Promise<T> {

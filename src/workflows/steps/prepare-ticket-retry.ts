@@ -3,7 +3,8 @@ import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { formatAmount } from "../../lib/money"
 import { loadPaymentState } from "../settlement/payment-state"
 import type { CancelRequestPlan } from "./validate-cancel-request"
-import { paymentwallModule, OPEN_TICKET_STATUSES, reservedTotal } from "../../modules/iamport-paymentwall"
+import { paymentwallModule } from "../../modules/iamport-paymentwall"
+import { openRequestsOf, refundableBalance } from "../settlement/refundable"
 
 export type TicketActionInput = { ticket_id: string; actor_id?: string; note?: string }
 
@@ -23,13 +24,8 @@ export const prepareTicketRetryStep = createStep(
       )
     }
     const state = await loadPaymentState(container, ticket.payment_id)
-    const others = await service.listCancelTickets({
-      payment_id: ticket.payment_id,
-      status: [...OPEN_TICKET_STATUSES],
-      refund_id: null,
-    })
-    const waiting = reservedTotal(others.filter((t) => t.id !== ticket.id))
-    const available = MathBN.sub(MathBN.sub(state.captured, state.refunded), waiting)
+    const others = (await openRequestsOf(container, ticket.payment_id)).filter((t) => t.id !== ticket.id)
+    const available = refundableBalance(state, others)
     if (MathBN.gt(ticket.amount as never, available)) {
       throw new MedusaError(
         MedusaError.Types.NOT_ALLOWED,

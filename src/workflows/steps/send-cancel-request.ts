@@ -1,5 +1,8 @@
 import { MedusaError } from "@medusajs/framework/utils"
+import type { MedusaContainer } from "@medusajs/framework/types"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
+import type { IamportSnapshot } from "../../providers/iamport-paymentwall/payment-data"
+import { ledgerOf } from "../settlement/ledger"
 import { paymentwallProvider } from "../../providers/iamport-paymentwall/registered-provider"
 import { settlePaymentCancellations } from "../settlement/settle-payment-cancellations"
 import type { CancelRequestPlan } from "./validate-cancel-request"
@@ -21,9 +24,10 @@ export const sendCancelRequestStep = createStep(
       // made that Medusa has not booked yet is in that balance, a pending Paymentwall ticket is not.
       const others = await tickets.listCancelTickets({ payment_id: plan.payment_id, status: [...RESERVING_TICKET_STATUSES] })
       const reserved = reservedTotal(others.filter((t) => t.id !== ticket_id))
-      outcome = await provider.cancelAtIamport(plan.imp_uid, plan.amount, plan.reason, reserved.toNumber())
+      const request = { amount: plan.amount, reason: plan.reason, reserved: reserved.toNumber() }
+      outcome = await provider.cancelAtIamport(plan.imp_uid, request, await currentSnapshot(container, plan))
     } catch (error) {
-      // Thrown before anything was sent (lookup, ownership, balance): nothing to wait for.
+      // Thrown with nothing accepted (lookup, ownership, balance, after a refused first send too): nothing to wait for.
       const message = error instanceof Error ? error.message : String(error)
       await tickets.updateCancelTickets({ id: ticket_id, status: "failed", error: message, settled_at: new Date() })
       throw error
@@ -50,9 +54,30 @@ export const sendCancelRequestStep = createStep(
       metadata: withHistory,
       ...(outcome.kind === "completed" ? { cancellation_id: outcome.entry.cancellation_id } : {}),
     })
-    if (outcome.kind === "completed") {
-      await settlePaymentCancellations(container, { payment_id: plan.payment_id, iamport: outcome.payment })
-    }
-    return new StepResponse(await tickets.retrieveCancelTicket(ticket_id))
+    // Settled in i'mport's answer: booked now, from the payment that answer carries.
+    const settled = outcome.kind === "completed" ? await settlePaymentCancellations(container, { payment_id: plan.payment_id, iamport: outcome.payment }) : null
+    return new StepResponse({ ticket: await tickets.retrieveCancelTicket(ticket_id), events: settled?.events ?? [] })
   }
 )
+
+/**
+ * The snapshot of i'mport's payment to send from, when nothing the plugin knows is newer: every cancellation the
+ * ledger has seen is in it, and no cancellation notice came after it. One it cannot know of (a console refund whose
+ * notice was lost) makes i'mport refuse on the checksum, and the provider reads again (see cancelFromView).
+ */
+async function currentSnapshot(container: MedusaContainer, plan: CancelRequestPlan): Promise<IamportSnapshot | null> {
+  const snapshot = plan.snapshot
+  if (!snapshot?.history_keys || !snapshot.checked_at) {
+    return null
+  }
+  const seen = new Set(snapshot.history_keys)
+  const ledger = await ledgerOf(container, plan.imp_uid)
+  if (![...ledger.keys()].every((key) => seen.has(key))) {
+    return null
+  }
+  const later = await paymentwallModule(container).listWebhookEvents(
+    { imp_uid: plan.imp_uid, status: "cancelled", received_at: { $gte: new Date(snapshot.checked_at) } },
+    { select: ["id"], take: 1 }
+  )
+  return later.length ? null : snapshot
+}

@@ -1,9 +1,11 @@
 import { ContainerRegistrationKeys, MathBN, MedusaError } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { formatAmount, toIamportAmount } from "../../lib/money"
+import type { IamportSnapshot } from "../../providers/iamport-paymentwall/payment-data"
 import { isPaymentwallProviderId } from "../../providers/iamport-paymentwall/registered-provider"
 import { loadPaymentState } from "../settlement/payment-state"
-import { paymentwallModule, OPEN_TICKET_STATUSES, reservedTotal } from "../../modules/iamport-paymentwall"
+import { reservedTotal } from "../../modules/iamport-paymentwall"
+import { openRequestsOf, refundableBalance } from "../settlement/refundable"
 
 export type CancelRequestInput = {
   payment_id: string
@@ -26,6 +28,8 @@ export type CancelRequestPlan = {
   note: string | null
   refund_reason_id: string | null
   created_by: string | null
+  /** i'mport's payment as the payment's data last kept it: a new request is sent from it (one i'mport call). */
+  snapshot?: IamportSnapshot | null
 }
 
 /**
@@ -43,11 +47,7 @@ export const validateCancelRequestStep = createStep(
     if (!impUid || !MathBN.gt(state.captured, 0) || state.canceled_at) {
       throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `Payment ${state.id} has no captured i'mport payment to refund.`)
     }
-    const tickets = await paymentwallModule(container).listCancelTickets({
-      payment_id: state.id,
-      status: [...OPEN_TICKET_STATUSES],
-      refund_id: null,
-    })
+    const tickets = await openRequestsOf(container, state.id)
     const unanswered = tickets.find((t) => t.status === "requested")
     if (unanswered) {
       throw new MedusaError(
@@ -57,7 +57,7 @@ export const validateCancelRequestStep = createStep(
       )
     }
     const waiting = reservedTotal(tickets)
-    const available = MathBN.convert(MathBN.sub(MathBN.sub(state.captured, state.refunded), waiting))
+    const available = refundableBalance(state, tickets)
     const requested = input.amount ?? available.toNumber()
     const amount = toIamportAmount(requested, state.currency_code)
     if (MathBN.gt(amount, available)) {
@@ -80,6 +80,7 @@ export const validateCancelRequestStep = createStep(
       note: input.note ?? null,
       refund_reason_id: input.refund_reason_id ?? null,
       created_by: input.created_by ?? null,
+      snapshot: state.data.iamport ?? null,
     }
     return new StepResponse(plan)
   }

@@ -267,6 +267,95 @@ describe("refundPayment", () => {
   })
 })
 
+describe("refundPayment from the kept snapshot (one i'mport call)", () => {
+  const total = () => [...sandbox.context.stats.values()].reduce((a, b) => a + b, 0)
+
+  it("sends the cancel with the snapshot's balance as checksum, and nothing else", async () => {
+    const p = provider()
+    const { data } = await paidSession(p)
+    sandbox.context.stats.clear()
+    const out = await p.refundPayment({ amount: 3000, data, context: { idempotency_key: "ref_1call" } })
+    expect(total()).toBe(1)
+    expect(calls("POST /payments/cancel")).toBe(1)
+    expect((out.data as PaymentwallData).cancel_requests!.ref_1call).toMatchObject({ status: "waiting_for_cancellation", history_before: [] })
+  })
+
+  it("re-reads and sends once more when i'mport refuses a stale snapshot's checksum, naming what it showed before", async () => {
+    const p = provider()
+    const { data, impUid } = await paidSession(p)
+    await sandboxPost("/sandbox/cancel-mode", { mode: "immediate" })
+    await sandboxPost(`/sandbox/payments/${impUid}/console-cancel`, { amount: 2000 })
+    sandbox.context.stats.clear()
+    const out = await p.refundPayment({ amount: 3000, data, context: { idempotency_key: "ref_stale" } })
+    expect(calls("POST /payments/cancel")).toBe(2)
+    expect(calls("GET /payments/{imp_uid}")).toBe(1)
+    const record = (out.data as PaymentwallData).cancel_requests!.ref_stale
+    // The console's 2000 was in i'mport's history before this request: never its answer.
+    expect(record.history_before).toHaveLength(2)
+    expect(record).toMatchObject({ status: "completed" })
+    expect((out.data as PaymentwallData).iamport).toMatchObject({ cancel_amount: 5000 })
+  })
+
+  it("does not send again when the refusal was not about the snapshot", async () => {
+    const p = provider()
+    const { data } = await paidSession(p)
+    sandbox.context.faults.push({ route: "POST /payments/cancel", kind: "refused", times: 1, delayMs: 0 })
+    sandbox.context.stats.clear()
+    const error = await errorOf(p.refundPayment({ amount: 3000, data, context: { idempotency_key: "ref_no" } }))
+    expect(error.message).toContain("PG refused")
+    expect(calls("POST /payments/cancel")).toBe(1)
+    expect(calls("GET /payments/{imp_uid}")).toBe(1)
+  })
+
+  it("never sends again, and waits as unanswered, when a cancellation that may be this one is new since the snapshot", async () => {
+    const p = provider()
+    const { data, impUid } = await paidSession(p)
+    // As if i'mport had applied the cancel and still answered with a refusal: a new entry of exactly this amount,
+    // with the request's reason.
+    await sandboxPost(`/sandbox/payments/${impUid}/console-cancel`, { amount: 3000, reason: "Refund requested in Medusa" })
+    sandbox.context.stats.clear()
+    const out = await p.refundPayment({ amount: 3000, data, context: { idempotency_key: "ref_same" } })
+    expect(calls("POST /payments/cancel")).toBe(1)
+    const record = (out.data as PaymentwallData).cancel_requests!.ref_same
+    expect(record).toMatchObject({ status: "requested", error: expect.stringContaining("new cancellation of the same amount") })
+  })
+
+  it("sends once more when the new cancellation of the same amount has another reason (a console refund)", async () => {
+    const p = provider()
+    const { data, impUid } = await paidSession(p)
+    await sandboxPost(`/sandbox/payments/${impUid}/console-cancel`, { amount: 3000 })
+    sandbox.context.stats.clear()
+    const out = await p.refundPayment({ amount: 3000, data, context: { idempotency_key: "ref_console" } })
+    expect(calls("POST /payments/cancel")).toBe(2)
+    expect(calls("GET /payments/{imp_uid}")).toBe(1)
+    const record = (out.data as PaymentwallData).cancel_requests!.ref_console
+    // Accepted: Paymentwall opened a ticket for it.
+    expect(record).toMatchObject({ status: "waiting_for_cancellation", amount: 3000 })
+    expect(record.error ?? null).toBeNull()
+  })
+
+  it("never sends again after a lost answer", async () => {
+    const p = provider()
+    const { data } = await paidSession(p)
+    sandbox.context.faults.push({ route: "POST /payments/cancel", kind: "5xx", times: 1, delayMs: 0 })
+    sandbox.context.stats.clear()
+    const out = await p.refundPayment({ amount: 3000, data, context: { idempotency_key: "ref_lost" } })
+    expect(calls("POST /payments/cancel")).toBe(1)
+    expect(calls("GET /payments/{imp_uid}")).toBe(0)
+    expect((out.data as PaymentwallData).cancel_requests!.ref_lost).toMatchObject({ status: "requested" })
+  })
+
+  it("reads i'mport first when the data keeps no snapshot with the history's keys (older data)", async () => {
+    const p = provider()
+    const { data } = await paidSession(p)
+    const older = { ...data, iamport: { ...data.iamport!, history_keys: undefined } }
+    sandbox.context.stats.clear()
+    await p.refundPayment({ amount: 1000, data: older, context: { idempotency_key: "ref_old" } })
+    expect(calls("GET /payments/{imp_uid}")).toBe(1)
+    expect(calls("POST /payments/cancel")).toBe(1)
+  })
+})
+
 describe("refundPayment in record-only mode (the plugin's settlement booking a cancellation i'mport shows)", () => {
   it("records the cancellation under the refund id without calling i'mport, and clears the marker", async () => {
     const p = provider()
