@@ -523,15 +523,15 @@ export class OrderCancel extends Step {
 
 export class RunJob extends Step {
   toString() {
-    return "reconciliation job runs"
+    return "settlement job runs"
   }
   async act(m: Model, w: World): Promise<Settled> {
-    const { reconcileCancelTicketsWorkflow } = builtPluginModule("workflows/reconcile-cancel-tickets.js")
-    const { result } = await reconcileCancelTicketsWorkflow(w.container()).run({ input: {} })
+    const { settleOpenPayments } = builtPluginModule("workflows/settle-open-payments.js")
+    const result = await settleOpenPayments(w.container())
     const mine = (result.failed as string[]).filter((f) => m.payments.some((p) => f.startsWith(p.paymentId)))
     w.log(`    checked ${result.checked}, booked ${result.booked}, failed ${result.failed.length}${mine.length ? `: ${mine.join("; ")}` : ""}`)
     if (mine.length) {
-      throw new UnexpectedError(`the reconciliation job failed for this run's payments: ${mine.join("; ")}`)
+      throw new UnexpectedError(`the settlement job failed for this run's payments: ${mine.join("; ")}`)
     }
     return "all"
   }
@@ -549,8 +549,8 @@ export class CheckNow extends Step {
   }
   async act(m: Model, w: World): Promise<Settled | void> {
     const ref = pick(m.payments, this.p)
-    const res = await w.http("post", `/admin/iamport-paymentwall/payments/${ref.paymentId}/check`, {})
-    if (w.judge("POST /admin/iamport-paymentwall/payments/:id/check", res) === "ok") {
+    const res = await w.http("post", `/admin/iamport-paymentwall/payments/${ref.paymentId}/settle`, {})
+    if (w.judge("POST /admin/iamport-paymentwall/payments/:id/settle", res) === "ok") {
       w.log(`    ${ref.label}: booked ${JSON.stringify(res.data.booked)} blocked ${JSON.stringify(res.data.blocked)} suspected ${JSON.stringify(res.data.suspected)}`)
       return new Set([ref.paymentId])
     }

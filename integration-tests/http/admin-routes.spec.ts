@@ -71,10 +71,10 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
   it("checks with i'mport now: books what a lost webhook missed, and answers with i'mport's view", async () => {
     await adminRefund(api, store, paid.paymentId, { amount: 3000 })
     await settleAll(sandbox(), paid.impUid, "approved")
-    const res = await api.post(`/admin/iamport-paymentwall/payments/${paid.paymentId}/check`, {}, store.admin)
+    const res = await api.post(`/admin/iamport-paymentwall/payments/${paid.paymentId}/settle`, {}, store.admin)
     expect(res.data).toMatchObject({ booked: [expect.any(String)], iamport: { cancel_amount: 3000 } })
     expect((await ticketsOf(getContainer(), paid.paymentId))[0].status).toBe("completed")
-    const bad = await api.post(`/admin/iamport-paymentwall/payments/${paid.paymentId}/check`, { extra: 1 }, { ...store.admin, validateStatus: () => true })
+    const bad = await api.post(`/admin/iamport-paymentwall/payments/${paid.paymentId}/settle`, { extra: 1 }, { ...store.admin, validateStatus: () => true })
     expect(bad.status).toBe(400)
   })
 

@@ -1,5 +1,5 @@
 import { Modules } from "@medusajs/framework/utils"
-import { reconcileCancelTicketsWorkflow } from "../../src/workflows/reconcile-cancel-tickets"
+import { settleOpenPayments } from "../helpers/built-plugin"
 import { adminRefund, defaultRefundReasonId, recordEvents, refundsOf, sandboxTickets, settleAll, ticketsOf } from "../helpers/refunds"
 import { describeStore } from "../helpers/runner"
 import { sandboxPost, waitFor } from "../helpers/sandbox"
@@ -40,8 +40,12 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     expect(await iamport()).toMatchObject({ status: "paid", cancel_amount: 0 })
     expect(await sandboxTickets(sandbox(), paid.impUid)).toEqual([expect.objectContaining({ amount: 3000, status: "open" })])
 
+    sandbox().context.stats.clear()
     await settleAll(sandbox(), paid.impUid, "approved")
     const ticket = await waitForTicket("completed")
+    // One i'mport call for the cancellation notice: the settlement's lookup (Medusa's door looks nothing up for it).
+    const calls = [...sandbox().context.stats].filter(([route]) => route !== "POST /users/getToken")
+    expect(Object.fromEntries(calls)).toEqual({ "GET /payments/{imp_uid}": 1 })
 
     const refunds = await refundsOf(getContainer(), paid.paymentId)
     expect(refunds).toHaveLength(1)
@@ -54,6 +58,25 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     expect(await bookedTotal()).toBe((await iamport()).cancel_amount)
     // The record-only marker is gone: a later refund through Medusa's own paths must reach i'mport again.
     expect(order.payment_collections[0].payments[0].data.iamport_record_only).toBeNull()
+  })
+
+  it("a refund is one i'mport call; after a cancellation the ledger booked, the next one reads i'mport first", async () => {
+    const count = (route: string) => sandbox().context.stats.get(route) ?? 0
+    sandbox().context.stats.clear()
+    expect((await adminRefund(api, store, paid.paymentId, { amount: 1000 })).status).toBe(200)
+    expect([count("GET /payments/{imp_uid}"), count("POST /payments/cancel")]).toEqual([0, 1])
+
+    await sandboxPost(sandbox(), `/sandbox/payments/${paid.impUid}/console-cancel`, { amount: 2000, reason: "Customer called" })
+    await waitFor("the console refund to be booked", async () =>
+      (await ticketsOf(getContainer(), paid.paymentId)).find((t) => t.origin === "external" && t.status === "completed")
+    )
+    sandbox().context.stats.clear()
+    expect((await adminRefund(api, store, paid.paymentId, { amount: 3000 })).status).toBe(200)
+    expect([count("GET /payments/{imp_uid}"), count("POST /payments/cancel")]).toEqual([1, 1])
+    expect(await sandboxTickets(sandbox(), paid.impUid)).toEqual([
+      expect.objectContaining({ amount: 1000, status: "open" }),
+      expect.objectContaining({ amount: 3000, status: "open" }),
+    ])
   })
 
   it("a full refund (no amount) ends with payment_status refunded", async () => {
@@ -131,13 +154,13 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     sandbox().context.webhooks.configure({ url: null })
     await settleAll(sandbox(), paid.impUid, "approved")
     sandbox().context.stats.clear()
-    const { result } = await reconcileCancelTicketsWorkflow(getContainer()).run({ input: {} })
+    const result = await settleOpenPayments(getContainer())
     expect(result).toMatchObject({ checked: 1, booked: 1, iamport_calls: 1, failed: [] })
     expect(sandbox().context.stats.get("GET /payments?imp_uid[]")).toBe(1)
     expect((await ticketsOf(getContainer(), paid.paymentId))[0].status).toBe("completed")
     expect(await bookedTotal()).toBe(3000)
     // Running it again (another instance, the next tick) books nothing more.
-    await reconcileCancelTicketsWorkflow(getContainer()).run({ input: {} })
+    await settleOpenPayments(getContainer())
     expect(await bookedTotal()).toBe(3000)
   })
 
@@ -235,7 +258,7 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
 
     sandbox().context.webhooks.configure({ url: null })
     await settleAll(sandbox(), paid.impUid, "approved")
-    const { result } = await reconcileCancelTicketsWorkflow(getContainer()).run({ input: {} })
+    const result = await settleOpenPayments(getContainer())
     expect(result).toMatchObject({ checked: 1, booked: 0, failed: [] })
     const [ticket] = await ticketsOf(getContainer(), paid.paymentId)
     expect(ticket).toMatchObject({ origin: "admin", status: "completed", amount: 2500, metadata: { booked_by_medusa_before_settlement: true } })

@@ -23,7 +23,7 @@ export default defineMiddlewares({
       middlewares: [guardOrderCancel],
     },
     {
-      matcher: "/admin/iamport-paymentwall/payments/:id/check",
+      matcher: "/admin/iamport-paymentwall/payments/:id/settle",
       methods: ["POST"],
       middlewares: [validateAndTransformBody(AdminPaymentwallCheck)],
     },

@@ -7,7 +7,7 @@ import type { WebhookPayload } from "../providers/iamport-paymentwall/webhook-bo
 import { sessionIdFromMerchantUid } from "../providers/iamport-paymentwall/payment-data"
 import { paymentIdForSession } from "../lib/order-payments"
 import { settleCancellationsWorkflow } from "../workflows/settle-cancellations"
-import type { SettleCancellationsResult } from "../workflows/settle-cancellations"
+import type { SettledPayment } from "../workflows/settle-cancellations"
 import { paymentwallModule, OPEN_TICKET_STATUSES } from "../modules/iamport-paymentwall"
 
 type WebhookEventData = { provider: string; payload: WebhookPayload }
@@ -39,7 +39,7 @@ export default async function iamportPaymentwallWebhook({ event, container }: Su
   try {
     // The body only says where to look: a genuine notice names its merchant_uid. Without one, only a payment the
     // plugin already tracks by imp_uid is looked at (no i'mport call outside the lock for a body that costs nothing
-    // to forge); anything else is left to the reconciliation job's sweep.
+    // to forge); anything else is left to the settlement job's sweep.
     const paymentId = body.merchant_uid ? await medusaPaymentOf(container, body.merchant_uid) : await trackedPaymentOf(container, body.imp_uid)
     if (!paymentId) {
       return void (await finish("no Medusa payment for it (yet)"))
@@ -94,7 +94,7 @@ async function trackedPaymentOf(container: MedusaContainer, impUid: string): Pro
   return ticket?.payment_id ?? null
 }
 
-function summary(result: SettleCancellationsResult): string {
+function summary(result: SettledPayment): string {
   if (result.skipped) {
     return result.skipped
   }

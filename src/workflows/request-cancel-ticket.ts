@@ -3,6 +3,7 @@ import { acquireLockStep, releaseLockStep } from "@medusajs/medusa/core-flows"
 import { createCancelTicketStep } from "./steps/create-cancel-ticket"
 import { paymentLockStep } from "./steps/payment-lock"
 import { sendCancelRequestStep } from "./steps/send-cancel-request"
+import { emitTicketEvents } from "./settlement/events"
 import { type CancelRequestInput, validateCancelRequestStep } from "./steps/validate-cancel-request"
 
 export const requestCancelTicketWorkflowId = "iamport-paymentwall-request-cancel-ticket"
@@ -16,7 +17,8 @@ export const requestCancelTicketWorkflow = createWorkflow(requestCancelTicketWor
   acquireLockStep({ key: lock.key, timeout: lock.timeout, ttl: lock.ttl, ownerId: lock.owner_id })
   const plan = validateCancelRequestStep(input)
   const created = createCancelTicketStep(plan)
-  const ticket = sendCancelRequestStep({ plan, ticket_id: created.id })
+  const sent = sendCancelRequestStep({ plan, ticket_id: created.id })
+  emitTicketEvents(transform({ sent }, ({ sent }) => sent.events), requestCancelTicketWorkflowId)
   releaseLockStep({ key: lock.key, ownerId: lock.owner_id })
-  return new WorkflowResponse(ticket)
+  return new WorkflowResponse(transform({ sent }, ({ sent }) => sent.ticket))
 })

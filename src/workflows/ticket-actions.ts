@@ -5,6 +5,7 @@ import { dismissTicketStep } from "./steps/dismiss-ticket"
 import { paymentLockStep } from "./steps/payment-lock"
 import { prepareTicketRetryStep, type TicketActionInput } from "./steps/prepare-ticket-retry"
 import { sendCancelRequestStep } from "./steps/send-cancel-request"
+import { emitTicketEvents } from "./settlement/events"
 
 /** Every ticket action takes the same per-payment lock as every other ticket change. */
 function lockTicketPayment(input: TicketActionInput) {
@@ -13,12 +14,15 @@ function lockTicketPayment(input: TicketActionInput) {
   return lock
 }
 
-export const retryCancelTicketWorkflow = createWorkflow("iamport-paymentwall-retry-cancel-ticket", (input: TicketActionInput) => {
+const RETRY_WORKFLOW_ID = "iamport-paymentwall-retry-cancel-ticket"
+
+export const retryCancelTicketWorkflow = createWorkflow(RETRY_WORKFLOW_ID, (input: TicketActionInput) => {
   const lock = lockTicketPayment(input)
   const { plan, ticket_id } = prepareTicketRetryStep(input)
-  const ticket = sendCancelRequestStep({ plan, ticket_id })
+  const sent = sendCancelRequestStep({ plan, ticket_id })
+  emitTicketEvents(transform({ sent }, ({ sent }) => sent.events), RETRY_WORKFLOW_ID)
   releaseLockStep({ key: lock.key, ownerId: lock.owner_id })
-  return new WorkflowResponse(ticket)
+  return new WorkflowResponse(transform({ sent }, ({ sent }) => sent.ticket))
 })
 
 export const dismissCancelTicketWorkflow = createWorkflow("iamport-paymentwall-dismiss-cancel-ticket", (input: TicketActionInput) => {
@@ -28,12 +32,15 @@ export const dismissCancelTicketWorkflow = createWorkflow("iamport-paymentwall-d
   return new WorkflowResponse(ticket)
 })
 
+const CONFIRM_REJECTION_WORKFLOW_ID = "iamport-paymentwall-confirm-ticket-rejection"
+
 /** A shop admin confirms Paymentwall rejected a ticket: the one path that frees a reserved amount. */
-export const confirmTicketRejectionWorkflow = createWorkflow("iamport-paymentwall-confirm-ticket-rejection", (input: TicketActionInput) => {
+export const confirmTicketRejectionWorkflow = createWorkflow(CONFIRM_REJECTION_WORKFLOW_ID, (input: TicketActionInput) => {
   const lock = lockTicketPayment(input)
-  const ticket = confirmTicketRejectionStep(input)
+  const decided = confirmTicketRejectionStep(input)
+  emitTicketEvents(transform({ decided }, ({ decided }) => decided.events), CONFIRM_REJECTION_WORKFLOW_ID)
   releaseLockStep({ key: lock.key, ownerId: lock.owner_id })
-  return new WorkflowResponse(ticket)
+  return new WorkflowResponse(transform({ decided }, ({ decided }) => decided.ticket))
 })
 
 export const keepTicketWaitingWorkflow = createWorkflow("iamport-paymentwall-keep-ticket-waiting", (input: TicketActionInput) => {

@@ -19,7 +19,7 @@ async function call<T>(path: string, init?: RequestInit): Promise<T> {
 
 export const paymentwallApi = {
   order: (orderId: string, live: boolean) => call<OrderView>(`/admin/iamport-paymentwall/orders/${orderId}?live=${live}`),
-  check: (paymentId: string) => call<{ booked: string[] }>(`/admin/iamport-paymentwall/payments/${paymentId}/check`, { method: "POST", body: "{}" }),
+  settle: (paymentId: string) => call<{ booked: string[] }>(`/admin/iamport-paymentwall/payments/${paymentId}/settle`, { method: "POST", body: "{}" }),
   retry: (ticketId: string) => call(`/admin/iamport-paymentwall/tickets/${ticketId}/retry`, { method: "POST", body: "{}" }),
   dismiss: (ticketId: string) => call(`/admin/iamport-paymentwall/tickets/${ticketId}/dismiss`, { method: "POST", body: "{}" }),
   confirmRejection: (ticketId: string) =>

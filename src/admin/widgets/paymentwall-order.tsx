@@ -58,7 +58,7 @@ const PaymentwallOrderWidget = ({ data: order }: DetailWidgetProps<AdminOrder>) 
   const check = useMutation({
     mutationFn: async () => {
       for (const payment of data?.payments ?? []) {
-        await paymentwallApi.check(payment.id)
+        await paymentwallApi.settle(payment.id)
       }
       firstLoad.current = true
     },

@@ -4,10 +4,10 @@ import { MedusaError } from "@medusajs/framework/utils"
 export type PluginSettings = {
   /** A notice makes a ticket "rejection suspected" only once it has waited at least this long (default 60 s). */
   rejectionGraceSeconds: number
-  /** The reconciliation job flags a ticket Paymentwall has not settled after this long (default 72 h). */
+  /** The settlement job (settle-open-payments) flags a ticket Paymentwall has not settled after this long (default 72 h). */
   ticketAttentionAfterHours: number
   /**
-   * The reconciliation job also sweeps Paymentwall payments captured this recently (default 30 days), 100 per run,
+   * The settlement job also sweeps Paymentwall payments captured this recently (default 30 days), 100 per run,
    * so a refund made outside Medusa whose webhook was lost is still booked. 0 turns the sweep off.
    */
   reconcileSweepDays: number

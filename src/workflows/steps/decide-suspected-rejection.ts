@@ -3,7 +3,7 @@ import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { paymentwallProvider } from "../../providers/iamport-paymentwall/registered-provider"
 import { loadPaymentState } from "../settlement/payment-state"
 import { removeRefund } from "../settlement/reverse-refund"
-import { emitTicketEvent, TICKET_REJECTED_EVENT } from "../settlement/events"
+import { emitTicketEventsNow, TICKET_REJECTED_EVENT, type TicketEvent, ticketEvent } from "../settlement/events"
 import { OVER_RESERVED_MARK } from "../settlement/flag-over-reservation"
 import { settlePaymentCancellations } from "../settlement/settle-payment-cancellations"
 import type { TicketActionInput } from "./prepare-ticket-retry"
@@ -25,7 +25,9 @@ export const confirmTicketRejectionStep = createStep(
     let ticket = await service.retrieveCancelTicket(ticket_id)
     assertWaiting(ticket.id, ticket.status)
     const provider = paymentwallProvider(container, ticket.provider_id)
-    await settlePaymentCancellations(container, { payment_id: ticket.payment_id, iamport: await provider.lookupPayment(ticket.imp_uid) })
+    const settled = await settlePaymentCancellations(container, { payment_id: ticket.payment_id, iamport: await provider.lookupPayment(ticket.imp_uid) })
+    // Stands even if the rejection is refused below.
+    await emitTicketEventsNow(container, settled.events)
     ticket = await service.retrieveCancelTicket(ticket_id)
     if (ticket.status !== "waiting_for_cancellation") {
       throw new MedusaError(
@@ -58,8 +60,8 @@ export const confirmTicketRejectionStep = createStep(
         ...(note ? { decision_note: note } : {}),
       },
     })
-    await emitTicketEvent(container, TICKET_REJECTED_EVENT, ticket, state)
-    return new StepResponse(await service.retrieveCancelTicket(ticket.id))
+    const events: TicketEvent[] = [ticketEvent(TICKET_REJECTED_EVENT, ticket, state)]
+    return new StepResponse({ ticket: await service.retrieveCancelTicket(ticket.id), events })
   }
 )
 

@@ -4,6 +4,7 @@ import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { OPEN_TICKET_STATUSES, paymentwallModule } from "../../modules/iamport-paymentwall"
 import { paymentwallProvider } from "../../providers/iamport-paymentwall/registered-provider"
 import { activeOrderChangeReason } from "../settlement/order-change"
+import { emitTicketEventsNow, type TicketEvent } from "../settlement/events"
 import { settlePaymentCancellations } from "../settlement/settle-payment-cancellations"
 
 export const prepareOrderCancelStepId = "iamport-paymentwall-prepare-order-cancel"
@@ -16,10 +17,11 @@ export type PrepareOrderCancelInput = {
 
 /**
  * Settles the order's Paymentwall payments with i'mport, then refuses the cancel while money waits in a ticket or
- * an order change is open. Nothing to compensate: settlement books only what i'mport shows returned.
+ * an order change is open. Nothing to compensate: settlement books only what i'mport shows returned, and its
+ * flags and their events stand whether the cancel is refused or not.
  */
 export const prepareOrderCancelStep = createStep(prepareOrderCancelStepId, async (input: PrepareOrderCancelInput, { container }) => {
-  await settleBeforeCancel(container, input.payments)
+  await emitTicketEventsNow(container, await settleBeforeCancel(container, input.payments))
   const open = await paymentwallModule(container).listCancelTickets(
     { payment_id: input.payments.map((p) => p.id), status: [...OPEN_TICKET_STATUSES], refund_id: null },
     { take: 1 }
@@ -55,7 +57,8 @@ export const prepareOrderCancelStep = createStep(prepareOrderCancelStepId, async
  * refundPaymentsWorkflow logs a failed refund and cancels the order anyway: the rest of the money would stay with
  * the shop, silently. So the payments are settled first.
  */
-async function settleBeforeCancel(container: MedusaContainer, payments: PrepareOrderCancelInput["payments"]): Promise<void> {
+async function settleBeforeCancel(container: MedusaContainer, payments: PrepareOrderCancelInput["payments"]): Promise<TicketEvent[]> {
+  const events: TicketEvent[] = []
   for (const payment of payments) {
     if (!payment.imp_uid) {
       continue
@@ -70,6 +73,7 @@ async function settleBeforeCancel(container: MedusaContainer, payments: PrepareO
         `Could not check the Paymentwall payment with i'mport before cancelling (${message}); try again in a moment.`
       )
     }
-    await settlePaymentCancellations(container, { payment_id: payment.id, iamport })
+    events.push(...(await settlePaymentCancellations(container, { payment_id: payment.id, iamport })).events)
   }
+  return events
 }

@@ -4,9 +4,9 @@ import { isPaymentwallProviderId } from "../../../../../../providers/iamport-pay
 import { settleCancellationsWorkflow } from "../../../../../../workflows/settle-cancellations"
 
 /**
- * POST /admin/iamport-paymentwall/payments/:id/check — "Check with i'mport now": the settlement a notice starts, for
- * one payment and under its lock (look it up, book what i'mport shows, track the refunds Medusa recorded through the
- * provider), answered with i'mport's current view.
+ * POST /admin/iamport-paymentwall/payments/:id/settle — the widget's "Check with i'mport now": the settlement a
+ * notice starts, for one payment and under its lock (look it up, book what i'mport shows, track the refunds Medusa
+ * recorded through the provider), answered with i'mport's current view.
  */
 export async function POST(req: AuthenticatedMedusaRequest, res: MedusaResponse): Promise<void> {
   const query = req.scope.resolve(ContainerRegistrationKeys.QUERY)

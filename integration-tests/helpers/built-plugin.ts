@@ -1,0 +1,16 @@
+import path from "node:path"
+import type * as SettleOpenPayments from "../../src/workflows/settle-open-payments"
+import { PLUGIN_ROOT } from "./test-store-config"
+
+/**
+ * The plugin's code as the app loaded it: its build, the same module instances, required only once the app has
+ * booted. Importing `src/` as well would compose each workflow a second time under the same id, which Medusa's
+ * WorkflowManager refuses at boot.
+ */
+function builtModule<T>(relative: string): T {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(path.join(PLUGIN_ROOT, ".medusa/server/src", relative)) as T
+}
+
+export const settleOpenPayments: typeof SettleOpenPayments.settleOpenPayments = (...args) =>
+  builtModule<typeof SettleOpenPayments>("workflows/settle-open-payments").settleOpenPayments(...args)

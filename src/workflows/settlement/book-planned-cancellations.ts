@@ -1,0 +1,80 @@
+import type { MedusaContainer } from "@medusajs/framework/types"
+import type { KeyedCancellation } from "../../lib/cancel-history"
+import type { IamportPayment } from "../../lib/iamport/types"
+import type { PlanStep } from "../../lib/settlement-plan"
+import { paymentwallModule } from "../../modules/iamport-paymentwall"
+import { bookCancellation } from "./book-cancellation"
+import { completeOptimisticTicket } from "./complete-ticket"
+import { loadPaymentState, type PaymentState } from "./payment-state"
+
+export type BookedCancellations = {
+  /** Ledger keys booked as Medusa Refunds in this run. */
+  booked: string[]
+  /** Tickets completed: booked now, or an optimistic Refund tied to its cancellation. */
+  completed: string[]
+  /** Tickets made for cancellations nobody asked for in Medusa, and booked. */
+  external: string[]
+  /** Returned at i'mport, but Medusa refused the booking for now (ledger keys). */
+  blocked: string[]
+  /** Another process may still be booking one of them: the next run looks again. */
+  interrupted: boolean
+}
+
+/**
+ * Books each cancellation the plan ties to a ticket, or to a new external ticket, exactly once (book-cancellation
+ * holds the ledger's claim). One at a time, on a state read again after each booking.
+ */
+export async function bookPlannedCancellations(
+  container: MedusaContainer,
+  paymentId: string,
+  iamport: IamportPayment,
+  plan: PlanStep[]
+): Promise<BookedCancellations> {
+  const result: BookedCancellations = { booked: [], completed: [], external: [], blocked: [], interrupted: false }
+  const service = paymentwallModule(container)
+  let state = await loadPaymentState(container, paymentId)
+  const tickets = new Map((await service.listCancelTickets({ payment_id: paymentId })).map((t) => [t.id, t]))
+  for (const step of plan) {
+    if (step.type === "suspect_rejection") {
+      continue
+    }
+    const ticket = step.type === "complete" ? tickets.get(step.ticket_id)! : await service.createCancelTickets(externalTicket(state, iamport, step.entry))
+    if (step.type === "complete" && !step.book) {
+      state = await completeOptimisticTicket(container, state, iamport, ticket, step.entry)
+      result.completed.push(ticket.id)
+      continue
+    }
+    const outcome = await bookCancellation(container, state, iamport, ticket, step.entry)
+    state = await loadPaymentState(container, state.id)
+    if (outcome.kind === "in_flight") {
+      result.interrupted = true
+    } else if (outcome.kind === "blocked") {
+      result.blocked.push(step.entry.key)
+    } else {
+      result.booked.push(step.entry.key)
+      result[step.type === "external" ? "external" : "completed"].push(ticket.id)
+    }
+  }
+  return result
+}
+
+function externalTicket(state: PaymentState, iamport: IamportPayment, entry: KeyedCancellation) {
+  const at = new Date((entry.cancelled_at || Math.floor(Date.now() / 1000)) * 1000)
+  return {
+    payment_id: state.id,
+    provider_id: state.provider_id,
+    order_id: state.order_id,
+    imp_uid: iamport.imp_uid,
+    merchant_uid: iamport.merchant_uid,
+    amount: entry.amount,
+    currency_code: state.currency_code,
+    origin: "external" as const,
+    status: "waiting_for_cancellation" as const,
+    // Tied to its entry at once: a run that dies before booking finds this ticket again, not a second one.
+    cancellation_id: entry.key,
+    reason: entry.reason || "Cancelled outside Medusa (i'mport console or chargeback)",
+    note: `Cancelled outside Medusa: ${entry.reason || "no reason given"}`,
+    requested_at: at,
+    waiting_since: at,
+  }
+}
