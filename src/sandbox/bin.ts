@@ -13,6 +13,7 @@ const USAGE = `iamport-sandbox: a local i'mport (PortOne V1) + Paymentwall stand
   --settle-after-ms N      Paymentwall settles each cancel ticket by itself after N ms (default: only on request)
   --settle-result R        approved (default) or rejected, for --settle-after-ms
   --imp-key K, --imp-secret S   credentials it accepts (default ${SANDBOX_IMP_KEY} / ${SANDBOX_IMP_SECRET})
+  --state-file F           keep payments and tickets in this JSON file across restarts (default: memory only)
   --quiet                  do not print each request`
 
 async function main(): Promise<void> {
@@ -26,6 +27,7 @@ async function main(): Promise<void> {
       "settle-result": { type: "string", default: "approved" },
       "imp-key": { type: "string" },
       "imp-secret": { type: "string" },
+      "state-file": { type: "string" },
       quiet: { type: "boolean", default: false },
       help: { type: "boolean", default: false },
     },
@@ -53,6 +55,7 @@ async function main(): Promise<void> {
       ticketSettleAfterMs: values["settle-after-ms"] ? Number(values["settle-after-ms"]) : null,
       ticketAutoResult: result,
       log: values.quiet ? undefined : (line) => console.log(`${new Date().toISOString()} ${line}`),
+      stateFile: values["state-file"],
     })
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code

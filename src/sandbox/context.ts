@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto"
-import { SandboxState, nowSeconds } from "./state"
+import fs from "node:fs"
+import { SandboxState, nowSeconds, type SavedState } from "./state"
 import { WebhookDispatcher, type WebhookConfig } from "./webhooks"
 
 export type SandboxOptions = {
@@ -24,6 +25,11 @@ export type SandboxOptions = {
   cancelMode?: "ticket" | "immediate"
   /** Print each request. */
   log?: (line: string) => void
+  /**
+   * Keep payments, prepared amounts and tickets in this JSON file, read at start and written after each change, so
+   * a restart forgets nothing the store still refers to. Without it the state lives in memory only.
+   */
+  stateFile?: string
 }
 
 export type FaultKind = "5xx" | "5xx_after" | "slow" | "drop" | "non_envelope" | "refused"
@@ -51,9 +57,10 @@ export const SANDBOX_IMP_SECRET = "sandbox_imp_secret"
 export class SandboxContext {
   readonly state = new SandboxState()
   readonly webhooks: WebhookDispatcher
-  readonly options: Required<Omit<SandboxOptions, "webhook" | "log" | "ticketSettleAfterMs">> & {
+  readonly options: Required<Omit<SandboxOptions, "webhook" | "log" | "ticketSettleAfterMs" | "stateFile">> & {
     ticketSettleAfterMs: number | null
     log?: (line: string) => void
+    stateFile?: string
   }
   readonly faults: Fault[] = []
   /** Requests per route ("GET /payments/{imp_uid}"), for the benchmark's call counts. */
@@ -77,10 +84,29 @@ export class SandboxContext {
       rejectionWebhook: options.rejectionWebhook ?? true,
       cancelMode: options.cancelMode ?? "ticket",
       log: options.log,
+      stateFile: options.stateFile,
     }
     this.webhooks = new WebhookDispatcher(options.webhook)
     this.#initialWebhook = { ...this.webhooks.config }
     this.#initialCancelMode = this.options.cancelMode
+    if (this.options.stateFile && fs.existsSync(this.options.stateFile)) {
+      this.state.restore(JSON.parse(fs.readFileSync(this.options.stateFile, "utf8")) as SavedState)
+    }
+  }
+
+  /** Writes the state to `stateFile`, when there is one: whole, through a temporary file, so a crash keeps the last. */
+  persist(): void {
+    const file = this.options.stateFile
+    if (!file) {
+      return
+    }
+    try {
+      fs.writeFileSync(`${file}.tmp`, JSON.stringify(this.state.save()))
+      fs.renameSync(`${file}.tmp`, file)
+    } catch (error) {
+      // The sandbox goes on in memory; the next change tries again.
+      console.error(`iamport-sandbox: could not save its state to ${file}: ${error instanceof Error ? error.message : String(error)}`)
+    }
   }
 
   /**
@@ -133,13 +159,24 @@ export class SandboxContext {
     const timer = setTimeout(() => {
       this.timers.delete(timer)
       work()
+      this.persist()
     }, ms)
     timer.unref()
     this.timers.add(timer)
   }
 
+  /** Stops what is pending (webhooks, timers) and keeps the state: what closing the sandbox does. */
+  halt(): void {
+    this.webhooks.clear()
+    for (const timer of this.timers) {
+      clearTimeout(timer)
+    }
+    this.timers.clear()
+  }
+
   reset(): void {
     this.state.reset()
+    this.persist()
     this.webhooks.clear()
     this.webhooks.configure(this.#initialWebhook)
     this.options.cancelMode = this.#initialCancelMode

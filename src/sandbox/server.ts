@@ -37,7 +37,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     port,
     context,
     close: async () => {
-      context.reset()
+      context.halt()
       await context.webhooks.idle()
       await new Promise<void>((resolve) => {
         server.close(() => resolve())
@@ -48,6 +48,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
 }
 
 async function handle(ctx: SandboxContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (req.method !== "GET") {
+    // Whatever the request changed is on disk before the next one (a no-op without a state file).
+    res.once("finish", () => ctx.persist())
+  }
+  return route(ctx, req, res)
+}
+
+async function route(ctx: SandboxContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? "/", "http://sandbox")
   const method = req.method ?? "GET"
   ctx.options.log?.(`${method} ${url.pathname}`)

@@ -54,6 +54,18 @@ export function fromMinor(minor: number, currency: string): number {
   return Number((minor / 10 ** decimals).toFixed(decimals))
 }
 
+/** The state as saved to `stateFile`: plain JSON, so a restarted sandbox still knows its payments and tickets. */
+export type SavedState = {
+  version: 1
+  prepared: Prepared[]
+  payments: IamportPayment[]
+  tickets: Ticket[]
+  deliveries: Record<string, unknown>[]
+  non_refundable: string[]
+  order: [string, { seq: number; updated: number }][]
+  seq: number
+}
+
 /** In-memory i'mport: prepared amounts, payments and Paymentwall's tickets. */
 export class SandboxState {
   readonly prepared = new Map<string, Prepared>()
@@ -73,6 +85,33 @@ export class SandboxState {
     this.tickets.clear()
     this.nonRefundable.clear()
     this.deliveries.length = 0
+  }
+
+  save(): SavedState {
+    return {
+      version: 1,
+      prepared: [...this.prepared.values()],
+      payments: [...this.payments.values()],
+      tickets: [...this.tickets.values()],
+      deliveries: [...this.deliveries],
+      non_refundable: [...this.nonRefundable],
+      order: [...this.#order],
+      seq: this.#seq,
+    }
+  }
+
+  restore(saved: SavedState): void {
+    if (saved.version !== 1) {
+      throw new Error(`sandbox state file version ${String(saved.version)} is not supported`)
+    }
+    this.reset()
+    saved.prepared.forEach((p) => this.prepared.set(p.merchant_uid, p))
+    saved.payments.forEach((p) => this.payments.set(p.imp_uid, p))
+    saved.tickets.forEach((t) => this.tickets.set(t.id, t))
+    this.deliveries.push(...saved.deliveries)
+    saved.non_refundable.forEach((id) => this.nonRefundable.add(id))
+    saved.order.forEach(([id, meta]) => this.#order.set(id, meta))
+    this.#seq = saved.seq
   }
 
   newImpUid(): string {

@@ -60,3 +60,30 @@ describe("the sandbox's control page", () => {
     expect(sandbox.context.calls[0].path).toBe("/payments/5")
   })
 })
+
+describe("the sandbox's state file", () => {
+  it("keeps payments, prepared amounts and tickets across a restart", async () => {
+    const fs = await import("node:fs")
+    const os = await import("node:os")
+    const path = await import("node:path")
+    const stateFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "sandbox-state-")), "sandbox.json")
+    const first = await startSandbox({ stateFile })
+    const paid = (await axios.post(`${first.url}/sandbox/pay`, { merchant_uid: "pw_keep", outcome: "paid", ignore_prepare: true, amount: 13000, currency: "KRW" })).data
+    const auth = { headers: { Authorization: `Bearer ${(await axios.post(`${first.url}/users/getToken`, { imp_key: "sandbox_imp_key", imp_secret: "sandbox_imp_secret" })).data.response.access_token}` } }
+    await axios.post(`${first.url}/payments/cancel`, { imp_uid: paid.imp_uid, amount: 3000, reason: "kept" }, auth)
+    await first.close()
+
+    const second = await startSandbox({ stateFile })
+    try {
+      const { data: payments } = await axios.get(`${second.url}/sandbox/payments`)
+      expect(payments.map((p: { imp_uid: string; status: string }) => [p.imp_uid, p.status])).toEqual([[paid.imp_uid, "paid"]])
+      const { data: tickets } = await axios.get(`${second.url}/sandbox/tickets`)
+      expect(tickets).toMatchObject([{ imp_uid: paid.imp_uid, amount: 3000, status: "open" }])
+      // The kept ticket can still be settled, and i'mport's view follows.
+      await axios.post(`${second.url}/sandbox/tickets/${tickets[0].id}/settle`, { result: "approved" })
+      expect((await axios.get(`${second.url}/sandbox/payments/${paid.imp_uid}`)).data.cancel_amount).toBe(3000)
+    } finally {
+      await second.close()
+    }
+  })
+})
