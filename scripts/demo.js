@@ -1,85 +1,188 @@
 #!/usr/bin/env node
-/* Shows the plugin working end to end against the local sandbox, with no network and no database:
- * checkout (prepare, widget, authorize), a webhook, a refund that becomes a Paymentwall cancel ticket, and the
- * ticket's settlement. Uses the built plugin (`npm run build`). */
-const http = require("node:http")
+/* npm run demo: a real Medusa 2.21 store with this plugin, on an embedded PostgreSQL, paying through the local
+ * i'mport + Paymentwall sandbox. Starts PostgreSQL, the sandbox, the store (server and admin) and a small
+ * storefront; seeds the store on first run; Ctrl-C stops all of it. Data lives in .demo/ (--reset wipes it). */
+const { spawn } = require("node:child_process")
+const fs = require("node:fs")
 const path = require("node:path")
+const { parseArgs } = require("node:util")
+const { startEmbeddedPostgres } = require("./lib/embedded-postgres")
+const { assertPortsFree, waitForHealth } = require("./lib/processes")
+const { buildPluginIfStale, buildAdminIfStale, bundleStorefront } = require("./lib/demo-build")
+const { startStorefront } = require("./lib/demo-storefront")
 
-const built = path.join(__dirname, "..", ".medusa", "server", "src")
-const { startSandbox } = require(path.join(built, "sandbox"))
-const { IamportPaymentwallProviderService } = require(path.join(built, "providers", "iamport-paymentwall", "service"))
+const ROOT = path.resolve(__dirname, "..")
+const STORE_DIR = path.join(ROOT, "demo")
+const ADMIN = { email: "admin@paymentwall-demo.local", password: "paymentwall-demo" }
 
-const step = (text) => console.log(`\n== ${text}`)
-const show = (label, value) => console.log(`   ${label}: ${typeof value === "string" ? value : JSON.stringify(value)}`)
+const { values: args } = parseArgs({
+  options: {
+    reset: { type: "boolean", default: false },
+    port: { type: "string", default: "9000" },
+    "storefront-port": { type: "string", default: "8000" },
+    "sandbox-port": { type: "string", default: "8891" },
+    "pg-port": { type: "string", default: "54329" },
+    "data-dir": { type: "string", default: path.join(ROOT, ".demo") },
+  },
+})
+const DATA = path.resolve(args["data-dir"])
+const ports = {
+  "--port": Number(args.port),
+  "--storefront-port": Number(args["storefront-port"]),
+  "--sandbox-port": Number(args["sandbox-port"]),
+  "--pg-port": Number(args["pg-port"]),
+}
+const urls = {
+  api: `http://localhost:${ports["--port"]}`,
+  storefront: `http://localhost:${ports["--storefront-port"]}`,
+  sandbox: `http://localhost:${ports["--sandbox-port"]}`,
+}
 
-async function post(base, route, body) {
-  const res = await fetch(`${base}${route}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body ?? {}) })
-  return res.json()
+const started = Date.now()
+const seconds = () => ((Date.now() - started) / 1000).toFixed(1)
+const say = (line) => console.log(`[demo ${seconds().padStart(5)}s] ${line}`)
+const cleanups = []
+
+const MEDUSA_BIN = path.join(ROOT, "node_modules", ".bin", "medusa")
+
+/** A Medusa CLI command in the demo store, its output kept unless it fails. */
+function medusaCommand(command, env) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(MEDUSA_BIN, command, { cwd: STORE_DIR, env, stdio: ["ignore", "pipe", "pipe"] })
+    cleanups.push(() => stopChild(child))
+    let output = ""
+    child.stdout.on("data", (chunk) => (output += chunk))
+    child.stderr.on("data", (chunk) => (output += chunk))
+    child.once("error", reject)
+    child.once("exit", (code) => {
+      if (code === 0) {
+        return resolve()
+      }
+      process.stderr.write(output)
+      reject(new Error(`medusa ${command.join(" ")} failed (exit ${code}); its output is above`))
+    })
+  })
 }
 
 async function main() {
-  // Stands in for the store's /hooks/payment/iamport-paymentwall_paymentwall route.
-  const received = []
-  const hooks = http.createServer((req, res) => {
-    let body = ""
-    req.on("data", (c) => (body += c))
-    req.on("end", () => (received.push(JSON.parse(body)), res.end("OK")))
+  for (const [flag, port] of Object.entries(ports)) {
+    if (!Number.isInteger(port) || port < 1 || port > 65535) {
+      throw new Error(`${flag} must be a port number, got ${JSON.stringify(port)}`)
+    }
+  }
+  await assertPortsFree(ports)
+  if (args.reset && fs.existsSync(DATA)) {
+    say(`--reset: removing ${path.relative(ROOT, DATA) || DATA} (the store's database, seed and storefront bundle)`)
+    fs.rmSync(DATA, { recursive: true, force: true })
+  }
+  fs.mkdirSync(DATA, { recursive: true })
+
+  if (buildPluginIfStale(ROOT)) {
+    say("built the plugin (.medusa/server, .medusa/storefront)")
+  }
+  const adminBuild = buildAdminIfStale(ROOT, STORE_DIR).then((built) => built && say("built the admin dashboard with the plugin's widget"))
+
+  const pg = await startEmbeddedPostgres({ dataDir: path.join(DATA, "pg"), port: ports["--pg-port"], database: "medusa_demo" })
+  cleanups.push(() => pg.stop())
+  say(`PostgreSQL ${pg.fresh ? "initialised" : "started"} (embedded, data in ${path.relative(ROOT, path.join(DATA, "pg"))})`)
+
+  const { startSandbox } = require(path.join(ROOT, ".medusa/server/src/sandbox"))
+  const sandbox = await startSandbox({
+    port: ports["--sandbox-port"],
+    host: "127.0.0.1",
+    webhook: { url: `${urls.api}/hooks/payment/iamport-paymentwall_paymentwall` },
+    // Payments and tickets outlive a restart, as the store's orders do.
+    stateFile: path.join(DATA, "sandbox.json"),
   })
-  await new Promise((r) => hooks.listen(0, "127.0.0.1", r))
-  const sandbox = await startSandbox({ webhook: { url: `http://127.0.0.1:${hooks.address().port}/hooks/payment/iamport-paymentwall_paymentwall` } })
-  const logger = { warn: (m) => console.log(`   [warn] ${m}`), info() {}, error: console.error, debug() {} }
-  const provider = new IamportPaymentwallProviderService(
-    { logger },
-    { impKey: "sandbox_imp_key", impSecret: "sandbox_imp_secret", impCode: "imp12345678", channelKey: "channel-key-demo", mode: "test", apiBaseUrl: sandbox.url }
-  )
-  console.log(`i'mport + Paymentwall sandbox on ${sandbox.url}`)
+  cleanups.push(() => sandbox.close())
+  say(`sandbox on ${sandbox.url}, webhooks to the store`)
 
-  step("Checkout: Medusa creates a payment session; the provider registers the amount with i'mport (prepare)")
-  const session = await provider.initiatePayment({
-    amount: { value: "49.90", precision: 20 },
-    currency_code: "usd",
-    data: { session_id: "payses_01DEMO0000000000000000000A" },
-    context: { customer: { id: "cus_demo", email: "jiwoo@example.com", first_name: "Jiwoo", last_name: "Park" } },
+  const env = {
+    ...process.env,
+    DATABASE_URL: pg.url,
+    PORT: String(ports["--port"]),
+    DEMO_API_URL: urls.api,
+    DEMO_STOREFRONT_URL: urls.storefront,
+    DEMO_SANDBOX_URL: `http://127.0.0.1:${ports["--sandbox-port"]}`,
+    DEMO_STORE_FILE: path.join(DATA, "store.json"),
+    DEMO_ADMIN_EMAIL: ADMIN.email,
+    DEMO_ADMIN_PASSWORD: ADMIN.password,
+    MEDUSA_DISABLE_TELEMETRY: "true",
+    LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
+  }
+  if (!fs.existsSync(env.DEMO_STORE_FILE)) {
+    say("first run: migrating the database (a minute on 2 cores)")
+    await medusaCommand(["db:migrate"], env)
+    say("seeding: Korea (KRW) and United States (USD) regions, 3 products, shipping, a publishable key, an admin")
+    await medusaCommand(["exec", "./seed.js"], env).catch((error) => {
+      throw new Error(`${error.message}\n       A first run that stopped half-way leaves a half-seeded store: start over with npm run demo -- --reset`)
+    })
+  }
+  const seeded = JSON.parse(fs.readFileSync(env.DEMO_STORE_FILE, "utf8"))
+
+  await bundleStorefront(ROOT, path.join(DATA, "storefront"))
+  const storefront = await startStorefront({
+    port: ports["--storefront-port"],
+    page: path.join(STORE_DIR, "storefront", "index.html"),
+    bundle: path.join(DATA, "storefront", "main.js"),
+    config: { apiUrl: urls.api, publishableKey: seeded.publishable_key, sandboxUrl: urls.sandbox },
   })
-  show("IMP.request_pay data for the storefront", session.data)
+  cleanups.push(() => storefront.close())
+  await adminBuild
 
-  step("A tampered widget call (another amount) does not open: i'mport checks the prepared amount")
-  show("sandbox", (await post(sandbox.url, "/sandbox/pay", { merchant_uid: session.data.merchant_uid, amount: 0.5, outcome: "paid" })).message)
+  const server = spawn(MEDUSA_BIN, ["start"], { cwd: STORE_DIR, env, stdio: ["ignore", "inherit", "inherit"] })
+  cleanups.push(() => stopChild(server))
+  server.once("exit", (code, signal) => {
+    if (!stopping) {
+      console.error(`[demo] the Medusa server stopped (${signal ?? `exit ${code}`}); shutting down`)
+      shutdown(1)
+    }
+  })
+  await waitForHealth(`${urls.api}/health`, 180_000)
 
-  step("The buyer pays in Paymentwall's widget")
-  const paid = await post(sandbox.url, "/sandbox/pay", { merchant_uid: session.data.merchant_uid, outcome: "paid" })
-  show("i'mport payment", { imp_uid: paid.imp_uid, status: paid.status, amount: paid.amount, currency: paid.currency })
+  console.log(`
+  Ready in ${seconds()} s.
 
-  step("Medusa authorizes: the provider looks the payment up by merchant_uid and verifies it")
-  const authorized = await provider.authorizePayment({ data: session.data })
-  show("session status", authorized.status)
+  Storefront            ${urls.storefront}
+  Admin                 ${urls.api}/app     (${ADMIN.email} / ${ADMIN.password})
+  Sandbox control page  ${urls.sandbox}
+  Store API             ${urls.api}
 
-  await sandbox.context.webhooks.idle()
-  step("i'mport's webhook arrives; the provider decides from a fresh lookup, not from the body")
-  show("webhook body", received[0])
-  show("action for Medusa", await provider.getWebhookActionAndData({ data: received[0], rawData: "", headers: {} }))
-  show("a forged webhook", await provider.getWebhookActionAndData({ data: { imp_uid: "imp_999999999999", status: "paid" }, rawData: "", headers: {} }))
-
-  step("An admin refunds 20.00 USD: Paymentwall opens a cancellation ticket instead of refunding at once")
-  const refunded = await provider.refundPayment({ amount: 20, data: authorized.data, context: { idempotency_key: "ref_demo" } })
-  show("recorded in payment.data", refunded.data.cancel_requests)
-  const [ticket] = await fetch(`${sandbox.url}/sandbox/tickets`).then((r) => r.json())
-  show("Paymentwall ticket", { id: ticket.id, amount: ticket.amount, status: ticket.status })
-  show("i'mport still says", (await provider.retrievePayment({ data: refunded.data })).data.iamport.status + ", cancel_amount 0: Waiting for cancellation")
-
-  step("Paymentwall approves the ticket; i'mport records the cancellation and sends a webhook")
-  await post(sandbox.url, `/sandbox/tickets/${ticket.id}/settle`, { result: "approved" })
-  await sandbox.context.webhooks.idle()
-  show("webhook body", received[received.length - 1])
-  const after = await provider.retrievePayment({ data: refunded.data })
-  show("i'mport now says", { status: after.data.iamport.status, cancel_amount: after.data.iamport.cancel_amount, cancellations: after.data.iamport.cancellation_ids })
-
-  console.log("\nDone: no network was used and no card was charged.")
-  await sandbox.close()
-  hooks.close()
+  Buy something on the storefront, refund it in the admin (the order page shows "Waiting for cancellation"),
+  then approve or reject the ticket on the sandbox control page. Ctrl-C stops everything; data stays in .demo/.
+`)
 }
 
+function stopChild(child) {
+  if (child.exitCode !== null || child.signalCode !== null) {
+    return Promise.resolve()
+  }
+  return new Promise((resolve) => {
+    const killer = setTimeout(() => child.kill("SIGKILL"), 15_000)
+    child.once("exit", () => (clearTimeout(killer), resolve()))
+    child.kill("SIGTERM")
+  })
+}
+
+let stopping = false
+async function shutdown(code) {
+  if (stopping) {
+    return
+  }
+  stopping = true
+  say("stopping")
+  for (const cleanup of cleanups.reverse()) {
+    await Promise.resolve()
+      .then(cleanup)
+      .catch((error) => console.error(`[demo] while stopping: ${error.message ?? error}`))
+  }
+  say("stopped")
+  process.exit(code)
+}
+
+process.on("SIGINT", () => shutdown(0))
+process.on("SIGTERM", () => shutdown(0))
 main().catch((error) => {
-  console.error(error)
-  process.exit(1)
+  console.error(`\n[demo] ${error.message ?? error}`)
+  shutdown(1)
 })

