@@ -66,8 +66,13 @@ async function main() {
     await provider.getWebhookActionAndData({ data: { imp_uid: pay.imp_uid, status: "cancelled", cancellation_id: "cxl_bench" }, rawData: "", headers: {} })
     await provider.lookupPayment(pay.imp_uid)
   })
-  // Sent from the snapshot authorizePayment kept in the data: one call (see providers/iamport-paymentwall/cancel.ts).
-  await measure("refundPayment (ticket)", () => provider.refundPayment({ amount: 1000, data: authorized.data, context: { idempotency_key: "ref_bench" } }))
+  // An admin's refund (the stock Refund form, POST /admin/payments/:id/refund) becomes a cancel ticket, sent by the
+  // plugin's workflow from the snapshot authorizePayment kept, once it has checked it current: one call (see
+  // workflows/steps/send-cancel-request.ts and providers/iamport-paymentwall/cancel.ts).
+  await measure("refundPayment (ticket)", () => provider.cancelAtIamport(pay.imp_uid, { amount: 1000, reason: "Refund requested in Medusa" }, authorized.data.iamport))
+  // Medusa's own refunds through the provider (an order cancel): nothing proves the kept snapshot current, so it reads
+  // first: two calls.
+  await measure("refundPayment (order cancel)", () => provider.refundPayment({ amount: 1000, data: authorized.data, context: { idempotency_key: "ref_bench" } }))
   for (const [name, calls, detail] of rows) console.log(`  ${name.padEnd(28)} ${calls} call(s): ${detail}`)
 
   console.log(`\nclient overhead over ${CALLS} GET /payments/{imp_uid}, against a bare keep-alive http.get of the same URL`)

@@ -11,7 +11,8 @@ export type WebhookInbox = Pick<IamportPaymentwallModuleService, "listWebhookEve
 
 /**
  * Hard-deletes inbox rows received before `olderThan`, oldest first, one batch of ids at a time. Rows are only
- * evidence after the fact (deduplication looks back ten minutes), so nothing else depends on old ones.
+ * evidence after the fact (deduplication looks back ten minutes); a refund sent from a kept snapshot needs the
+ * notices since it was taken, so snapshots older than the retention are never sent from (send-cancel-request).
  * Returns how many it deleted.
  */
 export async function pruneWebhookEvents(

@@ -52,10 +52,11 @@ function refresh() {
           "</td><td>" + (t.settled_at ? time(t.settled_at) : "") + "</td></tr>";
       }).join(""));
       rows("payments", payments.slice().reverse().map(function (p) {
-        var held = p.status === "failed" && /fraud/i.test(p.fail_reason || "");
+        // A payment held for fraud review reads as failed (or ready) at i'mport until Paymentwall approves it.
+        var held = p.status === "failed" || p.status === "ready";
         return "<tr data-payment='" + esc(p.imp_uid) + "'><td><code>" + esc(p.imp_uid) + "</code></td><td><code>" + esc(p.merchant_uid) + "</code></td><td class='s-" + esc(p.status) + "'>" + esc(p.status) +
           (p.fail_reason ? " <span class='muted'>(" + esc(p.fail_reason) + ")</span>" : "") + "</td><td>" + esc(p.amount) + " " + esc(p.currency) + "</td><td>" + esc(p.cancel_amount) +
-          "</td><td>" + esc(p.buyer_name) + " &lt;" + esc(p.buyer_email) + "&gt;</td><td>" + (held ? "<button data-action='approve-payment'>Approve after review</button>" : "") + "</td></tr>";
+          "</td><td>" + esc(p.buyer_name) + " &lt;" + esc(p.buyer_email) + "&gt;</td><td>" + (held ? "<button data-action='approve-payment'>Approve after fraud review</button>" : "") + "</td></tr>";
       }).join(""));
       rows("calls", calls.slice(-50).reverse().map(function (c) {
         return "<tr><td>" + time(c.at) + "</td><td><code>" + esc(c.method + " " + c.path) + "</code></td><td>" + esc(c.status) + "</td><td class='muted'>" + esc(c.auth) + "</td></tr>";

@@ -80,7 +80,7 @@ export async function cancelFromView(
   // i'mport keeps a request's reason on its entry, so a new entry with another reason (a console refund) is not this
   // request's; one with this reason, or with none, may be.
   const looksApplied = keyedCancellations(payment.cancel_history).some(
-    (e) => !known.has(e.key) && !known.has(e.alias) && sameAmount(e.amount, request.amount) && (!e.reason || e.reason === request.reason)
+    (e) => !known.has(e.key) && !known.has(e.alias) && sameAmount(e.amount, request.amount) && (!e.reason?.trim() || e.reason.trim() === request.reason.trim())
   )
   if (looksApplied) {
     // A refusal should change nothing, yet a cancellation that may be this very one is new since the snapshot:
@@ -146,6 +146,13 @@ export async function sendCancel(
       message: `i'mport gave no usable answer to the cancel request (${detail}); it may have been accepted. Check the payment's in-progress cancel requests in the i'mport console before asking again.`,
     }
   }
-  const entry = keyedCancellations(after.cancel_history).find((e) => !known.has(e.key) && !known.has(e.alias) && sameAmount(e.amount, amount))
-  return entry ? { kind: "completed", payment: after, entry, history_before } : { kind: "accepted", payment: after, history_before }
+  // Only when nothing but this request moved i'mport's balance is a new entry of its amount its answer. If more
+  // moved (a server that ignores `checksum` accepted a stale view), no entry is taken for it, and every entry the
+  // answer shows counts as before it: the ticket then waits for a person rather than claim another's cancellation.
+  const explained = sameAmount(minusAmount(after.cancel_amount, view.cancel_amount), amount)
+  const entry = explained
+    ? keyedCancellations(after.cancel_history).find((e) => !known.has(e.key) && !known.has(e.alias) && sameAmount(e.amount, amount))
+    : undefined
+  const before = historyKeys(after).filter((key) => key !== entry?.key && key !== entry?.alias)
+  return entry ? { kind: "completed", payment: after, entry, history_before: before } : { kind: "accepted", payment: after, history_before: before }
 }

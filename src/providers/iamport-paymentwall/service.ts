@@ -165,9 +165,11 @@ export class IamportPaymentwallProviderService extends AbstractPaymentProvider<I
       return { data: recordOnly(expected, marker, amount, refundId) }
     }
     const major = toIamportAmount(amount, expected.currency)
-    // Sent from the snapshot the data keeps (verified when it was taken); see cancelFromView.
-    const kept = expected.imp_uid ? viewOfSnapshot(expected.iamport, expected.imp_uid) : null
-    return { data: await this.requestCancel(expected, kept, major, refundId, "Refund requested in Medusa") }
+    // Read first. Medusa calls this for its own refunds (an order cancel, a store's code), where nothing proves the
+    // snapshot in the data current: it may predate refunds booked since, of this very amount and reason, which a
+    // refusal's re-read could not tell from this request's. The admin's refunds are cancel tickets, sent by the
+    // plugin's workflow from a snapshot it has checked (cancelAtIamport): one call.
+    return { data: await this.requestCancel(expected, null, major, refundId, "Refund requested in Medusa") }
   }
 
   async retrievePayment({ data }: RetrievePaymentInput): Promise<RetrievePaymentOutput> {

@@ -61,13 +61,18 @@ export const sendCancelRequestStep = createStep(
 )
 
 /**
- * The snapshot of i'mport's payment to send from, when nothing the plugin knows is newer: every cancellation the
- * ledger has seen is in it, and no cancellation notice came after it. One it cannot know of (a console refund whose
+ * The snapshot of i'mport's payment to send from, when nothing the plugin knows is newer: it is younger than the
+ * inbox's retention, every cancellation the ledger has seen is in it, and no cancellation notice came after it. One it cannot know of (a console refund whose
  * notice was lost) makes i'mport refuse on the checksum, and the provider reads again (see cancelFromView).
  */
 async function currentSnapshot(container: MedusaContainer, plan: CancelRequestPlan): Promise<IamportSnapshot | null> {
   const snapshot = plan.snapshot
   if (!snapshot?.history_keys || !snapshot.checked_at) {
+    return null
+  }
+  // The inbox forgets notices after its retention: an older snapshot cannot be proved current by it.
+  const retentionMs = paymentwallModule(container).settings().webhookRetentionDays * 86_400_000
+  if (Date.now() - new Date(snapshot.checked_at).getTime() >= retentionMs) {
     return null
   }
   const seen = new Set(snapshot.history_keys)

@@ -4,6 +4,7 @@ import type { ILockingModule } from "@medusajs/framework/types"
 import { MedusaError, Modules } from "@medusajs/framework/utils"
 import { paymentwallPaymentsOfOrder } from "../../../lib/order-payments"
 import { paymentLockKey } from "../../../modules/iamport-paymentwall"
+import { paymentwallProvider } from "../../../providers/iamport-paymentwall/registered-provider"
 import { prepareOrderCancelWorkflow } from "../../../workflows/prepare-order-cancel"
 
 /**
@@ -21,7 +22,10 @@ export async function guardOrderCancel(req: MedusaRequest, res: MedusaResponse, 
       // the same payment meanwhile could erase the provider's record of it or use up a record-only marker. The
       // order's own lock (the key Medusa's order-edit workflows take) keeps an order edit from opening between the
       // check below and Medusa's credit line. Returns, claims, exchanges and transfer requests take no lock in 2.21.
-      await holdLocks(req, res, [...paymentIds.map(paymentLockKey), req.params.id])
+      // Held as long as the work under them may last: the settlement's i'mport calls, then Medusa's own refund
+      // through the provider (a look-up and a cancel), each within one lock lifetime.
+      const expire = Math.max(...payments.map((p) => 2 * paymentwallProvider(req.scope, p.provider_id).lockTtlSeconds()))
+      await holdLocks(req, res, [...paymentIds.map(paymentLockKey), req.params.id], expire)
       await prepareOrderCancelWorkflow(req.scope).run({
         input: {
           order_id: req.params.id,
@@ -37,15 +41,14 @@ export async function guardOrderCancel(req: MedusaRequest, res: MedusaResponse, 
 
 const LOCK_WAIT_MS = 30_000
 
-async function holdLocks(req: MedusaRequest, res: MedusaResponse, keys: string[]): Promise<void> {
+async function holdLocks(req: MedusaRequest, res: MedusaResponse, keys: string[], expire: number): Promise<void> {
   const locking = req.scope.resolve<ILockingModule>(Modules.LOCKING)
   const ownerId = `order-cancel:${randomUUID()}`
   const release = () => void locking.release(keys, { ownerId }).catch(() => undefined)
   const until = Date.now() + LOCK_WAIT_MS
   for (;;) {
     try {
-      // As long as a settlement may hold it: a cancel request is shorter than that.
-      await locking.acquire(keys, { ownerId, expire: 300 })
+      await locking.acquire(keys, { ownerId, expire })
       break
     } catch (error) {
       // Taking several keys is not all-or-nothing: give back the ones this attempt got (release checks the owner).

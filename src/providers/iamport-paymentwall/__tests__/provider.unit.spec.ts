@@ -267,17 +267,19 @@ describe("refundPayment", () => {
   })
 })
 
-describe("refundPayment from the kept snapshot (one i'mport call)", () => {
+describe("a cancel ticket sent from the kept snapshot (cancelAtIamport: one i'mport call)", () => {
   const total = () => [...sandbox.context.stats.values()].reduce((a, b) => a + b, 0)
+  const REASON = "Refund requested in Medusa"
+  const kept = (data: PaymentwallData) => data.iamport ?? null
 
   it("sends the cancel with the snapshot's balance as checksum, and nothing else", async () => {
     const p = provider()
-    const { data } = await paidSession(p)
+    const { data, impUid } = await paidSession(p)
     sandbox.context.stats.clear()
-    const out = await p.refundPayment({ amount: 3000, data, context: { idempotency_key: "ref_1call" } })
+    const out = await p.cancelAtIamport(impUid, { amount: 3000, reason: REASON }, kept(data))
     expect(total()).toBe(1)
     expect(calls("POST /payments/cancel")).toBe(1)
-    expect((out.data as PaymentwallData).cancel_requests!.ref_1call).toMatchObject({ status: "waiting_for_cancellation", history_before: [] })
+    expect(out).toMatchObject({ kind: "accepted", history_before: [] })
   })
 
   it("re-reads and sends once more when i'mport refuses a stale snapshot's checksum, naming what it showed before", async () => {
@@ -286,23 +288,21 @@ describe("refundPayment from the kept snapshot (one i'mport call)", () => {
     await sandboxPost("/sandbox/cancel-mode", { mode: "immediate" })
     await sandboxPost(`/sandbox/payments/${impUid}/console-cancel`, { amount: 2000 })
     sandbox.context.stats.clear()
-    const out = await p.refundPayment({ amount: 3000, data, context: { idempotency_key: "ref_stale" } })
+    const out = await p.cancelAtIamport(impUid, { amount: 3000, reason: REASON }, kept(data))
     expect(calls("POST /payments/cancel")).toBe(2)
     expect(calls("GET /payments/{imp_uid}")).toBe(1)
-    const record = (out.data as PaymentwallData).cancel_requests!.ref_stale
     // The console's 2000 was in i'mport's history before this request: never its answer.
-    expect(record.history_before).toHaveLength(2)
-    expect(record).toMatchObject({ status: "completed" })
-    expect((out.data as PaymentwallData).iamport).toMatchObject({ cancel_amount: 5000 })
+    expect(out.history_before).toHaveLength(2)
+    expect(out).toMatchObject({ kind: "completed", entry: { amount: 3000 } })
   })
 
   it("does not send again when the refusal was not about the snapshot", async () => {
     const p = provider()
-    const { data } = await paidSession(p)
+    const { data, impUid } = await paidSession(p)
     sandbox.context.faults.push({ route: "POST /payments/cancel", kind: "refused", times: 1, delayMs: 0 })
     sandbox.context.stats.clear()
-    const error = await errorOf(p.refundPayment({ amount: 3000, data, context: { idempotency_key: "ref_no" } }))
-    expect(error.message).toContain("PG refused")
+    const out = await p.cancelAtIamport(impUid, { amount: 3000, reason: REASON }, kept(data))
+    expect(out).toMatchObject({ kind: "refused", message: expect.stringContaining("PG refused") })
     expect(calls("POST /payments/cancel")).toBe(1)
     expect(calls("GET /payments/{imp_uid}")).toBe(1)
   })
@@ -311,13 +311,12 @@ describe("refundPayment from the kept snapshot (one i'mport call)", () => {
     const p = provider()
     const { data, impUid } = await paidSession(p)
     // As if i'mport had applied the cancel and still answered with a refusal: a new entry of exactly this amount,
-    // with the request's reason.
-    await sandboxPost(`/sandbox/payments/${impUid}/console-cancel`, { amount: 3000, reason: "Refund requested in Medusa" })
+    // with the request's reason (give or take spaces).
+    await sandboxPost(`/sandbox/payments/${impUid}/console-cancel`, { amount: 3000, reason: ` ${REASON} ` })
     sandbox.context.stats.clear()
-    const out = await p.refundPayment({ amount: 3000, data, context: { idempotency_key: "ref_same" } })
+    const out = await p.cancelAtIamport(impUid, { amount: 3000, reason: REASON }, kept(data))
     expect(calls("POST /payments/cancel")).toBe(1)
-    const record = (out.data as PaymentwallData).cancel_requests!.ref_same
-    expect(record).toMatchObject({ status: "requested", error: expect.stringContaining("new cancellation of the same amount") })
+    expect(out).toMatchObject({ kind: "unknown", message: expect.stringContaining("new cancellation of the same amount") })
   })
 
   it("sends once more when the new cancellation of the same amount has another reason (a console refund)", async () => {
@@ -325,34 +324,48 @@ describe("refundPayment from the kept snapshot (one i'mport call)", () => {
     const { data, impUid } = await paidSession(p)
     await sandboxPost(`/sandbox/payments/${impUid}/console-cancel`, { amount: 3000 })
     sandbox.context.stats.clear()
-    const out = await p.refundPayment({ amount: 3000, data, context: { idempotency_key: "ref_console" } })
+    const out = await p.cancelAtIamport(impUid, { amount: 3000, reason: REASON }, kept(data))
     expect(calls("POST /payments/cancel")).toBe(2)
     expect(calls("GET /payments/{imp_uid}")).toBe(1)
-    const record = (out.data as PaymentwallData).cancel_requests!.ref_console
     // Accepted: Paymentwall opened a ticket for it.
-    expect(record).toMatchObject({ status: "waiting_for_cancellation", amount: 3000 })
-    expect(record.error ?? null).toBeNull()
+    expect(out).toMatchObject({ kind: "accepted" })
   })
 
   it("never sends again after a lost answer", async () => {
     const p = provider()
-    const { data } = await paidSession(p)
+    const { data, impUid } = await paidSession(p)
     sandbox.context.faults.push({ route: "POST /payments/cancel", kind: "5xx", times: 1, delayMs: 0 })
     sandbox.context.stats.clear()
-    const out = await p.refundPayment({ amount: 3000, data, context: { idempotency_key: "ref_lost" } })
+    const out = await p.cancelAtIamport(impUid, { amount: 3000, reason: REASON }, kept(data))
     expect(calls("POST /payments/cancel")).toBe(1)
     expect(calls("GET /payments/{imp_uid}")).toBe(0)
-    expect((out.data as PaymentwallData).cancel_requests!.ref_lost).toMatchObject({ status: "requested" })
+    expect(out.kind).toBe("unknown")
   })
 
-  it("reads i'mport first when the data keeps no snapshot with the history's keys (older data)", async () => {
+  it("reads i'mport first when the snapshot keeps no history keys (older data)", async () => {
     const p = provider()
-    const { data } = await paidSession(p)
-    const older = { ...data, iamport: { ...data.iamport!, history_keys: undefined } }
+    const { data, impUid } = await paidSession(p)
     sandbox.context.stats.clear()
-    await p.refundPayment({ amount: 1000, data: older, context: { idempotency_key: "ref_old" } })
+    await p.cancelAtIamport(impUid, { amount: 1000, reason: REASON }, { ...data.iamport!, history_keys: undefined } as never)
     expect(calls("GET /payments/{imp_uid}")).toBe(1)
     expect(calls("POST /payments/cancel")).toBe(1)
+  })
+})
+
+describe("refundPayment (Medusa's own refunds: an order cancel, a store's code)", () => {
+  it("reads i'mport first, so a snapshot kept since capture never meets an older refund of the same amount", async () => {
+    // An admin refund of 3000 was settled and booked; the order is then cancelled, and Medusa refunds the rest of
+    // the same size. The snapshot from capture knows neither: a send from it would be refused, and the re-read
+    // would show an entry of this amount and reason, which must not stop the request.
+    const p = provider()
+    const { data, impUid } = await paidSession(p, 6000)
+    await sandboxPost("/sandbox/cancel-mode", { mode: "immediate" })
+    await sandboxPost(`/sandbox/payments/${impUid}/console-cancel`, { amount: 3000, reason: "Refund requested in Medusa" })
+    sandbox.context.stats.clear()
+    const out = await p.refundPayment({ amount: 3000, data, context: { idempotency_key: "ref_cancel" } })
+    expect(calls("GET /payments/{imp_uid}")).toBe(1)
+    expect(calls("POST /payments/cancel")).toBe(1)
+    expect((out.data as PaymentwallData).cancel_requests!.ref_cancel).toMatchObject({ status: "completed", amount: 3000 })
   })
 })
 
