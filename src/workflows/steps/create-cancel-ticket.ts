@@ -1,14 +1,19 @@
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import type { CancelRequestPlan } from "./validate-cancel-request"
 import { paymentwallModule } from "../../modules/iamport-paymentwall"
+import { ledgerOf } from "../settlement/ledger"
 
 /**
  * Saves the ticket as `requested` before i'mport hears of it, so a crash or a lost answer never leaves a cancel
- * that Medusa does not know about. No compensation: a failed request stays on record as failed.
+ * that Medusa does not know about. No compensation: a failed request stays on record as failed. Every cancellation
+ * known now (the snapshot's, the ledger's) existed before this request and can never be its own: kept from the
+ * start, so a crash after i'mport's answer still keeps them from settling it.
  */
 export const createCancelTicketStep = createStep(
   "iamport-paymentwall-create-cancel-ticket",
   async (plan: CancelRequestPlan, { container }) => {
+    const ledger = await ledgerOf(container, plan.imp_uid)
+    const historyBefore = [...new Set([...(plan.snapshot?.history_keys ?? []), ...ledger.keys()])]
     const ticket = await paymentwallModule(container).createCancelTickets({
       payment_id: plan.payment_id,
       provider_id: plan.provider_id,
@@ -24,6 +29,7 @@ export const createCancelTicketStep = createStep(
       refund_reason_id: plan.refund_reason_id,
       note: plan.note,
       requested_at: new Date(),
+      metadata: { history_before: historyBefore },
     })
     return new StepResponse({ id: ticket.id })
   }

@@ -39,7 +39,8 @@ export const sendCancelRequestStep = createStep(
     }
     // Entries i'mport showed before the request are never its own, whatever their amount (see planSettlement).
     const { metadata } = await tickets.retrieveCancelTicket(ticket_id, { select: ["metadata"] })
-    const withHistory = { ...(metadata ?? {}), history_before: outcome.history_before }
+    const known = Array.isArray(metadata?.history_before) ? (metadata.history_before as string[]) : []
+    const withHistory = { ...(metadata ?? {}), history_before: [...new Set([...known, ...outcome.history_before])] }
     if (outcome.kind === "unknown") {
       await tickets.updateCancelTickets({ id: ticket_id, needs_attention: true, error: outcome.message, metadata: withHistory })
       throw new MedusaError(MedusaError.Types.UNEXPECTED_STATE, outcome.message)
