@@ -1,4 +1,4 @@
-import { Modules } from "@medusajs/framework/utils"
+import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { describeStore } from "../helpers/runner"
 import { PROVIDER_ID, WEBHOOK_PATH, sandboxPost, waitFor } from "../helpers/sandbox"
 import { completeCart, orderWithPayments, startCheckout, type Store } from "../helpers/store"
@@ -34,6 +34,49 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     expect(payment.captured_at).toBeTruthy()
     expect(Number(payment.amount)).toBe(13000)
     expect(payment.data).toMatchObject({ imp_uid: paid.imp_uid, iamport: { status: "paid", amount: 13000 } })
+  })
+
+  it("a logged-in customer pays too: no account holder is made, and saved methods are refused with the reason", async () => {
+    const email = `customer-${Date.now()}@example.com`
+    const registered = await api.post("/auth/customer/emailpass/register", { email, password: "customer-password" })
+    const auth = { headers: { ...store.store.headers, authorization: `Bearer ${registered.data.token}` } }
+    await api.post("/store/customers", { email, first_name: "Minji", last_name: "Kim" }, auth)
+    const login = await api.post("/auth/customer/emailpass", { email, password: "customer-password" })
+    const customer = { headers: { ...store.store.headers, authorization: `Bearer ${login.data.token}` } }
+
+    const cart = (
+      await api.post(
+        "/store/carts",
+        {
+          region_id: store.regionId,
+          sales_channel_id: store.salesChannelId,
+          shipping_address: { first_name: "Minji", last_name: "Kim", address_1: "1 Sejong-daero", city: "Seoul", country_code: "kr", postal_code: "04524" },
+          items: [{ variant_id: store.variantId, quantity: 1 }],
+        },
+        customer
+      )
+    ).data.cart
+    await api.post(`/store/carts/${cart.id}/shipping-methods`, { option_id: store.shippingOptionId }, customer)
+    const collection = (await api.post("/store/payment-collections", { cart_id: cart.id }, customer)).data.payment_collection
+    // Medusa asks the provider for an account holder at a logged-in customer's checkout (createAccountHolder).
+    const withSession = await api.post(`/store/payment-collections/${collection.id}/payment-sessions`, { provider_id: PROVIDER_ID }, customer)
+    const session = withSession.data.payment_collection.payment_sessions.find((s: { provider_id: string }) => s.provider_id === PROVIDER_ID)
+    expect(session.data).toMatchObject({ buyer_email: email, buyer_name: "Minji Kim" })
+    const payments = getContainer().resolve(Modules.PAYMENT)
+    const { data: holders } = await getContainer().resolve(ContainerRegistrationKeys.QUERY).graph({ entity: "account_holder", fields: ["id"], filters: { provider_id: PROVIDER_ID } })
+    expect(holders).toHaveLength(0)
+
+    await sandboxPost(sandbox(), "/sandbox/pay", { merchant_uid: session.data.merchant_uid, outcome: "paid" })
+    const completed = await api.post(`/store/carts/${cart.id}/complete`, {}, customer)
+    expect(completed.data.type).toBe("order")
+
+    // What a storefront's saved-card code would reach: the module's calls, each refused with the reason.
+    for (const call of [
+      () => payments.listPaymentMethods({ provider_id: PROVIDER_ID, context: { account_holder: { data: {} } } } as never),
+      () => payments.updateAccountHolder({ provider_id: PROVIDER_ID, context: { account_holder: { id: "acchld_x", data: {} } } } as never),
+    ]) {
+      await expect(call()).rejects.toThrow("Key-in and Subscription")
+    }
   })
 
   it("a payment that completes after the cart waits, then the webhook captures it", async () => {

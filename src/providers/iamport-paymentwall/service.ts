@@ -21,7 +21,7 @@ import type {
   UpdatePaymentOutput,
   WebhookActionResult,
 } from "@medusajs/framework/types"
-import { AbstractPaymentProvider, MedusaError, PaymentSessionStatus } from "@medusajs/framework/utils"
+import { MedusaError, PaymentSessionStatus } from "@medusajs/framework/utils"
 import { randomUUID } from "node:crypto"
 import { IamportClient, READ_RETRIES, RETRY_BASE_DELAY_MS } from "../../lib/iamport/client"
 import { lockTtlSeconds } from "../../lib/lock-ttl"
@@ -36,6 +36,7 @@ import { toMedusaError } from "./medusa-error"
 import { resolveOptions, type IamportPaymentwallOptions, type ResolvedOptions } from "./options"
 import { type IamportSnapshot, merchantUidFor, newSessionData, RECORD_ONLY_KEY, type PaymentwallData, readPaymentwallData, withSnapshot } from "./payment-data"
 import { recordOnly } from "./record-only"
+import { SavedMethodsRefused } from "./saved-methods"
 import { authorizedStatus, SESSION_STATUS } from "./session-status"
 import { assertMatches, ownershipProblems, paymentMismatches } from "./verify"
 import { webhookAction } from "./webhook-action"
@@ -49,7 +50,7 @@ type Dependencies = { logger: Logger }
  * i'mport is the source of truth: every decision is taken on a fresh REST lookup, never on what a browser or a
  * webhook body says.
  */
-export class IamportPaymentwallProviderService extends AbstractPaymentProvider<IamportPaymentwallOptions> {
+export class IamportPaymentwallProviderService extends SavedMethodsRefused<IamportPaymentwallOptions> {
   static identifier = PROVIDER_IDENTIFIER
 
   protected readonly options_: ResolvedOptions

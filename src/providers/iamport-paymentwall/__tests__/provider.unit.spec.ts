@@ -4,6 +4,7 @@ import { startSandbox, type RunningSandbox } from "../../../sandbox"
 import type { Fault } from "../../../sandbox"
 import { IamportPaymentwallProviderService } from "../service"
 import { RECORD_ONLY_MAX_AGE_MS } from "../record-only"
+import { SAVED_METHODS_REFUSAL } from "../saved-methods"
 import type { IamportPaymentwallOptions } from "../options"
 import type { PaymentwallData } from "../payment-data"
 
@@ -610,5 +611,31 @@ describe("getWebhookActionAndData", () => {
     sandbox.context.faults.push({ route: "GET /payments/{imp_uid}", kind: "5xx", times: 10, delayMs: 0 })
     const error = await errorOf(p.getWebhookActionAndData(hook({ imp_uid: impUid })))
     expect(error.message).not.toContain(SECRET)
+  })
+})
+
+describe("saved payment methods (Key-in and Subscription are not offered for Paymentwall through i'mport)", () => {
+  const context = { customer: { id: "cus_1", email: "a@b.c" } }
+  const holder = { id: "acchld_1", provider_id: "pp_iamport-paymentwall_paymentwall", external_id: "x", email: "a@b.c", data: {} } as never
+
+  it("makes no account holder at a logged-in customer's checkout, and does not stop it", async () => {
+    // Medusa stores no holder for an empty answer (payment module createAccountHolder: isPresent).
+    expect(await provider().createAccountHolder({ context } as never)).toEqual({})
+  })
+
+  it.each([
+    ["retrieveAccountHolder", { context: { account_holder: holder } }],
+    ["updateAccountHolder", { context: { account_holder: holder, customer: context.customer } }],
+    ["deleteAccountHolder", { context: { account_holder: holder } }],
+    ["listPaymentMethods", { context: { account_holder: holder } }],
+    ["savePaymentMethod", { context: { account_holder: holder }, data: {} }],
+    ["deletePaymentMethod", { context: { account_holder: holder }, data: { id: "pm_1" } }],
+  ] as const)("%s is refused with a MedusaError that says why", async (method, input) => {
+    const p = provider() as unknown as Record<string, (i: unknown) => Promise<unknown>>
+    const error = await errorOf(p[method](input))
+    expect(error).toBeInstanceOf(MedusaError)
+    expect(error.type).toBe(MedusaError.Types.NOT_ALLOWED)
+    expect(error.message).toBe(SAVED_METHODS_REFUSAL)
+    expect(error.message).toContain("Key-in and Subscription")
   })
 })
