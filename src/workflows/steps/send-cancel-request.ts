@@ -63,8 +63,9 @@ export const sendCancelRequestStep = createStep(
 
 /**
  * The snapshot of i'mport's payment to send from, when nothing the plugin knows is newer: it is younger than the
- * inbox's retention, every cancellation the ledger has seen is in it, and no cancellation notice came after it. One it cannot know of (a console refund whose
- * notice was lost) makes i'mport refuse on the checksum, and the provider reads again (see cancelFromView).
+ * inbox's retention, every cancellation the ledger has seen is in it, and no cancellation notice came after it.
+ * One it cannot know of (a console refund whose notice was lost) makes i'mport refuse on the checksum, and the
+ * provider reads again (see cancelFromView).
  */
 async function currentSnapshot(container: MedusaContainer, plan: CancelRequestPlan): Promise<IamportSnapshot | null> {
   const snapshot = plan.snapshot
