@@ -1,6 +1,6 @@
 import { adminRefund, defaultRefundReasonId, sandboxTickets, settleAll, ticketsOf } from "../helpers/refunds"
 import { describeStore } from "../helpers/runner"
-import { PROVIDER_ID, sandboxPost } from "../helpers/sandbox"
+import { PROVIDER_ID, sandboxPost, waitFor } from "../helpers/sandbox"
 import { PLUGIN_ROOT } from "../helpers/test-store-config"
 import { paidOrder, type Store } from "../helpers/store"
 
@@ -52,11 +52,25 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     expect(JSON.stringify(payments)).not.toContain("sandbox_imp_secret")
   })
 
-  it("asks i'mport for the current state when live=true", async () => {
-    await sandboxPost(sandbox(), `/sandbox/payments/${paid.impUid}/console-cancel`, { amount: 1000 })
-    expect((await view(false)).payments[0].iamport.cancel_amount).toBe(0)
-    const live = (await view(true)).payments[0]
-    expect(live).toMatchObject({ iamport_live: true, iamport: { status: "cancelled", cancel_amount: 1000 } })
+  it("asks i'mport for the current state when live=true; the notice's settlement then refreshes the stored view", async () => {
+    const before = (await view(false)).payments[0].iamport
+    // The console refund's notice is held, so the stored view is the old one until it arrives.
+    await sandboxPost(sandbox(), "/sandbox/webhooks/config", { hold: true })
+    try {
+      await sandboxPost(sandbox(), `/sandbox/payments/${paid.impUid}/console-cancel`, { amount: 1000 })
+      expect((await view(false)).payments[0].iamport.cancel_amount).toBe(0)
+      const live = (await view(true)).payments[0]
+      expect(live).toMatchObject({ iamport_live: true, iamport: { status: "cancelled", cancel_amount: 1000 } })
+    } finally {
+      await sandboxPost(sandbox(), "/sandbox/webhooks/config", { hold: false })
+      await sandboxPost(sandbox(), "/sandbox/webhooks/flush")
+    }
+    const stored = await waitFor("the notice's settlement to refresh the stored view", async () => {
+      const payment = (await view(false)).payments[0]
+      return payment.iamport.cancel_amount === 1000 ? payment : undefined
+    })
+    expect(stored).toMatchObject({ iamport_live: false, refunded_amount: 1000, iamport: { status: "cancelled", cancellation_ids: [expect.any(String)] } })
+    expect(Date.parse(stored.iamport.checked_at)).toBeGreaterThan(Date.parse(before.checked_at))
   })
 
   it("refuses a malformed query and an unauthenticated caller", async () => {

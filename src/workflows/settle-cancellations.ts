@@ -11,6 +11,7 @@ import { paymentLockStep } from "./steps/payment-lock"
 import { planSettlementStep } from "./steps/plan-settlement"
 import { prepareSettlementStep } from "./steps/prepare-settlement"
 import { recordNoticeLookupStep } from "./steps/record-notice-lookup"
+import { refreshSnapshotStep } from "./steps/refresh-snapshot"
 import { suspectRejectionsStep } from "./steps/suspect-rejections"
 
 export type { SettleCancellationsInput, SettledPayment, SettleNotice } from "./settlement/settle-input"
@@ -20,8 +21,8 @@ export const settleCancellationsWorkflowId = "iamport-paymentwall-settle-cancell
 /**
  * Settles one payment: brings Medusa in line with i'mport under the payment's lock. Looks the payment up, repairs
  * what an interrupted run left, plans, flags suspected rejections, books new cancellations exactly once (matched to
- * their tickets, or as external), flags over-reserved and stale tickets, and emits the ticket events only once all
- * of it succeeded. Duplicate and concurrent webhooks, the job and the admin's "Check with i'mport now" all run it.
+ * their tickets, or as external), flags over-reserved and stale tickets, refreshes
+ * payment.data's snapshot, and emits the ticket events only once all of it succeeded. Duplicate and concurrent webhooks, the job and the admin's "Check with i'mport now" all run it.
  */
 export const settleCancellationsWorkflow = createWorkflow(settleCancellationsWorkflowId, (input: SettleCancellationsInput) => {
   const lock = paymentLockStep(transform({ input }, ({ input }) => ({ payment_id: input.payment_id })))
@@ -51,6 +52,9 @@ export const settleCancellationsWorkflow = createWorkflow(settleCancellationsWor
       flag_waiting_after_ms: input.flag_waiting_after_ms,
     }))
   )
+  refreshSnapshotStep(
+    transform({ input, target, lookup, flags }, ({ input, target, lookup }) => ({ ...target, read_at: input.read_at ?? lookup.started_at }))
+  )
   recordNoticeLookupStep(
     transform({ input, lookup, flags }, ({ input, lookup }) => ({
       webhook_event_id: input.notice?.webhook_event_id,
@@ -63,9 +67,9 @@ export const settleCancellationsWorkflow = createWorkflow(settleCancellationsWor
   )
   releaseLockStep({ key: lock.key, ownerId: lock.owner_id })
 
-  const result = transform({ lookup, booked, suspicions, flags }, ({ lookup, booked, suspicions, flags }): SettledPayment => {
+  const result = transform({ input, lookup, booked, suspicions, flags }, ({ input, lookup, booked, suspicions, flags }): SettledPayment => {
     const { events: _emitted, ...settled } = settleResultOf(booked, suspicions, flags)
-    return { ...settled, iamport: lookup.iamport ? snapshotOf(lookup.iamport) : null, ...(lookup.skipped ? { skipped: lookup.skipped } : {}) }
+    return { ...settled, iamport: lookup.iamport ? snapshotOf(lookup.iamport, new Date(input.read_at ?? lookup.started_at)) : null, ...(lookup.skipped ? { skipped: lookup.skipped } : {}) }
   })
   return new WorkflowResponse(result)
 })

@@ -29,10 +29,13 @@ export async function settleOpenPayments(container: MedusaContainer, input: Sett
   for (const [providerId, list] of byProvider) {
     const provider = paymentwallProvider(container, providerId)
     const fetched = new Map<string, IamportPayment>()
+    const readAt = new Map<string, string>()
     for (let i = 0; i < list.length; i += LOOKUP_BATCH) {
       const batch = list.slice(i, i + LOOKUP_BATCH).map((t) => t.imp_uid)
+      const startedAt = new Date().toISOString()
       for (const payment of await provider.lookupPayments(batch)) {
         fetched.set(payment.imp_uid, payment)
+        readAt.set(payment.imp_uid, startedAt)
       }
       result.iamport_calls += 1
     }
@@ -49,7 +52,7 @@ export async function settleOpenPayments(container: MedusaContainer, input: Sett
       }
       try {
         const { result: settled } = await settleCancellationsWorkflow(container).run({
-          input: { payment_id: target.payment_id, provider_id: target.provider_id, imp_uid: target.imp_uid, iamport, flag_waiting_after_ms: flagAfterMs },
+          input: { payment_id: target.payment_id, provider_id: target.provider_id, imp_uid: target.imp_uid, iamport, read_at: readAt.get(target.imp_uid), flag_waiting_after_ms: flagAfterMs },
         })
         result.checked += 1
         result.booked += settled.booked.length

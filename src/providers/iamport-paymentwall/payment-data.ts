@@ -135,7 +135,8 @@ export function readPaymentwallData(data: Record<string, unknown> | undefined): 
   return value as PaymentwallData & Record<string, unknown>
 }
 
-export function snapshotOf(payment: IamportPayment): IamportSnapshot {
+/** `checkedAt`: when the read began, where the caller knows it (a notice received after it is not covered). */
+export function snapshotOf(payment: IamportPayment, checkedAt: Date = new Date()): IamportSnapshot {
   return {
     imp_uid: payment.imp_uid,
     status: payment.status,
@@ -149,7 +150,7 @@ export function snapshotOf(payment: IamportPayment): IamportSnapshot {
     receipt_url: payment.receipt_url ?? null,
     cancellation_ids: keyedCancellations(payment.cancel_history).map((entry) => entry.key),
     history_keys: historyKeys(payment),
-    checked_at: new Date().toISOString(),
+    checked_at: checkedAt.toISOString(),
   }
 }
 

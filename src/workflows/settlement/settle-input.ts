@@ -16,6 +16,8 @@ export type SettleCancellationsInput = {
   imp_uid: string
   /** Already fetched (the job's batch); otherwise looked up under the lock. */
   iamport?: IamportPayment
+  /** When the caller's read of `iamport` began (ISO); the snapshot kept in payment.data is stamped with it. */
+  read_at?: string
   notice?: SettleNotice
   flag_waiting_after_ms?: number
   rejection_grace_ms?: number

@@ -6,6 +6,7 @@ import { flagTickets } from "./flag-tickets"
 import { loadPaymentState } from "./payment-state"
 import { planPaymentSettlement, type RejectionNotice } from "./plan-payment-settlement"
 import { prepareSettlement } from "./prepare-settlement"
+import { refreshSnapshot } from "./refresh-snapshot"
 import { suspectRejections } from "./suspect-rejections"
 
 export type { RejectionNotice } from "./plan-payment-settlement"
@@ -17,6 +18,8 @@ export type SettleInput = {
   /** Flag tickets that have waited longer than this (the settlement job). */
   flag_waiting_after_ms?: number
   rejection_grace_ms?: number
+  /** When `iamport` was read (the send, for a cancel's answer): the payment's snapshot is refreshed from it. */
+  read_at?: Date
 }
 
 export type SettleResult = {
@@ -34,7 +37,7 @@ export type SettleResult = {
 
 /**
  * Brings Medusa in line with i'mport for one payment, in the order of the settle-cancellations workflow's steps:
- * prepare, plan, suspect rejections, book, flag. For the steps that settle as part of a larger one (a cancel
+ * prepare, plan, suspect rejections, book, flag, refresh the snapshot. For the steps that settle as part of a larger one (a cancel
  * settled in i'mport's answer, an admin's decision, an order cancel). Must run under the payment's lock;
  * exactly-once is held by the ledger's unique key per cancellation, so even a run that slips past the lock cannot
  * book twice. Nothing here frees reserved money or removes a Refund: only a shop admin's confirmation does.
@@ -52,6 +55,9 @@ export async function settlePaymentCancellations(container: MedusaContainer, inp
     skip_over_reservation: !booked || booked.interrupted,
     flag_waiting_after_ms: input.flag_waiting_after_ms,
   })
+  if (input.read_at) {
+    await refreshSnapshot(container, payment_id, iamport, input.read_at)
+  }
   return settleResultOf(booked, suspicions, flags)
 }
 

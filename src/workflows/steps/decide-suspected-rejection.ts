@@ -25,7 +25,9 @@ export const confirmTicketRejectionStep = createStep(
     let ticket = await service.retrieveCancelTicket(ticket_id)
     assertWaiting(ticket.id, ticket.status)
     const provider = paymentwallProvider(container, ticket.provider_id)
-    const settled = await settlePaymentCancellations(container, { payment_id: ticket.payment_id, iamport: await provider.lookupPayment(ticket.imp_uid) })
+    const readAt = new Date()
+    const iamport = await provider.lookupPayment(ticket.imp_uid)
+    const settled = await settlePaymentCancellations(container, { payment_id: ticket.payment_id, iamport, read_at: readAt })
     // Stands even if the rejection is refused below.
     await emitTicketEventsNow(container, settled.events)
     ticket = await service.retrieveCancelTicket(ticket_id)

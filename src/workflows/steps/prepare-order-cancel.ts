@@ -64,6 +64,7 @@ async function settleBeforeCancel(container: MedusaContainer, payments: PrepareO
       continue
     }
     let iamport
+    const readAt = new Date()
     try {
       iamport = await paymentwallProvider(container, payment.provider_id).lookupPayment(payment.imp_uid)
     } catch (error) {
@@ -73,7 +74,7 @@ async function settleBeforeCancel(container: MedusaContainer, payments: PrepareO
         `Could not check the Paymentwall payment with i'mport before cancelling (${message}); try again in a moment.`
       )
     }
-    events.push(...(await settlePaymentCancellations(container, { payment_id: payment.id, iamport })).events)
+    events.push(...(await settlePaymentCancellations(container, { payment_id: payment.id, iamport, read_at: readAt })).events)
   }
   return events
 }

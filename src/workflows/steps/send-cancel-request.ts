@@ -19,6 +19,7 @@ export const sendCancelRequestStep = createStep(
     const tickets = paymentwallModule(container)
     const provider = paymentwallProvider(container, plan.provider_id)
     let outcome: Awaited<ReturnType<typeof provider.cancelAtIamport>>
+    const sentAt = new Date()
     try {
       // Checked against i'mport's balance less what other tickets still ask Paymentwall for: a cancellation i'mport
       // made that Medusa has not booked yet is in that balance, a pending Paymentwall ticket is not.
@@ -56,7 +57,7 @@ export const sendCancelRequestStep = createStep(
       ...(outcome.kind === "completed" ? { cancellation_id: outcome.entry.cancellation_id } : {}),
     })
     // Settled in i'mport's answer: booked now, from the payment that answer carries.
-    const settled = outcome.kind === "completed" ? await settlePaymentCancellations(container, { payment_id: plan.payment_id, iamport: outcome.payment }) : null
+    const settled = outcome.kind === "completed" ? await settlePaymentCancellations(container, { payment_id: plan.payment_id, iamport: outcome.payment, read_at: sentAt }) : null
     return new StepResponse({ ticket: await tickets.retrieveCancelTicket(ticket_id), events: settled?.events ?? [] })
   }
 )
