@@ -1,6 +1,6 @@
 import { Badge, Copy, StatusBadge, Text } from "@medusajs/ui"
 import { useTranslation } from "react-i18next"
-import { formatDate, formatMoney } from "../lib/format"
+import { formatDate, formatDuration, formatMoney } from "../lib/format"
 import type { PaymentView } from "../lib/types"
 
 function statusOf(payment: PaymentView): { key: string; color: "green" | "orange" | "red" | "grey" } {
@@ -66,6 +66,15 @@ export function PaymentSummary({ payment }: { payment: PaymentView }) {
           {formatDate(iamport?.paid_at || null, lang)}
         </Text>
       </Row>
+      {iamport?.checked_at && (
+        <Row label={t("iamportPaymentwall.snapshot")}>
+          <Text size="small" leading="compact" data-testid="paymentwall-snapshot-age" title={formatDate(iamport.checked_at, lang)}>
+            {payment.iamport_live
+              ? t("iamportPaymentwall.snapshotLive")
+              : t("iamportPaymentwall.snapshotAge", { duration: formatDuration(iamport.checked_at, null, lang) })}
+          </Text>
+        </Row>
+      )}
       {iamport?.receipt_url && (
         <Row label={t("iamportPaymentwall.receipt")}>
           <a href={iamport.receipt_url} target="_blank" rel="noreferrer" className="text-ui-fg-interactive txt-compact-small">
