@@ -41,7 +41,7 @@ async function main() {
 
   // A paid payment to look up.
   const init = await provider.initiatePayment({ amount: 13000, currency_code: "krw", data: { session_id: "payses_01BENCH00000000000000000000" } })
-  const pay = await fetch(`${sandbox.url}/sandbox/pay`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ merchant_uid: init.data.merchant_uid, outcome: "paid" }) }).then((r) => r.json())
+  const pay = await fetch(`${sandbox.url}/sandbox/pay`, { method: "POST", headers: { "content-type": "application/json", "x-sandbox-token": sandbox.controlToken }, body: JSON.stringify({ merchant_uid: init.data.merchant_uid, outcome: "paid" }) }).then((r) => r.json())
 
   console.log("i'mport calls per operation (counted by the sandbox)")
   sandbox.context.stats.clear()

@@ -95,7 +95,9 @@ async function main() {
     stateFile: path.join(DATA, "sandbox.json"),
   })
   cleanups.push(() => sandbox.close())
-  say(`sandbox on ${sandbox.url}, webhooks to the store`)
+  // The sandbox runs here, in the demo's own process (not in \`medusa start\`'s), so it needs no --allow-production.
+  // Its control token is new each run; the control page carries it, and curl needs it (printed again when ready).
+  say(`sandbox on ${sandbox.url}, webhooks to the store; control token ${sandbox.controlToken}`)
 
   const env = {
     ...process.env,
@@ -147,6 +149,8 @@ async function main() {
   Admin                 ${urls.api}/app     (${ADMIN.email} / ${ADMIN.password})
   Sandbox control page  ${urls.sandbox}
   Store API             ${urls.api}
+
+  Sandbox control API   curl -H 'x-sandbox-token: ${sandbox.controlToken}' ${urls.sandbox}/sandbox/payments
 
   Buy something on the storefront, refund it in the admin (the order page shows "Waiting for cancellation"),
   then approve or reject the ticket on the sandbox control page. Ctrl-C stops everything; data stays in .demo/.

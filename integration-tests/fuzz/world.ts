@@ -8,6 +8,7 @@ import type { RunningSandbox, Ticket } from "../../src/sandbox"
 import type { IamportCancelHistory, IamportPayment } from "../../src/lib/iamport/types"
 import { builtPluginModule, deliverWebhook } from "../helpers/webhook-delivery"
 import type { Store } from "../helpers/store"
+import { controlHeaders } from "../helpers/sandbox"
 
 type AnyRecord = Record<string, any>
 
@@ -228,7 +229,7 @@ export class World {
   async sandboxPost(path: string, body: unknown = {}): Promise<HttpResult> {
     const res = await fetch(`${this.sandbox().url}${path}`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: controlHeaders(this.sandbox()),
       body: JSON.stringify(body),
     })
     return { status: res.status, data: (await res.json().catch(() => ({}))) as AnyRecord }

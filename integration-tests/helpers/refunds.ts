@@ -2,7 +2,7 @@ import type { AxiosInstance } from "axios"
 import type { IEventBusModuleService, IPaymentModuleService, MedusaContainer } from "@medusajs/framework/types"
 import { Modules } from "@medusajs/framework/utils"
 import type { RunningSandbox, Ticket } from "../../src/sandbox"
-import { sandboxPost } from "./sandbox"
+import { sandboxGet, sandboxPost } from "./sandbox"
 import type { Store } from "./store"
 
 type AnyRecord = Record<string, any>
@@ -16,7 +16,7 @@ export function refundsOf(container: MedusaContainer, paymentId: string): Promis
 }
 
 export async function sandboxTickets(sandbox: RunningSandbox, impUid: string): Promise<Ticket[]> {
-  return (await fetch(`${sandbox.url}/sandbox/tickets?imp_uid=${impUid}`)).json() as Promise<Ticket[]>
+  return sandboxGet<Ticket[]>(sandbox, `/sandbox/tickets?imp_uid=${impUid}`)
 }
 
 export async function settleAll(sandbox: RunningSandbox, impUid: string, result: "approved" | "rejected"): Promise<void> {

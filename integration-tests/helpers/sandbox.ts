@@ -1,4 +1,4 @@
-import { startSandbox, type RunningSandbox, type SandboxOptions } from "../../src/sandbox"
+import { CONTROL_TOKEN_HEADER, startSandbox, type RunningSandbox, type SandboxOptions } from "../../src/sandbox"
 
 export const PROVIDER_ID = "pp_iamport-paymentwall_paymentwall"
 export const WEBHOOK_PATH = "/hooks/payment/iamport-paymentwall_paymentwall"
@@ -24,12 +24,21 @@ export function useSandbox(options: SandboxOptions = {}): () => RunningSandbox {
   }
 }
 
+/** What every call to the sandbox's control API (/sandbox/...) sends: the run's token, and JSON. */
+export function controlHeaders(sandbox: RunningSandbox): Record<string, string> {
+  return { [CONTROL_TOKEN_HEADER]: sandbox.controlToken, "content-type": "application/json" }
+}
+
 export async function sandboxPost<T = Record<string, any>>(sandbox: RunningSandbox, path: string, body: unknown = {}): Promise<T> {
-  const res = await fetch(`${sandbox.url}${path}`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(body),
-  })
+  const res = await fetch(`${sandbox.url}${path}`, { method: "POST", headers: controlHeaders(sandbox), body: JSON.stringify(body) })
+  return answerOf<T>(res, path)
+}
+
+export async function sandboxGet<T = Record<string, any>>(sandbox: RunningSandbox, path: string): Promise<T> {
+  return answerOf<T>(await fetch(`${sandbox.url}${path}`, { headers: controlHeaders(sandbox) }), path)
+}
+
+async function answerOf<T>(res: Response, path: string): Promise<T> {
   const json = (await res.json()) as T
   if (!res.ok) {
     throw new Error(`sandbox ${path} answered ${res.status}: ${JSON.stringify(json)}`)

@@ -3,7 +3,7 @@ import { Modules } from "@medusajs/framework/utils"
 import { settleOpenPayments } from "../helpers/built-plugin"
 import { adminRefund, recordEvents, refundsOf, sandboxTickets, settleAll, ticketsOf } from "../helpers/refunds"
 import { describeStore } from "../helpers/runner"
-import { sandboxPost, waitFor, WEBHOOK_PATH } from "../helpers/sandbox"
+import { controlHeaders, sandboxPost, waitFor, WEBHOOK_PATH } from "../helpers/sandbox"
 import { orderWithPayments, paidOrder, type Store } from "../helpers/store"
 
 type AnyRecord = Record<string, any>
@@ -18,7 +18,7 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
 
   const module = () => getContainer().resolve<any>("iamport_paymentwall")
   const pay = (merchantUid: string) => sandboxPost<{ imp_uid: string }>(sandbox(), "/sandbox/pay", { merchant_uid: merchantUid, outcome: "paid" })
-  const iamport = async (): Promise<AnyRecord> => (await fetch(`${sandbox().url}/sandbox/payments/${paid.impUid}`)).json()
+  const iamport = async (): Promise<AnyRecord> => (await fetch(`${sandbox().url}/sandbox/payments/${paid.impUid}`, { headers: controlHeaders(sandbox()) })).json()
   const bookedTotal = async () => (await refundsOf(getContainer(), paid.paymentId)).reduce((sum, r) => sum + Number(r.amount), 0)
   const cancels = () => sandbox().context.stats.get("POST /payments/cancel") ?? 0
   const runJob = async () => await settleOpenPayments(getContainer())

@@ -2,7 +2,7 @@ import { Modules } from "@medusajs/framework/utils"
 import { settleOpenPayments } from "../helpers/built-plugin"
 import { adminRefund, defaultRefundReasonId, recordEvents, refundsOf, sandboxTickets, settleAll, ticketsOf } from "../helpers/refunds"
 import { describeStore } from "../helpers/runner"
-import { sandboxPost, waitFor } from "../helpers/sandbox"
+import { controlHeaders, sandboxPost, waitFor } from "../helpers/sandbox"
 import { completeCart, orderWithPayments, paidOrder, startCheckout, type Store } from "../helpers/store"
 
 describeStore(({ api, getContainer, sandbox, store: seeded }) => {
@@ -10,7 +10,7 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
   let paid: Awaited<ReturnType<typeof paidOrder>>
 
   const pay = (merchantUid: string) => sandboxPost<{ imp_uid: string }>(sandbox(), "/sandbox/pay", { merchant_uid: merchantUid, outcome: "paid" })
-  const iamport = async () => (await fetch(`${sandbox().url}/sandbox/payments/${paid.impUid}`)).json()
+  const iamport = async () => (await fetch(`${sandbox().url}/sandbox/payments/${paid.impUid}`, { headers: controlHeaders(sandbox()) })).json()
   const bookedTotal = async () => (await refundsOf(getContainer(), paid.paymentId)).reduce((sum, r) => sum + Number(r.amount), 0)
   const waitForTicket = (status: string, index = 0) =>
     waitFor(`ticket ${index} to be ${status}`, async () => {

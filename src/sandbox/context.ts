@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto"
 import fs from "node:fs"
+import { newControlToken } from "./control-auth"
 import { SandboxState, nowSeconds, type SavedState } from "./state"
 import { WebhookDispatcher, type WebhookConfig } from "./webhooks"
 
@@ -30,6 +31,15 @@ export type SandboxOptions = {
    * a restart forgets nothing the store still refers to. Without it the state lives in memory only.
    */
   stateFile?: string
+  /**
+   * What every /sandbox control call (but GET /sandbox/health) must carry in `x-sandbox-token`: 16 to 256 of
+   * A-Z a-z 0-9 . _ ~ -. Default: a random token per run, read from RunningSandbox.controlToken.
+   */
+  controlToken?: string
+  /** Allow a --host that is not loopback: the control API is then reachable from the network, guarded by its token. */
+  unsafeHost?: boolean
+  /** Start even where NODE_ENV is production (also: IAMPORT_SANDBOX_ALLOW_PRODUCTION=1). */
+  allowProduction?: boolean
 }
 
 export type FaultKind = "5xx" | "5xx_after" | "slow" | "drop" | "non_envelope" | "refused"
@@ -57,7 +67,7 @@ export const SANDBOX_IMP_SECRET = "sandbox_imp_secret"
 export class SandboxContext {
   readonly state = new SandboxState()
   readonly webhooks: WebhookDispatcher
-  readonly options: Required<Omit<SandboxOptions, "webhook" | "log" | "ticketSettleAfterMs" | "stateFile">> & {
+  readonly options: Required<Omit<SandboxOptions, "webhook" | "log" | "ticketSettleAfterMs" | "stateFile" | "controlToken" | "unsafeHost" | "allowProduction">> & {
     ticketSettleAfterMs: number | null
     log?: (line: string) => void
     stateFile?: string
@@ -69,6 +79,8 @@ export class SandboxContext {
   readonly calls: ReceivedCall[] = []
   readonly timers = new Set<NodeJS.Timeout>()
   token: { value: string; expiresAt: number } | null = null
+  /** The control API's token for this run (x-sandbox-token); a reset keeps it. */
+  readonly controlToken: string
   readonly #initialWebhook: WebhookConfig
   readonly #initialCancelMode: "ticket" | "immediate"
 
@@ -86,6 +98,7 @@ export class SandboxContext {
       log: options.log,
       stateFile: options.stateFile,
     }
+    this.controlToken = options.controlToken ?? newControlToken()
     this.webhooks = new WebhookDispatcher(options.webhook)
     this.#initialWebhook = { ...this.webhooks.config }
     this.#initialCancelMode = this.options.cancelMode

@@ -12,10 +12,11 @@ const NON_ENVELOPE_BODIES = new Set(["html", "empty", "json"])
 
 /**
  * The sandbox's own controls under /sandbox: what a buyer, Paymentwall or i'mport's console would do, and
- * injected faults. Unauthenticated, which is why the server listens on loopback.
+ * injected faults. server.ts checks each call first (control-auth.ts): a loopback Host, the run's token in
+ * x-sandbox-token (all but the `open` health check), and JSON for all but GETs.
  */
-export const CONTROL_ROUTES: { method: string; pattern: RegExp; handler: Handler }[] = [
-  { method: "GET", pattern: /^\/sandbox\/health$/, handler: async (_c, _q, res) => send(res, 200, { ok: true }) },
+export const CONTROL_ROUTES: { method: string; pattern: RegExp; handler: Handler; open?: true }[] = [
+  { method: "GET", pattern: /^\/sandbox\/health$/, handler: async (_c, _q, res) => send(res, 200, { ok: true }), open: true },
   { method: "POST", pattern: /^\/sandbox\/pay$/, handler: pay },
   { method: "GET", pattern: /^\/sandbox\/payments$/, handler: async (ctx, _q, res) => send(res, 200, [...ctx.state.payments.values()].map(publicPayment)) },
   { method: "GET", pattern: /^\/sandbox\/payments\/([^/]+)$/, handler: showPayment },

@@ -1,10 +1,29 @@
 import type { IncomingMessage, ServerResponse } from "node:http"
+import type { SandboxContext } from "./context"
 
 export type Json = Record<string, unknown>
 
+/** A page or script the sandbox serves; `carriesToken` pages are served to this machine only (control-auth.ts). */
+export type PageRoute = {
+  method: string
+  pattern: RegExp
+  handler: (ctx: SandboxContext, req: IncomingMessage, res: ServerResponse, url: URL) => void
+  carriesToken?: true
+}
+
+/** A value as a JavaScript literal inside an inline <script>: no "</script>", "<!--" or line separators can end it. */
+export function scriptLiteral(value: unknown): string {
+  return (JSON.stringify(value) ?? "null")
+    .replace(/</g, "\\u003c")
+    .replace(/>/g, "\\u003e")
+    .replace(/&/g, "\\u0026")
+    .replace(/\u2028/g, "\\u2028")
+    .replace(/\u2029/g, "\\u2029")
+}
+
 export const BODY_LIMIT_BYTES = 1_000_000
 
-/** Reads a JSON or form-encoded body, as i'mport accepts both. */
+/** Reads a JSON or form-encoded body, as i'mport accepts both (the control API lets only JSON reach it). */
 export async function readBody(req: IncomingMessage): Promise<Json> {
   const chunks: Buffer[] = []
   let size = 0

@@ -1,22 +1,33 @@
 import http, { type IncomingMessage, type ServerResponse } from "node:http"
 import type { AddressInfo } from "node:net"
 import { CONTROL_ROUTES } from "./control-api"
+import { controlRefusal, pageRefusal, type Refusal } from "./control-auth"
 import { SandboxContext, type NonEnvelopeBody, type SandboxOptions } from "./context"
 import { BadRequest, envelope, send, sleep } from "./http-util"
 import { IAMPORT_ROUTES, refusalToEnvelope } from "./iamport-api"
 import { CONTROL_PAGE_ROUTES } from "./control-page"
+import { startRefusal } from "./start-guards"
 import { PAGE_ROUTES } from "./widget"
 
 export type RunningSandbox = {
   /** Base URL for the provider's `apiBaseUrl`, e.g. http://127.0.0.1:41234 */
   url: string
   port: number
+  /** What /sandbox control calls send in the `x-sandbox-token` header: options.controlToken, or random per run. */
+  controlToken: string
   context: SandboxContext
   close: () => Promise<void>
 }
 
-/** Starts the local i'mport + Paymentwall sandbox. */
+/**
+ * Starts the local i'mport + Paymentwall sandbox. Throws, before listening, where NODE_ENV is production (unless
+ * allowProduction), on a host that is not loopback (unless unsafeHost), and on a malformed controlToken.
+ */
 export async function startSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
+  const refusal = startRefusal(options)
+  if (refusal) {
+    throw new Error(`iamport-sandbox: ${refusal}`)
+  }
   const context = new SandboxContext(options)
   const server = http.createServer((req, res) => {
     handle(context, req, res).catch((error: unknown) => {
@@ -35,6 +46,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   return {
     url: `http://${host}:${port}`,
     port,
+    controlToken: context.controlToken,
     context,
     close: async () => {
       context.halt()
@@ -62,13 +74,19 @@ async function route(ctx: SandboxContext, req: IncomingMessage, res: ServerRespo
 
   for (const route of [...PAGE_ROUTES, ...CONTROL_PAGE_ROUTES]) {
     if (method === route.method && route.pattern.test(url.pathname)) {
-      return route.handler(ctx, req, res, url)
+      const refusal = route.carriesToken ? pageRefusal(ctx, req) : null
+      return refusal ? refuse(res, refusal) : route.handler(ctx, req, res, url)
     }
   }
 
   for (const route of CONTROL_ROUTES) {
     const match = method === route.method && route.pattern.exec(url.pathname)
     if (match) {
+      // Checked before the body is read: a refused request changes nothing.
+      const refusal = controlRefusal(ctx, req, route.open !== true)
+      if (refusal) {
+        return refuse(res, refusal)
+      }
       try {
         return await route.handler(ctx, req, res, paramsOf(match), url.searchParams)
       } catch (error) {
@@ -128,6 +146,10 @@ async function route(ctx: SandboxContext, req: IncomingMessage, res: ServerRespo
     }
   }
   envelope(res, 404, 1, `No route ${method} ${url.pathname}`, null)
+}
+
+function refuse(res: ServerResponse, refusal: Refusal): void {
+  send(res, refusal.status, { message: refusal.message })
 }
 
 /** Records the call once answered; the token is shown by its first characters only, and getToken's body not at all. */

@@ -1,18 +1,16 @@
 import type { IncomingMessage, ServerResponse } from "node:http"
-import type { SandboxContext } from "./context"
+import { CONTROL_TOKEN_HEADER } from "./control-auth"
+import { scriptLiteral, type PageRoute } from "./http-util"
 
 /**
  * The browser side of the sandbox: a stand-in for i'mport's `iamport.js` (`IMP.init`, `IMP.request_pay`) and for
  * Paymentwall's widget, so a storefront can be clicked through with no network and no card. The widget page pays
- * through the control API's `POST /sandbox/pay`, as the buyer finishing Paymentwall's widget would.
+ * through the control API's `POST /sandbox/pay`, as the buyer finishing Paymentwall's widget would, with the run's
+ * control token; so it is served to this machine only (carriesToken), while iamport.js (no token) is served to all.
  */
-export const PAGE_ROUTES: {
-  method: string
-  pattern: RegExp
-  handler: (ctx: SandboxContext, req: IncomingMessage, res: ServerResponse, url: URL) => void
-}[] = [
+export const PAGE_ROUTES: PageRoute[] = [
   { method: "GET", pattern: /^\/v1\/iamport\.js$/, handler: (_ctx, req, res) => page(res, "text/javascript", iamportScript(originOf(req))) },
-  { method: "GET", pattern: /^\/widget$/, handler: (_ctx, _req, res, url) => page(res, "text/html", widgetPage(url.searchParams)) },
+  { method: "GET", pattern: /^\/widget$/, handler: (ctx, _req, res, url) => page(res, "text/html", widgetPage(url.searchParams, ctx.controlToken)), carriesToken: true },
 ]
 
 /** The sandbox's origin as the browser reached it. */
@@ -73,7 +71,7 @@ const escape = (value: unknown): string =>
   String(value ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c)
 
 /** Paymentwall's widget: pay, decline, or hold for fraud review (approved later on the control page). */
-function widgetPage(query: URLSearchParams): string {
+function widgetPage(query: URLSearchParams, token: string): string {
   let params: Record<string, unknown> = {}
   try {
     params = JSON.parse(query.get("p") ?? "{}") as Record<string, unknown>
@@ -96,8 +94,9 @@ function widgetPage(query: URLSearchParams): string {
 <button id="pw-fraud" data-outcome="fraud_review">Hold for fraud review, approve later</button>
 <div id="result" role="status"></div>
 <script>
-var params = ${JSON.stringify(params).replace(/</g, "\\u003c")};
-var mode = ${JSON.stringify(mode)};
+var params = ${scriptLiteral(params)};
+var mode = ${scriptLiteral(mode)};
+var CONTROL = { ${scriptLiteral(CONTROL_TOKEN_HEADER)}: ${scriptLiteral(token)} };
 function finish(response) {
   if (mode === "redirect") {
     var target = new URL(params.m_redirect_url, location.href);
@@ -120,7 +119,7 @@ document.querySelectorAll("button[data-outcome]").forEach(function (button) {
     var problem = missing();
     if (problem) return finish({ success: false, imp_success: false, error_code: "F_PARAM", error_msg: problem, imp_uid: null, merchant_uid: params.merchant_uid });
     document.getElementById("result").textContent = "Processing…";
-    fetch("/sandbox/pay", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({
+    fetch("/sandbox/pay", { method: "POST", headers: Object.assign({ "content-type": "application/json" }, CONTROL), body: JSON.stringify({
       merchant_uid: params.merchant_uid, outcome: button.getAttribute("data-outcome"), amount: params.amount, currency: params.currency,
       name: params.name, buyer_email: params.buyer_email, buyer_name: params.buyer_name
     }) }).then(function (r) { return r.json().then(function (body) { return { ok: r.ok, body: body }; }); }).then(function (answer) {

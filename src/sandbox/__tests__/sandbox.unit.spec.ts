@@ -1,6 +1,6 @@
 import http from "node:http"
 import type { AddressInfo } from "node:net"
-import { startSandbox, type RunningSandbox } from ".."
+import { CONTROL_TOKEN_HEADER, startSandbox, type RunningSandbox } from ".."
 
 type Answer = { status: number; body: { code: number; message: string | null; response: any } & Record<string, any> }
 
@@ -17,6 +17,11 @@ async function call(method: string, path: string, body?: unknown, options: { aut
   const auth = options.auth === undefined ? `Bearer ${token}` : options.auth
   if (auth) {
     headers.authorization = auth
+  }
+  if (path.startsWith("/sandbox/")) {
+    // The control API's rules: the run's token, and JSON on every POST and DELETE, a body or not.
+    headers[CONTROL_TOKEN_HEADER] = sandbox.controlToken
+    headers["content-type"] = "application/json"
   }
   const res = await fetch(`${sandbox.url}${path}`, { method, headers, body: payload })
   return { status: res.status, body: (await res.json()) as Answer["body"] }
@@ -300,6 +305,6 @@ describe("sandbox: webhooks and faults", () => {
   it("counts requests per endpoint", async () => {
     await call("GET", "/payments/imp_1")
     await call("GET", "/payments/imp_2")
-    expect((await fetch(`${sandbox.url}/sandbox/stats`).then((r) => r.json()))["GET /payments/{imp_uid}"]).toBe(2)
+    expect((await call("GET", "/sandbox/stats")).body["GET /payments/{imp_uid}"]).toBe(2)
   })
 })

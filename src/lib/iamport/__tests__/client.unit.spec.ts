@@ -1,4 +1,4 @@
-import { startSandbox, type RunningSandbox } from "../../../sandbox"
+import { CONTROL_TOKEN_HEADER, startSandbox, type RunningSandbox } from "../../../sandbox"
 import { IamportClient, type IamportClientOptions } from "../client"
 import {
   IamportAuthenticationError,
@@ -42,7 +42,7 @@ async function paidPayment(c: IamportClient, merchantUid: string, amount = 10000
   await c.preparePayment({ merchant_uid: merchantUid, amount, currency })
   const res = await fetch(`${sandbox.url}/sandbox/pay`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", [CONTROL_TOKEN_HEADER]: sandbox.controlToken },
     body: JSON.stringify({ merchant_uid: merchantUid, outcome: "paid" }),
   })
   return ((await res.json()) as { imp_uid: string }).imp_uid
@@ -179,7 +179,7 @@ describe("i'mport client", () => {
     for (const outcome of ["failed", "paid"]) {
       await fetch(`${sandbox.url}/sandbox/pay`, {
         method: "POST",
-        headers: { "content-type": "application/json" },
+        headers: { "content-type": "application/json", [CONTROL_TOKEN_HEADER]: sandbox.controlToken },
         body: JSON.stringify({ merchant_uid: "attempts_1", outcome }),
       })
     }
