@@ -18,7 +18,12 @@ export type StoreSuite = {
  * One Medusa app boot for a whole spec file, with the plugin pointed at a sandbox that starts first. Before each
  * test the sandbox is reset, its webhooks go to the app's hook route, and a store is seeded.
  */
-export function describeStore(suite: (context: StoreSuite) => void, appDir = path.join(__dirname, "..")): void {
+export type StoreOptions = {
+  /** Runs before each seeding (a store with RBAC on makes its roles here); returns the seeded admin's role ids. */
+  adminRoles?: (container: MedusaContainer) => Promise<string[]>
+}
+
+export function describeStore(suite: (context: StoreSuite) => void, appDir = path.join(__dirname, ".."), options: StoreOptions = {}): void {
   jest.setTimeout(180_000)
   const sandbox = useSandbox()
   medusaIntegrationTestRunner({
@@ -29,7 +34,8 @@ export function describeStore(suite: (context: StoreSuite) => void, appDir = pat
       beforeEach(async () => {
         sandbox().context.reset()
         sandbox().context.webhooks.configure({ url: `${api.defaults.baseURL}${WEBHOOK_PATH}` })
-        store = await seedStore(api, getContainer())
+        const roles = options.adminRoles ? await options.adminRoles(getContainer()) : []
+        store = await seedStore(api, getContainer(), undefined, undefined, roles)
       })
       suite({
         api,

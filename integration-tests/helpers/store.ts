@@ -1,6 +1,7 @@
 import type { AxiosInstance } from "axios"
 import { createUserAccountWorkflow } from "@medusajs/medusa/core-flows"
 import type { MedusaContainer } from "@medusajs/framework/types"
+import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { PROVIDER_ID } from "./sandbox"
 
 type Headers = { headers: Record<string, string> }
@@ -19,7 +20,11 @@ export type Store = {
 /** An admin who logs in through Medusa's own emailpass flow, as the dashboard does. */
 export const ADMIN_PASSWORD = "integration-password"
 
-export async function loginAdmin(api: AxiosInstance, container: MedusaContainer): Promise<Headers & { userId: string; email: string }> {
+/**
+ * `roles`: RBAC role ids linked to the user before it logs in (Medusa puts them in the token at login). A store
+ * with the rbac feature flag on refuses every policy-guarded route to a user without roles.
+ */
+export async function loginAdmin(api: AxiosInstance, container: MedusaContainer, roles: string[] = []): Promise<Headers & { userId: string; email: string }> {
   const email = `admin-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.com`
   const password = ADMIN_PASSWORD
   const registered = await api.post("/auth/user/emailpass/register", { email, password })
@@ -27,13 +32,16 @@ export async function loginAdmin(api: AxiosInstance, container: MedusaContainer)
   const { result: user } = await createUserAccountWorkflow(container).run({
     input: { authIdentityId: claims.auth_identity_id, userData: { email, first_name: "Shop", last_name: "Admin" } },
   })
+  if (roles.length) {
+    await container.resolve(ContainerRegistrationKeys.LINK).create(roles.map((id) => ({ [Modules.USER]: { user_id: user.id }, [Modules.RBAC]: { rbac_role_id: id } })))
+  }
   const login = await api.post("/auth/user/emailpass", { email, password })
   return { headers: { authorization: `Bearer ${login.data.token}` }, userId: user.id, email }
 }
 
 /** A Korean store: region (KRW) with the Paymentwall provider, a product, shipping, and a publishable key. */
-export async function seedStore(api: AxiosInstance, container: MedusaContainer, currency = "krw", unitPrice = 10000): Promise<Store> {
-  const admin = await loginAdmin(api, container)
+export async function seedStore(api: AxiosInstance, container: MedusaContainer, currency = "krw", unitPrice = 10000, adminRoles: string[] = []): Promise<Store> {
+  const admin = await loginAdmin(api, container, adminRoles)
   const country = currency === "krw" ? "kr" : "us"
 
   const region = (

@@ -3,6 +3,7 @@ import { guardOrderCancel } from "./admin/orders/guard-order-cancel"
 import { stampWebhookSender } from "./hooks/webhook-sender"
 import { refundAsCancelTicket } from "./admin/payments/refund-as-cancel-ticket"
 import { AdminPaymentwallCheck, AdminPaymentwallTicketAction } from "./admin/iamport-paymentwall/validators"
+import { CORE_ORDER_UPDATE, CORE_REFUND, READ_PAYMENTWALL, SEND_REFUND, WRITE_PAYMENTWALL } from "./policies"
 
 export default defineMiddlewares({
   routes: [
@@ -16,21 +17,35 @@ export default defineMiddlewares({
       matcher: "/admin/payments/:id/refund",
       methods: ["POST"],
       middlewares: [refundAsCancelTicket],
+      policies: CORE_REFUND,
     },
     {
       matcher: "/admin/orders/:id/cancel",
       methods: ["POST"],
       middlewares: [guardOrderCancel],
+      policies: CORE_ORDER_UPDATE,
+    },
+    {
+      matcher: "/admin/iamport-paymentwall/orders/:id",
+      methods: ["GET"],
+      policies: READ_PAYMENTWALL,
     },
     {
       matcher: "/admin/iamport-paymentwall/payments/:id/settle",
       methods: ["POST"],
       middlewares: [validateAndTransformBody(AdminPaymentwallCheck)],
+      policies: WRITE_PAYMENTWALL,
     },
     {
       matcher: "/admin/iamport-paymentwall/tickets/:id/*",
       methods: ["POST"],
       middlewares: [validateAndTransformBody(AdminPaymentwallTicketAction)],
+      policies: WRITE_PAYMENTWALL,
+    },
+    {
+      matcher: "/admin/iamport-paymentwall/tickets/:id/retry",
+      methods: ["POST"],
+      policies: SEND_REFUND,
     },
   ],
 })

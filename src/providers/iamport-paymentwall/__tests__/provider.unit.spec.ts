@@ -1,6 +1,6 @@
 import { MedusaError } from "@medusajs/framework/utils"
 import type { Logger } from "@medusajs/framework/types"
-import { startSandbox, type RunningSandbox } from "../../../sandbox"
+import { CONTROL_TOKEN_HEADER, startSandbox, type RunningSandbox } from "../../../sandbox"
 import type { Fault } from "../../../sandbox"
 import { IamportPaymentwallProviderService } from "../service"
 import { RECORD_ONLY_MAX_AGE_MS } from "../record-only"
@@ -32,7 +32,7 @@ function notIamport(route: string, extra: Partial<Fault> = {}): void {
 const NOT_IAMPORT = "not i'mport's answer. Check apiBaseUrl"
 
 async function sandboxPost<T = any>(path: string, body: unknown = {}): Promise<T> {
-  const res = await fetch(`${sandbox.url}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) })
+  const res = await fetch(`${sandbox.url}${path}`, { method: "POST", headers: { "content-type": "application/json", [CONTROL_TOKEN_HEADER]: sandbox.controlToken }, body: JSON.stringify(body) })
   return (await res.json()) as T
 }
 
@@ -564,7 +564,7 @@ describe("getWebhookActionAndData", () => {
 
   it("ignores a payment whose merchant_uid this plugin did not make, or that the body misnames", async () => {
     const p = provider()
-    await fetch(`${sandbox.url}/sandbox/reset`, { method: "POST" })
+    await sandboxPost("/sandbox/reset")
     const c = await sandboxPost("/sandbox/pay", { merchant_uid: "someone_else_1", outcome: "paid", amount: 1000, currency: "KRW", ignore_prepare: true })
     expect((await p.getWebhookActionAndData(hook({ imp_uid: c.imp_uid }))).action).toBe("not_supported")
     const data = await started(p)
