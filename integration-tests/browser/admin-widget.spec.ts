@@ -3,6 +3,7 @@ import path from "node:path"
 import { chromium, type Browser, type Page } from "playwright-core"
 import { buildAdmin } from "../helpers/admin-build"
 import { refundsOf, settleAll } from "../helpers/refunds"
+import { markDelivered, shipOrder, TRACKING_NUMBER } from "../helpers/fulfillment"
 import { describeStore } from "../helpers/runner"
 import { sandboxPost, waitFor } from "../helpers/sandbox"
 import { ADMIN_PASSWORD, orderWithPayments, paidOrder, type Store } from "../helpers/store"
@@ -89,6 +90,11 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     await waitFor("the widget to show the waiting ticket", async () => ((await ticketStatus(page)) === "waiting_for_cancellation" ? true : undefined), 30_000)
     await widget.getByText("Waiting for cancellation").waitFor()
     await page.getByTestId("paymentwall-waiting-explained").waitFor()
+    // The plugin's own word at the top of the page, and its toast: the stock toast said "successful".
+    const banner = page.getByTestId("paymentwall-waiting-banner")
+    await banner.getByText("Sent to Paymentwall: waiting for cancellation").waitFor()
+    await banner.getByText(/₩3,000|KRW\s?3,000/).waitFor()
+    await page.getByText("The refund is a cancellation request at Paymentwall.", { exact: false }).first().waitFor({ timeout: 15_000 })
     // Medusa shows no refund yet.
     expect(await refundsOf(getContainer(), paid.paymentId)).toHaveLength(0)
     expect((await orderWithPayments(api, store, paid.orderId)).payment_status).toBe("captured")
@@ -100,6 +106,8 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     // The settled ticket made the widget ask i'mport again.
     await widget.getByText("Partially cancelled").waitFor({ timeout: 15_000 })
     await shot(page, "4-completed")
+    // Settled: the banner is gone, and the widget's polls show i'mport's refreshed word.
+    expect(await page.getByTestId("paymentwall-waiting-banner").count()).toBe(0)
 
     const order = await orderWithPayments(api, store, paid.orderId)
     expect(order.payment_status).toBe("partially_refunded")
@@ -131,6 +139,31 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     await widget.getByText("취소 거절").waitFor()
     await widget.getByText("아임포트에서 지금 확인").waitFor()
     await shot(page, "6-rejected-dark-ko")
+    await page.context().close()
+  })
+
+  it("the delivery reports to Paymentwall show in the widget: shipped with its tracking number, then delivered", async () => {
+    const page = await signedInPage()
+    await page.goto(`${base()}/app/orders/${paid.orderId}`)
+    const widget = page.getByTestId("paymentwall-widget")
+    await widget.waitFor({ timeout: 60_000 })
+    await widget.getByText("Nothing reported yet", { exact: false }).waitFor()
+
+    const fulfillmentId = await shipOrder(api, store, paid.orderId)
+    await page.reload()
+    const shipped = widget.locator('[data-testid="paymentwall-delivery"][data-status="order_shipped"]')
+    await shipped.waitFor({ timeout: 60_000 })
+    await waitFor("the shipment report to be sent", async () => ((await shipped.getAttribute("data-state")) === "sent" ? true : undefined), 30_000)
+    await shipped.getByText(TRACKING_NUMBER, { exact: false }).waitFor()
+    await shipped.getByText("Sent").waitFor()
+
+    await markDelivered(api, store, paid.orderId, fulfillmentId)
+    await page.reload()
+    const delivered = widget.locator('[data-testid="paymentwall-delivery"][data-status="delivered"]')
+    await delivered.waitFor({ timeout: 60_000 })
+    await waitFor("the delivery report to be sent", async () => ((await delivered.getAttribute("data-state")) === "sent" ? true : undefined), 30_000)
+    expect((sandbox().context.state.deliveries as { status: string }[]).map((d) => d.status)).toEqual(["order_shipped", "delivered"])
+    await shot(page, "7-delivery-reported", page.getByTestId("paymentwall-deliveries"))
     await page.context().close()
   })
 }, __dirname)

@@ -168,11 +168,27 @@ const DELIVERY_REQUIRED = [
   "refundable", "shipping_address_email",
 ]
 
+const DELIVERY_TYPES = new Set(["physical", "digital"])
+const DELIVERY_STATUSES = new Set(["order_placed", "order_shipped", "delivering", "delivered"])
+
 async function delivery(ctx: SandboxContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const body: Json = await readBody(req)
   const missing = DELIVERY_REQUIRED.filter((key) => body[key] === undefined || body[key] === "")
+  // Paymentwall asks a physical shipment for its carrier and tracking number (reference iamport-v1 §7.4).
+  if (body.type === "physical" && body.status === "order_shipped") {
+    missing.push(...["carrier_tracking_id", "carrier_type"].filter((key) => !body[key]))
+  }
   if (missing.length) {
     return envelope(res, 200, 1, `missing: ${missing.join(", ")}`, null)
+  }
+  const invalid = [
+    !DELIVERY_TYPES.has(String(body.type)) && "type is physical or digital",
+    !DELIVERY_STATUSES.has(String(body.status)) && "status is order_placed, order_shipped, delivering or delivered",
+    body.refundable !== "yes" && body.refundable !== "no" && "refundable is yes or no",
+    !["estimated_delivery_datetime", "estimated_update_datetime"].every((key) => Number.isInteger(Number(body[key]))) && "the datetimes are UNIX seconds",
+  ].filter((problem): problem is string => !!problem)
+  if (invalid.length) {
+    return envelope(res, 200, 1, invalid.join("; "), null)
   }
   paymentOrRefuse(ctx, String(body.imp_uid))
   ctx.state.deliveries.push(body)

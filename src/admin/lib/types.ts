@@ -47,6 +47,23 @@ export type PaymentView = {
   iamport_live: boolean
   iamport_error: string | null
   tickets: Ticket[]
+  deliveries: Delivery[]
+  /** When a test payment is cancelled by itself (autoCancelTestPaymentsAfterMinutes), else null. */
+  auto_cancel_at: string | null
+}
+
+export type Delivery = {
+  id: string
+  status: "order_shipped" | "delivered"
+  type: "physical" | "digital"
+  state: "pending" | "sent" | "failed"
+  carrier_type: string | null
+  carrier_tracking_id: string | null
+  attempts: number
+  next_attempt_at: string
+  sent_at: string | null
+  last_error: string | null
+  created_at: string
 }
 
 export type OrderView = { order_id: string; payments: PaymentView[] }

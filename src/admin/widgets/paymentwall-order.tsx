@@ -4,20 +4,22 @@ import { Button, Container, Heading, Text, toast } from "@medusajs/ui"
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query"
 import { useEffect, useRef } from "react"
 import { useTranslation } from "react-i18next"
+import { DeliveryRows } from "../components/delivery-rows"
 import { PaymentSummary } from "../components/payment-summary"
 import { type TicketAction, TicketRow } from "../components/ticket-row"
 import { paymentwallApi, paymentwallQueryKey } from "../lib/api"
+import { formatDate } from "../lib/format"
+import { hasPaymentwallPayment, POLL_MS } from "../lib/order"
+import { waitingTickets } from "../lib/waiting"
 import type { OrderView } from "../lib/types"
 
-const PROVIDER_PREFIX = "pp_iamport-paymentwall_"
-const POLL_MS = 5000
-
-function hasPaymentwallPayment(order: AdminOrder): boolean {
-  return (order.payment_collections ?? []).some((c) => (c.payments ?? []).some((p) => p.provider_id?.startsWith(PROVIDER_PREFIX)))
+function awaiting(view: OrderView | undefined): boolean {
+  return waitingTickets(view).length > 0
 }
 
-function awaiting(view: OrderView | undefined): boolean {
-  return !!view?.payments.some((p) => p.tickets.some((t) => t.status === "requested" || t.status === "waiting_for_cancellation"))
+/** A delivery report still to be sent: the outbox's next run changes it. */
+function reporting(view: OrderView | undefined): boolean {
+  return !!view?.payments.some((p) => (p.deliveries ?? []).some((d) => d.state === "pending"))
 }
 
 /** Fingerprint of the tickets' states: when it changes, Medusa's own order data (refunds) changed too. */
@@ -26,7 +28,7 @@ function ticketStates(view: OrderView | undefined): string {
 }
 
 const PaymentwallOrderWidget = ({ data: order }: DetailWidgetProps<AdminOrder>) => {
-  const { t } = useTranslation()
+  const { t, i18n } = useTranslation()
   const queryClient = useQueryClient()
   const show = hasPaymentwallPayment(order)
   const firstLoad = useRef(true)
@@ -40,7 +42,7 @@ const PaymentwallOrderWidget = ({ data: order }: DetailWidgetProps<AdminOrder>) 
       return paymentwallApi.order(order.id, live)
     },
     enabled: show,
-    refetchInterval: (query) => (awaiting(query.state.data) ? POLL_MS : false),
+    refetchInterval: (query) => (awaiting(query.state.data) || reporting(query.state.data) ? POLL_MS : false),
   })
 
   const states = ticketStates(data)
@@ -105,6 +107,11 @@ const PaymentwallOrderWidget = ({ data: order }: DetailWidgetProps<AdminOrder>) 
       {data?.payments.map((payment) => (
         <div key={payment.id} className="divide-y">
           <PaymentSummary payment={payment} />
+          {payment.auto_cancel_at && (
+            <div className="bg-ui-tag-orange-bg px-6 py-3" data-testid="paymentwall-auto-cancel">
+              <Text size="small">{t("iamportPaymentwall.autoCancel", { when: formatDate(payment.auto_cancel_at, i18n.language) })}</Text>
+            </div>
+          )}
           {awaiting(data) && (
             <div className="bg-ui-bg-subtle px-6 py-3" data-testid="paymentwall-waiting-explained">
               <Text size="small" className="text-ui-fg-subtle">
@@ -135,6 +142,7 @@ const PaymentwallOrderWidget = ({ data: order }: DetailWidgetProps<AdminOrder>) 
               ))}
             </div>
           )}
+          <DeliveryRows deliveries={payment.deliveries ?? []} />
         </div>
       ))}
     </Container>

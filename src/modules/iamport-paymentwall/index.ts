@@ -1,6 +1,7 @@
 import type { InferTypeOf, MedusaContainer } from "@medusajs/framework/types"
 import { Module } from "@medusajs/framework/utils"
 import type CancelTicketModel from "./models/cancel-ticket"
+import type DeliveryNoticeModel from "./models/delivery-notice"
 import IamportPaymentwallModuleService from "./service"
 
 export const IAMPORT_PAYMENTWALL_MODULE = "iamport_paymentwall"
@@ -12,7 +13,9 @@ export default Module(IAMPORT_PAYMENTWALL_MODULE, {
 /** The plugin's module: cancel tickets, the cancellation ledger, the webhook inbox and the settings. */
 export { IamportPaymentwallModuleService }
 export type CancelTicket = InferTypeOf<typeof CancelTicketModel>
+export type DeliveryNotice = InferTypeOf<typeof DeliveryNoticeModel>
 export type { TicketOrigin, TicketStatus } from "./models/cancel-ticket"
+export type { DeliveryState, DeliveryStatus } from "./models/delivery-notice"
 export { OPEN_TICKET_STATUSES, TICKET_ORIGINS, TICKET_STATUSES } from "./models/cancel-ticket"
 export { RESERVING_TICKET_STATUSES, reservedTotal } from "./reservation"
 export { paymentLockKey } from "./lock-keys"

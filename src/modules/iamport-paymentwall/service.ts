@@ -1,11 +1,12 @@
 import { MedusaService } from "@medusajs/framework/utils"
 import CancelTicket from "./models/cancel-ticket"
 import Cancellation from "./models/cancellation"
+import DeliveryNotice from "./models/delivery-notice"
 import WebhookEvent from "./models/webhook-event"
 import { type PluginSettings, resolvePluginSettings } from "./settings"
 
-/** Cancel tickets, the cancellation ledger and the webhook inbox. Cross-module work (payments, orders, locks) lives in the workflows. */
-class IamportPaymentwallModuleService extends MedusaService({ CancelTicket, Cancellation, WebhookEvent }) {
+/** Cancel tickets, the cancellation ledger, the webhook inbox and the delivery outbox. Cross-module work (payments, orders, locks) lives in the workflows. */
+class IamportPaymentwallModuleService extends MedusaService({ CancelTicket, Cancellation, WebhookEvent, DeliveryNotice }) {
   protected readonly settings_: PluginSettings
 
   // Medusa hands a plugin's modules the plugin's options as their module options.

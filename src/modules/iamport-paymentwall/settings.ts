@@ -13,6 +13,24 @@ export type PluginSettings = {
   reconcileSweepDays: number
   /** The daily pruning job deletes webhook inbox rows received longer ago than this (default 30 days). */
   webhookRetentionDays: number
+  /** Report shipments and deliveries to Paymentwall (POST /paymentwall/delivery). Default true; false sends none. */
+  deliveryConfirmation: boolean
+  /**
+   * Paymentwall's carrier_type for a fulfillment, by the Medusa fulfillment provider id ("manual_manual") or the
+   * shipping option's name; whichever matches first. Unmatched ones send `deliveryDefaultCarrier`.
+   */
+  deliveryCarriers: Record<string, string>
+  /** carrier_type when nothing in deliveryCarriers matches (default "Other"). */
+  deliveryDefaultCarrier: string
+  /** estimated_delivery_datetime of a shipment: this many days after it ships (default 7). */
+  deliveryEstimateDays: number
+}
+
+function invalid(key: string, problem: string): never {
+  throw new MedusaError(
+    MedusaError.Types.INVALID_DATA,
+    `medusa-payment-iamport-paymentwall plugin options: "${key}" ${problem} (medusa-config.ts → plugins → options)`
+  )
 }
 
 export function resolvePluginSettings(raw: unknown): PluginSettings {
@@ -20,14 +38,30 @@ export function resolvePluginSettings(raw: unknown): PluginSettings {
   const number = (key: keyof PluginSettings, fallback: number, min: number, max: number): number => {
     const value = options[key] ?? fallback
     if (typeof value !== "number" || !Number.isFinite(value) || value < min || value > max) {
-      throw new MedusaError(
-        MedusaError.Types.INVALID_DATA,
-        `medusa-payment-iamport-paymentwall plugin options: "${key}" must be a number from ${min} to ${max} (medusa-config.ts → plugins → options)`
-      )
+      invalid(key, `must be a number from ${min} to ${max}`)
     }
     return value
   }
+  const text = (key: keyof PluginSettings, fallback: string): string => {
+    const value = options[key] ?? fallback
+    if (typeof value !== "string" || !value.trim() || value.length > 64) {
+      invalid(key, "must be a non-empty string of at most 64 characters")
+    }
+    return value.trim()
+  }
+  const carriers = options.deliveryCarriers ?? {}
+  if (typeof carriers !== "object" || carriers === null || Array.isArray(carriers) || Object.values(carriers).some((v) => typeof v !== "string" || !v.trim())) {
+    invalid("deliveryCarriers", 'must map fulfillment provider ids or shipping option names to carrier names, e.g. { "manual_manual": "CJ Logistics" }')
+  }
+  const delivery = options.deliveryConfirmation ?? true
+  if (typeof delivery !== "boolean") {
+    invalid("deliveryConfirmation", "must be true or false")
+  }
   return {
+    deliveryConfirmation: delivery,
+    deliveryCarriers: Object.fromEntries(Object.entries(carriers as Record<string, string>).map(([k, v]) => [k, v.trim()])),
+    deliveryDefaultCarrier: text("deliveryDefaultCarrier", "Other"),
+    deliveryEstimateDays: number("deliveryEstimateDays", 7, 0, 365),
     rejectionGraceSeconds: number("rejectionGraceSeconds", 60, 0, 86_400),
     ticketAttentionAfterHours: number("ticketAttentionAfterHours", 72, 0, 24 * 365),
     reconcileSweepDays: number("reconcileSweepDays", 30, 0, 3650),

@@ -31,11 +31,17 @@ export type IamportPaymentwallOptions = {
   orderName?: string
   /** Per call to i'mport, in milliseconds. Default 15000. */
   timeoutMs?: number
+  /**
+   * Test mode only: Paymentwall's test payments charge the real card, so a job cancels every captured test payment
+   * this many minutes after its capture, through the normal cancel ticket. Off by default; refused in live mode.
+   */
+  autoCancelTestPaymentsAfterMinutes?: number
 }
 
 export type ResolvedOptions = Required<
   Pick<IamportPaymentwallOptions, "impKey" | "impSecret" | "impCode" | "mode" | "apiBaseUrl" | "orderName" | "timeoutMs">
 > & {
+  autoCancelTestPaymentsAfterMinutes: number | null
   channelKey?: string
   pg?: string
   webhookAllowedIps: string[]
@@ -132,9 +138,20 @@ export function resolveOptions(raw: unknown): ResolvedOptions {
     fail(`"timeoutMs" must be a whole number of milliseconds between 100 and 120000`)
   }
 
+  const autoCancel = options.autoCancelTestPaymentsAfterMinutes ?? null
+  if (autoCancel !== null) {
+    if (typeof autoCancel !== "number" || !Number.isInteger(autoCancel) || autoCancel < 1 || autoCancel > 10_080) {
+      fail(`"autoCancelTestPaymentsAfterMinutes" must be a whole number of minutes from 1 to 10080 (a week)`)
+    }
+    if (mode !== "test") {
+      fail(`"autoCancelTestPaymentsAfterMinutes" cancels payments by itself and is for "mode": "test" only; remove it in live mode`)
+    }
+  }
+
   return {
     impKey,
     impSecret,
+    autoCancelTestPaymentsAfterMinutes: autoCancel as number | null,
     impCode,
     channelKey,
     pg,

@@ -25,7 +25,7 @@ import { MedusaError, PaymentSessionStatus } from "@medusajs/framework/utils"
 import { randomUUID } from "node:crypto"
 import { IamportClient, READ_RETRIES, RETRY_BASE_DELAY_MS } from "../../lib/iamport/client"
 import { lockTtlSeconds } from "../../lib/lock-ttl"
-import type { IamportPayment } from "../../lib/iamport/types"
+import type { IamportPayment, PaymentwallDeliveryRequest, PaymentwallDeliveryResult } from "../../lib/iamport/types"
 import { PROVIDER_IDENTIFIER } from "../../lib/provider-id"
 import { minusAmount, sameAmount, supportedCurrency, toIamportAmount } from "../../lib/money"
 import { findAttempt, paymentOf, registerAmount } from "./attempts"
@@ -210,9 +210,26 @@ export class IamportPaymentwallProviderService extends SavedMethodsRefused<Iampo
     return this.call("look up payments", () => this.client_.getPayments(impUids))
   }
 
+  /**
+   * Reports a delivery status to Paymentwall through i'mport. A `response` that carries an error (Paymentwall's
+   * own refusal inside i'mport's success envelope) is thrown like i'mport's refusals.
+   */
+  async confirmDelivery(request: PaymentwallDeliveryRequest): Promise<PaymentwallDeliveryResult> {
+    const result = await this.call("report the delivery", () => this.client_.paymentwallDelivery(request))
+    if (result && (result.error || result.error_code)) {
+      throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `Paymentwall refused the delivery report: ${result.error ?? result.error_code}`)
+    }
+    return result
+  }
+
   /** The one reading of a notice (body, sender, allow-list) that the provider's webhook door also uses. */
   readNotice(payload: WebhookPayload): Notice {
     return readNotice(payload, this.options_.webhookAllowedIps)
+  }
+
+  /** Minutes after capture at which the test-payment cleanup cancels a test payment; null when it is off. */
+  autoCancelTestPaymentsAfterMinutes(): number | null {
+    return this.options_.autoCancelTestPaymentsAfterMinutes
   }
 
   /** How long a per-payment lock must live to outlast this provider's slowest i'mport calls (see lib/lock-ttl). */

@@ -231,6 +231,46 @@ describe("sandbox: cancels", () => {
   })
 })
 
+describe("sandbox: Paymentwall delivery reports", () => {
+  const report = (impUid: string, extra: Record<string, unknown> = {}) => ({
+    imp_uid: impUid,
+    merchant_uid: "m_delivery",
+    type: "physical",
+    status: "order_shipped",
+    estimated_delivery_datetime: 1_800_000_000,
+    estimated_update_datetime: 1_800_000_000,
+    refundable: "yes",
+    shipping_address_email: "buyer@example.com",
+    carrier_tracking_id: "CJ1",
+    carrier_type: "CJ Logistics",
+    ...extra,
+  })
+
+  it("records a complete report, and refuses one missing a field, a shipment without its tracking, or a bad value", async () => {
+    sandbox.context.reset()
+    token = await login()
+    const impUid = await paid("m_delivery")
+    expect((await call("POST", "/paymentwall/delivery", report(impUid))).body).toMatchObject({ code: 0, response: { success: 1 } })
+    const refusals = [
+      [{ shipping_address_email: "" }, "missing: shipping_address_email"],
+      [{ carrier_tracking_id: undefined }, "missing: carrier_tracking_id"],
+      [{ carrier_type: "" }, "missing: carrier_type"],
+      [{ status: "lost" }, "status is order_placed"],
+      [{ type: "teleport" }, "type is physical or digital"],
+      [{ refundable: "maybe" }, "refundable is yes or no"],
+      [{ estimated_update_datetime: "soon" }, "the datetimes are UNIX seconds"],
+    ] as const
+    for (const [change, message] of refusals) {
+      const answer = await call("POST", "/paymentwall/delivery", report(impUid, change))
+      expect({ change, code: answer.body.code, message: answer.body.message }).toEqual({ change, code: 1, message: expect.stringContaining(message) })
+    }
+    // A digital delivery needs no carrier.
+    const digital = report(impUid, { type: "digital", status: "delivered", carrier_tracking_id: undefined, carrier_type: undefined })
+    expect((await call("POST", "/paymentwall/delivery", digital)).body.code).toBe(0)
+    expect(sandbox.context.state.deliveries.map((d) => d.status)).toEqual(["order_shipped", "delivered"])
+  })
+})
+
 describe("sandbox: webhooks and faults", () => {
   it("sends JSON or form-encoded notifications", async () => {
     const hook = await receiver()

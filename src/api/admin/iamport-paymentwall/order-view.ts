@@ -1,16 +1,22 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, MedusaError, Modules } from "@medusajs/framework/utils"
 import type { IUserModuleService } from "@medusajs/framework/types"
-import { paymentwallPaymentsOfOrder } from "../../../lib/order-payments"
+import { type OrderPaymentRow, paymentwallPaymentsOfOrder } from "../../../lib/order-payments"
 import { paymentwallProvider } from "../../../providers/iamport-paymentwall/registered-provider"
 import { type IamportSnapshot, snapshotOf } from "../../../providers/iamport-paymentwall/payment-data"
-import { type CancelTicket, paymentwallModule } from "../../../modules/iamport-paymentwall"
+import { type CancelTicket, type DeliveryNotice, paymentwallModule } from "../../../modules/iamport-paymentwall"
 
 export type TicketView = Omit<CancelTicket, "raw_amount" | "amount" | "requested_by" | "deleted_at"> & {
   amount: number
   requested_by: { id: string; email: string | null } | null
   refund_reason: string | null
 }
+
+/** A delivery report to Paymentwall: what was sent, when, and how the outbox stands. */
+export type DeliveryView = Pick<
+  DeliveryNotice,
+  "id" | "status" | "type" | "state" | "carrier_type" | "carrier_tracking_id" | "attempts" | "next_attempt_at" | "sent_at" | "last_error" | "created_at"
+>
 
 export type PaymentView = {
   id: string
@@ -27,6 +33,9 @@ export type PaymentView = {
   iamport_live: boolean
   iamport_error: string | null
   tickets: TicketView[]
+  deliveries: DeliveryView[]
+  /** When the test-payment cleanup cancels this payment (autoCancelTestPaymentsAfterMinutes); null when it will not. */
+  auto_cancel_at: Date | null
 }
 
 /** An order's Paymentwall payments, what i'mport says of them, and their cancel tickets, for the admin widget. */
@@ -38,6 +47,9 @@ export async function paymentwallOrderView(container: MedusaContainer, orderId: 
   const payments = order.payments
   const tickets = payments.length
     ? await paymentwallModule(container).listCancelTickets({ payment_id: payments.map((p) => p.id) }, { order: { requested_at: "DESC" } })
+    : []
+  const deliveries = payments.length
+    ? await paymentwallModule(container).listDeliveryNotices({ payment_id: payments.map((p) => p.id) }, { order: { created_at: "ASC" } })
     : []
   const people = await emailsOf(container, tickets.flatMap((t) => [t.requested_by, t.decided_by]).filter((id): id is string => !!id))
   const reasons = await reasonLabels(container, tickets.map((t) => t.refund_reason_id).filter((id): id is string => !!id))
@@ -78,9 +90,25 @@ export async function paymentwallOrderView(container: MedusaContainer, orderId: 
             decided_by: t.decided_by ? people.get(t.decided_by) ?? t.decided_by : null,
             refund_reason: t.refund_reason_id ? reasons.get(t.refund_reason_id) ?? null : null,
           })),
+        deliveries: deliveries.filter((d) => d.payment_id === payment.id).map(deliveryView),
+        auto_cancel_at: autoCancelAt(container, payment),
       }
     })
   )
+}
+
+function autoCancelAt(container: MedusaContainer, payment: OrderPaymentRow): Date | null {
+  const refunded = (payment.refunds ?? []).reduce((sum, r) => sum + Number(r.amount), 0)
+  if (payment.data?.mode !== "test" || !payment.captured_at || refunded >= Number(payment.amount)) {
+    return null
+  }
+  const minutes = paymentwallProvider(container, payment.provider_id).autoCancelTestPaymentsAfterMinutes()
+  return minutes === null ? null : new Date(new Date(payment.captured_at).getTime() + minutes * 60_000)
+}
+
+function deliveryView(d: DeliveryNotice): DeliveryView {
+  const { id, status, type, state, carrier_type, carrier_tracking_id, attempts, next_attempt_at, sent_at, last_error, created_at } = d
+  return { id, status, type, state, carrier_type, carrier_tracking_id, attempts, next_attempt_at, sent_at, last_error, created_at }
 }
 
 async function emailsOf(container: MedusaContainer, ids: string[]): Promise<Map<string, string>> {

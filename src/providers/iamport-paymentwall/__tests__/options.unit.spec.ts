@@ -76,3 +76,23 @@ describe("provider options, checked at boot", () => {
     expect(error?.message).not.toContain("s3cr3t-value")
   })
 })
+
+describe("autoCancelTestPaymentsAfterMinutes", () => {
+  it("is off by default and read in test mode", () => {
+    expect(resolveOptions(valid).autoCancelTestPaymentsAfterMinutes).toBeNull()
+    expect(resolveOptions({ ...valid, mode: "test", autoCancelTestPaymentsAfterMinutes: 30 }).autoCancelTestPaymentsAfterMinutes).toBe(30)
+  })
+
+  it("refuses to boot in live mode, where it would cancel real customers' payments", () => {
+    expect(() => resolveOptions({ ...valid, mode: "live", autoCancelTestPaymentsAfterMinutes: 30 })).toThrow(
+      '"autoCancelTestPaymentsAfterMinutes" cancels payments by itself and is for "mode": "test" only'
+    )
+    expect(() => resolveOptions({ ...valid, autoCancelTestPaymentsAfterMinutes: 30 })).toThrow('for "mode": "test" only')
+  })
+
+  it.each([0, -5, 1.5, "30", 10_081])("refuses %p", (value) => {
+    expect(() => resolveOptions({ ...valid, mode: "test", autoCancelTestPaymentsAfterMinutes: value })).toThrow(
+      '"autoCancelTestPaymentsAfterMinutes" must be a whole number of minutes from 1 to 10080'
+    )
+  })
+})
