@@ -2,6 +2,7 @@ import path from "node:path"
 import type * as SettleOpenPayments from "../../src/workflows/settle-open-payments"
 import type * as SendDue from "../../src/workflows/delivery/send-due-delivery-notices"
 import type * as TestCleanup from "../../src/workflows/test-cleanup/cancel-old-test-payments"
+import type * as RefreshSnapshot from "../../src/workflows/settlement/refresh-snapshot"
 import { PLUGIN_ROOT } from "./test-store-config"
 
 /**
@@ -17,9 +18,11 @@ function builtModule<T>(relative: string): T {
 export const settleOpenPayments: typeof SettleOpenPayments.settleOpenPayments = (...args) =>
   builtModule<typeof SettleOpenPayments>("workflows/settle-open-payments").settleOpenPayments(...args)
 
-
 export const sendDueDeliveryNotices: typeof SendDue.sendDueDeliveryNotices = (...args) =>
   builtModule<typeof SendDue>("workflows/delivery/send-due-delivery-notices").sendDueDeliveryNotices(...args)
 
 export const cancelOldTestPayments: typeof TestCleanup.cancelOldTestPayments = (...args) =>
   builtModule<typeof TestCleanup>("workflows/test-cleanup/cancel-old-test-payments").cancelOldTestPayments(...args)
+
+export const refreshSnapshot: typeof RefreshSnapshot.refreshSnapshot = (...args) =>
+  builtModule<typeof RefreshSnapshot>("workflows/settlement/refresh-snapshot").refreshSnapshot(...args)

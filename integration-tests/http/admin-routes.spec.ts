@@ -1,6 +1,8 @@
+import { Modules } from "@medusajs/framework/utils"
+import { refreshSnapshot } from "../helpers/built-plugin"
 import { adminRefund, defaultRefundReasonId, sandboxTickets, settleAll, ticketsOf } from "../helpers/refunds"
 import { describeStore } from "../helpers/runner"
-import { PROVIDER_ID, sandboxPost, waitFor } from "../helpers/sandbox"
+import { PROVIDER_ID, sandboxPost, waitFor, WEBHOOK_PATH } from "../helpers/sandbox"
 import { PLUGIN_ROOT } from "../helpers/test-store-config"
 import { paidOrder, type Store } from "../helpers/store"
 
@@ -54,8 +56,9 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
 
   it("asks i'mport for the current state when live=true; the notice's settlement then refreshes the stored view", async () => {
     const before = (await view(false)).payments[0].iamport
-    // The console refund's notice is held, so the stored view is the old one until it arrives.
-    await sandboxPost(sandbox(), "/sandbox/webhooks/config", { hold: true })
+    // This file's store hears no webhooks; here the console refund's notice is sent, but held, so the stored view is
+    // the old one until it arrives.
+    await sandboxPost(sandbox(), "/sandbox/webhooks/config", { url: `${api.defaults.baseURL}${WEBHOOK_PATH}`, hold: true })
     try {
       await sandboxPost(sandbox(), `/sandbox/payments/${paid.impUid}/console-cancel`, { amount: 1000 })
       expect((await view(false)).payments[0].iamport.cancel_amount).toBe(0)
@@ -71,6 +74,23 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     })
     expect(stored).toMatchObject({ iamport_live: false, refunded_amount: 1000, iamport: { status: "cancelled", cancellation_ids: [expect.any(String)] } })
     expect(Date.parse(stored.iamport.checked_at)).toBeGreaterThan(Date.parse(before.checked_at))
+  })
+
+  it("a snapshot refresh sets only i'mport's word, never over a newer one, and leaves the rest of the payment's data alone", async () => {
+    const payments = getContainer().resolve(Modules.PAYMENT)
+    const [before] = await payments.listPayments({ id: paid.paymentId }, { select: ["data"] })
+    const marker = { cancellation_id: "c_other", amount: 1, reason: null, set_at: new Date().toISOString() }
+    // What another writer put there after the settlement read the data: it must survive the refresh.
+    await payments.updatePayment({ id: paid.paymentId, data: { ...before.data, iamport_record_only: marker, cancel_requests: { ref_1: { amount: 1 } } } } as never)
+    const { paymentwallProvider } = require(`${PLUGIN_ROOT}/.medusa/server/src/providers/iamport-paymentwall/registered-provider`)
+    const iamport = await paymentwallProvider(getContainer(), PROVIDER_ID).lookupPayment(paid.impUid)
+    const readAt = new Date()
+    expect(await refreshSnapshot(getContainer(), paid.paymentId, { ...iamport, cancel_amount: 7 }, readAt)).toBe(true)
+    // An older read does not overwrite it, and a snapshot of another i'mport payment is never written.
+    expect(await refreshSnapshot(getContainer(), paid.paymentId, { ...iamport, cancel_amount: 1 }, new Date(readAt.getTime() - 1000))).toBe(false)
+    expect(await refreshSnapshot(getContainer(), paid.paymentId, { ...iamport, imp_uid: "imp_other", cancel_amount: 2 }, new Date())).toBe(false)
+    const [after] = await payments.listPayments({ id: paid.paymentId }, { select: ["data"] })
+    expect(after.data).toMatchObject({ iamport_record_only: marker, cancel_requests: { ref_1: { amount: 1 } }, iamport: { cancel_amount: 7, checked_at: readAt.toISOString() } })
   })
 
   it("refuses a malformed query and an unauthenticated caller", async () => {

@@ -120,8 +120,12 @@ describeStore(
         expect(info.mock.calls.map(([line]) => String(line)).filter((line) => line.includes("cancelled automatically"))).toEqual([
           expect.stringContaining(old.paymentId),
         ])
-        // Its money is already asked back: the next run asks nothing more.
+        // Its money is already asked back: the next run asks nothing more of it, and takes the second once it is old.
         expect(await cancelOldTestPayments(getContainer(), now)).toEqual({ cancelled: [], failed: [] })
+        const [youngPayment] = await getContainer().resolve(Modules.PAYMENT).listPayments({ id: young.paymentId })
+        const later = new Date(new Date(youngPayment.captured_at as Date).getTime() + 60 * 60_000 + 1000)
+        expect(await cancelOldTestPayments(getContainer(), later)).toEqual({ cancelled: [young.paymentId], failed: [] })
+        expect(await sandboxTickets(sandbox(), old.impUid)).toHaveLength(1)
       } finally {
         info.mockRestore()
       }
@@ -129,6 +133,8 @@ describeStore(
     })
 
     it("policies: a user without write permission on payments is refused with 403, and nothing reaches i'mport", async () => {
+      // No webhooks: the checkout's own notice would look the payment up, and this test counts i'mport's calls.
+      sandbox().context.webhooks.configure({ url: null })
       const paid = await paidOrder(api, store, pay)
       const viewerRole = await makeRole(getContainer(), "viewer", ["order:read", "payment:read"])
       const viewer = await loginAdmin(api, getContainer(), [viewerRole])

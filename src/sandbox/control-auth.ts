@@ -72,7 +72,7 @@ export function hostRefusal(ctx: Guarded, req: IncomingMessage): Refusal | null 
   }
   return {
     status: 421,
-    message: "The sandbox listens on loopback and answers its control API and pages only under a loopback Host (localhost, 127.0.0.1, [::1]); this request named another host, as a DNS-rebinding page would.",
+    message: "The sandbox listens on loopback and answers its APIs and pages only under a loopback Host (localhost, 127.0.0.1, [::1]); this request named another host, as a DNS-rebinding page would.",
   }
 }
 

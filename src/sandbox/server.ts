@@ -1,7 +1,7 @@
 import http, { type IncomingMessage, type ServerResponse } from "node:http"
 import type { AddressInfo } from "node:net"
 import { CONTROL_ROUTES } from "./control-api"
-import { controlRefusal, pageRefusal, type Refusal } from "./control-auth"
+import { controlRefusal, hostRefusal, pageRefusal, type Refusal } from "./control-auth"
 import { SandboxContext, type NonEnvelopeBody, type SandboxOptions } from "./context"
 import { BadRequest, envelope, send, sleep } from "./http-util"
 import { IAMPORT_ROUTES, refusalToEnvelope } from "./iamport-api"
@@ -105,6 +105,11 @@ async function route(ctx: SandboxContext, req: IncomingMessage, res: ServerRespo
     const match = method === route.method && route.pattern.exec(url.pathname)
     if (!match) {
       continue
+    }
+    // Only the store's server calls i'mport's API: under a foreign name it is a DNS-rebinding page.
+    const rebound = hostRefusal(ctx, req)
+    if (rebound) {
+      return refuse(res, rebound)
     }
     ctx.count(route.name)
     logCallWhenAnswered(ctx, req, res, url)

@@ -100,6 +100,11 @@ var CONTROL = { ${scriptLiteral(CONTROL_TOKEN_HEADER)}: ${scriptLiteral(token)} 
 function finish(response) {
   if (mode === "redirect") {
     var target = new URL(params.m_redirect_url, location.href);
+    // Only a web page: a javascript: URL would run in the sandbox's origin, where this page keeps the control token.
+    if (target.protocol !== "http:" && target.protocol !== "https:") {
+      document.getElementById("result").textContent = "m_redirect_url must be an http(s) URL";
+      return;
+    }
     target.searchParams.set("imp_uid", response.imp_uid || "");
     target.searchParams.set("merchant_uid", response.merchant_uid || "");
     target.searchParams.set("imp_success", String(!!response.success));

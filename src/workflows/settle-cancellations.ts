@@ -53,7 +53,11 @@ export const settleCancellationsWorkflow = createWorkflow(settleCancellationsWor
     }))
   )
   refreshSnapshotStep(
-    transform({ input, target, lookup, flags }, ({ input, target, lookup }) => ({ ...target, read_at: input.read_at ?? lookup.started_at }))
+    transform({ input, target, lookup, prepared, flags }, ({ input, target, lookup, prepared }) => ({
+      ...target,
+      read_at: input.read_at ?? lookup.started_at,
+      booking_in_flight: prepared.booking_in_flight,
+    }))
   )
   recordNoticeLookupStep(
     transform({ input, lookup, flags }, ({ input, lookup }) => ({

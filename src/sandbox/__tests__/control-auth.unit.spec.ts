@@ -137,10 +137,12 @@ describe("the Host header, while the sandbox listens on loopback", () => {
     }
   })
 
-  it("still serves i'mport's API and iamport.js under the storefront's name for the sandbox", async () => {
+  it("still serves iamport.js under the storefront's name for the sandbox, but not i'mport's API, which only the store's server calls", async () => {
     expect((await raw("GET", "/v1/iamport.js", { headers: { host: "sandbox.shop.test:8891" } })).status).toBe(200)
-    const login = await raw("POST", "/users/getToken", { headers: { ...json, host: "sandbox.shop.test" }, body: JSON.stringify({ imp_key: "sandbox_imp_key", imp_secret: "sandbox_imp_secret" }) })
-    expect(login.status).toBe(200)
+    // A rebinding page would log in with the well-known sandbox keys and cancel the developer's test payments.
+    const body = JSON.stringify({ imp_key: "sandbox_imp_key", imp_secret: "sandbox_imp_secret" })
+    expect((await raw("POST", "/users/getToken", { headers: { ...json, host: "sandbox.shop.test" }, body })).status).toBe(421)
+    expect((await raw("POST", "/users/getToken", { headers: { ...json, host: `127.0.0.1:${sandbox.port}` }, body })).status).toBe(200)
   })
 
   it("reads names and Host headers strictly", () => {

@@ -14,8 +14,8 @@ type DeliveryEvent = (typeof DELIVERY_EVENTS)[keyof typeof DELIVERY_EVENTS]
 
 /**
  * What each of Medusa's events means for Paymentwall: a shipment with a tracking number is `order_shipped`, a
- * delivery is `delivered`, and an order (or a fulfillment) of goods that need no shipping is delivered digitally
- * at once. Queues the report in the outbox, then tries to send it now; the job retries what fails.
+ * delivery is `delivered`, and an order of goods that need no shipping is delivered digitally at once (when placed,
+ * or at its fulfillment). Queues the report in the outbox, then tries to send it now; the job retries what fails.
  */
 export async function onDeliveryEvent(container: MedusaContainer, name: DeliveryEvent, data: { id?: string; order_id?: string; fulfillment_id?: string }): Promise<string[]> {
   const queued = await queueFor(container, name, data)
@@ -36,7 +36,8 @@ async function queueFor(container: MedusaContainer, name: DeliveryEvent, data: {
     return []
   }
   if (name === DELIVERY_EVENTS.FULFILLMENT_CREATED) {
-    return fulfillment.requires_shipping ? [] : enqueueDelivery(container, orderId, "delivered", fulfillment)
+    // Digital only when nothing in the order ships: the report is per payment, and a mixed order is delivered when its parcel is.
+    return fulfillment.requires_shipping || (await needsShipping(container, orderId)) ? [] : enqueueDelivery(container, orderId, "delivered", fulfillment)
   }
   if (name === DELIVERY_EVENTS.SHIPMENT_CREATED) {
     if (!fulfillment.tracking_number) {

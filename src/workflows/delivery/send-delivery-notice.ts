@@ -27,8 +27,10 @@ async function sendLocked(container: MedusaContainer, id: string, now: Date): Pr
     return "skipped"
   }
   if (notice.status === "delivered") {
-    const shipped = await service.listDeliveryNotices({ payment_id: notice.payment_id, status: "order_shipped", state: "pending" }, { select: ["id"] })
-    if (shipped.length) {
+    const [shipped] = await service.listDeliveryNotices({ payment_id: notice.payment_id, status: "order_shipped", state: "pending" }, { select: ["id", "next_attempt_at"] })
+    if (shipped) {
+      // Not due before its shipment is: a row left due would take a place in every batch meanwhile.
+      await service.updateDeliveryNotices({ id, next_attempt_at: shipped.next_attempt_at })
       return "skipped"
     }
   }

@@ -1,25 +1,28 @@
-import type { IPaymentModuleService, MedusaContainer, UpdatePaymentDTO } from "@medusajs/framework/types"
-import { Modules } from "@medusajs/framework/utils"
+import type { MedusaContainer } from "@medusajs/framework/types"
+import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import type { IamportPayment } from "../../lib/iamport/types"
-import { type IamportSnapshot, snapshotOf } from "../../providers/iamport-paymentwall/payment-data"
+import { snapshotOf } from "../../providers/iamport-paymentwall/payment-data"
+
+type Knex = {
+  raw(sql: string, bindings: unknown[]): Promise<{ rowCount?: number | null }>
+}
 
 /**
- * Keeps payment.data.iamport (i'mport's last word, which the widget shows and an admin refund sends from) as
- * new as the plugin's latest look-up. Runs under the payment's lock, after the booking, on freshly read data, and
- * touches only the snapshot: a snapshot older than the stored one is never written over it.
+ * Keeps payment.data.iamport (i'mport's last word, which the widget shows and an admin refund sends from) as new
+ * as the plugin's latest look-up. One statement that sets only that key, and only over an older snapshot of the same
+ * i'mport payment: the payment module's update would write back a whole copy of `data` read earlier, and so undo a
+ * concurrent writer (a booking's record-only marker being cleared, a cancel_requests record being added). ISO
+ * timestamps in UTC compare as text. Medusa's `payment` table and its jsonb `data` column are core's, stable in v2.
  */
 export async function refreshSnapshot(container: MedusaContainer, paymentId: string, iamport: IamportPayment, readAt: Date): Promise<boolean> {
-  const payments = container.resolve<IPaymentModuleService>(Modules.PAYMENT)
-  const [payment] = await payments.listPayments({ id: paymentId }, { select: ["id", "data"] })
-  const data = (payment?.data ?? null) as Record<string, unknown> | null
-  if (!data || (typeof data.imp_uid === "string" && data.imp_uid !== iamport.imp_uid)) {
-    return false
-  }
-  const stored = data.iamport as IamportSnapshot | null | undefined
-  if (stored?.checked_at && Date.parse(stored.checked_at) >= readAt.getTime()) {
-    return false
-  }
-  // UpdatePaymentDTO is typed without `data`, which the module accepts at runtime.
-  await payments.updatePayment({ id: paymentId, data: { ...data, iamport: snapshotOf(iamport, readAt) } } as unknown as UpdatePaymentDTO)
-  return true
+  const snapshot = snapshotOf(iamport, readAt)
+  const knex = container.resolve<Knex>(ContainerRegistrationKeys.PG_CONNECTION)
+  const result = await knex.raw(
+    `update "payment" set "data" = jsonb_set("data", '{iamport}', ?::jsonb, true), "updated_at" = now()
+      where "id" = ? and "deleted_at" is null and jsonb_typeof("data") = 'object'
+        and coalesce("data"->>'imp_uid', ?) = ?
+        and coalesce("data"->'iamport'->>'checked_at', '') < ?`,
+    [JSON.stringify(snapshot), paymentId, iamport.imp_uid, iamport.imp_uid, snapshot.checked_at]
+  )
+  return (result.rowCount ?? 0) > 0
 }

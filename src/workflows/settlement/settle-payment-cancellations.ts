@@ -55,7 +55,7 @@ export async function settlePaymentCancellations(container: MedusaContainer, inp
     skip_over_reservation: !booked || booked.interrupted,
     flag_waiting_after_ms: input.flag_waiting_after_ms,
   })
-  if (input.read_at) {
+  if (input.read_at && !prepared.booking_in_flight) {
     await refreshSnapshot(container, payment_id, iamport, input.read_at)
   }
   return settleResultOf(booked, suspicions, flags)
