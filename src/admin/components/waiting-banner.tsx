@@ -4,8 +4,8 @@ import { formatDuration, formatMoney } from "../lib/format"
 import type { Ticket } from "../lib/types"
 
 /**
- * The truth after a refund from the stock form: the money waits with Paymentwall, and the order shows no Refund
- * until it returns. Loud on purpose, because the dashboard's own toast has just said "successful".
+ * The truth after a refund from the stock form, at the top of the widget: the money waits with Paymentwall, and the
+ * order shows no Refund until it returns. Loud on purpose, because the dashboard's own toast has said "successful".
  */
 export function WaitingBanner({ tickets }: { tickets: Ticket[] }) {
   const { t, i18n } = useTranslation()

@@ -5,6 +5,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query"
 import { useEffect, useRef } from "react"
 import { useTranslation } from "react-i18next"
 import { DeliveryRows } from "../components/delivery-rows"
+import { WaitingBanner } from "../components/waiting-banner"
 import { PaymentSummary } from "../components/payment-summary"
 import { type TicketAction, TicketRow } from "../components/ticket-row"
 import { paymentwallApi, paymentwallQueryKey } from "../lib/api"
@@ -56,6 +57,20 @@ const PaymentwallOrderWidget = ({ data: order }: DetailWidgetProps<AdminOrder>) 
     previous.current = states
   }, [states, order.id, queryClient])
 
+  // A ticket that appears while the page is open is the admin's refund just sent: the stock toast has said
+  // "successful", so the plugin says what really happened, in a toast seen wherever the page is scrolled.
+  const known = useRef<Set<string> | null>(null)
+  useEffect(() => {
+    if (!data) {
+      return
+    }
+    const fresh = known.current ? waitingTickets(data).filter((ticket) => !known.current?.has(ticket.id)) : []
+    known.current = new Set([...(known.current ?? []), ...data.payments.flatMap((p) => p.tickets.map((ticket) => ticket.id))])
+    if (fresh.length) {
+      toast.info(t("iamportPaymentwall.waitingTitle"), { description: t("iamportPaymentwall.waitingToast") })
+    }
+  }, [data, t])
+
   const refresh = () => queryClient.invalidateQueries({ queryKey: ["orders", "detail", order.id] })
   const check = useMutation({
     mutationFn: async () => {
@@ -90,6 +105,7 @@ const PaymentwallOrderWidget = ({ data: order }: DetailWidgetProps<AdminOrder>) 
           {t("iamportPaymentwall.checkNow")}
         </Button>
       </div>
+      <WaitingBanner tickets={waitingTickets(data)} />
       {isLoading && (
         <div className="px-6 py-4">
           <Text size="small" className="text-ui-fg-subtle">
@@ -149,6 +165,12 @@ const PaymentwallOrderWidget = ({ data: order }: DetailWidgetProps<AdminOrder>) 
   )
 }
 
+/**
+ * Medusa 2.21's LayoutComposer ignores the .before/.after suffix (dashboard-app getWidgetsForSections): a plugin's
+ * widget goes after core's sections of its column, and an admin can move it with the layout customizer. The main
+ * column is where the Payment section and its Refund form are; the toast above reaches the admin wherever the page
+ * is scrolled.
+ */
 export const config = defineWidgetConfig({
   zone: "order.details.after",
 })
