@@ -88,7 +88,7 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     await page.waitForURL(new RegExp(`/app/orders/${paid.orderId}(\\?|$)`), { timeout: 30_000 })
 
     await waitFor("the widget to show the waiting ticket", async () => ((await ticketStatus(page)) === "waiting_for_cancellation" ? true : undefined), 30_000)
-    await widget.getByText("Waiting for cancellation").waitFor()
+    await widget.getByTestId("paymentwall-ticket").first().getByText("Waiting for cancellation").waitFor()
     await page.getByTestId("paymentwall-waiting-explained").waitFor()
     // The plugin's own word at the top of the page, and its toast: the stock toast said "successful".
     const banner = page.getByTestId("paymentwall-waiting-banner")

@@ -141,7 +141,7 @@ describe("npm run demo", () => {
       throw error
     })
     const widget = admin.getByTestId("paymentwall-widget")
-    await widget.getByText("Waiting for cancellation").waitFor({ timeout: 60_000 })
+    await widget.getByTestId("paymentwall-ticket").first().getByText("Waiting for cancellation").waitFor({ timeout: 60_000 })
     await widget.scrollIntoViewIfNeeded()
     await shot(admin, "3-waiting-for-cancellation")
 

@@ -28,7 +28,10 @@ function ticketStates(view: OrderView | undefined): string {
   return (view?.payments ?? []).flatMap((p) => p.tickets.map((t) => `${t.id}:${t.status}`)).join(",")
 }
 
-const PaymentwallOrderWidget = ({ data: order }: DetailWidgetProps<AdminOrder>) => {
+/** Keyed by the order: the dashboard may reuse the widget when the admin moves to another order, and its refs are per order. */
+const PaymentwallOrderWidget = ({ data: order }: DetailWidgetProps<AdminOrder>) => <OrderWidget key={order.id} order={order} />
+
+const OrderWidget = ({ order }: { order: AdminOrder }) => {
   const { t, i18n } = useTranslation()
   const queryClient = useQueryClient()
   const show = hasPaymentwallPayment(order)

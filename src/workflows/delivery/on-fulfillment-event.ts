@@ -47,6 +47,10 @@ async function queueFor(container: MedusaContainer, name: DeliveryEvent, data: {
     }
     return enqueueDelivery(container, orderId, "order_shipped", fulfillment)
   }
+  // A digital part of a mixed order delivered first is not the order's delivery: the parcel's will be.
+  if (!fulfillment.requires_shipping && (await needsShipping(container, orderId))) {
+    return []
+  }
   return enqueueDelivery(container, orderId, "delivered", fulfillment)
 }
 
