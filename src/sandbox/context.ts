@@ -42,7 +42,7 @@ export type SandboxOptions = {
   allowProduction?: boolean
 }
 
-export type FaultKind = "5xx" | "5xx_after" | "slow" | "drop" | "non_envelope" | "refused"
+export type FaultKind = "5xx" | "5xx_after" | "slow" | "slow_after" | "drop" | "non_envelope" | "refused"
 
 /** What a `non_envelope` fault answers with: a proxy's HTML error page, nothing, or JSON that is not i'mport's envelope. */
 export type NonEnvelopeBody = "html" | "empty" | "json"

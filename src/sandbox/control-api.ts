@@ -7,7 +7,7 @@ import { publicPayment } from "./state"
 type Handler = (ctx: SandboxContext, req: IncomingMessage, res: ServerResponse, params: string[], query: URLSearchParams) => Promise<void>
 
 const OUTCOMES = new Set(["paid", "failed", "fraud_review", "ready"])
-const FAULT_KINDS = new Set(["5xx", "5xx_after", "slow", "drop", "non_envelope", "refused"])
+const FAULT_KINDS = new Set(["5xx", "5xx_after", "slow", "slow_after", "drop", "non_envelope", "refused"])
 const NON_ENVELOPE_BODIES = new Set(["html", "empty", "json"])
 
 /**
@@ -108,7 +108,7 @@ async function addFault(ctx: SandboxContext, req: IncomingMessage, res: ServerRe
   const route = stringField(body.route) ?? "*"
   const kind = stringField(body.kind) ?? "5xx"
   if (!FAULT_KINDS.has(kind)) {
-    throw new BadRequest("kind is one of 5xx, 5xx_after, slow, drop, non_envelope, refused")
+    throw new BadRequest("kind is one of 5xx, 5xx_after, slow, slow_after, drop, non_envelope, refused")
   }
   const status = numberField(body.status)
   if (status !== undefined && !(Number.isInteger(status) && status >= 200 && status <= 599)) {

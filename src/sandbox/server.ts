@@ -134,6 +134,13 @@ async function route(ctx: SandboxContext, req: IncomingMessage, res: ServerRespo
       await sleep(fault.delayMs)
     }
     try {
+      if (fault?.kind === "slow_after") {
+        // i'mport acts at once and answers late: a caller that dies in the meantime never learns what it did.
+        const answer = deferred(res)
+        await route.handler(ctx, req, answer.res, paramsOf(match), url.searchParams)
+        await sleep(fault.delayMs)
+        return answer.flush()
+      }
       if (fault?.kind === "5xx_after") {
         // The work is done, the answer is lost: the caller cannot tell whether i'mport acted.
         await route.handler(ctx, req, discard(res), paramsOf(match), url.searchParams)
@@ -193,6 +200,17 @@ function sendNonEnvelope(res: ServerResponse, status: number, body: NonEnvelopeB
 }
 
 /** A response that swallows what the handler writes. */
+/** A response whose head and body are written only on flush(). */
+function deferred(res: ServerResponse): { res: ServerResponse; flush: () => void } {
+  const writes: (() => void)[] = []
+  const proxy = Object.create(res, {
+    writeHead: { value: (...args: Parameters<ServerResponse["writeHead"]>) => (writes.push(() => res.writeHead(...args)), proxy) },
+    end: { value: (...args: unknown[]) => (writes.push(() => (res.end as (...a: unknown[]) => void)(...args)), proxy) },
+    headersSent: { value: false },
+  }) as ServerResponse
+  return { res: proxy, flush: () => writes.splice(0).forEach((write) => write()) }
+}
+
 function discard(res: ServerResponse): ServerResponse {
   return Object.create(res, {
     writeHead: { value: () => undefined },

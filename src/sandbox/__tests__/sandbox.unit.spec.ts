@@ -307,6 +307,18 @@ describe("sandbox: webhooks and faults", () => {
     expect(sandbox.context.state.tickets.size).toBe(1)
   })
 
+  it("acts at once and answers late on a slow_after fault: the ticket exists while the caller still waits", async () => {
+    const impUid = await paid("slow_after_1", 1000)
+    sandbox.context.faults.push({ route: "POST /payments/cancel", kind: "slow_after", times: 1, delayMs: 300 })
+    const answer = call("POST", "/payments/cancel", { imp_uid: impUid, amount: 100 })
+    let answered = false
+    void answer.then(() => (answered = true))
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect([...sandbox.context.state.tickets.values()].filter((t) => t.imp_uid === impUid)).toHaveLength(1)
+    expect(answered).toBe(false)
+    expect((await answer).body).toMatchObject({ code: 0 })
+  })
+
   it("answers a non_envelope fault with a proxy's HTML 404 page instead of i'mport's envelope", async () => {
     const impUid = await paid("proxy_1", 1000)
     const fault = await call("POST", "/sandbox/faults", { route: "GET /payments/{imp_uid}", kind: "non_envelope", times: 1 })
