@@ -9,6 +9,7 @@ import { paymentIdForSession } from "../lib/order-payments"
 import { settleCancellationsWorkflow } from "../workflows/settle-cancellations"
 import type { SettledPayment } from "../workflows/settle-cancellations"
 import { paymentwallModule, OPEN_TICKET_STATUSES } from "../modules/iamport-paymentwall"
+import { errorMessage, medusaErrorType } from "../lib/error-message"
 
 type WebhookEventData = { provider: string; payload: WebhookPayload }
 
@@ -59,10 +60,10 @@ export default async function iamportPaymentwallWebhook({ event, container }: Su
     })
     await finish(summary(result))
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error)
-    await finish("failed", message)
+    await finish("failed", errorMessage(error))
     // Unverifiable deliveries are done with; a transient failure is thrown so an event bus with retries retries.
-    if (!(error instanceof MedusaError) || error.type === MedusaError.Types.UNEXPECTED_STATE) {
+    const type = medusaErrorType(error)
+    if (type === undefined || type === MedusaError.Types.UNEXPECTED_STATE) {
       throw error
     }
   }

@@ -21,6 +21,7 @@ import { activeOrderChangeReason } from "./order-change"
 import { loadPaymentState, type PaymentState } from "./payment-state"
 import { recomputeRefundedAmount, removeRefund } from "./reverse-refund"
 import { type CancelTicket, paymentwallModule } from "../../modules/iamport-paymentwall"
+import { errorMessage } from "../../lib/error-message"
 
 export type BookingOutcome =
   | { kind: "booked"; refund_id: string; state: PaymentState }
@@ -97,7 +98,7 @@ export async function bookCancellation(
   try {
     await bookInMedusa(container, state, ticket, entry)
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error)
+    const reason = errorMessage(error)
     const after = await loadPaymentState(container, state.id)
     const made = after.refunds.find((r) => after.data.cancel_requests?.[r.id]?.cancellation_id === entry.key)
     if (made) {

@@ -5,6 +5,7 @@ import { isPaymentwallProviderId, paymentwallProvider } from "../../providers/ia
 import { requestCancelTicketWorkflow } from "../request-cancel-ticket"
 import { loadPaymentState } from "../settlement/payment-state"
 import { openRequestsOf, refundableBalance } from "../settlement/refundable"
+import { errorMessage } from "../../lib/error-message"
 
 /** A payment older than this past its cutoff is left alone: the job's window, so it never rescans a store's history. */
 const WINDOW_MS = 48 * 3_600_000
@@ -50,7 +51,7 @@ export async function cancelOldTestPayments(container: MedusaContainer, now = ne
         )
       } catch (error) {
         result.failed.push(payment.id)
-        logger.warn(`iamport-paymentwall: test payment ${payment.id} could not be cancelled automatically: ${error instanceof Error ? error.message : String(error)}`)
+        logger.warn(`iamport-paymentwall: test payment ${payment.id} could not be cancelled automatically: ${errorMessage(error)}`)
       }
     }
   }
