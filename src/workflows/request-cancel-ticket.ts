@@ -1,5 +1,6 @@
 import { createWorkflow, transform, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
-import { acquireLockStep, releaseLockStep } from "@medusajs/medusa/core-flows"
+import { releaseLockStep } from "@medusajs/medusa/core-flows"
+import { acquirePaymentLockStep } from "./steps/acquire-payment-lock"
 import { createCancelTicketStep } from "./steps/create-cancel-ticket"
 import { paymentLockStep } from "./steps/payment-lock"
 import { sendCancelRequestStep } from "./steps/send-cancel-request"
@@ -14,7 +15,7 @@ export const requestCancelTicketWorkflowId = "iamport-paymentwall-request-cancel
  */
 export const requestCancelTicketWorkflow = createWorkflow(requestCancelTicketWorkflowId, (input: CancelRequestInput) => {
   const lock = paymentLockStep(transform({ input }, ({ input }) => ({ payment_id: input.payment_id })))
-  acquireLockStep({ key: lock.key, timeout: lock.timeout, ttl: lock.ttl, ownerId: lock.owner_id })
+  acquirePaymentLockStep(lock)
   const plan = validateCancelRequestStep(input)
   const created = createCancelTicketStep(plan)
   const sent = sendCancelRequestStep({ plan, ticket_id: created.id })

@@ -1,5 +1,6 @@
 import { createWorkflow, transform, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
-import { acquireLockStep, releaseLockStep } from "@medusajs/medusa/core-flows"
+import { releaseLockStep } from "@medusajs/medusa/core-flows"
+import { acquirePaymentLockStep } from "./steps/acquire-payment-lock"
 import { snapshotOf } from "../providers/iamport-paymentwall/payment-data"
 import { emitTicketEvents } from "./settlement/events"
 import type { SettleCancellationsInput, SettledPayment } from "./settlement/settle-input"
@@ -26,7 +27,7 @@ export const settleCancellationsWorkflowId = "iamport-paymentwall-settle-cancell
  */
 export const settleCancellationsWorkflow = createWorkflow(settleCancellationsWorkflowId, (input: SettleCancellationsInput) => {
   const lock = paymentLockStep(transform({ input }, ({ input }) => ({ payment_id: input.payment_id })))
-  acquireLockStep({ key: lock.key, timeout: lock.timeout, ttl: lock.ttl, ownerId: lock.owner_id })
+  acquirePaymentLockStep(lock)
 
   const lookup = lookUpForSettlementStep(input)
   const target = transform({ input, lookup }, ({ input, lookup }) => ({ payment_id: input.payment_id, iamport: lookup.iamport }))

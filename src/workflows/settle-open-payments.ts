@@ -4,8 +4,10 @@ import { isBooked, keyedCancellations } from "../lib/cancel-history"
 import type { IamportPayment } from "../lib/iamport/types"
 import { paymentwallModule } from "../modules/iamport-paymentwall"
 import { paymentwallProvider } from "../providers/iamport-paymentwall/registered-provider"
+import { isShuttingDown } from "../lib/shutdown"
 import { settleCancellationsWorkflow } from "./settle-cancellations"
 import { ledgerKeys, LOOKUP_BATCH, type SettleOpenPaymentsInput, settlementTargets, type SettlementTarget } from "./settlement/settlement-targets"
+import { errorMessage } from "../lib/error-message"
 
 export type { SettleOpenPaymentsInput } from "./settlement/settlement-targets"
 
@@ -41,6 +43,11 @@ export async function settleOpenPayments(container: MedusaContainer, input: Sett
     }
     const ledger = await ledgerKeys(container, list.filter((t) => t.sweep).map((t) => t.imp_uid))
     for (const target of list) {
+      if (isShuttingDown()) {
+        // The rest waits for the next run, on this worker after its restart or on another.
+        result.failed.push(`${list.length - list.indexOf(target)} payment(s) left for the next run: this process is shutting down`)
+        break
+      }
       const iamport = fetched.get(target.imp_uid)
       if (!iamport) {
         result.failed.push(`${target.payment_id}: i'mport does not show ${target.imp_uid}`)
@@ -58,7 +65,7 @@ export async function settleOpenPayments(container: MedusaContainer, input: Sett
         result.booked += settled.booked.length
         result.flagged += settled.flagged.length
       } catch (error) {
-        const message = error instanceof Error ? error.message : String(error)
+        const message = errorMessage(error)
         logger.warn(`iamport-paymentwall: settling payment ${target.payment_id} failed: ${message}`)
         result.failed.push(`${target.payment_id}: ${message}`)
       }

@@ -1,5 +1,6 @@
 import { createWorkflow, transform, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
-import { acquireLockStep, releaseLockStep } from "@medusajs/medusa/core-flows"
+import { releaseLockStep } from "@medusajs/medusa/core-flows"
+import { acquirePaymentLockStep } from "./steps/acquire-payment-lock"
 import { confirmTicketRejectionStep, keepTicketWaitingStep } from "./steps/decide-suspected-rejection"
 import { dismissTicketStep } from "./steps/dismiss-ticket"
 import { paymentLockStep } from "./steps/payment-lock"
@@ -10,7 +11,7 @@ import { emitTicketEvents } from "./settlement/events"
 /** Every ticket action takes the same per-payment lock as every other ticket change. */
 function lockTicketPayment(input: TicketActionInput) {
   const lock = paymentLockStep(transform({ input }, ({ input }) => ({ ticket_id: input.ticket_id })))
-  acquireLockStep({ key: lock.key, timeout: lock.timeout, ttl: lock.ttl, ownerId: lock.owner_id })
+  acquirePaymentLockStep(lock)
   return lock
 }
 

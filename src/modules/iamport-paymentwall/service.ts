@@ -4,6 +4,9 @@ import Cancellation from "./models/cancellation"
 import DeliveryNotice from "./models/delivery-notice"
 import WebhookEvent from "./models/webhook-event"
 import { type PluginSettings, resolvePluginSettings } from "./settings"
+import { markShuttingDown } from "../../lib/shutdown"
+
+type LifecycleHooks = { __hooks?: Record<string, () => Promise<void>> }
 
 /** Cancel tickets, the cancellation ledger, the webhook inbox and the delivery outbox. Cross-module work (payments, orders, locks) lives in the workflows. */
 class IamportPaymentwallModuleService extends MedusaService({ CancelTicket, Cancellation, WebhookEvent, DeliveryNotice }) {
@@ -14,6 +17,14 @@ class IamportPaymentwallModuleService extends MedusaService({ CancelTicket, Canc
     // eslint-disable-next-line prefer-rest-params
     super(...(arguments as unknown as [Record<string, unknown>]))
     this.settings_ = resolvePluginSettings(options)
+    // Medusa calls these on every module: prepare-shutdown comes before the event bus waits for its running
+    // subscribers and before the database pool closes, so lock waiters stop in time (lib/shutdown.ts).
+    const self = this as unknown as LifecycleHooks
+    self.__hooks = {
+      ...self.__hooks,
+      onApplicationStart: async () => markShuttingDown(false),
+      onApplicationPrepareShutdown: async () => markShuttingDown(true),
+    }
   }
 
   settings(): PluginSettings {

@@ -1,0 +1,48 @@
+import type { ILockingModule } from "@medusajs/framework/types"
+import { Modules } from "@medusajs/framework/utils"
+import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
+import { isShuttingDown, shuttingDownError } from "../../lib/shutdown"
+import type { PaymentLock } from "./payment-lock"
+
+const RETRY_INTERVAL_MS = 300
+
+/**
+ * Takes the payment's lock as Medusa's acquireLockStep does (one try every 0.3 s until `timeout`), but gives up
+ * as soon as the process starts shutting down (lib/shutdown.ts), rather than waiting on through it. Released by the
+ * workflow's releaseLockStep, or by this step's compensation when a later step fails.
+ */
+export const acquirePaymentLockStep = createStep(
+  "iamport-paymentwall-acquire-payment-lock",
+  async (lock: PaymentLock, { container }) => {
+    await acquireUnlessShuttingDown(container.resolve<ILockingModule>(Modules.LOCKING), lock)
+    return new StepResponse(undefined, lock)
+  },
+  async (lock, { container }) => {
+    if (lock) {
+      await container.resolve<ILockingModule>(Modules.LOCKING).release(lock.key, { ownerId: lock.owner_id })
+    }
+  }
+)
+
+export async function acquireUnlessShuttingDown(
+  locking: Pick<ILockingModule, "acquire">,
+  lock: PaymentLock,
+  closing: () => boolean = isShuttingDown,
+  sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+): Promise<void> {
+  const until = Date.now() + lock.timeout * 1000
+  for (;;) {
+    if (closing()) {
+      throw shuttingDownError(`Settling or changing payment lock ${lock.key}`)
+    }
+    try {
+      await locking.acquire(lock.key, { expire: lock.ttl, ownerId: lock.owner_id })
+      return
+    } catch (error) {
+      if (Date.now() >= until) {
+        throw error
+      }
+    }
+    await sleep(RETRY_INTERVAL_MS)
+  }
+}
