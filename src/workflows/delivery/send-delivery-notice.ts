@@ -1,13 +1,15 @@
+import { randomUUID } from "node:crypto"
 import type { ILockingModule, Logger, MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { type DeliveryNotice, paymentwallModule } from "../../modules/iamport-paymentwall"
+import { acquireUnlessShuttingDown } from "../steps/acquire-payment-lock"
 import { paymentwallProvider } from "../../providers/iamport-paymentwall/registered-provider"
 import { type DeliveryOrder, deliveryRequest, MAX_DELIVERY_ATTEMPTS, nextAttemptAfter } from "./delivery-request"
 
 export type DeliverySendOutcome = "sent" | "retry" | "failed" | "skipped"
 
-/** Long enough for one i'mport call with its token fetch; a holder that died frees it by then. */
-const LOCK_TIMEOUT_S = 120
+/** Outlives one i'mport call with its token fetch and a retry; a holder that died frees the row by then. */
+const LOCK_TTL_S = 600
 
 /**
  * Sends one outbox row to i'mport, under a lock on the row, so two processes (or the subscriber and the job)
@@ -17,7 +19,20 @@ const LOCK_TIMEOUT_S = 120
  */
 export async function sendDeliveryNotice(container: MedusaContainer, id: string, now = new Date()): Promise<DeliverySendOutcome> {
   const locking = container.resolve<ILockingModule>(Modules.LOCKING)
-  return locking.execute(`iamport-paymentwall:delivery:${id}`, () => sendLocked(container, id, now), { timeout: LOCK_TIMEOUT_S })
+  const lock = { key: `iamport-paymentwall:delivery:${id}`, owner_id: randomUUID(), ttl: LOCK_TTL_S, timeout: 0 }
+  // acquire and release, not locking.execute: Medusa's locking-postgres runs execute's job inside an open
+  // transaction, so each sender (and each waiter) would hold a pooled connection while the job needs others, and
+  // a burst of them starves the pool. A row whose lock is taken is being sent by someone else: skipped, not awaited.
+  try {
+    await acquireUnlessShuttingDown(locking, lock)
+  } catch {
+    return "skipped"
+  }
+  try {
+    return await sendLocked(container, id, now)
+  } finally {
+    await locking.release(lock.key, { ownerId: lock.owner_id })
+  }
 }
 
 async function sendLocked(container: MedusaContainer, id: string, now: Date): Promise<DeliverySendOutcome> {
