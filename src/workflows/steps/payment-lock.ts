@@ -3,6 +3,7 @@ import { ContainerRegistrationKeys, MedusaError } from "@medusajs/framework/util
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { paymentwallProvider } from "../../providers/iamport-paymentwall/registered-provider"
 import { paymentLockKey, paymentwallModule } from "../../modules/iamport-paymentwall"
+import { warnIfLocksStayInProcess } from "../../lib/locking-scope"
 
 export const paymentLockStepId = "iamport-paymentwall-payment-lock"
 
@@ -19,6 +20,7 @@ export type PaymentLock = {
 export const paymentLockStep = createStep(
   paymentLockStepId,
   async (input: { payment_id?: string; ticket_id?: string }, { container }) => {
+    warnIfLocksStayInProcess(container)
     const paymentId = input.payment_id ?? (input.ticket_id ? (await paymentwallModule(container).retrieveCancelTicket(input.ticket_id, { select: ["payment_id"] })).payment_id : undefined)
     if (!paymentId) {
       throw new MedusaError(MedusaError.Types.INVALID_DATA, "A payment or a ticket is needed to lock a payment.")
