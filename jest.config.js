@@ -7,6 +7,8 @@ const TEST_MATCH = {
   "integration:browser": ["**/integration-tests/browser/*.spec.[jt]s"],
   // The ledger property test (npm run fuzz, npm run test:fuzz): never part of the default match.
   fuzz: ["**/integration-tests/fuzz/*.spec.[jt]s"],
+  // The production topology (npm run test:scale): separate server and worker processes on Redis.
+  scale: ["**/integration-tests/scale/*.spec.[jt]s"],
 }
 
 module.exports = {

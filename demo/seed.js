@@ -143,7 +143,7 @@ exports.default = async function seedDemoStore({ container }) {
   const query = container.resolve(ContainerRegistrationKeys.QUERY)
   const { data: items } = await query.graph({ entity: "inventory_item", fields: ["id"] })
   await createInventoryLevelsWorkflow(container).run({
-    input: { inventory_levels: items.map((item) => ({ inventory_item_id: item.id, location_id: location.id, stocked_quantity: 100 })) },
+    input: { inventory_levels: items.map((item) => ({ inventory_item_id: item.id, location_id: location.id, stocked_quantity: Number(process.env.DEMO_STOCK ?? 100) })) },
   })
 
   const {

@@ -128,7 +128,7 @@ export type Checkout = {
 }
 
 /** A guest's cart up to the Paymentwall payment session: what a storefront does before IMP.request_pay. */
-export async function startCheckout(api: AxiosInstance, store: Store, quantity = 1, providerId = PROVIDER_ID): Promise<Checkout> {
+export async function startCheckout(api: AxiosInstance, store: Store, quantity = 1, providerId = PROVIDER_ID, email = "buyer@example.com"): Promise<Checkout> {
   const country = (await api.get(`/store/regions/${store.regionId}`, store.store)).data.region.countries[0].iso_2
   const cart = (
     await api.post(
@@ -136,7 +136,7 @@ export async function startCheckout(api: AxiosInstance, store: Store, quantity =
       {
         region_id: store.regionId,
         sales_channel_id: store.salesChannelId,
-        email: "buyer@example.com",
+        email,
         shipping_address: { first_name: "Jiwoo", last_name: "Park", address_1: "1 Sejong-daero", city: "Seoul", country_code: country, postal_code: "04524" },
         items: [{ variant_id: store.variantId, quantity }],
       },
