@@ -1,5 +1,3 @@
-import { MedusaError } from "@medusajs/framework/utils"
-
 /**
  * What went wrong, from anything thrown. A workflow run on Medusa's Redis workflow engine rethrows its step's error
  * as the plain object the engine stored, not as an Error: `instanceof Error` is false there, and String() of it
@@ -11,16 +9,4 @@ export function errorMessage(error: unknown): string {
   }
   const message = error && typeof error === "object" ? (error as { message?: unknown }).message : undefined
   return typeof message === "string" ? message : String(error)
-}
-
-/** A MedusaError's type, whether the error is one or the plain object a workflow engine made of one. */
-export function medusaErrorType(error: unknown): string | undefined {
-  if (error instanceof MedusaError) {
-    return error.type
-  }
-  if (error && typeof error === "object" && MedusaError.isMedusaError(error)) {
-    const type = (error as { type?: unknown }).type
-    return typeof type === "string" ? type : undefined
-  }
-  return undefined
 }
