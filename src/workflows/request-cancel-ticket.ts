@@ -20,6 +20,6 @@ export const requestCancelTicketWorkflow = createWorkflow(requestCancelTicketWor
   const created = createCancelTicketStep(plan)
   const sent = sendCancelRequestStep({ plan, ticket_id: created.id })
   emitTicketEvents(transform({ sent }, ({ sent }) => sent.events), requestCancelTicketWorkflowId)
-  releaseLockStep({ key: lock.key, ownerId: lock.owner_id })
+  releaseLockStep({ key: lock.key, ownerId: lock.owner_id, executeOnSubWorkflow: true })
   return new WorkflowResponse(transform({ sent }, ({ sent }) => sent.ticket))
 })

@@ -70,7 +70,7 @@ export const settleCancellationsWorkflow = createWorkflow(settleCancellationsWor
     transform({ suspicions, flags }, ({ suspicions, flags }) => [...suspicions.events, ...flags.events]),
     settleCancellationsWorkflowId
   )
-  releaseLockStep({ key: lock.key, ownerId: lock.owner_id })
+  releaseLockStep({ key: lock.key, ownerId: lock.owner_id, executeOnSubWorkflow: true })
 
   const result = transform({ input, lookup, booked, suspicions, flags }, ({ input, lookup, booked, suspicions, flags }): SettledPayment => {
     const { events: _emitted, ...settled } = settleResultOf(booked, suspicions, flags)

@@ -45,8 +45,8 @@ export async function settleOpenPayments(container: MedusaContainer, input: Sett
     for (const target of list) {
       if (isShuttingDown()) {
         // The rest waits for the next run, on this worker after its restart or on another.
-        result.failed.push(`${list.length - list.indexOf(target)} payment(s) left for the next run: this process is shutting down`)
-        break
+        result.failed.push(`the rest of this run left for the next: this process is shutting down`)
+        return result
       }
       const iamport = fetched.get(target.imp_uid)
       if (!iamport) {

@@ -22,14 +22,14 @@ export const retryCancelTicketWorkflow = createWorkflow(RETRY_WORKFLOW_ID, (inpu
   const { plan, ticket_id } = prepareTicketRetryStep(input)
   const sent = sendCancelRequestStep({ plan, ticket_id })
   emitTicketEvents(transform({ sent }, ({ sent }) => sent.events), RETRY_WORKFLOW_ID)
-  releaseLockStep({ key: lock.key, ownerId: lock.owner_id })
+  releaseLockStep({ key: lock.key, ownerId: lock.owner_id, executeOnSubWorkflow: true })
   return new WorkflowResponse(transform({ sent }, ({ sent }) => sent.ticket))
 })
 
 export const dismissCancelTicketWorkflow = createWorkflow("iamport-paymentwall-dismiss-cancel-ticket", (input: TicketActionInput) => {
   const lock = lockTicketPayment(input)
   const ticket = dismissTicketStep(input)
-  releaseLockStep({ key: lock.key, ownerId: lock.owner_id })
+  releaseLockStep({ key: lock.key, ownerId: lock.owner_id, executeOnSubWorkflow: true })
   return new WorkflowResponse(ticket)
 })
 
@@ -40,13 +40,13 @@ export const confirmTicketRejectionWorkflow = createWorkflow(CONFIRM_REJECTION_W
   const lock = lockTicketPayment(input)
   const decided = confirmTicketRejectionStep(input)
   emitTicketEvents(transform({ decided }, ({ decided }) => decided.events), CONFIRM_REJECTION_WORKFLOW_ID)
-  releaseLockStep({ key: lock.key, ownerId: lock.owner_id })
+  releaseLockStep({ key: lock.key, ownerId: lock.owner_id, executeOnSubWorkflow: true })
   return new WorkflowResponse(transform({ decided }, ({ decided }) => decided.ticket))
 })
 
 export const keepTicketWaitingWorkflow = createWorkflow("iamport-paymentwall-keep-ticket-waiting", (input: TicketActionInput) => {
   const lock = lockTicketPayment(input)
   const ticket = keepTicketWaitingStep(input)
-  releaseLockStep({ key: lock.key, ownerId: lock.owner_id })
+  releaseLockStep({ key: lock.key, ownerId: lock.owner_id, executeOnSubWorkflow: true })
   return new WorkflowResponse(ticket)
 })

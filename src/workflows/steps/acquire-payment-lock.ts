@@ -1,6 +1,7 @@
 import type { ILockingModule } from "@medusajs/framework/types"
-import { Modules } from "@medusajs/framework/utils"
+import { MedusaError, Modules } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
+import { errorMessage } from "../../lib/error-message"
 import { isShuttingDown, shuttingDownError } from "../../lib/shutdown"
 import type { PaymentLock } from "./payment-lock"
 
@@ -25,14 +26,15 @@ export const acquirePaymentLockStep = createStep(
 )
 
 export async function acquireUnlessShuttingDown(
-  locking: Pick<ILockingModule, "acquire">,
+  locking: Pick<ILockingModule, "acquire" | "release">,
   lock: PaymentLock,
   closing: () => boolean = isShuttingDown,
   sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 ): Promise<void> {
   const until = Date.now() + lock.timeout * 1000
-  for (;;) {
+  for (let tried = false; ; tried = true) {
     if (closing()) {
+      await releaseIfTaken(locking, lock, tried)
       throw shuttingDownError(`Settling or changing payment lock ${lock.key}`)
     }
     try {
@@ -40,9 +42,21 @@ export async function acquireUnlessShuttingDown(
       return
     } catch (error) {
       if (Date.now() >= until) {
-        throw error
+        await releaseIfTaken(locking, lock, true)
+        // Transient whatever the provider threw (locking-redis throws a CONFLICT): the caller retries later.
+        throw new MedusaError(
+          MedusaError.Types.UNEXPECTED_STATE,
+          `The payment's lock ${lock.key} stayed taken for ${lock.timeout} s (${errorMessage(error)}): another change to this payment is still running. Try again shortly.`
+        )
       }
     }
     await sleep(RETRY_INTERVAL_MS)
+  }
+}
+
+/** An acquire whose answer was lost may still have taken the lock: give it back (a release checks the owner). */
+async function releaseIfTaken(locking: Pick<ILockingModule, "acquire" | "release">, lock: PaymentLock, tried: boolean): Promise<void> {
+  if (tried) {
+    await locking.release(lock.key, { ownerId: lock.owner_id }).catch(() => undefined)
   }
 }
