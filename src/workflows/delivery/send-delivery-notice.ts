@@ -1,46 +1,47 @@
-import { randomUUID } from "node:crypto"
-import type { ILockingModule, Logger, MedusaContainer } from "@medusajs/framework/types"
-import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
+import type { Logger, MedusaContainer } from "@medusajs/framework/types"
+import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { type DeliveryNotice, paymentwallModule } from "../../modules/iamport-paymentwall"
-import { acquireUnlessShuttingDown } from "../steps/acquire-payment-lock"
+import { pgConnection } from "../../lib/pg-connection"
+import { isShuttingDown } from "../../lib/shutdown"
 import { paymentwallProvider } from "../../providers/iamport-paymentwall/registered-provider"
 import { type DeliveryOrder, deliveryRequest, MAX_DELIVERY_ATTEMPTS, nextAttemptAfter } from "./delivery-request"
 
 export type DeliverySendOutcome = "sent" | "retry" | "failed" | "skipped"
 
-/** Outlives one i'mport call with its token fetch and a retry; a holder that died frees the row by then. */
-const LOCK_TTL_S = 600
-
 /**
- * Sends one outbox row to i'mport, under a lock on the row, so two processes (or the subscriber and the job)
- * never send the same report at once; a row already sent is never sent again. A failure schedules the next try
- * with backoff, and gives up after MAX_DELIVERY_ATTEMPTS. A "delivered" waits while its payment's
- * "order_shipped" is still pending, so Paymentwall hears them in order.
+ * Sends one outbox row to i'mport. The sender first claims the row: one UPDATE moves its next attempt past the
+ * claim's lifetime, only while the row is pending and due, so a second sender (another process, or the job and the
+ * subscriber) finds it not due and skips it, and a row already sent is never sent again. A sender that dies leaves
+ * the row due again once the claim runs out: sent at least once. A failure schedules the next try with backoff, and
+ * gives up after MAX_DELIVERY_ATTEMPTS. A "delivered" waits while its payment's "order_shipped" is still pending, so
+ * Paymentwall hears them in order.
+ *
+ * No locking-module lock: locking-postgres's execute() holds a pooled connection for the whole job (a burst of
+ * senders starves the pool), and its acquire() never takes over a dead holder's expired lock (the row would wait
+ * forever). The claim works the same on every provider.
  */
 export async function sendDeliveryNotice(container: MedusaContainer, id: string, now = new Date()): Promise<DeliverySendOutcome> {
-  const locking = container.resolve<ILockingModule>(Modules.LOCKING)
-  const lock = { key: `iamport-paymentwall:delivery:${id}`, owner_id: randomUUID(), ttl: LOCK_TTL_S, timeout: 0 }
-  // acquire and release, not locking.execute: Medusa's locking-postgres runs execute's job inside an open
-  // transaction, so each sender (and each waiter) would hold a pooled connection while the job needs others, and
-  // a burst of them starves the pool. A row whose lock is taken is being sent by someone else: skipped, not awaited.
-  try {
-    await acquireUnlessShuttingDown(locking, lock)
-  } catch {
-    return "skipped"
-  }
-  try {
-    return await sendLocked(container, id, now)
-  } finally {
-    await locking.release(lock.key, { ownerId: lock.owner_id })
-  }
-}
-
-async function sendLocked(container: MedusaContainer, id: string, now: Date): Promise<DeliverySendOutcome> {
   const service = paymentwallModule(container)
   const [notice] = await service.listDeliveryNotices({ id })
-  if (!notice || notice.state !== "pending" || new Date(notice.next_attempt_at).getTime() > now.getTime()) {
+  if (!notice || notice.state !== "pending" || new Date(notice.next_attempt_at).getTime() > now.getTime() || isShuttingDown()) {
     return "skipped"
   }
+  // The claim outlives the slowest i'mport calls a send makes, as a payment's lock does.
+  const claimUntil = new Date(now.getTime() + paymentwallProvider(container, notice.provider_id).lockTtlSeconds() * 1000)
+  const claimed = await pgConnection(container).raw(
+    `update "iamport_pw_delivery_notice" set "next_attempt_at" = ?, "updated_at" = now()
+      where "id" = ? and "state" = 'pending' and "deleted_at" is null and "next_attempt_at" <= ?`,
+    [claimUntil, id, now]
+  )
+  if (claimed.rowCount !== 1) {
+    return "skipped"
+  }
+  return sendClaimed(container, notice, now)
+}
+
+async function sendClaimed(container: MedusaContainer, notice: DeliveryNotice, now: Date): Promise<DeliverySendOutcome> {
+  const service = paymentwallModule(container)
+  const id = notice.id
   if (notice.status === "delivered") {
     const [shipped] = await service.listDeliveryNotices({ payment_id: notice.payment_id, status: "order_shipped", state: "pending" }, { select: ["id", "next_attempt_at"] })
     if (shipped) {

@@ -1,11 +1,7 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
-import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import type { IamportPayment } from "../../lib/iamport/types"
+import { pgConnection } from "../../lib/pg-connection"
 import { snapshotOf } from "../../providers/iamport-paymentwall/payment-data"
-
-type Knex = {
-  raw(sql: string, bindings: unknown[]): Promise<{ rowCount?: number | null }>
-}
 
 /**
  * Keeps payment.data.iamport (i'mport's last word, which the widget shows and an admin refund sends from) as new
@@ -16,8 +12,7 @@ type Knex = {
  */
 export async function refreshSnapshot(container: MedusaContainer, paymentId: string, iamport: IamportPayment, readAt: Date): Promise<boolean> {
   const snapshot = snapshotOf(iamport, readAt)
-  const knex = container.resolve<Knex>(ContainerRegistrationKeys.PG_CONNECTION)
-  const result = await knex.raw(
+  const result = await pgConnection(container).raw(
     `update "payment" set "data" = jsonb_set("data", '{iamport}', ?::jsonb, true), "updated_at" = now()
       where "id" = ? and "deleted_at" is null and jsonb_typeof("data") = 'object'
         and coalesce("data"->>'imp_uid', ?) = ?
