@@ -26,7 +26,8 @@ const trustCache = new WeakMap<object, Map<string, TrustFunction>>()
  * - refuses a body over MAX_WEBHOOK_BODY_BYTES with 413;
  * - replaces the `x-iamport-pw-sender` header with the sender address computed like Express's req.ip under the
  *   provider's `webhookTrustedProxies`. Medusa's own `trust proxy` is 1 (express-loader), which takes a
- *   client-written X-Forwarded-For entry as req.ip when no proxy stands in front, so req.ip is not used.
+ *   client-written X-Forwarded-For entry as req.ip when no proxy stands in front, so req.ip is not used;
+ * - makes the route's 400 a 503 (see retryableRefusal).
  */
 export async function stampWebhookSender(req: MedusaRequest, res: MedusaResponse, next: MedusaNextFunction): Promise<void> {
   const provider = req.params.provider
@@ -46,7 +47,19 @@ export async function stampWebhookSender(req: MedusaRequest, res: MedusaResponse
   if (sender) {
     req.headers[WEBHOOK_SENDER_HEADER] = sender
   }
+  retryableRefusal(res)
   next()
+}
+
+/**
+ * Medusa's hook route answers 400 ("Webhook Error: …") when it cannot queue the notice, which is when its event bus
+ * is down (Redis unreachable, seen in npm run test:scale's Redis restart). i'mport resends a notice only after a
+ * network error or a 5xx, so a 400 would lose it: for this plugin's notices the route's 400 becomes 503. Nothing
+ * else in that route answers 400.
+ */
+export function retryableRefusal(res: Pick<MedusaResponse, "status">): void {
+  const status = res.status.bind(res)
+  res.status = ((code: number) => status(code === 400 ? 503 : code)) as MedusaResponse["status"]
 }
 
 /** The larger of the declared length and what the body parser read (a chunked body declares none). */

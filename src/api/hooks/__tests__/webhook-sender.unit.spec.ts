@@ -51,7 +51,7 @@ type Sent = { status?: number; body?: unknown; nextCalled: boolean }
 async function run(
   container: MedusaContainer,
   init: { provider?: string; socket?: string; headers?: Record<string, string>; rawBody?: Buffer }
-): Promise<{ req: MedusaRequest; sent: Sent }> {
+): Promise<{ req: MedusaRequest; res: MedusaResponse; sent: Sent }> {
   const sent: Sent = { nextCalled: false }
   const req = {
     params: { provider: init.provider ?? "iamport-paymentwall_paymentwall" },
@@ -74,8 +74,24 @@ async function run(
     sent.nextCalled = true
   }
   await stampWebhookSender(req, res, next)
-  return { req, sent }
+  return { req, res, sent }
 }
+
+describe("hook middleware: a notice Medusa could not queue is refused with a status i'mport resends", () => {
+  it("turns the hook route's 400 (its event bus could not queue the notice) into a 503, and leaves other answers alone", async () => {
+    const { res, sent } = await run(scope({}), {})
+    res.status(400)
+    expect(sent.status).toBe(503)
+    res.status(200)
+    expect(sent.status).toBe(200)
+  })
+
+  it("leaves another provider's hook route alone", async () => {
+    const { res, sent } = await run(scope({}), { provider: "stripe_stripe" })
+    res.status(400)
+    expect(sent.status).toBe(400)
+  })
+})
 
 describe("hook middleware: the sender address no client can write", () => {
   it("by default stamps the socket's address and drops a forged X-Forwarded-For and sender header", async () => {
