@@ -43,9 +43,10 @@ export async function acquireUnlessShuttingDown(
     } catch (error) {
       if (Date.now() >= until) {
         await releaseIfTaken(locking, lock, true)
-        // Transient whatever the provider threw (locking-redis throws a CONFLICT): the caller retries later.
+        // One error whatever the provider threw (in-memory and locking-postgres a plain Error): an admin sees 409
+        // with the reason, and the webhook subscriber rethrows it for a retry like any failure.
         throw new MedusaError(
-          MedusaError.Types.UNEXPECTED_STATE,
+          MedusaError.Types.CONFLICT,
           `The payment's lock ${lock.key} stayed taken for ${lock.timeout} s (${errorMessage(error)}): another change to this payment is still running. Try again shortly.`
         )
       }
