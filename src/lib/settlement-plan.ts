@@ -91,3 +91,36 @@ export function planSettlement({ history, tickets, booked, rejectionNotice }: Pl
   }
   return steps
 }
+
+/** A ticket as the database holds it (the model's row, or the same columns read with SQL). */
+export type TicketRow = {
+  id: string
+  status: PlanTicket["status"]
+  origin: string
+  amount: unknown
+  reason: string | null
+  cancellation_id: string | null
+  refund_id: string | null
+  requested_at: Date | string
+  waiting_since: Date | string | null
+  rejection_suspected_at: Date | string | null
+  metadata: unknown
+}
+
+export function planTicketOf(ticket: TicketRow): PlanTicket {
+  const date = (value: Date | string | null) => (value ? new Date(value) : null)
+  const before = (ticket.metadata as { history_before?: unknown } | null)?.history_before
+  return {
+    id: ticket.id,
+    status: ticket.status,
+    amount: ticket.amount as number | string,
+    cancellation_id: ticket.cancellation_id,
+    refund_id: ticket.refund_id,
+    requested_at: new Date(ticket.requested_at),
+    waiting_since: date(ticket.waiting_since),
+    rejection_suspected_at: date(ticket.rejection_suspected_at),
+    history_before: Array.isArray(before) ? before.filter((k): k is string => typeof k === "string") : null,
+    // What the request told i'mport; an external ticket's reason is the entry's own, never a request's.
+    sent_reason: ticket.origin === "external" ? null : ticket.reason,
+  }
+}

@@ -21,6 +21,15 @@ export type CancelOutcome = { history_before: string[] } & (
   | { kind: "unknown"; message: string }
 )
 
+export type CancelRequest = {
+  amount: number
+  reason: string
+  /** Asked for in Paymentwall tickets not settled yet, as the kept view stands: i'mport's balance does not show them. */
+  reserved?: number
+  /** The same for a payment read afresh, whose history may show some of those tickets settled. */
+  reservedIn?: (payment: IamportPayment) => number
+}
+
 /** i'mport's payment as the cancel is checked against it: read just now, or kept from the last read. */
 export type CancelView = {
   imp_uid: string
@@ -56,10 +65,14 @@ export async function cancelFromView(
   client: IamportClient,
   kept: CancelView | null,
   lookup: () => Promise<IamportPayment>,
-  request: { amount: number; reason: string; reserved?: number }
+  { reservedIn, ...request }: CancelRequest
 ): Promise<CancelOutcome> {
+  // What waits at Paymentwall as a fresh read shows it: a ticket whose result the history already shows is in
+  // cancel_amount, and is not held back a second time.
+  const readAgain = (payment: IamportPayment) => ({ ...request, reserved: reservedIn ? reservedIn(payment) : request.reserved })
   if (!kept) {
-    return sendCancel(client, viewOf(await lookup()), request)
+    const payment = await lookup()
+    return sendCancel(client, viewOf(payment), readAgain(payment))
   }
   const outcome = await sendCancel(client, kept, request)
   if (outcome.kind !== "refused") {
@@ -71,10 +84,11 @@ export async function cancelFromView(
     return outcome
   }
   const fresh = viewOf(payment)
-  const free = minusAmount(minusAmount(fresh.amount, fresh.cancel_amount), request.reserved ?? 0)
+  const again = readAgain(payment)
+  const free = minusAmount(minusAmount(fresh.amount, fresh.cancel_amount), again.reserved ?? 0)
   if (toDecimal(request.amount).isGreaterThan(free)) {
     // No longer fits: sendCancel refuses with the figures before sending anything.
-    return sendCancel(client, fresh, request)
+    return sendCancel(client, fresh, again)
   }
   const known = new Set(kept.history)
   // i'mport keeps a request's reason on its entry, so a new entry with another reason (a console refund) is not this
@@ -93,7 +107,7 @@ export async function cancelFromView(
         `Check the payment's cancellations in the i'mport console before asking again.`,
     }
   }
-  return sendCancel(client, fresh, request)
+  return sendCancel(client, fresh, again)
 }
 
 /**

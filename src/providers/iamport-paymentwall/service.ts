@@ -24,17 +24,28 @@ import type {
 import { MedusaError, PaymentSessionStatus } from "@medusajs/framework/utils"
 import { randomUUID } from "node:crypto"
 import { IamportClient, READ_RETRIES, RETRY_BASE_DELAY_MS } from "../../lib/iamport/client"
+import { errorMessage } from "../../lib/error-message"
 import { lockTtlSeconds } from "../../lib/lock-ttl"
+import { providerReservations } from "../../lib/provider-reservations"
 import type { IamportPayment, PaymentwallDeliveryRequest, PaymentwallDeliveryResult } from "../../lib/iamport/types"
 import { PROVIDER_IDENTIFIER } from "../../lib/provider-id"
 import { minusAmount, sameAmount, supportedCurrency, toIamportAmount } from "../../lib/money"
 import { findAttempt, paymentOf, registerAmount } from "./attempts"
 import { buyerFrom } from "./buyer"
-import { cancelFromView, type CancelOutcome, type CancelView, viewOf, viewOfSnapshot } from "./cancel"
+import { cancelFromView, type CancelOutcome, type CancelRequest, sendCancel, viewOf, viewOfSnapshot } from "./cancel"
 import { withCancelRecord } from "./cancel-record"
 import { toMedusaError } from "./medusa-error"
 import { resolveOptions, type IamportPaymentwallOptions, type ResolvedOptions } from "./options"
-import { type IamportSnapshot, merchantUidFor, newSessionData, RECORD_ONLY_KEY, type PaymentwallData, readPaymentwallData, withSnapshot } from "./payment-data"
+import {
+  type IamportSnapshot,
+  merchantUidFor,
+  newSessionData,
+  RECORD_ONLY_KEY,
+  type PaymentwallData,
+  readPaymentwallData,
+  sessionIdFromMerchantUid,
+  withSnapshot,
+} from "./payment-data"
 import { recordOnly } from "./record-only"
 import { SavedMethodsRefused } from "./saved-methods"
 import { authorizedStatus, SESSION_STATUS } from "./session-status"
@@ -144,11 +155,14 @@ export class IamportPaymentwallProviderService extends SavedMethodsRefused<Iampo
       return { data: { ...expected } }
     }
     const key = keyFor(payment.imp_uid)
-    const nothingLeft = !minusAmount(payment.amount, payment.cancel_amount).isGreaterThan(0)
-    if (payment.status !== "paid" || nothingLeft || expected.cancel_requests?.[key]) {
+    const left = minusAmount(payment.amount, payment.cancel_amount)
+    if (payment.status !== "paid" || !left.isGreaterThan(0) || expected.cancel_requests?.[key]) {
       return { data: withSnapshot(expected, payment) }
     }
-    return { data: await this.requestCancel(expected, viewOf(payment), payment.amount, key, "Payment canceled in Medusa") }
+    this.assertMatches(payment, expected)
+    // A void books no Refund: its ticket is booked like an admin's once i'mport shows the cancellation.
+    const asked = { key, amount: left.toNumber(), reason: "Payment canceled in Medusa", refund_id: null }
+    return { data: await this.gatedCancel(expected, payment, asked) }
   }
 
   async refundPayment({ amount, data, context }: RefundPaymentInput): Promise<RefundPaymentOutput> {
@@ -170,7 +184,10 @@ export class IamportPaymentwallProviderService extends SavedMethodsRefused<Iampo
     // snapshot in the data current: it may predate refunds booked since, of this very amount and reason, which a
     // refusal's re-read could not tell from this request's. The admin's refunds are cancel tickets, sent by the
     // plugin's workflow from a snapshot it has checked (cancelAtIamport): one call.
-    return { data: await this.requestCancel(expected, null, major, refundId, "Refund requested in Medusa") }
+    const payment = await this.call("look up the payment", () => paymentOf(this.client_, expected))
+    this.assertMatches(payment, expected)
+    const asked = { key: refundId, amount: major, reason: "Refund requested in Medusa", refund_id: refundId }
+    return { data: await this.gatedCancel(expected, payment, asked) }
   }
 
   async retrievePayment({ data }: RetrievePaymentInput): Promise<RetrievePaymentOutput> {
@@ -249,7 +266,7 @@ export class IamportPaymentwallProviderService extends SavedMethodsRefused<Iampo
    */
   async cancelAtIamport(
     impUid: string,
-    request: { amount: number; reason: string; reserved?: number },
+    request: CancelRequest,
     kept: IamportSnapshot | null = null
   ): Promise<CancelOutcome> {
     const lookup = async () => {
@@ -273,29 +290,50 @@ export class IamportPaymentwallProviderService extends SavedMethodsRefused<Iampo
   }
 
   /**
-   * Cancels at i'mport and records the request under `key` (Medusa's refund id, or the payment id for a void); see
-   * cancel-record. A refusal throws with i'mport's reason.
+   * The money gate for every cancel Medusa asks this provider for (a core workflow's refund, an order cancel, a
+   * store's own code): under the payment's gate, what is free is decided against i'mport's balance read just now and
+   * every ticket still waiting at Paymentwall, and the request is saved as a ticket before i'mport hears of it (see
+   * lib/provider-reservations). A request beyond what is free is refused with the figures and never sent. The
+   * answer is recorded on the ticket and, under `key`, in the data Medusa keeps.
    */
-  protected async requestCancel(
+  protected async gatedCancel(
     data: PaymentwallData & Record<string, unknown>,
-    kept: CancelView | null,
-    amount: number,
-    key: string,
-    reason: string
+    payment: IamportPayment,
+    asked: { key: string; amount: number; reason: string; refund_id: string | null }
   ): Promise<Record<string, unknown>> {
-    const lookup = async () => {
-      const payment = await paymentOf(this.client_, data)
-      this.assertMatches(payment, data)
-      return payment
+    const sessionId = sessionIdFromMerchantUid(data.merchant_uid)
+    if (!sessionId) {
+      throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `${data.merchant_uid} is not a merchant_uid this provider made; nothing was sent to i'mport.`)
     }
-    const outcome = await this.call("cancel the payment", () => cancelFromView(this.client_, kept, lookup, { amount, reason }))
+    const gate = providerReservations(this.container as Record<string, unknown>)
+    const reservation = await gate.reserve({ session_id: sessionId, iamport: payment, currency: data.currency, ...asked })
+    if (reservation.kind === "known") {
+      // Asked already under this key (a retry after a crash): never cancel twice. The ticket tracks it.
+      return data
+    }
+    const ticketId = reservation.ticket_id
+    let outcome: CancelOutcome
+    try {
+      outcome = await this.call("cancel the payment", () =>
+        sendCancel(this.client_, viewOf(payment), { amount: asked.amount, reason: asked.reason, reserved: reservation.free.waiting.toNumber() })
+      )
+    } catch (error) {
+      await gate.record(ticketId, { kind: "failed", error: errorMessage(error) })
+      throw error
+    }
     if (outcome.kind === "refused") {
+      await gate.record(ticketId, { kind: "failed", error: outcome.message })
       throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `i'mport refused to cancel the payment: ${outcome.message}`)
     }
+    const historyBefore = [...new Set([...reservation.history_before, ...outcome.history_before])]
     if (outcome.kind === "unknown") {
-      this.logger_.warn(`iamport-paymentwall: cancel of ${data.imp_uid ?? data.merchant_uid} has an unknown outcome: ${outcome.message}`)
+      this.logger_.warn(`iamport-paymentwall: cancel of ${payment.imp_uid} has an unknown outcome: ${outcome.message}`)
+      await gate.record(ticketId, { kind: "unanswered", error: outcome.message, history_before: historyBefore })
+    } else {
+      const cancellationId = outcome.kind === "completed" ? outcome.entry.key : null
+      await gate.record(ticketId, { kind: "waiting", history_before: historyBefore, cancellation_id: cancellationId })
     }
-    return withCancelRecord(data, data.currency, outcome, { key, amount, reason })
+    return withCancelRecord(data, data.currency, outcome, { key: asked.key, amount: asked.amount, reason: asked.reason })
   }
 
   protected async call<T>(doing: string, action: () => Promise<T>): Promise<T> {

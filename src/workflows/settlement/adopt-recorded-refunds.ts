@@ -12,7 +12,8 @@ export async function adoptRecordedRefunds(container: MedusaContainer, state: Pa
   const records = state.data.cancel_requests ?? {}
   const service = paymentwallModule(container)
   const ledger = await ledgerOf(container, iamport.imp_uid)
-  const tickets = await service.listCancelTickets({ payment_id: state.id }, { select: ["refund_id", "metadata", "cancellation_id"] })
+  const tickets = await service.listCancelTickets({ payment_id: state.id }, { select: ["id", "origin", "order_id", "refund_id", "metadata", "cancellation_id"] })
+  await nameProviderTickets(container, state, tickets)
   const tracked = new Set(tickets.flatMap((t) => [t.refund_id, (t.metadata as { reversed_refund_id?: string } | null)?.reversed_refund_id]))
   // A record naming a cancellation that a ticket already carries is an interrupted booking of that ticket: the
   // booking itself finds its Refund (bookCancellation), and a second ticket for one cancellation is refused.
@@ -46,5 +47,28 @@ export async function adoptRecordedRefunds(container: MedusaContainer, state: Pa
       error: record.error ?? null,
       metadata: { booked_by_medusa_before_settlement: true, history_before: record.history_before ?? null },
     })
+  }
+}
+
+/**
+ * The provider saves a ticket for each cancel Medusa asks it for before it knows why (lib/provider-reservations):
+ * an order's cancel is named once the order shows cancelled, and a checkout undone before its order existed gets
+ * the order it then has.
+ */
+async function nameProviderTickets(
+  container: MedusaContainer,
+  state: PaymentState,
+  tickets: { id: string; origin: string; order_id: string | null; refund_id: string | null; metadata: unknown }[]
+): Promise<void> {
+  const updates = tickets
+    .filter((t) => (t.metadata as { via_provider?: boolean } | null)?.via_provider)
+    .map((t) => ({
+      id: t.id,
+      ...(t.origin === "admin" && t.refund_id && state.order_status === "canceled" ? { origin: "order_cancel" as const } : {}),
+      ...(!t.order_id && state.order_id ? { order_id: state.order_id } : {}),
+    }))
+    .filter((update) => Object.keys(update).length > 1)
+  if (updates.length) {
+    await paymentwallModule(container).updateCancelTickets(updates)
   }
 }

@@ -2,7 +2,11 @@ import { MedusaError } from "@medusajs/framework/utils"
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import type { IamportSnapshot } from "../../providers/iamport-paymentwall/payment-data"
-import { ledgerOf } from "../settlement/ledger"
+import { bookedKeys, ledgerOf } from "../settlement/ledger"
+import { isBooked, keyedCancellations } from "../../lib/cancel-history"
+import { freeToRefund } from "../../lib/free-to-refund"
+import type { IamportPayment } from "../../lib/iamport/types"
+import { planTicketOf } from "../../lib/settlement-plan"
 import { paymentwallProvider } from "../../providers/iamport-paymentwall/registered-provider"
 import { settlePaymentCancellations } from "../settlement/settle-payment-cancellations"
 import type { CancelRequestPlan } from "./validate-cancel-request"
@@ -23,9 +27,13 @@ export const sendCancelRequestStep = createStep(
     try {
       // Checked against i'mport's balance less what other tickets still ask Paymentwall for: a cancellation i'mport
       // made that Medusa has not booked yet is in that balance, a pending Paymentwall ticket is not.
-      const others = await tickets.listCancelTickets({ payment_id: plan.payment_id, status: [...RESERVING_TICKET_STATUSES] })
-      const reserved = reservedTotal(others.filter((t) => t.id !== ticket_id))
-      const request = { amount: plan.amount, reason: plan.reason, reserved: reserved.toNumber() }
+      const others = (await tickets.listCancelTickets({ payment_id: plan.payment_id })).filter((t) => t.id !== ticket_id)
+      const reserved = reservedTotal(others.filter((t) => (RESERVING_TICKET_STATUSES as readonly string[]).includes(t.status)))
+      // After a fresh read, the one definition of what is free: an approval i'mport shows whose notice is not
+      // processed yet is in cancel_amount, and is not held back as waiting as well.
+      const booked = bookedKeys(await ledgerOf(container, plan.imp_uid))
+      const reservedIn = (payment: IamportPayment) => freeToRefund({ iamport: payment, tickets: others.map(planTicketOf), booked }).waiting.toNumber()
+      const request = { amount: plan.amount, reason: plan.reason, reserved: reserved.toNumber(), reservedIn }
       outcome = await provider.cancelAtIamport(plan.imp_uid, request, await currentSnapshot(container, plan))
     } catch (error) {
       // Thrown with nothing accepted (lookup, ownership, balance, after a refused first send too): nothing to wait for.
@@ -56,8 +64,10 @@ export const sendCancelRequestStep = createStep(
       metadata: withHistory,
       ...(outcome.kind === "completed" ? { cancellation_id: outcome.entry.cancellation_id } : {}),
     })
-    // Settled in i'mport's answer: booked now, from the payment that answer carries.
-    const settled = outcome.kind === "completed" ? await settlePaymentCancellations(container, { payment_id: plan.payment_id, iamport: outcome.payment, read_at: sentAt }) : null
+    // Settled in i'mport's answer, or the answer shows cancellations Medusa has not booked (an approval whose notice
+    // is still on its way): booked now, in this request, from the payment that answer carries.
+    const unbooked = await hasUnbookedEntries(container, outcome.payment)
+    const settled = outcome.kind === "completed" || unbooked ? await settlePaymentCancellations(container, { payment_id: plan.payment_id, iamport: outcome.payment, read_at: sentAt }) : null
     return new StepResponse({ ticket: await tickets.retrieveCancelTicket(ticket_id), events: settled?.events ?? [] })
   }
 )
@@ -88,4 +98,9 @@ async function currentSnapshot(container: MedusaContainer, plan: CancelRequestPl
     { select: ["id"], take: 1 }
   )
   return later.length ? null : snapshot
+}
+
+async function hasUnbookedEntries(container: MedusaContainer, payment: IamportPayment): Promise<boolean> {
+  const booked = bookedKeys(await ledgerOf(container, payment.imp_uid))
+  return keyedCancellations(payment.cancel_history).some((entry) => !isBooked(entry, booked))
 }

@@ -1,0 +1,163 @@
+import { generateEntityId, MedusaError } from "@medusajs/framework/utils"
+import { keyedCancellations } from "./cancel-history"
+import { type FreeToRefund, freeToRefund, refusalOf } from "./free-to-refund"
+import type { IamportPayment } from "./iamport/types"
+import { planTicketOf, type TicketRow } from "./settlement-plan"
+
+/** The part of Knex the gate uses: statements with bound values, and a transaction that runs them on one connection. */
+type Statements = { raw(sql: string, bindings?: readonly unknown[]): PromiseLike<{ rows: Record<string, unknown>[] }> }
+export type GateConnection = Statements & { transaction<T>(work: (trx: Statements) => Promise<T>): Promise<T> }
+
+export type GateRequest = {
+  /** Medusa's payment session behind the merchant_uid (the payment row is found by it). */
+  session_id: string
+  /** i'mport's payment, read just now: its balance is the one the cancel's checksum names. */
+  iamport: IamportPayment
+  /** Medusa's refund id, or the payment id for a void: one ticket per key, whatever Medusa retries. */
+  key: string
+  amount: number
+  currency: string
+  reason: string
+  /** The Refund Medusa booked before asking (refundPayment), or null (cancelPayment books none). */
+  refund_id: string | null
+}
+
+export type Reservation =
+  /** A ticket now holds the amount; send the cancel, then say what became of it. */
+  | { kind: "reserved"; ticket_id: string; free: FreeToRefund; history_before: string[] }
+  /** This key was asked for already (a ticket that i'mport did not refuse): never ask twice. */
+  | { kind: "known"; ticket_id: string }
+
+export type TicketOutcome =
+  | { kind: "waiting"; history_before: string[]; cancellation_id: string | null }
+  | { kind: "unanswered"; history_before: string[]; error: string }
+  | { kind: "failed"; error: string }
+
+/**
+ * The money gate, as the provider reaches it. Medusa hands a payment provider only its own module's container
+ * (the payment module's: its services, the logger and the shared database connection `__pg_connection__`), never a
+ * plugin's module or the locking module, and calls `refundPayment` inside its own transaction, while it holds the
+ * payment row. So the provider reserves with plain SQL on one connection: in one transaction, under a PostgreSQL
+ * advisory lock per i'mport payment (which every provider process shares, and which never waits on Medusa's row
+ * lock), it reads the payment's tickets and ledger, decides what is free (lib/free-to-refund), and saves the ticket
+ * before i'mport hears of it. The admin's ticket is saved before its own check too, so whichever of two requests
+ * checks last sees the other. Reading core's `payment` and `order_payment_collection` tables by the session id is
+ * the one thing here that leans on Medusa's schema; integration-tests/http/money-gate.spec.ts fails if it changes.
+ */
+export class ProviderReservations {
+  constructor(private readonly pg: GateConnection) {}
+
+  async reserve(request: GateRequest): Promise<Reservation> {
+    const payment = await this.paymentOf(request.session_id)
+    const impUid = request.iamport.imp_uid
+    return this.pg.transaction(async (trx) => {
+      await trx.raw("select pg_advisory_xact_lock(hashtext(?))", [`iamport-paymentwall:${impUid}`])
+      const { rows } = await trx.raw(
+        `select id, status, origin, amount, reason, cancellation_id, refund_id, requested_at, waiting_since, rejection_suspected_at, metadata
+           from iamport_pw_cancel_ticket where imp_uid = ? and deleted_at is null`,
+        [impUid]
+      )
+      const tickets = rows as unknown as (TicketRow & { metadata: { request_key?: string } | null })[]
+      const known = tickets.find((t) => t.metadata?.request_key === request.key && t.status !== "failed")
+      if (known) {
+        return { kind: "known", ticket_id: known.id }
+      }
+      const { rows: ledger } = await trx.raw(
+        "select key, alias from iamport_pw_cancellation where imp_uid = ? and status = 'booked' and deleted_at is null",
+        [impUid]
+      )
+      const booked = new Set(ledger.flatMap((row) => [row.key, row.alias]).filter((k): k is string => typeof k === "string"))
+      const free = freeToRefund({ iamport: request.iamport, tickets: tickets.map(planTicketOf), booked })
+      const refusal = refusalOf(request.amount, request.currency, free)
+      if (refusal) {
+        throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `${refusal} Nothing was sent to i'mport.`)
+      }
+      // Every cancellation known now existed before this request and can never be its own (see planSettlement).
+      const historyBefore = [
+        ...new Set([
+          ...keyedCancellations(request.iamport.cancel_history).flatMap((e) => [e.key, e.alias]),
+          ...ledger.flatMap((row) => [row.key, row.alias]).filter((k): k is string => typeof k === "string"),
+        ]),
+      ]
+      const id = generateEntityId(undefined, "pwct")
+      const now = new Date()
+      await trx.raw(
+        `insert into iamport_pw_cancel_ticket
+           (id, payment_id, provider_id, order_id, imp_uid, merchant_uid, amount, raw_amount, currency_code, origin, status,
+            reason, refund_id, needs_attention, requested_at, metadata, created_at, updated_at)
+         values (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, 'requested', ?, ?, false, ?, ?::jsonb, ?, ?)`,
+        [
+          id, payment.id, payment.provider_id, payment.order_id, impUid, request.iamport.merchant_uid, String(request.amount),
+          JSON.stringify({ value: String(request.amount), precision: 20 }), request.currency.toLowerCase(),
+          // A refund without an order is a checkout Medusa undid; settlement names an order's cancel once it sees it.
+          payment.order_id ? "admin" : "compensation",
+          request.reason, request.refund_id, now,
+          JSON.stringify({ request_key: request.key, via_provider: true, booked_by_medusa_before_settlement: !!request.refund_id, history_before: historyBefore }),
+          now, now,
+        ]
+      )
+      return { kind: "reserved", ticket_id: id, free, history_before: historyBefore }
+    })
+  }
+
+  /** What became of the request: the ticket waits at Paymentwall, got no answer (and may have been accepted), or failed. */
+  async record(ticketId: string, outcome: TicketOutcome): Promise<void> {
+    const now = new Date()
+    if (outcome.kind === "failed") {
+      // Medusa deletes its Refund when the provider throws: the ticket keeps no refund, so nothing books twice.
+      await this.pg.raw(
+        "update iamport_pw_cancel_ticket set status = 'failed', error = ?, refund_id = null, settled_at = ?, updated_at = ? where id = ?",
+        [outcome.error, now, now, ticketId]
+      )
+      return
+    }
+    const history = JSON.stringify(outcome.history_before)
+    if (outcome.kind === "unanswered") {
+      await this.pg.raw(
+        `update iamport_pw_cancel_ticket set needs_attention = true, error = ?, updated_at = ?,
+           metadata = jsonb_set(coalesce(metadata, '{}'::jsonb), '{history_before}', ?::jsonb) where id = ?`,
+        [outcome.error, now, history, ticketId]
+      )
+      return
+    }
+    await this.pg.raw(
+      `update iamport_pw_cancel_ticket set status = 'waiting_for_cancellation', waiting_since = ?, last_checked_at = ?,
+         cancellation_id = coalesce(?, cancellation_id), updated_at = ?,
+         metadata = jsonb_set(coalesce(metadata, '{}'::jsonb), '{history_before}', ?::jsonb) where id = ?`,
+      [now, now, outcome.cancellation_id, now, history, ticketId]
+    )
+  }
+
+  private async paymentOf(sessionId: string): Promise<{ id: string; provider_id: string; order_id: string | null }> {
+    const { rows } = await this.pg.raw(
+      `select p.id, p.provider_id, opc.order_id from payment p
+         left join order_payment_collection opc on opc.payment_collection_id = p.payment_collection_id and opc.deleted_at is null
+        where p.payment_session_id = ? and p.deleted_at is null
+        order by p.created_at desc limit 1`,
+      [sessionId]
+    )
+    const row = rows[0] as { id: string; provider_id: string; order_id: string | null } | undefined
+    if (!row) {
+      throw new MedusaError(MedusaError.Types.NOT_FOUND, `No Medusa payment was found for payment session ${sessionId}; nothing was sent to i'mport.`)
+    }
+    return row
+  }
+}
+
+/** The gate on the database the payment module was given; refunds are refused, not sent unchecked, without one. */
+export function providerReservations(container: Record<string, unknown>): ProviderReservations {
+  let pg: unknown
+  try {
+    pg = container.__pg_connection__
+  } catch {
+    pg = undefined
+  }
+  if (!pg || typeof (pg as GateConnection).transaction !== "function") {
+    throw new MedusaError(
+      MedusaError.Types.UNEXPECTED_STATE,
+      "The iamport-paymentwall provider cannot reach the database connection Medusa gives the payment module (__pg_connection__), " +
+        "so it cannot check what is free to refund; nothing was sent to i'mport."
+    )
+  }
+  return new ProviderReservations(pg as GateConnection)
+}
