@@ -26,3 +26,9 @@ export const cancelOldTestPayments: typeof TestCleanup.cancelOldTestPayments = (
 
 export const refreshSnapshot: typeof RefreshSnapshot.refreshSnapshot = (...args) =>
   builtModule<typeof RefreshSnapshot>("workflows/settlement/refresh-snapshot").refreshSnapshot(...args)
+
+type RegisteredProvider = typeof import("../../src/providers/iamport-paymentwall/registered-provider")
+
+/** The provider instance the app built from its config, as the plugin's workflows reach it. */
+export const registeredProvider: RegisteredProvider["paymentwallProvider"] = (...args) =>
+  builtModule<RegisteredProvider>("providers/iamport-paymentwall/registered-provider").paymentwallProvider(...args)

@@ -1,7 +1,10 @@
 import { cancelOrderWorkflow, refundPaymentWorkflow } from "@medusajs/medusa/core-flows"
+import type { IPaymentModuleService } from "@medusajs/framework/types"
+import { Modules } from "@medusajs/framework/utils"
+import { registeredProvider, settleOpenPayments } from "../helpers/built-plugin"
 import { adminRefund, refundsOf, sandboxTickets, settleAll, ticketsOf } from "../helpers/refunds"
 import { describeStore } from "../helpers/runner"
-import { sandboxPost, waitFor } from "../helpers/sandbox"
+import { PROVIDER_ID, sandboxPost, waitFor } from "../helpers/sandbox"
 import { orderWithPayments, paidOrder, type Store } from "../helpers/store"
 
 type AnyRecord = Record<string, any>
@@ -33,60 +36,142 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     await waitFor("the payment webhook to be handled", async () =>
       (await getContainer().resolve<any>("iamport_paymentwall").listWebhookEvents({ imp_uid: paid.impUid })).some((e: AnyRecord) => e.processed_at) || undefined
     )
-    // An admin's refund waits at Paymentwall.
-    expect((await adminRefund(api, store, paid.paymentId, { amount: 5000 })).status).toBe(200)
   })
 
-  it("a store's own refundPaymentWorkflow beyond what is free is refused before i'mport hears of it", async () => {
-    const sent = cancels()
-    const message = await failure(() => refundPaymentWorkflow(getContainer()).run({ input: { payment_id: paid.paymentId, amount: 10000 } }))
-    expect(message).toContain("i'mport shows 13000 left to refund, of which 5000 waits in Paymentwall cancellation tickets")
-    expect(message).toContain("Nothing was sent to i'mport")
-    expect(cancels()).toBe(sent)
-    expect(await refundsOf(getContainer(), paid.paymentId)).toHaveLength(0)
-    expect(await ticketsOf(getContainer(), paid.paymentId)).toHaveLength(1)
+  describe("the provider itself, as Medusa's payment module calls it", () => {
+    const provider = () => registeredProvider(getContainer(), PROVIDER_ID)
+    const paymentData = async (): Promise<AnyRecord> =>
+      (await getContainer().resolve<IPaymentModuleService>(Modules.PAYMENT).retrievePayment(paid.paymentId, { select: ["data"] })).data as AnyRecord
+    const refund = async (amount: number, key: string, data?: AnyRecord) =>
+      (await provider().refundPayment({ amount, data: data ?? (await paymentData()), context: { idempotency_key: key } })).data as AnyRecord
+
+    it("a refund opens a Paymentwall ticket, saved before i'mport heard of it, and is recorded as waiting under Medusa's refund id", async () => {
+      const data = await refund(3000, "ref_A")
+      expect(data).toMatchObject({ merchant_uid: expect.any(String), imp_uid: paid.impUid, cancel_requests: { ref_A: { amount: 3000, status: "waiting_for_cancellation", cancellation_id: null } } })
+      expect(await sandboxTickets(sandbox(), paid.impUid)).toEqual([expect.objectContaining({ amount: 3000, enable_webhook: true, status: "open" })])
+      const [ticket] = await ticketsOf(getContainer(), paid.paymentId)
+      expect(ticket).toMatchObject({ status: "waiting_for_cancellation", refund_id: "ref_A", order_id: paid.orderId, origin: "admin", metadata: expect.objectContaining({ request_key: "ref_A", via_provider: true }) })
+    })
+
+    it("a cancel i'mport settles at once is recorded as completed with its cancellation_id, and booked once", async () => {
+      sandbox().context.options.cancelMode = "immediate"
+      await refundPaymentWorkflow(getContainer()).run({ input: { payment_id: paid.paymentId, amount: 4000 } })
+      const [refund] = await refundsOf(getContainer(), paid.paymentId)
+      expect((await paymentData()).cancel_requests[refund.id]).toMatchObject({ status: "completed", cancellation_id: expect.stringMatching(/^cxl_/) })
+      await settleOpenPayments(getContainer())
+      expect(await ticketsOf(getContainer(), paid.paymentId)).toEqual([expect.objectContaining({ status: "completed", refund_id: refund.id })])
+      expect(await bookedTotal()).toBe(4000)
+    })
+
+    it("never cancels twice under one refund id: not with the data it returned, nor with the data from before (a crash after i'mport's answer)", async () => {
+      const before = await paymentData()
+      const first = await refund(1000, "ref_C", before)
+      await refund(1000, "ref_C", first)
+      await refund(1000, "ref_C", before)
+      expect(cancels()).toBe(1)
+      expect(await ticketsOf(getContainer(), paid.paymentId)).toHaveLength(1)
+    })
+
+    it("refuses more than i'mport shows left, and sends nothing", async () => {
+      const error = await failure(() => refund(13001, "ref_D"))
+      expect(error).toContain("i'mport shows 13000 left to refund")
+      await sandboxPost(sandbox(), `/sandbox/payments/${paid.impUid}/console-cancel`, {})
+      expect(await failure(() => refund(13000, "ref_E"))).toContain("i'mport shows 0 left to refund")
+      expect(cancels()).toBe(0)
+      expect((await ticketsOf(getContainer(), paid.paymentId)).filter((t) => t.origin !== "external")).toEqual([])
+    })
+
+    it("passes i'mport's refusal on with i'mport's message, and the ticket fails with it", async () => {
+      sandbox().context.faults.push({ route: "POST /payments/cancel", kind: "refused", times: 1, delayMs: 0 })
+      expect(await failure(() => refund(2000, "ref_F"))).toContain("i'mport refused to cancel the payment")
+      const [ticket] = await ticketsOf(getContainer(), paid.paymentId)
+      expect(ticket).toMatchObject({ status: "failed", refund_id: null, error: expect.stringContaining("PG refused") })
+      // Nothing holds the money: the whole payment is free again.
+      await refund(13000, "ref_G")
+      expect(cancels()).toBe(2)
+    })
+
+    it("reads i'mport first, so a data snapshot from capture never meets an older refund of the same amount and reason", async () => {
+      sandbox().context.options.cancelMode = "immediate"
+      await sandboxPost(sandbox(), `/sandbox/payments/${paid.impUid}/console-cancel`, { amount: 3000, reason: "Refund requested in Medusa" })
+      const data = await refund(3000, "ref_cancel")
+      expect(data.cancel_requests.ref_cancel).toMatchObject({ status: "completed", amount: 3000 })
+      expect(cancels()).toBe(1)
+    })
+
+    it("a void of a paid payment cancels what i'mport shows left, once, whatever Medusa retries", async () => {
+      const voided = (await provider().cancelPayment({ data: await paymentData(), context: { idempotency_key: paid.paymentId } })).data as AnyRecord
+      expect(voided.cancel_requests[paid.paymentId]).toMatchObject({ amount: 13000, status: "waiting_for_cancellation" })
+      await provider().cancelPayment({ data: voided, context: { idempotency_key: paid.paymentId } })
+      await provider().cancelPayment({ data: { ...voided, imp_uid: null, cancel_requests: null }, context: { idempotency_key: paid.paymentId } })
+      expect(cancels()).toBe(1)
+      expect(await ticketsOf(getContainer(), paid.paymentId)).toEqual([expect.objectContaining({ amount: 13000, refund_id: null, status: "waiting_for_cancellation" })])
+    })
+
+    it("a void while a refund waits at Paymentwall is refused: it would ask for that money twice", async () => {
+      expect((await adminRefund(api, store, paid.paymentId, { amount: 5000 })).status).toBe(200)
+      const error = await failure(async () => provider().cancelPayment({ data: await paymentData(), context: { idempotency_key: paid.paymentId } }))
+      expect(error).toContain("of which 5000 waits in Paymentwall cancellation tickets")
+      expect(cancels()).toBe(1)
+    })
   })
 
-  it("a store's own refundPaymentWorkflow within what is free is sent once and tracked as a ticket", async () => {
-    await refundPaymentWorkflow(getContainer()).run({ input: { payment_id: paid.paymentId, amount: 8000 } })
-    expect(cancels()).toBe(2)
-    const tickets = await ticketsOf(getContainer(), paid.paymentId)
-    const [refund] = await refundsOf(getContainer(), paid.paymentId)
-    expect(tickets.map((t) => [Number(t.amount), t.status])).toEqual([[5000, "waiting_for_cancellation"], [8000, "waiting_for_cancellation"]])
-    expect(tickets[1]).toMatchObject({ refund_id: refund.id, order_id: paid.orderId })
-    // Nothing is free now: a third request, from anywhere, is refused.
-    const sent = cancels()
-    expect(await failure(() => refundPaymentWorkflow(getContainer()).run({ input: { payment_id: paid.paymentId, amount: 1 } }))).toContain("at most 0 is free")
-    expect((await adminRefund(api, store, paid.paymentId, { amount: 1 })).status).toBe(400)
-    expect(cancels()).toBe(sent)
+  describe("while an admin's refund of 5000 waits at Paymentwall", () => {
+    beforeEach(async () => {
+      expect((await adminRefund(api, store, paid.paymentId, { amount: 5000 })).status).toBe(200)
+    })
 
-    // Paymentwall approves both: each booked once, the store's own Refund not a second time.
-    await settleAll(sandbox(), paid.impUid, "approved")
-    await waitFor("both tickets to complete", async () =>
-      (await ticketsOf(getContainer(), paid.paymentId)).every((t) => t.status === "completed") || undefined, 30_000
-    )
-    expect(await bookedTotal()).toBe(13000)
-  })
+    it("a store's own refundPaymentWorkflow beyond what is free is refused before i'mport hears of it", async () => {
+      const sent = cancels()
+      const message = await failure(() => refundPaymentWorkflow(getContainer()).run({ input: { payment_id: paid.paymentId, amount: 10000 } }))
+      expect(message).toContain("i'mport shows 13000 left to refund, of which 5000 waits in Paymentwall cancellation tickets")
+      expect(message).toContain("Nothing was sent to i'mport")
+      expect(cancels()).toBe(sent)
+      expect(await refundsOf(getContainer(), paid.paymentId)).toHaveLength(0)
+      expect(await ticketsOf(getContainer(), paid.paymentId)).toHaveLength(1)
+    })
 
-  it("a store's own cancelOrderWorkflow while a refund waits is refused before i'mport hears of it", async () => {
-    const sent = cancels()
-    // Medusa's refund step only logs a refused refund; the plugin's hook then refuses the cancel itself.
-    const message = await failure(() => cancelOrderWorkflow(getContainer()).run({ input: { order_id: paid.orderId } }))
-    expect(message).toContain("The order was not cancelled: Medusa could not refund 13000 KRW")
-    expect(cancels()).toBe(sent)
-    expect(await refundsOf(getContainer(), paid.paymentId)).toHaveLength(0)
-    expect((await orderWithPayments(api, store, paid.orderId)).status).not.toBe("canceled")
-    expect((await sandboxTickets(sandbox(), paid.impUid)).map((t) => t.amount)).toEqual([5000])
-  })
+    it("a store's own refundPaymentWorkflow within what is free is sent once and tracked as a ticket", async () => {
+      await refundPaymentWorkflow(getContainer()).run({ input: { payment_id: paid.paymentId, amount: 8000 } })
+      expect(cancels()).toBe(2)
+      const tickets = await ticketsOf(getContainer(), paid.paymentId)
+      const [refund] = await refundsOf(getContainer(), paid.paymentId)
+      expect(tickets.map((t) => [Number(t.amount), t.status])).toEqual([[5000, "waiting_for_cancellation"], [8000, "waiting_for_cancellation"]])
+      expect(tickets[1]).toMatchObject({ refund_id: refund.id, order_id: paid.orderId })
+      // Nothing is free now: a third request, from anywhere, is refused.
+      const sent = cancels()
+      expect(await failure(() => refundPaymentWorkflow(getContainer()).run({ input: { payment_id: paid.paymentId, amount: 1 } }))).toContain("at most 0 is free")
+      expect((await adminRefund(api, store, paid.paymentId, { amount: 1 })).status).toBe(400)
+      expect(cancels()).toBe(sent)
 
-  it("an approval whose notice has not been processed is counted once: a refund that fits is accepted and the approval booked", async () => {
-    sandbox().context.webhooks.configure({ url: null })
-    await settleAll(sandbox(), paid.impUid, "approved")
-    // i'mport shows 8000 left; the admin's 5000 is in it, and no longer waits.
-    const res = await adminRefund(api, store, paid.paymentId, { amount: 8000 })
-    expect(res.status).toBe(200)
-    const tickets = await ticketsOf(getContainer(), paid.paymentId)
-    expect(tickets.map((t) => [Number(t.amount), t.status])).toEqual([[5000, "completed"], [8000, "waiting_for_cancellation"]])
-    expect((await refundsOf(getContainer(), paid.paymentId)).map((r) => Number(r.amount))).toEqual([5000])
+      // Paymentwall approves both: each booked once, the store's own Refund not a second time.
+      await settleAll(sandbox(), paid.impUid, "approved")
+      await waitFor("both tickets to complete", async () =>
+        (await ticketsOf(getContainer(), paid.paymentId)).every((t) => t.status === "completed") || undefined, 30_000
+      )
+      expect(await bookedTotal()).toBe(13000)
+    })
+
+    it("a store's own cancelOrderWorkflow while a refund waits is refused before i'mport hears of it", async () => {
+      const sent = cancels()
+      // Medusa's refund step only logs a refused refund; the plugin's hook then refuses the cancel itself.
+      const message = await failure(() => cancelOrderWorkflow(getContainer()).run({ input: { order_id: paid.orderId } }))
+      expect(message).toContain("The order was not cancelled: Medusa could not refund 13000 KRW")
+      expect(cancels()).toBe(sent)
+      expect(await refundsOf(getContainer(), paid.paymentId)).toHaveLength(0)
+      expect((await orderWithPayments(api, store, paid.orderId)).status).not.toBe("canceled")
+      expect((await sandboxTickets(sandbox(), paid.impUid)).map((t) => t.amount)).toEqual([5000])
+    })
+
+    it("an approval whose notice has not been processed is counted once: a refund that fits is accepted and the approval booked", async () => {
+      sandbox().context.webhooks.configure({ url: null })
+      await settleAll(sandbox(), paid.impUid, "approved")
+      // i'mport shows 8000 left; the admin's 5000 is in it, and no longer waits.
+      const res = await adminRefund(api, store, paid.paymentId, { amount: 8000 })
+      expect(res.status).toBe(200)
+      const tickets = await ticketsOf(getContainer(), paid.paymentId)
+      expect(tickets.map((t) => [Number(t.amount), t.status])).toEqual([[5000, "completed"], [8000, "waiting_for_cancellation"]])
+      expect((await refundsOf(getContainer(), paid.paymentId)).map((r) => Number(r.amount))).toEqual([5000])
+    })
   })
 })
