@@ -295,9 +295,11 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     sandbox().context.webhooks.configure({ url: null })
     await sandboxPost(sandbox(), `/sandbox/payments/${paid.impUid}/console-cancel`, { amount: 1000 })
     expect((await adminRefund(api, store, paid.paymentId, { amount: 6500 })).status).toBe(200)
+    // i'mport's answer to that refund showed the console's 1000: booked in the same request.
+    expect((await refundsOf(getContainer(), paid.paymentId)).map((r) => Number(r.amount))).toEqual([1000])
     const second = await adminRefund(api, store, paid.paymentId, { amount: 6500 })
     expect(second.status).toBe(400)
-    expect(second.data.message).toContain("waits in Paymentwall tickets")
+    expect(second.data.message).toContain("refunded 1000, waiting for Paymentwall 6500, leaves 5500")
     expect((await sandboxTickets(sandbox(), paid.impUid)).map((t) => t.amount)).toEqual([6500])
   })
 

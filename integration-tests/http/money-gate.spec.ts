@@ -1,5 +1,5 @@
 import { cancelOrderWorkflow, refundPaymentWorkflow } from "@medusajs/medusa/core-flows"
-import type { IPaymentModuleService } from "@medusajs/framework/types"
+import type { IPaymentModuleService, UpdatePaymentDTO } from "@medusajs/framework/types"
 import { Modules } from "@medusajs/framework/utils"
 import { registeredProvider, settleOpenPayments } from "../helpers/built-plugin"
 import { adminRefund, refundsOf, sandboxTickets, settleAll, ticketsOf } from "../helpers/refunds"
@@ -173,5 +173,79 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
       expect(tickets.map((t) => [Number(t.amount), t.status])).toEqual([[5000, "completed"], [8000, "waiting_for_cancellation"]])
       expect((await refundsOf(getContainer(), paid.paymentId)).map((r) => Number(r.amount))).toEqual([5000])
     })
+  })
+
+  describe("unclear approvals: i'mport writes a reason of its own on Paymentwall's approval", () => {
+    const ticketWhere = (what: string, match: (t: AnyRecord) => boolean) =>
+      waitFor(what, async () => (await ticketsOf(getContainer(), paid.paymentId)).find(match), 30_000)
+    beforeEach(async () => {
+      await sandboxPost(sandbox(), "/sandbox/approval-reason", { reason: "own" })
+    })
+
+    it("a full refund's approval completes its ticket with the admin's note, matched by amount", async () => {
+      expect((await adminRefund(api, store, paid.paymentId, { amount: 13000, note: "Damaged box" })).status).toBe(200)
+      await settleAll(sandbox(), paid.impUid, "approved")
+      const ticket = await ticketWhere("the ticket to complete", (t) => t.status === "completed")
+      expect(ticket).toMatchObject({ origin: "admin", refund_id: expect.any(String), metadata: expect.objectContaining({ matched_by: "amount" }) })
+      const refunds = await refundsOf(getContainer(), paid.paymentId)
+      expect(refunds.map((r) => [Number(r.amount), r.note])).toEqual([[13000, "Damaged box"]])
+      expect(await ticketsOf(getContainer(), paid.paymentId)).toHaveLength(1)
+    })
+
+    it("a partial refund's approval is flagged at once, counted once, and booked to the ticket when a shop admin says so", async () => {
+      expect((await adminRefund(api, store, paid.paymentId, { amount: 5000, note: "Sleeve too short" })).status).toBe(200)
+      await settleAll(sandbox(), paid.impUid, "approved")
+      const flagged = await ticketWhere("the ticket to be flagged", (t) => !!t.metadata?.approval_candidate)
+      expect(flagged).toMatchObject({ status: "waiting_for_cancellation", needs_attention: true })
+      expect(await refundsOf(getContainer(), paid.paymentId)).toHaveLength(0)
+      // Counted once: the rest of i'mport's balance is free.
+      expect((await adminRefund(api, store, paid.paymentId, { amount: 8000 })).status).toBe(200)
+
+      const bound = await api.post(`/admin/iamport-paymentwall/tickets/${flagged.id}/bind-approval`, {}, store.admin)
+      expect(bound.data.cancel_ticket).toMatchObject({ status: "completed", decided_by: store.adminUserId, metadata: expect.objectContaining({ matched_by: "person" }) })
+      expect((await refundsOf(getContainer(), paid.paymentId)).map((r) => [Number(r.amount), r.note])).toEqual([[5000, "Sleeve too short"]])
+    })
+
+    it("keep waiting books the entry as made outside Medusa, and the ticket keeps its amount reserved", async () => {
+      expect((await adminRefund(api, store, paid.paymentId, { amount: 5000 })).status).toBe(200)
+      await settleAll(sandbox(), paid.impUid, "approved")
+      const flagged = await ticketWhere("the ticket to be flagged", (t) => !!t.metadata?.approval_candidate)
+      const kept = await api.post(`/admin/iamport-paymentwall/tickets/${flagged.id}/keep-waiting`, {}, store.admin)
+      expect(kept.data.cancel_ticket).toMatchObject({ status: "waiting_for_cancellation", needs_attention: false })
+      const tickets = await ticketsOf(getContainer(), paid.paymentId)
+      expect(tickets.map((t) => [t.origin, t.status]).sort()).toEqual([["admin", "waiting_for_cancellation"], ["external", "completed"]])
+      expect(await bookedTotal()).toBe(5000)
+      // i'mport shows 8000 left, and the ticket's 5000 still waits: 3000 is free.
+      expect((await adminRefund(api, store, paid.paymentId, { amount: 3001 })).status).toBe(400)
+      expect((await adminRefund(api, store, paid.paymentId, { amount: 3000 })).status).toBe(200)
+    })
+  })
+
+  it("an entry without cancellation_id whose pg_tid i'mport fills in later is booked once, and an approval after it to its ticket", async () => {
+    sandbox().context.webhooks.configure({ url: null })
+    await sandboxPost(sandbox(), `/sandbox/payments/${paid.impUid}/console-cancel`, { amount: 1000, omit_cancellation_id: true, pg_tid_later: true })
+    await settleOpenPayments(getContainer())
+    await sandboxPost(sandbox(), `/sandbox/payments/${paid.impUid}/fill-in`, {})
+    await settleOpenPayments(getContainer())
+    await settleOpenPayments(getContainer())
+    expect((await refundsOf(getContainer(), paid.paymentId)).map((r) => Number(r.amount))).toEqual([1000])
+
+    expect((await adminRefund(api, store, paid.paymentId, { amount: 2000 })).status).toBe(200)
+    await settleAll(sandbox(), paid.impUid, "approved")
+    await settleOpenPayments(getContainer())
+    expect((await refundsOf(getContainer(), paid.paymentId)).map((r) => Number(r.amount)).sort()).toEqual([1000, 2000])
+    expect((await ticketsOf(getContainer(), paid.paymentId)).map((t) => [t.origin, t.status]).sort()).toEqual([["admin", "completed"], ["external", "completed"]])
+  })
+
+  it("a chargeback on a 45-day-old payment whose notice was lost is booked by the job's sweep of older payments", async () => {
+    const payments = getContainer().resolve<IPaymentModuleService>(Modules.PAYMENT)
+    const old = new Date(Date.now() - 45 * 86_400_000)
+    await payments.updatePayment({ id: paid.paymentId, captured_at: old } as unknown as UpdatePaymentDTO)
+    expect((await payments.retrievePayment(paid.paymentId)).captured_at).toEqual(old)
+    sandbox().context.webhooks.configure({ url: null })
+    await sandboxPost(sandbox(), `/sandbox/payments/${paid.impUid}/console-cancel`, { amount: 13000, reason: "Chargeback" })
+    const run = await settleOpenPayments(getContainer())
+    expect(run).toMatchObject({ booked: 1, iamport_calls: 1 })
+    expect((await refundsOf(getContainer(), paid.paymentId)).map((r) => Number(r.amount))).toEqual([13000])
   })
 })

@@ -37,10 +37,10 @@ const RESERVING = new Set<string>(RESERVING_TICKET_STATUSES)
  */
 export function freeToRefund({ iamport, tickets, booked }: FreeInput): FreeToRefund {
   const history = keyedCancellations(iamport.cancel_history)
-  const shown = new Set(history.flatMap((e) => [e.key, e.alias]))
+  const shown = new Set(history.flatMap((e) => e.names))
   const settled = new Set<string>()
-  for (const step of planSettlement({ history, tickets: [...tickets], booked })) {
-    if (step.type === "complete") {
+  for (const step of planSettlement({ history, tickets: [...tickets], booked, left: minusAmount(iamport.amount, iamport.cancel_amount).toFixed() })) {
+    if (step.type === "complete" || step.type === "suspect_approval") {
       settled.add(step.ticket_id)
     }
   }

@@ -75,7 +75,7 @@ export class ProviderReservations {
       // Every cancellation known now existed before this request and can never be its own (see planSettlement).
       const historyBefore = [
         ...new Set([
-          ...keyedCancellations(request.iamport.cancel_history).flatMap((e) => [e.key, e.alias]),
+          ...keyedCancellations(request.iamport.cancel_history).flatMap((e) => e.names),
           ...ledger.flatMap((row) => [row.key, row.alias]).filter((k): k is string => typeof k === "string"),
         ]),
       ]

@@ -1,5 +1,5 @@
-import { isBooked, type KeyedCancellation } from "./cancel-history"
-import { sameAmount } from "./money"
+import { isBooked, isKnown, type KeyedCancellation } from "./cancel-history"
+import { sameAmount, toDecimal } from "./money"
 import { RESERVING_TICKET_STATUSES } from "../modules/iamport-paymentwall/reservation"
 
 /** The parts of a cancel ticket the plan reads. */
@@ -18,11 +18,23 @@ export type PlanTicket = {
   history_before?: readonly string[] | null
   /** The reason sent to i'mport with this ticket's request (null for a cancellation made outside Medusa). */
   sent_reason?: string | null
+  /** Entries a person said are not this ticket's approval ("keep waiting" on a suspected approval). */
+  declined_keys?: readonly string[] | null
 }
 
 export type PlanStep =
-  /** The entry settles this ticket; `book` when Medusa has no Refund for it yet. */
-  | { type: "complete"; ticket_id: string; entry: KeyedCancellation; book: boolean }
+  /**
+   * The entry settles this ticket; `book` when Medusa has no Refund for it yet. `matched_by: "amount"`: the entry
+   * gives another reason than the request, and the ticket no longer fits in what i'mport shows left, so Paymentwall
+   * can no longer approve it on top: the entry is its approval.
+   */
+  | { type: "complete"; ticket_id: string; entry: KeyedCancellation; book: boolean; matched_by?: "amount" }
+  /**
+   * The entry gives another reason than this ticket's request, and the ticket still fits: it may be Paymentwall's
+   * approval (in a world where i'mport writes its own reason) or a refund made elsewhere. Booked by neither until a
+   * person says which; the amount is counted once meanwhile (it is in cancel_amount, and no longer waits).
+   */
+  | { type: "suspect_approval"; ticket_id: string; entry: KeyedCancellation }
   /** A cancellation nobody asked for in Medusa (i'mport console, chargeback): booked as external. */
   | { type: "external"; entry: KeyedCancellation }
   /** A notice hints that Paymentwall said no to this ticket: flag it for a person; the money stays reserved. */
@@ -35,6 +47,8 @@ export type PlanInput = {
   booked: ReadonlySet<string>
   /** A notification about this payment that names no cancellation: how i'mport reports a rejected ticket. */
   rejectionNotice?: { received_at: Date; grace_ms: number }
+  /** What i'mport shows left (amount − cancel_amount): a ticket above it can no longer be approved. */
+  left?: number | string
 }
 
 const AWAITING = new Set<string>(RESERVING_TICKET_STATUSES)
@@ -46,11 +60,14 @@ const AWAITING = new Set<string>(RESERVING_TICKET_STATUSES)
  *   (Paymentwall works through tickets in order), else a rejected one of that amount (Paymentwall changed its mind),
  *   else it is external; never a ticket whose request was sent after i'mport already showed the entry, nor one
  *   whose request gave i'mport another reason than the entry carries;
+ * - an entry no ticket takes that has the amount of an awaiting ticket whose request gave another reason is that
+ *   ticket's approval when the ticket no longer fits in what i'mport shows left (Paymentwall never refunds more
+ *   than the transaction), and a suspected approval for a person to decide when it still fits;
  * - a rejection notice only makes the oldest ticket that has waited at least the grace period "rejection
  *   suspected", and only when the notice brought no new entry. It never rejects: an unsigned webhook cannot prove
  *   a rejection, and a re-sent "paid" notice reads exactly like one.
  */
-export function planSettlement({ history, tickets, booked, rejectionNotice }: PlanInput): PlanStep[] {
+export function planSettlement({ history, tickets, booked, rejectionNotice, left }: PlanInput): PlanStep[] {
   const steps: PlanStep[] = []
   const used = new Set<string>()
   const byAge = [...tickets].sort((a, b) => a.requested_at.getTime() - b.requested_at.getTime())
@@ -61,7 +78,7 @@ export function planSettlement({ history, tickets, booked, rejectionNotice }: Pl
     }
     // An entry i'mport already showed when a ticket's request was sent is never that ticket's, however equal the
     // amounts: a console refund made just before an admin's refund of the same amount is the admin's otherwise.
-    const predates = (t: PlanTicket) => !!t.history_before && (t.history_before.includes(entry.key) || t.history_before.includes(entry.alias))
+    const predates = (t: PlanTicket) => !!t.history_before && isKnown(entry, t.history_before)
     // i'mport keeps the reason a cancel was asked with: an entry that gives another reason is someone else's (a
     // refund in i'mport's console of the same amount), not this request settled. An entry with none cannot tell.
     const otherReason = (t: PlanTicket) => !!t.sent_reason && !!entry.reason?.trim() && entry.reason.trim() !== t.sent_reason.trim()
@@ -69,15 +86,31 @@ export function planSettlement({ history, tickets, booked, rejectionNotice }: Pl
     // A ticket already bound to the entry's key (i'mport's own answer to its cancel, or an earlier booking) is its
     // ticket whatever the reasons say: only the guesses by amount are filtered.
     const ticket =
-      byAge.find((t) => !used.has(t.id) && t.cancellation_id === entry.key) ??
+      byAge.find((t) => !used.has(t.id) && !!t.cancellation_id && entry.names.includes(t.cancellation_id)) ??
       pick(byAge.filter((t) => AWAITING.has(t.status) && !t.cancellation_id && sameAmount(t.amount, entry.amount))) ??
       pick(byAge.filter((t) => t.status === "rejected" && !t.cancellation_id && sameAmount(t.amount, entry.amount)))
     if (ticket) {
       used.add(ticket.id)
       steps.push({ type: "complete", ticket_id: ticket.id, entry, book: !ticket.refund_id })
-    } else {
-      steps.push({ type: "external", entry })
+      continue
     }
+    const declined = (t: PlanTicket) => !!t.declined_keys && isKnown(entry, t.declined_keys)
+    const candidate =
+      left === undefined
+        ? undefined
+        : byAge.find(
+            (t) => AWAITING.has(t.status) && !used.has(t.id) && !t.cancellation_id && sameAmount(t.amount, entry.amount) && !predates(t) && !declined(t)
+          )
+    if (!candidate) {
+      steps.push({ type: "external", entry })
+      continue
+    }
+    used.add(candidate.id)
+    steps.push(
+      toDecimal(candidate.amount).isGreaterThan(toDecimal(left!))
+        ? { type: "complete", ticket_id: candidate.id, entry, book: !candidate.refund_id, matched_by: "amount" }
+        : { type: "suspect_approval", ticket_id: candidate.id, entry }
+    )
   }
 
   if (rejectionNotice && steps.length === 0) {
@@ -109,7 +142,9 @@ export type TicketRow = {
 
 export function planTicketOf(ticket: TicketRow): PlanTicket {
   const date = (value: Date | string | null) => (value ? new Date(value) : null)
-  const before = (ticket.metadata as { history_before?: unknown } | null)?.history_before
+  const metadata = ticket.metadata as { history_before?: unknown; declined_approvals?: unknown } | null
+  const before = metadata?.history_before
+  const declined = metadata?.declined_approvals
   return {
     id: ticket.id,
     status: ticket.status,
@@ -122,5 +157,6 @@ export function planTicketOf(ticket: TicketRow): PlanTicket {
     history_before: Array.isArray(before) ? before.filter((k): k is string => typeof k === "string") : null,
     // What the request told i'mport; an external ticket's reason is the entry's own, never a request's.
     sent_reason: ticket.origin === "external" ? null : ticket.reason,
+    declined_keys: Array.isArray(declined) ? declined.filter((k): k is string => typeof k === "string") : null,
   }
 }

@@ -24,6 +24,12 @@ export type SandboxOptions = {
    * answer, as for other PGs (and as a same-day void may be): the path where cancel_history grows at once.
    */
   cancelMode?: "ticket" | "immediate"
+  /**
+   * The reason i'mport writes on the cancel_history entry of a ticket Paymentwall approved: "request" (default), the
+   * reason the cancel was asked with; "own", one of its own. Not yet seen on the live API, so the plugin must keep its
+   * invariants in both worlds.
+   */
+  approvalReason?: "request" | "own"
   /** Print each request. */
   log?: (line: string) => void
   /**
@@ -83,6 +89,7 @@ export class SandboxContext {
   readonly controlToken: string
   readonly #initialWebhook: WebhookConfig
   readonly #initialCancelMode: "ticket" | "immediate"
+  readonly #initialApprovalReason: "request" | "own"
 
   constructor(options: SandboxOptions = {}) {
     this.options = {
@@ -95,6 +102,7 @@ export class SandboxContext {
       ticketAutoResult: options.ticketAutoResult ?? "approved",
       rejectionWebhook: options.rejectionWebhook ?? true,
       cancelMode: options.cancelMode ?? "ticket",
+      approvalReason: options.approvalReason ?? "request",
       log: options.log,
       stateFile: options.stateFile,
     }
@@ -102,6 +110,7 @@ export class SandboxContext {
     this.webhooks = new WebhookDispatcher(options.webhook)
     this.#initialWebhook = { ...this.webhooks.config }
     this.#initialCancelMode = this.options.cancelMode
+    this.#initialApprovalReason = this.options.approvalReason
     if (this.options.stateFile && fs.existsSync(this.options.stateFile)) {
       this.state.restore(JSON.parse(fs.readFileSync(this.options.stateFile, "utf8")) as SavedState)
     }
@@ -193,6 +202,7 @@ export class SandboxContext {
     this.webhooks.clear()
     this.webhooks.configure(this.#initialWebhook)
     this.options.cancelMode = this.#initialCancelMode
+    this.options.approvalReason = this.#initialApprovalReason
     this.faults.length = 0
     this.stats.clear()
     this.calls.length = 0

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http"
 import type { Fault, FaultKind, NonEnvelopeBody, SandboxContext } from "./context"
 import { BadRequest, booleanField, numberField, readBody, send, stringField } from "./http-util"
-import { approveLate, consoleCancel, failPayment, notify, paymentOrRefuse, payThroughWidget, settleTicket, type WidgetOutcome } from "./paymentwall"
+import { approveLate, consoleCancel, failPayment, fillInEntries, notify, paymentOrRefuse, payThroughWidget, settleTicket, type WidgetOutcome } from "./paymentwall"
 import { publicPayment } from "./state"
 
 type Handler = (ctx: SandboxContext, req: IncomingMessage, res: ServerResponse, params: string[], query: URLSearchParams) => Promise<void>
@@ -27,6 +27,8 @@ export const CONTROL_ROUTES: { method: string; pattern: RegExp; handler: Handler
   { method: "POST", pattern: /^\/sandbox\/tickets\/([^/]+)\/settle$/, handler: settle },
   { method: "POST", pattern: /^\/sandbox\/faults$/, handler: addFault },
   { method: "POST", pattern: /^\/sandbox\/cancel-mode$/, handler: setCancelMode },
+  { method: "POST", pattern: /^\/sandbox\/approval-reason$/, handler: setApprovalReason },
+  { method: "POST", pattern: /^\/sandbox\/payments\/([^/]+)\/fill-in$/, handler: fillIn },
   { method: "DELETE", pattern: /^\/sandbox\/faults$/, handler: clearFaults },
   { method: "GET", pattern: /^\/sandbox\/webhooks$/, handler: listWebhooks },
   { method: "POST", pattern: /^\/sandbox\/webhooks\/config$/, handler: configureWebhooks },
@@ -80,8 +82,21 @@ async function fail(ctx: SandboxContext, req: IncomingMessage, res: ServerRespon
 async function consoleRefund(ctx: SandboxContext, req: IncomingMessage, res: ServerResponse, [impUid]: string[]): Promise<void> {
   const body = await readBody(req)
   const reason = stringField(body.reason) ?? "Refunded in the i'mport console"
-  const payment = consoleCancel(ctx, impUid, numberField(body.amount), reason, body.omit_cancellation_id === true)
+  const payment = consoleCancel(ctx, impUid, numberField(body.amount), reason, body.omit_cancellation_id === true, body.pg_tid_later === true)
   send(res, 200, publicPayment(payment))
+}
+
+async function fillIn(ctx: SandboxContext, _req: IncomingMessage, res: ServerResponse, [impUid]: string[]): Promise<void> {
+  send(res, 200, publicPayment(fillInEntries(ctx, impUid)))
+}
+
+async function setApprovalReason(ctx: SandboxContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const reason = stringField((await readBody(req)).reason)
+  if (reason !== "request" && reason !== "own") {
+    throw new BadRequest("reason is request or own")
+  }
+  ctx.options.approvalReason = reason
+  send(res, 200, { reason })
 }
 
 async function listTickets(ctx: SandboxContext, _req: IncomingMessage, res: ServerResponse, _p: string[], query: URLSearchParams): Promise<void> {

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto"
 import type { IamportPayment } from "../lib/iamport/types"
 import type { SandboxContext } from "./context"
 import { Refusal, type Ticket, fitsCurrency, fromMinor, nowSeconds, toMinor } from "./state"
@@ -112,6 +113,9 @@ export function failPayment(ctx: SandboxContext, impUid: string, reason: string)
   return payment
 }
 
+/** The reason written on an approved ticket's entry in the world where i'mport does not keep the request's. */
+export const PAYMENTWALL_APPROVAL_REASON = "Paymentwall refund approved"
+
 /** Paymentwall works through a ticket: approved adds the cancel_history entry; rejected leaves the payment. */
 export function settleTicket(ctx: SandboxContext, ticketId: string, result: "approved" | "rejected", message?: string): Ticket {
   const ticket = ctx.state.tickets.get(ticketId)
@@ -129,7 +133,7 @@ export function settleTicket(ctx: SandboxContext, ticketId: string, result: "app
       ticket.status = "rejected"
       ticket.message = "Nothing left to refund"
     } else {
-      const entry = ctx.state.applyCancellation(payment, ticket.amount, ticket.reason)
+      const entry = ctx.state.applyCancellation(payment, ticket.amount, ctx.options.approvalReason === "own" ? PAYMENTWALL_APPROVAL_REASON : ticket.reason)
       ticket.status = "approved"
       ticket.cancellation_id = entry.cancellation_id ?? null
       ticket.message = message ?? null
@@ -157,7 +161,9 @@ export function consoleCancel(
   impUid: string,
   amount: number | undefined,
   reason: string,
-  omitCancellationId = false
+  omitCancellationId = false,
+  /** Answer the entry without its pg_tid, which i'mport fills in later (fillInEntries). */
+  pgTidLater = false
 ): IamportPayment {
   const payment = paymentOrRefuse(ctx, impUid)
   const remaining = ctx.state.remainingMinor(payment)
@@ -172,7 +178,18 @@ export function consoleCancel(
   if (omitCancellationId) {
     delete entry.cancellation_id
   }
+  if (pgTidLater) {
+    entry.pg_tid = null
+  }
   notify(ctx, payment, entry.cancellation_id ?? undefined)
+  return payment
+}
+
+/** i'mport fills in what it left out of a payment's cancel_history entries (pg_tid), silently: no webhook. */
+export function fillInEntries(ctx: SandboxContext, impUid: string): IamportPayment {
+  const payment = paymentOrRefuse(ctx, impUid)
+  payment.cancel_history = payment.cancel_history.map((entry) => (entry.pg_tid ? entry : { ...entry, pg_tid: `pw_ref_${randomBytes(5).toString("hex")}` }))
+  ctx.state.touch(payment)
   return payment
 }
 

@@ -2,6 +2,7 @@ import { createWorkflow, transform, WorkflowResponse } from "@medusajs/framework
 import { releaseLockStep } from "@medusajs/medusa/core-flows"
 import { acquirePaymentLockStep } from "./steps/acquire-payment-lock"
 import { confirmTicketRejectionStep, keepTicketWaitingStep } from "./steps/decide-suspected-rejection"
+import { bindSuspectedApprovalStep } from "./steps/bind-suspected-approval"
 import { dismissTicketStep } from "./steps/dismiss-ticket"
 import { paymentLockStep } from "./steps/payment-lock"
 import { prepareTicketRetryStep, type TicketActionInput } from "./steps/prepare-ticket-retry"
@@ -49,4 +50,15 @@ export const keepTicketWaitingWorkflow = createWorkflow("iamport-paymentwall-kee
   const ticket = keepTicketWaitingStep(input)
   releaseLockStep({ key: lock.key, ownerId: lock.owner_id, executeOnSubWorkflow: true })
   return new WorkflowResponse(ticket)
+})
+
+const BIND_APPROVAL_WORKFLOW_ID = "iamport-paymentwall-bind-suspected-approval"
+
+/** A shop admin says a cancellation i'mport shows with another reason is Paymentwall's approval of this ticket. */
+export const bindSuspectedApprovalWorkflow = createWorkflow(BIND_APPROVAL_WORKFLOW_ID, (input: TicketActionInput) => {
+  const lock = lockTicketPayment(input)
+  const bound = bindSuspectedApprovalStep(input)
+  emitTicketEvents(transform({ bound }, ({ bound }) => bound.events), BIND_APPROVAL_WORKFLOW_ID)
+  releaseLockStep({ key: lock.key, ownerId: lock.owner_id, executeOnSubWorkflow: true })
+  return new WorkflowResponse(transform({ bound }, ({ bound }) => bound.ticket))
 })

@@ -14,7 +14,7 @@ const COLORS: Record<Ticket["status"], Color> = {
   failed: "red",
 }
 
-export type TicketAction = "retry" | "dismiss" | "confirmRejection" | "keepWaiting"
+export type TicketAction = "retry" | "dismiss" | "confirmRejection" | "keepWaiting" | "bindApproval"
 
 export function TicketRow({ ticket, onAction, busy }: { ticket: Ticket; onAction: (kind: TicketAction, id: string) => void; busy: boolean }) {
   const { t, i18n } = useTranslation()
@@ -24,7 +24,10 @@ export function TicketRow({ ticket, onAction, busy }: { ticket: Ticket; onAction
   const retryable = ticket.origin === "admin" && (ticket.status === "requested" || ticket.status === "failed")
   // Only a person can say Paymentwall rejected a ticket: a webhook cannot prove it.
   const suspected = ticket.status === "waiting_for_cancellation" && !!ticket.rejection_suspected_at
-  const dismissable = (ticket.needs_attention && !suspected) || ticket.status === "requested"
+  // i'mport shows a cancellation of this amount with another reason: only a person can say it is this ticket's.
+  const candidate = ticket.status === "waiting_for_cancellation" || ticket.status === "requested" ? ticket.metadata?.approval_candidate : undefined
+  const dismissable = (ticket.needs_attention && !suspected && !candidate) || ticket.status === "requested"
+  const matchedBy = ticket.metadata?.matched_by
   return (
     <div className="flex flex-col gap-y-2 px-6 py-4" data-testid="paymentwall-ticket" data-status={ticket.status}>
       <div className="flex items-center justify-between gap-x-4">
@@ -61,7 +64,7 @@ export function TicketRow({ ticket, onAction, busy }: { ticket: Ticket; onAction
         </Text>
       )}
       {/* A suspected rejection has its own, translated, explanation below. */}
-      {ticket.error && !suspected && (
+      {ticket.error && !suspected && !candidate && (
         <Text size="small" className="text-ui-fg-error" data-testid="paymentwall-ticket-message">
           {t("iamportPaymentwall.message")}: {ticket.error}
         </Text>
@@ -71,19 +74,34 @@ export function TicketRow({ ticket, onAction, busy }: { ticket: Ticket; onAction
           {t("iamportPaymentwall.suspectedExplained")}
         </Text>
       )}
+      {candidate && (
+        <Text size="small" className="text-ui-fg-subtle" data-testid="paymentwall-approval-candidate">
+          {t("iamportPaymentwall.approvalCandidate", { amount: formatMoney(candidate.amount, ticket.currency_code, lang), reason: candidate.reason || "—" })}
+        </Text>
+      )}
+      {matchedBy && ticket.status === "completed" && (
+        <Text size="small" className="text-ui-fg-subtle" data-testid="paymentwall-matched-by">
+          {t(`iamportPaymentwall.matchedBy.${matchedBy}`)}
+        </Text>
+      )}
       {ticket.decided_at && (
         <Text size="small" className="text-ui-fg-subtle">
           {t("iamportPaymentwall.decidedBy", { who: ticket.decided_by ?? "?", when: new Date(ticket.decided_at).toLocaleString(lang) })}
         </Text>
       )}
-      {(retryable || dismissable || ticket.status === "waiting_for_cancellation") && (
+      {(retryable || dismissable || candidate || ticket.status === "waiting_for_cancellation") && (
         <div className="flex justify-end gap-x-2">
           {ticket.status === "waiting_for_cancellation" && (
             <Button size="small" variant="danger" disabled={busy} onClick={() => onAction("confirmRejection", ticket.id)}>
               {t("iamportPaymentwall.confirmRejection")}
             </Button>
           )}
-          {suspected && (
+          {candidate && (
+            <Button size="small" variant="primary" disabled={busy} onClick={() => onAction("bindApproval", ticket.id)}>
+              {t("iamportPaymentwall.bindApproval")}
+            </Button>
+          )}
+          {(suspected || candidate) && (
             <Button size="small" variant="secondary" disabled={busy} onClick={() => onAction("keepWaiting", ticket.id)}>
               {t("iamportPaymentwall.keepWaiting")}
             </Button>

@@ -25,6 +25,7 @@ export const paymentwallApi = {
   confirmRejection: (ticketId: string) =>
     call(`/admin/iamport-paymentwall/tickets/${ticketId}/confirm-rejection`, { method: "POST", body: "{}" }),
   keepWaiting: (ticketId: string) => call(`/admin/iamport-paymentwall/tickets/${ticketId}/keep-waiting`, { method: "POST", body: "{}" }),
+  bindApproval: (ticketId: string) => call(`/admin/iamport-paymentwall/tickets/${ticketId}/bind-approval`, { method: "POST", body: "{}" }),
 }
 
 /** Under the dashboard's order-detail key, so its own Refund form invalidates this too. */

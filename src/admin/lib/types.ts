@@ -22,6 +22,12 @@ export type Ticket = {
   rejection_suspected_at: string | null
   decided_by: string | null
   decided_at: string | null
+  metadata: {
+    /** A cancellation at i'mport with another reason that may be this ticket's approval: a person decides. */
+    approval_candidate?: { key: string; amount: number; reason: string | null; cancelled_at: number; since: string }
+    /** How the ticket was tied to its cancellation when the reasons differed: by amount, or by a person. */
+    matched_by?: "amount" | "person"
+  } | null
 }
 
 export type IamportView = {

@@ -1,4 +1,4 @@
-import { DERIVED_KEY_PREFIX, keyedCancellations } from "../cancel-history"
+import { DERIVED_KEY_PREFIX, isBooked, keyedCancellations } from "../cancel-history"
 
 const entry = (extra: Record<string, unknown>) => ({ pg_tid: "pw_tx", amount: 1500, cancelled_at: 1_700_000_000, reason: "console", ...extra })
 
@@ -24,5 +24,20 @@ describe("keyedCancellations: a ledger key per cancel_history entry", () => {
 
   it("reads 1500 and 1500.0 as one amount", () => {
     expect(keyedCancellations([entry({ amount: 1500 })])[0].key).toBe(keyedCancellations([entry({ amount: "1500.0" })])[0].key)
+  })
+
+  it("keeps one key for an entry whose pg_tid i'mport fills in later", () => {
+    const before = keyedCancellations([entry({ pg_tid: null }), entry({ pg_tid: null, cancelled_at: 5 })])
+    const after = keyedCancellations([entry({ pg_tid: "pw_late" }), entry({ pg_tid: "pw_other", cancelled_at: 5 })])
+    expect(after.map((e) => e.key)).toEqual(before.map((e) => e.key))
+    expect(isBooked(after[0], new Set([before[0].key]))).toBe(true)
+    expect(isBooked(after[1], new Set([before[0].key]))).toBe(false)
+  })
+
+  it("still books an entry under the key an earlier version derived with its pg_tid, as it was then and as it is now", () => {
+    const [now] = keyedCancellations([entry({ pg_tid: "pw_late" })])
+    expect(isBooked(now, new Set(["noid:1700000000:1500:pw_late:0"]))).toBe(true)
+    expect(isBooked(now, new Set(["noid:1700000000:1500::0"]))).toBe(true)
+    expect(isBooked(now, new Set(["noid:1700000000:1500:pw_other:0"]))).toBe(false)
   })
 })

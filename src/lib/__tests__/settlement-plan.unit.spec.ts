@@ -25,7 +25,8 @@ const entry = (cancellation_id: string, amount: number): KeyedCancellation => ({
   reason: "",
   cancellation_id,
   key: cancellation_id,
-  alias: `noid:0:${amount}:pw:0`,
+  alias: `noid:0:${amount}:0`,
+  names: [cancellation_id, `noid:0:${amount}:0`, `noid:0:${amount}:pw:0`, `noid:0:${amount}::0`],
   position: 0,
 })
 
@@ -164,5 +165,35 @@ describe("planSettlement: projecting i'mport's cancel_history onto Medusa", () =
     expect(first.map((s) => s.type)).toEqual(["external", "external"])
     // The same answer again, once both are booked: nothing.
     expect(planSettlement({ history, tickets: [], booked: new Set(history.map((e) => e.key)) })).toEqual([])
+  })
+
+  describe("an entry with another reason than an awaiting ticket of its amount (i'mport may write its own reason on an approval)", () => {
+    const approval = { ...entry("c1", 6500), reason: "Paymentwall refund approved" }
+    const admin = ticket("t1", 6500, { sent_reason: "Damaged box" })
+
+    it("is the ticket's approval, matched by amount, once the ticket no longer fits in what i'mport shows left", () => {
+      expect(planSettlement({ history: [approval], tickets: [admin], booked: new Set(), left: 0 })).toEqual([
+        { type: "complete", ticket_id: "t1", entry: approval, book: true, matched_by: "amount" },
+      ])
+      expect(planSettlement({ history: [approval], tickets: [admin], booked: new Set(), left: 6499 })[0]).toMatchObject({ type: "complete", matched_by: "amount" })
+    })
+
+    it("is a suspected approval for a person while the ticket still fits: booked by neither", () => {
+      expect(planSettlement({ history: [approval], tickets: [admin], booked: new Set(), left: 6500 })).toEqual([{ type: "suspect_approval", ticket_id: "t1", entry: approval }])
+    })
+
+    it("is external once a person said it is not the ticket's approval", () => {
+      const declined = ticket("t1", 6500, { sent_reason: "Damaged box", declined_keys: [approval.key] })
+      expect(planSettlement({ history: [approval], tickets: [declined], booked: new Set(), left: 0 })).toEqual([{ type: "external", entry: approval }])
+    })
+
+    it("is never the approval of a ticket sent after i'mport already showed it", () => {
+      const later = ticket("t1", 6500, { sent_reason: "Damaged box", history_before: [approval.key] })
+      expect(planSettlement({ history: [approval], tickets: [later], booked: new Set(), left: 0 })).toEqual([{ type: "external", entry: approval }])
+    })
+
+    it("is external where the caller gives no balance (nothing to weigh it against)", () => {
+      expect(planSettlement({ history: [approval], tickets: [admin], booked: new Set() })).toEqual([{ type: "external", entry: approval }])
+    })
   })
 })

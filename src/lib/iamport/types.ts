@@ -17,7 +17,8 @@ export type IamportToken = {
 export type IamportPaymentStatus = "ready" | "paid" | "cancelled" | "failed"
 
 export type IamportCancelHistory = {
-  pg_tid: string
+  /** Paymentwall's refund transaction; an entry may show none at first and get it later (see lib/cancel-history). */
+  pg_tid: string | null
   amount: number
   cancelled_at: number
   reason: string

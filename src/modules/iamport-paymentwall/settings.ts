@@ -8,7 +8,8 @@ export type PluginSettings = {
   ticketAttentionAfterHours: number
   /**
    * The settlement job also sweeps Paymentwall payments captured this recently (default 30 days), 100 per run,
-   * so a refund made outside Medusa whose webhook was lost is still booked. 0 turns the sweep off.
+   * and as many older ones (a chargeback can come months later), so a refund made outside Medusa whose webhook
+   * was lost is still booked: at most two i'mport calls a run. 0 turns both sweeps off.
    */
   reconcileSweepDays: number
   /** The daily pruning job deletes webhook inbox rows received longer ago than this (default 30 days). */

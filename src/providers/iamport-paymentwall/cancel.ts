@@ -1,7 +1,7 @@
 import { MedusaError } from "@medusajs/framework/utils"
 import type { IamportClient } from "../../lib/iamport/client"
 import { IamportRefusedError } from "../../lib/iamport/errors"
-import { type KeyedCancellation, keyedCancellations } from "../../lib/cancel-history"
+import { isKnown, type KeyedCancellation, keyedCancellations } from "../../lib/cancel-history"
 import type { IamportPayment } from "../../lib/iamport/types"
 import { formatAmount, minusAmount, sameAmount, toDecimal } from "../../lib/money"
 import { historyKeys, type IamportSnapshot } from "./payment-data"
@@ -94,7 +94,7 @@ export async function cancelFromView(
   // i'mport keeps a request's reason on its entry, so a new entry with another reason (a console refund) is not this
   // request's; one with this reason, or with none, may be.
   const looksApplied = keyedCancellations(payment.cancel_history).some(
-    (e) => !known.has(e.key) && !known.has(e.alias) && sameAmount(e.amount, request.amount) && (!e.reason?.trim() || e.reason.trim() === request.reason.trim())
+    (e) => !isKnown(e, known) && sameAmount(e.amount, request.amount) && (!e.reason?.trim() || e.reason.trim() === request.reason.trim())
   )
   if (looksApplied) {
     // A refusal should change nothing, yet a cancellation that may be this very one is new since the snapshot:
@@ -165,8 +165,8 @@ export async function sendCancel(
   // answer shows counts as before it: the ticket then waits for a person rather than claim another's cancellation.
   const explained = sameAmount(minusAmount(after.cancel_amount, view.cancel_amount), amount)
   const entry = explained
-    ? keyedCancellations(after.cancel_history).find((e) => !known.has(e.key) && !known.has(e.alias) && sameAmount(e.amount, amount))
+    ? keyedCancellations(after.cancel_history).find((e) => !isKnown(e, known) && sameAmount(e.amount, amount))
     : undefined
-  const before = historyKeys(after).filter((key) => key !== entry?.key && key !== entry?.alias)
+  const before = historyKeys(after).filter((key) => !entry?.names.includes(key))
   return entry ? { kind: "completed", payment: after, entry, history_before: before } : { kind: "accepted", payment: after, history_before: before }
 }

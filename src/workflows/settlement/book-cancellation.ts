@@ -100,7 +100,7 @@ export async function bookCancellation(
   } catch (error) {
     const reason = errorMessage(error)
     const after = await loadPaymentState(container, state.id)
-    const made = after.refunds.find((r) => after.data.cancel_requests?.[r.id]?.cancellation_id === entry.key)
+    const made = after.refunds.find((r) => entry.names.includes(after.data.cancel_requests?.[r.id]?.cancellation_id ?? ""))
     if (made) {
       // refundPaymentWorkflow keeps its Refund when a later step (the credit line) fails: undo it whole.
       await removeRefund(container, after, made, false)
@@ -110,7 +110,7 @@ export async function bookCancellation(
   }
 
   const after = await loadPaymentState(container, state.id)
-  const refund = after.refunds.find((r) => after.data.cancel_requests?.[r.id]?.cancellation_id === entry.key)
+  const refund = after.refunds.find((r) => entry.names.includes(after.data.cancel_requests?.[r.id]?.cancellation_id ?? ""))
   if (!refund) {
     // The row stays claimed: the next run finds the Refund, or books again if there is none.
     throw new MedusaError(

@@ -35,10 +35,14 @@ export async function bookPlannedCancellations(
   let state = await loadPaymentState(container, paymentId)
   const tickets = new Map((await service.listCancelTickets({ payment_id: paymentId })).map((t) => [t.id, t]))
   for (const step of plan) {
-    if (step.type === "suspect_rejection") {
+    if (step.type === "suspect_rejection" || step.type === "suspect_approval") {
       continue
     }
-    const ticket = step.type === "complete" ? tickets.get(step.ticket_id)! : await service.createCancelTickets(externalTicket(state, iamport, step.entry))
+    let ticket = step.type === "complete" ? tickets.get(step.ticket_id)! : await service.createCancelTickets(externalTicket(state, iamport, step.entry))
+    if (step.type === "complete" && step.matched_by) {
+      // The admin sees why: i'mport's entry gave its own reason, and the ticket could no longer be approved on top.
+      ticket = await service.updateCancelTickets({ id: ticket.id, metadata: { ...(ticket.metadata ?? {}), matched_by: step.matched_by, matched_entry_reason: step.entry.reason ?? null } })
+    }
     if (step.type === "complete" && !step.book) {
       state = await completeOptimisticTicket(container, state, iamport, ticket, step.entry)
       result.completed.push(ticket.id)

@@ -28,7 +28,7 @@ export async function ledgerOf(container: MedusaContainer, impUid: string): Prom
 
 /** The row of an entry, under its key or under the key an answer without its cancellation_id gave. */
 export function rowOf(ledger: ReadonlyMap<string, Cancellation>, entry: KeyedCancellation): Cancellation | undefined {
-  return ledger.get(entry.key) ?? ledger.get(entry.alias)
+  return entry.names.map((name) => ledger.get(name)).find(Boolean)
 }
 
 /** Keys and aliases the ledger has booked. */

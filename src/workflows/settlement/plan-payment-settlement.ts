@@ -4,6 +4,7 @@ import type { IamportPayment } from "../../lib/iamport/types"
 import { planSettlement, planTicketOf, type PlanStep } from "../../lib/settlement-plan"
 import { paymentwallModule } from "../../modules/iamport-paymentwall"
 import { bookedKeys, ledgerOf } from "./ledger"
+import { minusAmount } from "../../lib/money"
 
 export type RejectionNotice = {
   received_at: string
@@ -23,6 +24,7 @@ export async function planPaymentSettlement(
     history: keyedCancellations(input.iamport.cancel_history),
     tickets: tickets.map(planTicketOf),
     booked: bookedKeys(ledger),
+    left: minusAmount(input.iamport.amount, input.iamport.cancel_amount).toFixed(),
     rejectionNotice: input.rejection_notice
       ? { received_at: new Date(input.rejection_notice.received_at), grace_ms: input.rejection_grace_ms ?? DEFAULT_GRACE_MS }
       : undefined,

@@ -7,7 +7,7 @@ import { loadPaymentState } from "./payment-state"
 import { planPaymentSettlement, type RejectionNotice } from "./plan-payment-settlement"
 import { prepareSettlement } from "./prepare-settlement"
 import { refreshSnapshot } from "./refresh-snapshot"
-import { suspectRejections } from "./suspect-rejections"
+import { suspectApprovals, suspectedApprovals, suspectRejections } from "./suspect-rejections"
 
 export type { RejectionNotice } from "./plan-payment-settlement"
 
@@ -48,6 +48,7 @@ export async function settlePaymentCancellations(container: MedusaContainer, inp
   const plan = await planPaymentSettlement(container, input)
   const state = await loadPaymentState(container, payment_id)
   const suspicions = await suspectRejections(container, state, suspectedTicketIds(plan))
+  suspicions.suspected.push(...(await suspectApprovals(container, payment_id, suspectedApprovals(plan))).flagged)
   const booked = prepared.booking_in_flight ? null : await bookPlannedCancellations(container, payment_id, iamport, plan)
   const flags = await flagTickets(container, {
     payment_id,

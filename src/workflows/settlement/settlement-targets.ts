@@ -36,7 +36,10 @@ export async function settlementTargets(container: MedusaContainer, input: Settl
     targets.set(target.payment_id, target)
   }
   const sweepDays = input.sweep_days ?? service.settings().reconcileSweepDays
-  const swept = input.payment_ids || !sweepDays ? [] : await sweepSlice(container, sweepDays)
+  const since = new Date(Date.now() - sweepDays * 86_400_000)
+  // Recent payments, and as slowly (one slice a run) the older ones: a chargeback can come months after the
+  // payment, and its notice can be lost like any other. At most two i'mport calls a run between them.
+  const swept = input.payment_ids || !sweepDays ? [] : [...(await sweepSlice(container, { $gte: since })), ...(await sweepSlice(container, { $lt: since }))]
   for (const target of swept) {
     if (!targets.has(target.payment_id)) {
       targets.set(target.payment_id, { ...target, sweep: true })
@@ -72,15 +75,16 @@ const SWEEP_SLICE = LOOKUP_BATCH
 const SWEEP_PERIOD_MS = 15 * 60_000
 
 /**
- * A slice of the Paymentwall payments captured in the last `days`, rotating with the clock (one slice per job
- * period), so every recent payment is looked at again in turn without any state: a refund made outside Medusa
- * (console, chargeback) whose webhook was lost is found even though no ticket waits for it.
+ * A slice of the Paymentwall payments captured in a window (the last `reconcileSweepDays`, or before them),
+ * rotating with the clock (one slice per job period), so every payment is looked at again in turn without any
+ * state: a refund made outside Medusa (console, chargeback) whose webhook was lost is found even though no ticket
+ * waits for it.
  */
-async function sweepSlice(container: MedusaContainer, days: number): Promise<SettlementTarget[]> {
+async function sweepSlice(container: MedusaContainer, capturedAt: { $gte: Date } | { $lt: Date }): Promise<SettlementTarget[]> {
   const query = container.resolve(ContainerRegistrationKeys.QUERY)
   const filters = {
     provider_id: { $like: `${PROVIDER_ID_PREFIX}%` },
-    captured_at: { $gte: new Date(Date.now() - days * 86_400_000) },
+    captured_at: capturedAt,
   }
   const { metadata } = await query.graph({ entity: "payment", fields: ["id"], filters, pagination: { skip: 0, take: 1 } })
   const count = metadata?.count ?? 0

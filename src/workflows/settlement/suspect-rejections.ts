@@ -1,4 +1,6 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
+import type { KeyedCancellation } from "../../lib/cancel-history"
+import { formatAmount } from "../../lib/money"
 import { paymentwallModule } from "../../modules/iamport-paymentwall"
 import { TICKET_REJECTION_SUSPECTED_EVENT, type TicketEvent, ticketEvent } from "./events"
 import { type FlagChange, flagChanges, flagsBefore } from "./ticket-flags"
@@ -28,4 +30,46 @@ export async function suspectRejections(
     events: tickets.map((t) => ticketEvent(TICKET_REJECTION_SUSPECTED_EVENT, t, payment)),
     changes: await flagChanges(container, before, tickets.map((t) => t.id)),
   }
+}
+
+/** The suspected-approval steps of a plan: a ticket, and the entry that may be its approval. */
+export type SuspectedApproval = { ticket_id: string; entry: KeyedCancellation }
+
+export function suspectedApprovals(plan: readonly { type: string }[]): SuspectedApproval[] {
+  return plan.flatMap((step) => (step.type === "suspect_approval" ? [step as unknown as SuspectedApproval] : []))
+}
+
+/**
+ * Tickets that an entry with another reason may have settled (see planSettlement): flagged at once, with the entry,
+ * for a person to say whether it is Paymentwall's approval (it is then booked to the ticket) or not (it is then
+ * booked as made outside Medusa, and the ticket waits on). A ticket already flagged for that entry is left as is.
+ */
+export async function suspectApprovals(container: MedusaContainer, paymentId: string, suspected: SuspectedApproval[]): Promise<{ flagged: string[]; changes: FlagChange[] }> {
+  if (!suspected.length) {
+    return { flagged: [], changes: [] }
+  }
+  const service = paymentwallModule(container)
+  const ids = suspected.map((s) => s.ticket_id)
+  const tickets = new Map((await service.listCancelTickets({ id: ids, payment_id: paymentId })).map((t) => [t.id, t]))
+  const fresh = suspected.filter(({ ticket_id, entry }) => {
+    const ticket = tickets.get(ticket_id)
+    const candidate = (ticket?.metadata as { approval_candidate?: { key?: string } } | null)?.approval_candidate
+    return !!ticket && !(ticket.needs_attention && candidate?.key && entry.names.includes(candidate.key))
+  })
+  const before = await flagsBefore(container, fresh.map((s) => s.ticket_id))
+  await service.updateCancelTickets(
+    fresh.map(({ ticket_id, entry }) => ({
+      id: ticket_id,
+      needs_attention: true,
+      error:
+        `i'mport shows a cancellation of ${formatAmount(entry.amount)} with another reason ("${entry.reason || "none"}") than this request. ` +
+        `If it is Paymentwall's approval of this ticket, say so; if not, keep waiting (it is then booked as a refund made outside Medusa). ` +
+        `The amount is counted once until then.`,
+      metadata: {
+        ...(tickets.get(ticket_id)!.metadata ?? {}),
+        approval_candidate: { key: entry.key, amount: entry.amount, reason: entry.reason ?? null, cancelled_at: entry.cancelled_at, since: new Date().toISOString() },
+      },
+    }))
+  )
+  return { flagged: fresh.map((s) => s.ticket_id), changes: await flagChanges(container, before, fresh.map((s) => s.ticket_id)) }
 }

@@ -7,6 +7,7 @@ import { emitTicketEventsNow, TICKET_REJECTED_EVENT, type TicketEvent, ticketEve
 import { OVER_RESERVED_MARK } from "../settlement/flag-over-reservation"
 import { settlePaymentCancellations } from "../settlement/settle-payment-cancellations"
 import type { TicketActionInput } from "./prepare-ticket-retry"
+import { declineSuspectedApproval } from "./bind-suspected-approval"
 import { paymentwallModule } from "../../modules/iamport-paymentwall"
 
 export const confirmTicketRejectionStepId = "iamport-paymentwall-confirm-ticket-rejection"
@@ -72,6 +73,8 @@ export const keepTicketWaitingStep = createStep(
   keepTicketWaitingStepId,
   async ({ ticket_id, actor_id, note }: TicketActionInput, { container }) => {
     const service = paymentwallModule(container)
+    // A suspected approval declined: its entry is booked as made outside Medusa, and the ticket waits on.
+    await emitTicketEventsNow(container, await declineSuspectedApproval(container, ticket_id))
     const ticket = await service.retrieveCancelTicket(ticket_id)
     assertWaiting(ticket.id, ticket.status)
     const now = new Date()

@@ -1,0 +1,59 @@
+import { freeToRefund, refusalOf } from "../free-to-refund"
+import type { PlanTicket } from "../settlement-plan"
+
+const ticket = (id: string, amount: number, extra: Partial<PlanTicket> = {}): PlanTicket => ({
+  id,
+  status: "waiting_for_cancellation",
+  amount,
+  cancellation_id: null,
+  refund_id: null,
+  requested_at: new Date(Number(id.replace(/\D/g, "")) * 1000),
+  waiting_since: null,
+  rejection_suspected_at: null,
+  sent_reason: "Refund requested in Medusa",
+  history_before: [],
+  ...extra,
+})
+const entry = (id: string, amount: number, reason = "Refund requested in Medusa") => ({ pg_tid: "pw", amount, cancelled_at: 1, reason, cancellation_id: id })
+const free = (cancel: { amount: number; cancel_amount: number; history?: ReturnType<typeof entry>[] }, tickets: PlanTicket[], booked: string[] = []) =>
+  freeToRefund({ iamport: { amount: cancel.amount, cancel_amount: cancel.cancel_amount, cancel_history: cancel.history ?? [] }, tickets, booked: new Set(booked) })
+
+describe("freeToRefund: what i'mport shows left, less what still waits at Paymentwall", () => {
+  it("holds back every ticket still waiting, and nothing i'mport already settled", () => {
+    const result = free({ amount: 50, cancel_amount: 0 }, [ticket("t1", 20), ticket("t2", 5, { status: "completed" }), ticket("t3", 7, { status: "rejected" })])
+    expect([result.left.toNumber(), result.waiting.toNumber(), result.free.toNumber()]).toEqual([50, 20, 30])
+    expect(result.waiting_ticket_ids).toEqual(["t1"])
+  })
+
+  it("counts an approval i'mport shows, whose notice is not processed yet, once: in cancel_amount, not as waiting", () => {
+    const result = free({ amount: 50, cancel_amount: 19, history: [entry("c1", 19)] }, [ticket("t1", 19)])
+    expect([result.left.toNumber(), result.waiting.toNumber(), result.free.toNumber()]).toEqual([31, 0, 31])
+    expect(result.settled_ticket_ids).toEqual(["t1"])
+  })
+
+  it("counts a ticket bound to an entry i'mport shows (booked or not) as settled", () => {
+    const result = free({ amount: 50, cancel_amount: 19, history: [entry("c1", 19)] }, [ticket("t1", 19, { cancellation_id: "c1" })], ["c1"])
+    expect(result.free.toNumber()).toBe(31)
+  })
+
+  it("keeps a ticket waiting when the new entry is a refund made elsewhere (another reason) and the ticket still fits, as a suspected approval counted once", () => {
+    const result = free({ amount: 50, cancel_amount: 19, history: [entry("c1", 19, "Customer called")] }, [ticket("t1", 19)])
+    // Either the entry is the ticket's approval (then 31 is free), or Paymentwall can approve the ticket only
+    // while it fits: a refund of up to 31 now leaves it nothing to approve on top.
+    expect(result.free.toNumber()).toBe(31)
+  })
+
+  it("holds back two tickets that do not both fit", () => {
+    const result = free({ amount: 50, cancel_amount: 20, history: [entry("c0", 20, "Console")] }, [ticket("t1", 20, { history_before: ["c0"] }), ticket("t2", 20, { history_before: ["c0"] })], ["c0"])
+    expect(result.free.toNumber()).toBe(-10)
+    expect(refusalOf(1, "krw", result)).toContain("at most 0 is free")
+  })
+
+  it("says why a refund is refused, in the figures i'mport's console shows", () => {
+    const result = free({ amount: 13000, cancel_amount: 0 }, [ticket("t1", 5000)])
+    expect(refusalOf(8000, "krw", result)).toBeNull()
+    expect(refusalOf(8001, "krw", result)).toBe(
+      "Cannot refund 8001 KRW: i'mport shows 13000 left to refund, of which 5000 waits in Paymentwall cancellation tickets, so at most 8000 is free."
+    )
+  })
+})
