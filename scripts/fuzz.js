@@ -12,7 +12,9 @@
  * --path, --replay-path   the counterexample's fast-check path and replayPath, as a failure prints them
  * --shrink-seconds        time allowed for shrinking a failure (default 600)
  * --max-orders            orders per run, 1 to 3 (default 3; the first is placed before the first action)
- * --ignore f,job          only log violations of these invariants (letters a-g; "job"/"check": the equality
+ * --approval-reason R     the reason i'mport writes on Paymentwall's approval: request, own, or mixed (default:
+ *                         its own in every second run, so both worlds are checked)
+ * --ignore f,job          only log violations of these invariants (letters a-j; "job"/"check": the equality
  *                         checks right after a job run / a check-now), to look past a known bug for the next one
  * --verbose               print every action and the money state after it
  * --build   run `npm run build` first (the app loads the plugin from .medusa/server)
@@ -23,7 +25,7 @@
 const { spawnSync } = require("node:child_process")
 const path = require("node:path")
 
-const FLAGS = { seed: "FUZZ_SEED", steps: "FUZZ_STEPS", runs: "FUZZ_RUNS", path: "FUZZ_PATH", "replay-path": "FUZZ_REPLAY_PATH", "shrink-seconds": "FUZZ_SHRINK_SECONDS", "max-orders": "FUZZ_MAX_ORDERS", ignore: "FUZZ_IGNORE" }
+const FLAGS = { seed: "FUZZ_SEED", steps: "FUZZ_STEPS", runs: "FUZZ_RUNS", path: "FUZZ_PATH", "replay-path": "FUZZ_REPLAY_PATH", "shrink-seconds": "FUZZ_SHRINK_SECONDS", "max-orders": "FUZZ_MAX_ORDERS", ignore: "FUZZ_IGNORE", "approval-reason": "FUZZ_APPROVAL_REASON" }
 
 function parse(argv) {
   const env = {}
@@ -44,7 +46,7 @@ function parse(argv) {
       if (value === undefined || value === "") {
         throw new Error(`--${flag} needs a value`)
       }
-      if (!["path", "replay-path", "ignore"].includes(flag) && !/^-?\d+$/.test(value)) {
+      if (!["path", "replay-path", "ignore", "approval-reason"].includes(flag) && !/^-?\d+$/.test(value)) {
         throw new Error(`--${flag} must be an integer, got ${value}`)
       }
       env[FLAGS[flag]] = value

@@ -109,7 +109,7 @@ export async function afterStep(m: Model, w: World, settled?: Settled, extra: st
   }
   await w.promotePending(m)
   await w.refresh(m)
-  const found = [...extra]
+  const found = [...extra, ...w.liveness.splice(0)]
   for (const ref of m.payments) {
     const o = await observe(w, ref)
     noteStates(o)
@@ -203,6 +203,7 @@ export class AdminRefund extends Step {
     const body = (a: AmountSpec) => ({ ...(a === "rest" ? {} : { amount: a }), note: `fuzz ${m.run}.${++m.seq}` })
     const bodies = [this.amount, ...(this.second === null ? [] : [this.second])].map(body)
     w.log(`    ${ref.label}: ${bodies.map((b) => `${b.note}: ${b.amount ?? "rest"}`).join(", ")}`)
+    const free = this.second === null && typeof this.amount === "number" ? await trulyFree(w, ref) : null
     const answers = await Promise.all(bodies.map((b) => w.adminRefund(ref.paymentId, b)))
     answers.forEach((res, i) => {
       const verdict = w.judge(`POST /admin/payments/${ref.paymentId}/refund`, res)
@@ -210,7 +211,97 @@ export class AdminRefund extends Step {
         const t = res.data.cancel_ticket
         w.log(`    -> ${bodies[i].note}: ${res.status} ticket ${t?.id} ${t?.amount} ${t?.status}`)
       }
+      // (f) liveness: a refund within what is free (captured − i'mport's cancel_amount − tickets Paymentwall still
+      // works on) is accepted, where nothing only a person can clear stands in the way.
+      if (verdict === "refused" && free !== null && typeof this.amount === "number" && this.amount <= free.amount && !free.excuse && !w.faultWasArmed) {
+        w.liveness.push(`(f) ${ref.label}: an admin refund of ${this.amount} was refused although ${free.amount} is free: ${String(res.data.message).slice(0, 200)}`)
+      }
     })
+  }
+}
+
+/**
+ * What is free to refund as i'mport and Paymentwall know it, and whether something only a person can clear stands in
+ * the way (a request whose answer was lost, a ticket Paymentwall settled that the plugin still holds, a suspected
+ * approval, a canceled order).
+ */
+async function trulyFree(w: World, ref: PaymentRef): Promise<{ amount: number; excuse: string | null }> {
+  const iamport = w.iamport(ref.impUid)!
+  const pending = w.sandboxTickets(ref.impUid).filter((t) => t.status === "open").reduce((sum, t) => sum + t.amount, 0)
+  const tickets: AnyRecord[] = await w.module().listCancelTickets({ payment_id: ref.paymentId })
+  const order = await w.http("get", `/admin/orders/${ref.orderId}?fields=id,status`)
+  const open = tickets.filter((t) => ["requested", "waiting_for_cancellation"].includes(t.status))
+  const excuse =
+    order.data.order?.status === "canceled"
+      ? "order canceled"
+      : open.some((t) => t.status === "requested")
+        ? "an unanswered request"
+        : open.some((t) => t.metadata?.approval_candidate)
+          ? "a suspected approval"
+          : open.some((t) => t.origin !== "external" && paymentwallTicketOf(w, t)?.status !== "open")
+            ? "a ticket Paymentwall settled that the plugin still holds"
+            : (await w.activeOrderChanges(ref.orderId))
+              ? "an open order change"
+              : null
+  return { amount: iamport.amount - iamport.cancel_amount - pending, excuse }
+}
+
+/**
+ * A store's own code (a returns automation, another plugin) calls Medusa's refundPaymentWorkflow directly: the
+ * provider is the gate, with no admin route in front of it.
+ */
+export class StoreRefund extends Step {
+  constructor(readonly p: number, readonly amount: number) {
+    super()
+  }
+  toString() {
+    return `store code runs refundPaymentWorkflow(p#${this.p}, ${this.amount})`
+  }
+  check(m: Readonly<Model>) {
+    return m.payments.length > 0
+  }
+  async act(m: Model, w: World) {
+    const ref = pick(m.payments, this.p)
+    await w.storeWorkflow("refundPaymentWorkflow", { payment_id: ref.paymentId, amount: this.amount, note: `store ${m.run}.${++m.seq}` })
+  }
+}
+
+/** A store's own code runs Medusa's cancelOrderWorkflow directly (no admin route, no plugin middleware). */
+export class StoreCancelOrder extends Step {
+  constructor(readonly p: number) {
+    super()
+  }
+  toString() {
+    return `store code runs cancelOrderWorkflow(p#${this.p})`
+  }
+  check(m: Readonly<Model>) {
+    return m.payments.length > 0
+  }
+  async act(m: Model, w: World) {
+    const ref = pick(m.payments, this.p)
+    if (await w.storeWorkflow("cancelOrderWorkflow", { order_id: ref.orderId })) {
+      if (!(await w.waitUntilRefundsTracked(ref.paymentId))) {
+        w.log("    ! the order cancel's refunds are still untracked after 10 s")
+      }
+    }
+  }
+}
+
+/** i'mport fills in what it left out of a payment's cancel_history entries (pg_tid), without a notice. */
+export class FillIn extends Step {
+  constructor(readonly p: number) {
+    super()
+  }
+  toString() {
+    return `i'mport fills in entries' pg_tid(p#${this.p})`
+  }
+  check(m: Readonly<Model>) {
+    return m.payments.length > 0
+  }
+  async act(m: Model, w: World) {
+    const ref = pick(m.payments, this.p)
+    const res = await w.sandboxPost(`/sandbox/payments/${ref.impUid}/fill-in`, {})
+    w.log(`    ${ref.label}: -> ${res.status}`)
   }
 }
 
@@ -263,6 +354,8 @@ export class ConsoleCancel extends Step {
       amount,
       reason: `console ${m.run}.${++m.seq}`,
       omit_cancellation_id: this.omitId,
+      // An entry without its id also comes without its pg_tid, which i'mport may fill in later (FillIn).
+      pg_tid_later: this.omitId,
     })
     w.log(`    ${ref.label}: ${amount} -> ${res.status} ${res.status === 200 ? `cancel_amount ${res.data.cancel_amount}` : res.data.message}`)
   }
@@ -415,9 +508,12 @@ export class Decide extends Step {
   async act(m: Model, w: World) {
     const ticket = pick(m.waitingTickets, this.t)
     const truth = paymentwallTicketOf(w, ticket)
-    const confirm = this.action === "confirm" && (truth?.status === "rejected" || truth?.status === "approved")
-    const route = `/admin/iamport-paymentwall/tickets/${ticket.id}/${confirm ? "confirm-rejection" : "keep-waiting"}`
-    w.log(`    ticket ${ticket.id} (${ticket.origin}, ${ticket.amount}${ticket.rejection_suspected_at ? ", suspected" : ""}); Paymentwall shows ${truth ? truth.status : "nothing"} -> ${confirm ? "confirm-rejection" : "keep-waiting"}`)
+    const candidate = ticket.metadata?.approval_candidate as { key?: string } | undefined
+    // A suspected approval: the admin binds it only when Paymentwall shows this ticket approved as that very entry.
+    const bind = !!candidate && truth?.status === "approved" && !!truth.cancellation_id && candidate.key === truth.cancellation_id
+    const confirm = !candidate && this.action === "confirm" && (truth?.status === "rejected" || truth?.status === "approved")
+    const route = `/admin/iamport-paymentwall/tickets/${ticket.id}/${bind ? "bind-approval" : confirm ? "confirm-rejection" : "keep-waiting"}`
+    w.log(`    ticket ${ticket.id} (${ticket.origin}, ${ticket.amount}${ticket.rejection_suspected_at ? ", suspected" : ""}${candidate ? `, approval candidate ${candidate.key}` : ""}); Paymentwall shows ${truth ? `${truth.status} ${truth.cancellation_id ?? ""}` : "nothing"} -> ${route.split("/").pop()}`)
     const res = await w.http("post", route, {})
     if (res.status === 404 && !res.data.message?.includes?.("not found")) {
       w.log("    -> 404: route not there yet")
@@ -605,6 +701,9 @@ export function commandArbitraries(): fc.Arbitrary<fc.AsyncCommand<Model, World>
     fc.record({ t: index, a: fc.constantFrom<"confirm" | "keep">("confirm", "confirm", "keep") }).map(({ t, a }) => new Decide(t, a)),
     fc.record({ t: index, prefer: fc.constantFrom<"retry" | "dismiss">("retry", "dismiss") }).map(({ t, prefer }) => new ResolveUnanswered(t, prefer)),
     fc.record({ p: index, a: amount, omit: fc.boolean() }).map(({ p, a, omit }) => new ConsoleCancel(p, a, omit)),
+    fc.record({ p: index, a: fc.constantFrom(1000, 2000, 4000, 6500, 13000) }).map(({ p, a }) => new StoreRefund(p, a)),
+    index.map((p) => new StoreCancelOrder(p)),
+    index.map((p) => new FillIn(p)),
     index.map((p) => new ConsoleResend(p)),
     index.map((p) => new OrderEditOpen(p)),
     index.map((p) => new OrderEditClose(p)),

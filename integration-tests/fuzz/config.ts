@@ -15,6 +15,11 @@ export type FuzzConfig = {
   maxOrders: number
   /** Print every action as it runs. */
   verbose: boolean
+  /**
+   * The reason i'mport writes on an approved ticket's entry (not yet seen on the live API): the request's, its own,
+   * or "mixed" (the default): its own in every second run, so one fuzz run covers both worlds.
+   */
+  approvalReason: "request" | "own" | "mixed"
 }
 
 function intFrom(name: string, fallback: number): number {
@@ -39,5 +44,21 @@ export function fuzzConfig(): FuzzConfig {
     shrinkSeconds: Math.max(0, intFrom("FUZZ_SHRINK_SECONDS", 600)),
     maxOrders: Math.min(3, Math.max(1, intFrom("FUZZ_MAX_ORDERS", 3))),
     verbose: process.env.FUZZ_VERBOSE === "1",
+    approvalReason: approvalReasonFrom(process.env.FUZZ_APPROVAL_REASON),
   }
+}
+
+function approvalReasonFrom(raw: string | undefined): FuzzConfig["approvalReason"] {
+  if (raw === undefined || raw === "") {
+    return "mixed"
+  }
+  if (raw !== "request" && raw !== "own" && raw !== "mixed") {
+    throw new Error(`FUZZ_APPROVAL_REASON must be request, own or mixed, got ${raw}`)
+  }
+  return raw
+}
+
+/** The world of one run: which reason i'mport writes on an approval. */
+export function approvalReasonOf(config: FuzzConfig, run: number): "request" | "own" {
+  return config.approvalReason === "mixed" ? (run % 2 === 0 ? "own" : "request") : config.approvalReason
 }

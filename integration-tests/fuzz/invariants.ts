@@ -88,7 +88,17 @@ export function obstacles(o: Observation): string[] {
   if (o.tickets.some((t) => isOptimistic(t) && t.refund_id && OPTIMISTIC_OPEN.has(t.status)) || untracked(o).length) {
     found.push("an optimistic booking still open")
   }
+  if (o.tickets.some((t) => OPTIMISTIC_OPEN.has(t.status) && (t.metadata as { approval_candidate?: unknown } | null)?.approval_candidate)) {
+    found.push("a suspected approval for a person to decide")
+  }
   return found
+}
+
+/** The Paymentwall ticket a plugin ticket asked for, where its reason and amount name exactly one. */
+function paymentwallTicketOf(o: Observation, t: TicketRow): Ticket | undefined {
+  const alike = o.tickets.filter((other) => other.reason === t.reason && other.amount === t.amount)
+  const theirs = o.sandboxTickets.filter((pw) => pw.reason === t.reason && pw.amount === t.amount)
+  return alike.length === 1 && theirs.length === 1 ? theirs[0] : undefined
 }
 
 /**
@@ -184,7 +194,17 @@ export function checkObservation(o: Observation, settledBy?: "job" | "check"): s
     v.push(`(e) ${p}: order ${o.ref.orderId} (${o.order.status}) payment_status ${o.order.payment_status}, expected ${expected} (refunded ${o.refunded} of ${o.captured})`)
   }
 
-  // (g) A canceled order keeps no money silently: what i'mport has not returned is on a ticket (open, or rejected or
+  // (g) liveness: once the job has run and no obstacle is open, no ticket stays open whose result i'mport shows.
+  if (settledBy === "job" && blocking.length === 0) {
+    for (const t of o.tickets.filter((t) => t.origin !== "external" && OPTIMISTIC_OPEN.has(t.status))) {
+      const pw = paymentwallTicketOf(o, t)
+      if (pw?.status === "approved") {
+        v.push(`(g) ${p}: after the job, ticket ${t.id} (${t.amount}) is still ${t.status} although i'mport shows Paymentwall's approval ${pw.cancellation_id}`)
+      }
+    }
+  }
+
+  // (j) A canceled order keeps no money silently: what i'mport has not returned is on a ticket (open, or rejected or
   // failed and flagged for a person). Not in DESIGN.md's list; it is how a cancel that i'mport refused shows.
   if (o.order.status === "canceled") {
     const accounted = o.tickets
@@ -193,14 +213,14 @@ export function checkObservation(o: Observation, settledBy?: "job" | "check"): s
     // requested and waiting are pending at i'mport; returned and completed are in cancel_amount already.
     const kept = o.captured - o.iamport.cancel_amount - accounted
     if (kept > 0) {
-      v.push(`(g) ${p}: order canceled, but ${kept} of ${o.captured} is neither returned by i'mport (${o.iamport.cancel_amount}) nor on an open or flagged ticket`)
+      v.push(`(j) ${p}: order canceled, but ${kept} of ${o.captured} is neither returned by i'mport (${o.iamport.cancel_amount}) nor on an open or flagged ticket`)
     }
   }
 
-  // (f) Paymentwall never pays back more than was paid: returned + tickets it still works on ≤ paid.
+  // (i) Paymentwall never pays back more than was paid: returned + tickets it still works on ≤ paid.
   const openAtPaymentwall = o.sandboxTickets.filter((t) => t.status === "open").reduce((sum, t) => sum + t.amount, 0)
   if (o.iamport.cancel_amount + openAtPaymentwall > o.iamport.amount) {
-    v.push(`(f) ${p}: i'mport returned ${o.iamport.cancel_amount} + open Paymentwall tickets ${openAtPaymentwall} > paid ${o.iamport.amount}`)
+    v.push(`(i) ${p}: i'mport returned ${o.iamport.cancel_amount} + open Paymentwall tickets ${openAtPaymentwall} > paid ${o.iamport.amount}`)
   }
   return v
 }

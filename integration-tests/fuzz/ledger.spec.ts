@@ -1,7 +1,7 @@
 import fc from "fast-check"
 import { describeStore } from "../helpers/runner"
 import { afterStep, commandArbitraries, counters, createOrder, FuzzFailure } from "./commands"
-import { fuzzConfig } from "./config"
+import { approvalReasonOf, fuzzConfig } from "./config"
 import { emptyModel, startWebhookSink, World } from "./world"
 
 /**
@@ -60,10 +60,12 @@ describeStore(({ api, getContainer, sandbox, store }) => {
             world.warnings = []
             const ctx = sandbox().context
             ctx.faults.length = 0
+            ctx.options.approvalReason = approvalReasonOf(config, run)
+            world.liveness = []
             ctx.webhooks.configure({ url: sink!.url, hold: false, copies: 1, delayMs: 0, format: "json" })
             await ctx.webhooks.idle()
             world.noticeCursor = ctx.webhooks.deliveries.length
-            world.log(`run ${run} (seed ${config.seed})`)
+            world.log(`run ${run} (seed ${config.seed}, i'mport writes the ${ctx.options.approvalReason === "own" ? "its own" : "request's"} reason on an approval)`)
             world.log("#0 order(paid)")
             await createOrder(model, world, "paid")
             await afterStep(model, world)

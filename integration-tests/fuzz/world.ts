@@ -222,6 +222,31 @@ export class World {
     return this.faultWasArmed && this.sandbox().context.faults.length === 0
   }
 
+  /** Liveness violations a step found ((f)), checked with the invariants after it. */
+  liveness: string[] = []
+
+  /**
+   * Runs one of Medusa's core workflows as a store's own code would, in the app's process: true when it ran, false
+   * when it was refused with a MedusaError (a 4xx kind) or failed on an injected i'mport fault; anything else is a bug.
+   */
+  async storeWorkflow(name: "refundPaymentWorkflow" | "cancelOrderWorkflow", input: AnyRecord): Promise<boolean> {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const flows = require("@medusajs/medusa/core-flows") as Record<string, (c: MedusaContainer) => { run: (a: { input: AnyRecord }) => Promise<unknown> }>
+    try {
+      await flows[name](this.container()).run({ input })
+      this.log(`    -> ${name} ran`)
+      return true
+    } catch (error) {
+      const type = (error as { type?: string } | null)?.type
+      const message = describeError(error)
+      if (type === "not_allowed" || type === "invalid_data" || type === "conflict" || (this.faultHit() && /i'mport/i.test(message))) {
+        this.log(`    -> ${name} refused: ${message.slice(0, 200)}`)
+        return false
+      }
+      throw new UnexpectedError(`${name} failed: ${message}`)
+    }
+  }
+
   adminRefund(paymentId: string, body: AnyRecord): Promise<HttpResult> {
     return this.http("post", `/admin/payments/${paymentId}/refund`, body)
   }

@@ -169,9 +169,16 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
   it("a console refund of the same amount made while an admin refund waits is not taken for Paymentwall's answer", async () => {
     expect((await adminRefund(api, store, paid.paymentId, { amount: 6500, note: "Damaged box" })).status).toBe(200)
     await sandboxPost(sandbox(), `/sandbox/payments/${paid.impUid}/console-cancel`, { amount: 6500, reason: "Customer called" })
+    // It may also be Paymentwall's approval written with i'mport's own reason: a person says which, at once.
+    const flagged = await ticketWhere("the admin's ticket to be flagged", (t) => t.origin === "admin" && !!t.metadata?.approval_candidate)
+    expect(flagged).toMatchObject({ status: "waiting_for_cancellation", refund_id: null, needs_attention: true })
+    // Nothing is left to refund while the admin's ticket waits, so no second request reaches Paymentwall.
+    expect((await adminRefund(api, store, paid.paymentId, { amount: 4000 })).status).toBe(400)
+    expect(cancels()).toBe(1)
+    // "Keep waiting": the console's refund is booked as external, and the admin's ticket still holds its amount.
+    expect((await api.post(`/admin/iamport-paymentwall/tickets/${flagged.id}/keep-waiting`, {}, store.admin)).status).toBe(200)
     await ticketWhere("the console refund to be booked as external", (t) => t.origin === "external" && t.status === "completed")
     expect((await ticketsOf(getContainer(), paid.paymentId)).find((t) => t.origin === "admin")).toMatchObject({ status: "waiting_for_cancellation", refund_id: null })
-    // Nothing is left to refund while the admin's ticket waits, so no second request reaches Paymentwall.
     expect((await adminRefund(api, store, paid.paymentId, { amount: 4000 })).status).toBe(400)
     expect(cancels()).toBe(1)
   })

@@ -192,18 +192,20 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
       expect(await ticketsOf(getContainer(), paid.paymentId)).toHaveLength(1)
     })
 
-    it("a partial refund's approval is flagged at once, counted once, and booked to the ticket when a shop admin says so", async () => {
+    it("a partial refund's approval is flagged at once, its amount held once, and booked to the ticket when a shop admin says so", async () => {
       expect((await adminRefund(api, store, paid.paymentId, { amount: 5000, note: "Sleeve too short" })).status).toBe(200)
       await settleAll(sandbox(), paid.impUid, "approved")
       const flagged = await ticketWhere("the ticket to be flagged", (t) => !!t.metadata?.approval_candidate)
       expect(flagged).toMatchObject({ status: "waiting_for_cancellation", needs_attention: true })
+      // Booked by neither until a person decides, and the ticket's amount still reserved: 3000 of i'mport's 8000 is free.
       expect(await refundsOf(getContainer(), paid.paymentId)).toHaveLength(0)
-      // Counted once: the rest of i'mport's balance is free.
-      expect((await adminRefund(api, store, paid.paymentId, { amount: 8000 })).status).toBe(200)
+      expect((await adminRefund(api, store, paid.paymentId, { amount: 8000 })).status).toBe(400)
 
       const bound = await api.post(`/admin/iamport-paymentwall/tickets/${flagged.id}/bind-approval`, {}, store.admin)
       expect(bound.data.cancel_ticket).toMatchObject({ status: "completed", decided_by: store.adminUserId, metadata: expect.objectContaining({ matched_by: "person" }) })
       expect((await refundsOf(getContainer(), paid.paymentId)).map((r) => [Number(r.amount), r.note])).toEqual([[5000, "Sleeve too short"]])
+      // The rest of i'mport's balance is free now.
+      expect((await adminRefund(api, store, paid.paymentId, { amount: 8000 })).status).toBe(200)
     })
 
     it("keep waiting books the entry as made outside Medusa, and the ticket keeps its amount reserved", async () => {

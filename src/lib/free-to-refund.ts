@@ -1,7 +1,7 @@
 import { keyedCancellations } from "./cancel-history"
 import type { IamportCancelHistory } from "./iamport/types"
 import { type Decimal, formatAmount, minusAmount, toDecimal } from "./money"
-import { planSettlement, type PlanTicket } from "./settlement-plan"
+import { planSettlement, type PlanTicket, type TicketRow } from "./settlement-plan"
 import { RESERVING_TICKET_STATUSES } from "../modules/iamport-paymentwall/reservation"
 
 /** i'mport's payment as far as what is free to refund goes. */
@@ -40,7 +40,10 @@ export function freeToRefund({ iamport, tickets, booked }: FreeInput): FreeToRef
   const shown = new Set(history.flatMap((e) => e.names))
   const settled = new Set<string>()
   for (const step of planSettlement({ history, tickets: [...tickets], booked, left: minusAmount(iamport.amount, iamport.cancel_amount).toFixed() })) {
-    if (step.type === "complete" || step.type === "suspect_approval") {
+    // A suspected approval stays waiting until a person decides: in the world where i'mport keeps the request's
+    // reason, its entry is a refund made elsewhere and the ticket is still Paymentwall's to pay. Its entry is booked
+    // by neither meanwhile, so Medusa counts the amount once.
+    if (step.type === "complete") {
       settled.add(step.ticket_id)
     }
   }
@@ -57,6 +60,29 @@ export function freeToRefund({ iamport, tickets, booked }: FreeInput): FreeToRef
     waiting,
     free: left.minus(waiting),
     settled_ticket_ids: tickets.filter((t) => settled.has(t.id) && RESERVING.has(t.status)).map((t) => t.id),
+    waiting_ticket_ids: waitingTickets.map((t) => t.id),
+  }
+}
+
+/**
+ * The same, from a kept snapshot of i'mport's payment, which knows its cancel_history only by keys: a ticket bound
+ * to one of them is in its cancel_amount already. A snapshot can only be behind i'mport, so what it calls free is
+ * checked again by i'mport's checksum on the cancel (and a refusal reads afresh, see cancelFromView).
+ */
+export function freeFromSnapshot(
+  snapshot: { amount: number; cancel_amount: number; history_keys?: readonly string[] | null },
+  tickets: readonly TicketRow[]
+): FreeToRefund {
+  const keys = new Set(snapshot.history_keys ?? [])
+  const shown = (t: TicketRow) => !!t.cancellation_id && keys.has(t.cancellation_id)
+  const waitingTickets = tickets.filter((t) => RESERVING.has(t.status) && !shown(t))
+  const left = minusAmount(snapshot.amount, snapshot.cancel_amount)
+  const waiting = waitingTickets.reduce((sum, t) => sum.plus(toDecimal(t.amount as number | string)), toDecimal(0))
+  return {
+    left,
+    waiting,
+    free: left.minus(waiting),
+    settled_ticket_ids: tickets.filter((t) => RESERVING.has(t.status) && shown(t)).map((t) => t.id),
     waiting_ticket_ids: waitingTickets.map((t) => t.id),
   }
 }

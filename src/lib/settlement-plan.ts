@@ -32,7 +32,7 @@ export type PlanStep =
   /**
    * The entry gives another reason than this ticket's request, and the ticket still fits: it may be Paymentwall's
    * approval (in a world where i'mport writes its own reason) or a refund made elsewhere. Booked by neither until a
-   * person says which; the amount is counted once meanwhile (it is in cancel_amount, and no longer waits).
+   * person says which; the ticket keeps its amount reserved meanwhile, and Medusa counts the amount once.
    */
   | { type: "suspect_approval"; ticket_id: string; entry: KeyedCancellation }
   /** A cancellation nobody asked for in Medusa (i'mport console, chargeback): booked as external. */
@@ -159,4 +159,12 @@ export function planTicketOf(ticket: TicketRow): PlanTicket {
     sent_reason: ticket.origin === "external" ? null : ticket.reason,
     declined_keys: Array.isArray(declined) ? declined.filter((k): k is string => typeof k === "string") : null,
   }
+}
+
+/** The entry a settlement found that may be a ticket's approval (a suspect_approval step), kept in its metadata. */
+export type ApprovalCandidate = { key: string; amount: number; reason: string | null; cancelled_at: number; since: string }
+
+export function approvalCandidateOf(metadata: unknown): ApprovalCandidate | null {
+  const candidate = (metadata as { approval_candidate?: ApprovalCandidate } | null)?.approval_candidate
+  return candidate && typeof candidate.key === "string" ? candidate : null
 }

@@ -61,6 +61,21 @@ export function PaymentSummary({ payment }: { payment: PaymentView }) {
           </Text>
         </Row>
       )}
+      {payment.free_to_refund && (
+        <Row label={t("iamportPaymentwall.freeToRefund")}>
+          <Text
+            size="small"
+            leading="compact"
+            data-testid="paymentwall-free-to-refund"
+            title={t("iamportPaymentwall.freeExplained", {
+              left: formatMoney(payment.free_to_refund.left, payment.currency_code, lang),
+              waiting: formatMoney(payment.free_to_refund.waiting, payment.currency_code, lang),
+            })}
+          >
+            {formatMoney(payment.free_to_refund.free, payment.currency_code, lang)}
+          </Text>
+        </Row>
+      )}
       <Row label={t("iamportPaymentwall.paidAt")}>
         <Text size="small" leading="compact">
           {formatDate(iamport?.paid_at || null, lang)}

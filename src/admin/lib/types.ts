@@ -56,6 +56,8 @@ export type PaymentView = {
   deliveries: Delivery[]
   /** When a test payment is cancelled by itself (autoCancelTestPaymentsAfterMinutes), else null. */
   auto_cancel_at: string | null
+  /** What a refund may still ask for: i'mport's balance less what waits at Paymentwall. */
+  free_to_refund: { left: number; waiting: number; free: number } | null
 }
 
 export type Delivery = {

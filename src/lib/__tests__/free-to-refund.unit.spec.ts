@@ -36,11 +36,15 @@ describe("freeToRefund: what i'mport shows left, less what still waits at Paymen
     expect(result.free.toNumber()).toBe(31)
   })
 
-  it("keeps a ticket waiting when the new entry is a refund made elsewhere (another reason) and the ticket still fits, as a suspected approval counted once", () => {
+  it("keeps a ticket waiting, its amount reserved, while an entry with another reason may be its approval and it still fits", () => {
     const result = free({ amount: 50, cancel_amount: 19, history: [entry("c1", 19, "Customer called")] }, [ticket("t1", 19)])
-    // Either the entry is the ticket's approval (then 31 is free), or Paymentwall can approve the ticket only
-    // while it fits: a refund of up to 31 now leaves it nothing to approve on top.
-    expect(result.free.toNumber()).toBe(31)
+    // A person decides whether the entry is the ticket's approval; until then nothing more is free than if it were not.
+    expect([result.free.toNumber(), result.waiting_ticket_ids]).toEqual([12, ["t1"]])
+  })
+
+  it("settles a ticket that no longer fits against the entry with another reason that took its place", () => {
+    const result = free({ amount: 50, cancel_amount: 50, history: [entry("c1", 50, "Paymentwall refund approved")] }, [ticket("t1", 50)])
+    expect([result.free.toNumber(), result.settled_ticket_ids]).toEqual([0, ["t1"]])
   })
 
   it("holds back two tickets that do not both fit", () => {

@@ -2,6 +2,7 @@ import type { MedusaContainer } from "@medusajs/framework/types"
 import { MedusaError } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { keyedCancellations } from "../../lib/cancel-history"
+import { approvalCandidateOf } from "../../lib/settlement-plan"
 import { paymentwallModule } from "../../modules/iamport-paymentwall"
 import { paymentwallProvider } from "../../providers/iamport-paymentwall/registered-provider"
 import type { TicketEvent } from "../settlement/events"
@@ -9,14 +10,6 @@ import { settlePaymentCancellations } from "../settlement/settle-payment-cancell
 import type { TicketActionInput } from "./prepare-ticket-retry"
 
 export const bindSuspectedApprovalStepId = "iamport-paymentwall-bind-suspected-approval"
-
-/** The entry a settlement found that may be a ticket's approval (see planSettlement's suspect_approval). */
-export type ApprovalCandidate = { key: string; amount: number; reason: string | null; cancelled_at: number; since: string }
-
-export function approvalCandidateOf(metadata: unknown): ApprovalCandidate | null {
-  const candidate = (metadata as { approval_candidate?: ApprovalCandidate } | null)?.approval_candidate
-  return candidate && typeof candidate.key === "string" ? candidate : null
-}
 
 /**
  * A shop admin says the cancellation i'mport shows with another reason is Paymentwall's approval of this ticket:

@@ -4,14 +4,14 @@ import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import type { IamportSnapshot } from "../../providers/iamport-paymentwall/payment-data"
 import { bookedKeys, ledgerOf } from "../settlement/ledger"
 import { isBooked, keyedCancellations } from "../../lib/cancel-history"
-import { freeToRefund } from "../../lib/free-to-refund"
+import { freeFromSnapshot, freeToRefund } from "../../lib/free-to-refund"
+import { toDecimal } from "../../lib/money"
 import type { IamportPayment } from "../../lib/iamport/types"
 import { planTicketOf } from "../../lib/settlement-plan"
-import { approvalCandidateOf } from "./bind-suspected-approval"
 import { paymentwallProvider } from "../../providers/iamport-paymentwall/registered-provider"
 import { settlePaymentCancellations } from "../settlement/settle-payment-cancellations"
 import type { CancelRequestPlan } from "./validate-cancel-request"
-import { paymentwallModule, RESERVING_TICKET_STATUSES, reservedTotal } from "../../modules/iamport-paymentwall"
+import { paymentwallModule } from "../../modules/iamport-paymentwall"
 
 /**
  * Sends the ticket's cancel to i'mport once and records the answer on the ticket. A cancellation i'mport settles in
@@ -29,14 +29,10 @@ export const sendCancelRequestStep = createStep(
       // Checked against i'mport's balance less what other tickets still ask Paymentwall for: a cancellation i'mport
       // made that Medusa has not booked yet is in that balance, a pending Paymentwall ticket is not.
       const others = (await tickets.listCancelTickets({ payment_id: plan.payment_id })).filter((t) => t.id !== ticket_id)
-      // As the kept snapshot stands: a ticket tied to a cancellation it shows, or whose suspected approval it shows,
-      // is in its cancel_amount already.
-      const kept = new Set(plan.snapshot?.history_keys ?? [])
-      const shownInKept = (t: (typeof others)[number]) =>
-        (!!t.cancellation_id && kept.has(t.cancellation_id)) || kept.has(approvalCandidateOf(t.metadata)?.key ?? "")
-      const reserved = reservedTotal(others.filter((t) => (RESERVING_TICKET_STATUSES as readonly string[]).includes(t.status) && !shownInKept(t)))
-      // After a fresh read, the one definition of what is free: an approval i'mport shows whose notice is not
-      // processed yet is in cancel_amount, and is not held back as waiting as well.
+      // As the kept snapshot stands (freeFromSnapshot), and after a fresh read (freeToRefund): the one definition of
+      // what is free, in which an approval i'mport shows whose notice is not processed yet is in cancel_amount, and
+      // is not held back as waiting as well.
+      const reserved = plan.snapshot ? freeFromSnapshot(plan.snapshot, others).waiting : toDecimal(0)
       const booked = bookedKeys(await ledgerOf(container, plan.imp_uid))
       const reservedIn = (payment: IamportPayment) => freeToRefund({ iamport: payment, tickets: others.map(planTicketOf), booked }).waiting.toNumber()
       const request = { amount: plan.amount, reason: plan.reason, reserved: reserved.toNumber(), reservedIn }

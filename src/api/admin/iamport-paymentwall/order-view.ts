@@ -5,6 +5,10 @@ import { type OrderPaymentRow, paymentwallPaymentsOfOrder } from "../../../lib/o
 import { paymentwallProvider } from "../../../providers/iamport-paymentwall/registered-provider"
 import { type IamportSnapshot, snapshotOf } from "../../../providers/iamport-paymentwall/payment-data"
 import { type CancelTicket, type DeliveryNotice, paymentwallModule } from "../../../modules/iamport-paymentwall"
+import { freeFromSnapshot, freeToRefund } from "../../../lib/free-to-refund"
+import type { IamportPayment } from "../../../lib/iamport/types"
+import { planTicketOf } from "../../../lib/settlement-plan"
+import { bookedKeys, ledgerOf } from "../../../workflows/settlement/ledger"
 
 export type TicketView = Omit<CancelTicket, "raw_amount" | "amount" | "requested_by" | "deleted_at"> & {
   amount: number
@@ -36,6 +40,12 @@ export type PaymentView = {
   deliveries: DeliveryView[]
   /** When the test-payment cleanup cancels this payment (autoCancelTestPaymentsAfterMinutes); null when it will not. */
   auto_cancel_at: Date | null
+  /**
+   * What a refund may still ask for (lib/free-to-refund, the definition the provider and the refund routes decide
+   * with): what i'mport shows left, less what waits at Paymentwall. From i'mport's answer when asked live, else
+   * from the kept snapshot; null before the payment is captured.
+   */
+  free_to_refund: { left: number; waiting: number; free: number } | null
 }
 
 /** An order's Paymentwall payments, what i'mport says of them, and their cancel tickets, for the admin widget. */
@@ -60,13 +70,21 @@ export async function paymentwallOrderView(container: MedusaContainer, orderId: 
       const impUid = typeof payment.data?.imp_uid === "string" ? payment.data.imp_uid : null
       let iamport = stored
       let iamportError: string | null = null
+      let fresh: IamportPayment | null = null
       if (live && impUid) {
         try {
-          iamport = snapshotOf(await paymentwallProvider(container, payment.provider_id).lookupPayment(impUid))
+          fresh = await paymentwallProvider(container, payment.provider_id).lookupPayment(impUid)
+          iamport = snapshotOf(fresh)
         } catch (error) {
           iamportError = error instanceof Error ? error.message : String(error)
         }
       }
+      const own = tickets.filter((t) => t.payment_id === payment.id)
+      const free = fresh
+        ? freeToRefund({ iamport: fresh, tickets: own.map(planTicketOf), booked: bookedKeys(await ledgerOf(container, fresh.imp_uid)) })
+        : iamport && payment.captured_at
+          ? freeFromSnapshot(iamport, own)
+          : null
       return {
         id: payment.id,
         provider_id: payment.provider_id,
@@ -92,6 +110,7 @@ export async function paymentwallOrderView(container: MedusaContainer, orderId: 
           })),
         deliveries: deliveries.filter((d) => d.payment_id === payment.id).map(deliveryView),
         auto_cancel_at: autoCancelAt(container, payment),
+        free_to_refund: free ? { left: free.left.toNumber(), waiting: free.waiting.toNumber(), free: Math.max(0, free.free.toNumber()) } : null,
       }
     })
   )
