@@ -279,15 +279,20 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
   })
 
   it("a cancellation of another attempt with the same merchant_uid is never booked on the captured payment", async () => {
-    // A second attempt under the same merchant_uid, approved late and refunded in the console.
-    const merchantUid = (await iamport()).merchant_uid
-    const other = await sandboxPost<{ imp_uid: string }>(sandbox(), "/sandbox/pay", { merchant_uid: merchantUid, outcome: "paid", ignore_prepare: true })
-    await sandboxPost(sandbox(), `/sandbox/payments/${other.imp_uid}/console-cancel`, {})
-    expect((await adminRefund(api, store, paid.paymentId, { amount: 1000 })).status).toBe(200)
-    await forge({ imp_uid: other.imp_uid, merchant_uid: merchantUid, status: "cancelled" })
+    // An attempt held for fraud review before the buyer paid again, approved late and refunded in the console.
+    let other = ""
+    const twice = await paidOrder(api, store, async (merchantUid) => {
+      other = (await sandboxPost<{ imp_uid: string }>(sandbox(), "/sandbox/pay", { merchant_uid: merchantUid, outcome: "fraud_review" })).imp_uid
+      return pay(merchantUid)
+    })
+    const merchantUid = sandbox().context.state.payments.get(other)!.merchant_uid
+    await sandboxPost(sandbox(), `/sandbox/payments/${other}/approve`)
+    await sandboxPost(sandbox(), `/sandbox/payments/${other}/console-cancel`, {})
+    expect((await adminRefund(api, store, twice.paymentId, { amount: 1000 })).status).toBe(200)
+    await forge({ imp_uid: other, merchant_uid: merchantUid, status: "cancelled" })
     await runJob()
-    expect(await refundsOf(getContainer(), paid.paymentId)).toHaveLength(0)
-    expect((await orderWithPayments(api, store, paid.orderId)).payment_status).toBe("captured")
+    expect(await refundsOf(getContainer(), twice.paymentId)).toHaveLength(0)
+    expect((await orderWithPayments(api, store, twice.orderId)).payment_status).toBe("captured")
   })
 
   it("an order cancel first books what i'mport already returned, so it asks Paymentwall for exactly the rest", async () => {

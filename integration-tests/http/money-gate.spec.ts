@@ -99,6 +99,36 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
       expect(cancels()).toBe(1)
     })
 
+    describe("a settlement's booking through the provider (record-only)", () => {
+      const claim = async (amount: number) => {
+        const key = `cxl_claimed_${amount}`
+        await getContainer().resolve<any>("iamport_paymentwall").createCancellations({
+          imp_uid: paid.impUid, payment_id: paid.paymentId, key, alias: key, cancellation_id: key, position: 0, amount,
+          currency_code: "krw", status: "claimed", attempts: 1, claimed_at: new Date(),
+        })
+        const data = await paymentData()
+        return { ...data, iamport_record_only: { cancellation_id: key, amount, reason: "size", set_at: new Date().toISOString() } }
+      }
+
+      it("one booking marker books one Refund: a second refund that read the same marker is refused", async () => {
+        const marked = await claim(2500)
+        const first = await refund(2500, "ref_R1", marked)
+        expect(first).toMatchObject({ iamport_record_only: null, cancel_requests: { ref_R1: { status: "completed", cancellation_id: "cxl_claimed_2500", amount: 2500 } } })
+        const second = await failure(() => refund(2500, "ref_R2", marked))
+        expect(second).toContain("not claimed for it")
+        expect(cancels()).toBe(0)
+        const [row] = await getContainer().resolve<any>("iamport_paymentwall").listCancellations({ imp_uid: paid.impUid })
+        expect(row).toMatchObject({ status: "claimed", refund_id: "ref_R1" })
+      })
+
+      it("a refund without the marker is refused while a booking is in flight, so a lost marker never sends a second cancel", async () => {
+        await claim(2500)
+        expect(await failure(() => refund(2500, "ref_R3"))).toContain("is being booked right now")
+        expect(cancels()).toBe(0)
+        expect(await ticketsOf(getContainer(), paid.paymentId)).toHaveLength(0)
+      })
+    })
+
     it("a void of a paid payment cancels what i'mport shows left, once, whatever Medusa retries", async () => {
       const voided = (await provider().cancelPayment({ data: await paymentData(), context: { idempotency_key: paid.paymentId } })).data as AnyRecord
       expect(voided.cancel_requests[paid.paymentId]).toMatchObject({ amount: 13000, status: "waiting_for_cancellation" })

@@ -2,7 +2,7 @@ import { defineMiddlewares, validateAndTransformBody } from "@medusajs/framework
 import { guardOrderCancel } from "./admin/orders/guard-order-cancel"
 import { stampWebhookSender } from "./hooks/webhook-sender"
 import { refundAsCancelTicket } from "./admin/payments/refund-as-cancel-ticket"
-import { AdminPaymentwallCheck, AdminPaymentwallTicketAction } from "./admin/iamport-paymentwall/validators"
+import { AdminPaymentwallAttemptCancel, AdminPaymentwallCheck, AdminPaymentwallTicketAction } from "./admin/iamport-paymentwall/validators"
 import { CORE_ORDER_UPDATE, CORE_REFUND, READ_PAYMENTWALL, SEND_REFUND, WRITE_PAYMENTWALL } from "./policies"
 
 export default defineMiddlewares({
@@ -45,6 +45,13 @@ export default defineMiddlewares({
     {
       matcher: "/admin/iamport-paymentwall/tickets/:id/retry",
       methods: ["POST"],
+      policies: SEND_REFUND,
+    },
+    {
+      // Sends money back at i'mport, as a refund does.
+      matcher: "/admin/iamport-paymentwall/attempts/:id/cancel",
+      methods: ["POST"],
+      middlewares: [validateAndTransformBody(AdminPaymentwallAttemptCancel)],
       policies: SEND_REFUND,
     },
   ],

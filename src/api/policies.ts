@@ -15,7 +15,7 @@ export const READ_PAYMENTWALL: Policy[] = [
 /** Check with i'mport now, dismiss, keep waiting, confirm a rejection: they change the payment's bookkeeping. */
 export const WRITE_PAYMENTWALL: Policy[] = [...READ_PAYMENTWALL, { resource: "payment", operation: "update" }]
 
-/** Retry sends a refund to i'mport again. */
+/** Retry sends a refund to i'mport again; cancelling a second paid attempt sends money back too. */
 export const SEND_REFUND: Policy[] = [...WRITE_PAYMENTWALL, { resource: "refund", operation: "create" }]
 
 /** The refund interception answers in place of core's route, so it must ask what core's route asks. */

@@ -11,7 +11,9 @@ export type KeyedCancellation = Omit<IamportCancelHistory, "cancellation_id"> & 
    * that left the cancellation_id out called it, so one cancellation seen both ways is one.
    */
   alias: string
-  /** The key, the alias and the keys earlier versions derived for this entry: every name a record may give it. */
+  /** The key, the alias and the key earlier versions derived from it as it reads now: what a key list may name it by. */
+  knownAs: string[]
+  /** knownAs, and the key earlier versions derived before i'mport filled in its pg_tid: what a ledger row may name it by. */
   names: string[]
   /** Index in i'mport's cancel_history, for display and ordering. */
   position: number
@@ -41,11 +43,14 @@ export function keyedCancellations(history: readonly IamportCancelHistory[] | nu
     const rank = rankOf(seen, base)
     const alias = `${DERIVED_KEY_PREFIX}${base}:${rank}`
     const tid = entry.pg_tid ?? ""
-    const earlier = [`${DERIVED_KEY_PREFIX}${base}:${tid}:${rankOf(seenWithTid, `${base}:${tid}`)}`, ...(tid ? [`${DERIVED_KEY_PREFIX}${base}::${rank}`] : [])]
+    const withTid = `${DERIVED_KEY_PREFIX}${base}:${tid}:${rankOf(seenWithTid, `${base}:${tid}`)}`
     const id = typeof entry.cancellation_id === "string" ? entry.cancellation_id.trim() : ""
     const key = id || alias
-    const names = [...new Set([key, alias, ...earlier])]
-    return { ...entry, cancellation_id: id || null, key, alias, names, position }
+    // The form with an empty pg_tid is read for ledger rows only: a new entry still waiting for its pg_tid would
+    // otherwise be taken for an older one of the same second and amount in a ticket's or a snapshot's key list.
+    const knownAs = [...new Set([key, alias, withTid])]
+    const names = [...new Set([...knownAs, ...(tid ? [`${DERIVED_KEY_PREFIX}${base}::${rank}`] : [])])]
+    return { ...entry, cancellation_id: id || null, key, alias, knownAs, names, position }
   })
 }
 
@@ -54,8 +59,8 @@ export function isBooked(entry: KeyedCancellation, booked: ReadonlySet<string>):
   return entry.names.some((name) => booked.has(name))
 }
 
-/** Whether `known` (keys a request or a snapshot saw) names this entry. */
+/** Whether `known` (keys a request, a snapshot or a person saw) names this entry. */
 export function isKnown(entry: KeyedCancellation, known: ReadonlySet<string> | readonly string[]): boolean {
   const set = known instanceof Set ? known : new Set(known as readonly string[])
-  return entry.names.some((name) => set.has(name))
+  return entry.knownAs.some((name) => set.has(name))
 }

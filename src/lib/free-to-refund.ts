@@ -37,7 +37,7 @@ const RESERVING = new Set<string>(RESERVING_TICKET_STATUSES)
  */
 export function freeToRefund({ iamport, tickets, booked }: FreeInput): FreeToRefund {
   const history = keyedCancellations(iamport.cancel_history)
-  const shown = new Set(history.flatMap((e) => e.names))
+  const shown = new Set(history.flatMap((e) => e.knownAs))
   const settled = new Set<string>()
   for (const step of planSettlement({ history, tickets: [...tickets], booked, left: minusAmount(iamport.amount, iamport.cancel_amount).toFixed() })) {
     // A suspected approval stays waiting until a person decides: in the world where i'mport keeps the request's

@@ -41,3 +41,11 @@ export async function paymentIdForSession(container: MedusaContainer, sessionId:
   const { data } = await query.graph({ entity: "payment", fields: ["id"], filters: { payment_session_id: sessionId } })
   return (data[0] as { id?: string } | undefined)?.id ?? null
 }
+
+/** The i'mport attempt a Medusa payment captured (its data's imp_uid), or null when it names none. */
+export async function capturedImpUidOf(container: MedusaContainer, paymentId: string): Promise<string | null> {
+  const query = container.resolve(ContainerRegistrationKeys.QUERY)
+  const { data } = await query.graph({ entity: "payment", fields: ["id", "data"], filters: { id: paymentId } })
+  const impUid = (data[0] as { data?: { imp_uid?: unknown } | null } | undefined)?.data?.imp_uid
+  return typeof impUid === "string" && impUid ? impUid : null
+}

@@ -20,6 +20,8 @@ export type GateRequest = {
   reason: string
   /** The Refund Medusa booked before asking (refundPayment), or null (cancelPayment books none). */
   refund_id: string | null
+  /** How long a settlement's ledger claim may still be booking (the provider's lock lifetime), in seconds. */
+  lease_seconds: number
 }
 
 export type Reservation =
@@ -36,14 +38,20 @@ export type TicketOutcome =
 /**
  * The money gate, as the provider reaches it. Medusa hands a payment provider only its own module's container
  * (the payment module's: its services, the logger and the shared database connection `__pg_connection__`), never a
- * plugin's module or the locking module, and calls `refundPayment` inside its own transaction, while it holds the
- * payment row. So the provider reserves with plain SQL on one connection: in one transaction, under a PostgreSQL
- * advisory lock per i'mport payment (which every provider process shares, and which never waits on Medusa's row
- * lock), it reads the payment's tickets and ledger, decides what is free (lib/free-to-refund), and saves the ticket
- * before i'mport hears of it. The admin's ticket is saved before its own check too, so whichever of two requests
- * checks last sees the other. Reading core's `payment` and `order_payment_collection` tables by the session id is
- * the one thing here that leans on Medusa's schema; integration-tests/http/money-gate.spec.ts fails if it changes.
+ * plugin's module or the locking module, and other paths (an order cancel's guard, a settlement's booking) hold the
+ * payment's Medusa lock while they call the provider. So the provider reserves with plain SQL on one connection:
+ * in one transaction, under a PostgreSQL advisory lock per i'mport payment (shared by every process, and never
+ * waiting on the payment row Medusa 2.21 locks while it saves the Refund, before it calls the provider), it reads
+ * the payment's tickets and ledger, decides what is free (lib/free-to-refund), and saves the ticket before i'mport
+ * hears of it. The admin's path reads the tickets under the same lock after saving its own (ticketsLocked), so of
+ * two requests at once the later one always sees the other. Reading core's `payment` and `order_payment_collection`
+ * tables by the session id is the one thing here that leans on Medusa's schema; integration-tests/http/money-gate.spec.ts
+ * fails if it changes.
  */
+/** A payment's tickets, with the columns the plan reads (lib/settlement-plan's TicketRow). */
+const TICKETS_OF = `select id, status, origin, amount, reason, cancellation_id, refund_id, requested_at, waiting_since, rejection_suspected_at, metadata
+  from iamport_pw_cancel_ticket where imp_uid = ? and deleted_at is null`
+
 export class ProviderReservations {
   constructor(private readonly pg: GateConnection) {}
 
@@ -53,20 +61,34 @@ export class ProviderReservations {
     return this.pg.transaction(async (trx) => {
       await trx.raw("select pg_advisory_xact_lock(hashtext(?))", [`iamport-paymentwall:${impUid}`])
       const { rows } = await trx.raw(
-        `select id, status, origin, amount, reason, cancellation_id, refund_id, requested_at, waiting_since, rejection_suspected_at, metadata
-           from iamport_pw_cancel_ticket where imp_uid = ? and deleted_at is null`,
+        TICKETS_OF,
         [impUid]
       )
-      const tickets = rows as unknown as (TicketRow & { metadata: { request_key?: string } | null })[]
-      const known = tickets.find((t) => t.metadata?.request_key === request.key && t.status !== "failed")
+      const tickets = rows as unknown as (TicketRow & { metadata: { request_key?: string; outcome_recorded?: boolean } | null })[]
+      const known = tickets.find((t) => t.metadata?.request_key === request.key && t.status !== "failed" && t.status !== "rejected")
       if (known) {
+        if (known.status === "requested" && !known.metadata?.outcome_recorded) {
+          // Saved, and then nothing recorded: the process died before or after i'mport heard of it. Never send twice,
+          // and never report as done what may never have been sent: a person checks i'mport's console.
+          const error = "An earlier request under this key was saved and then nothing was recorded: it may or may not have reached i'mport."
+          await trx.raw("update iamport_pw_cancel_ticket set needs_attention = true, error = coalesce(error, ?), updated_at = now() where id = ?", [error, known.id])
+          throw new MedusaError(MedusaError.Types.UNEXPECTED_STATE, `${error} Check the payment's cancel requests in the i'mport console, then dismiss or retry ticket ${known.id}.`)
+        }
         return { kind: "known", ticket_id: known.id }
       }
       const { rows: ledger } = await trx.raw(
-        "select key, alias from iamport_pw_cancellation where imp_uid = ? and status = 'booked' and deleted_at is null",
+        "select key, alias, status, refund_id, claimed_at from iamport_pw_cancellation where imp_uid = ? and deleted_at is null",
         [impUid]
       )
-      const booked = new Set(ledger.flatMap((row) => [row.key, row.alias]).filter((k): k is string => typeof k === "string"))
+      // A settlement books a cancellation i'mport already shows through this provider too (record-only): while one is
+      // claimed and may still be booking, a cancel sent now could be that booking with its marker lost. Wait for it.
+      const leaseStart = Date.now() - request.lease_seconds * 1000
+      if (ledger.some((row) => row.status === "claimed" && !row.refund_id && new Date(row.claimed_at as string).getTime() > leaseStart)) {
+        throw new MedusaError(MedusaError.Types.CONFLICT, "A cancellation of this payment is being booked right now; nothing was sent to i'mport. Try again in a moment.")
+      }
+      const booked = new Set(
+        ledger.filter((row) => row.status === "booked").flatMap((row) => [row.key, row.alias]).filter((k): k is string => typeof k === "string")
+      )
       const free = freeToRefund({ iamport: request.iamport, tickets: tickets.map(planTicketOf), booked })
       const refusal = refusalOf(request.amount, request.currency, free)
       if (refusal) {
@@ -75,7 +97,7 @@ export class ProviderReservations {
       // Every cancellation known now existed before this request and can never be its own (see planSettlement).
       const historyBefore = [
         ...new Set([
-          ...keyedCancellations(request.iamport.cancel_history).flatMap((e) => e.names),
+          ...keyedCancellations(request.iamport.cancel_history).flatMap((e) => [e.key, e.alias]),
           ...ledger.flatMap((row) => [row.key, row.alias]).filter((k): k is string => typeof k === "string"),
         ]),
       ]
@@ -100,32 +122,71 @@ export class ProviderReservations {
     })
   }
 
-  /** What became of the request: the ticket waits at Paymentwall, got no answer (and may have been accepted), or failed. */
-  async record(ticketId: string, outcome: TicketOutcome): Promise<void> {
+  /**
+   * What became of the request: the ticket waits at Paymentwall, got no answer (and may have been accepted), or
+   * failed. A failure is recorded only on a ticket still `requested` and tied to no cancellation; false when a
+   * settlement meanwhile settled it against a cancellation i'mport shows (its Refund must then stand).
+   */
+  async record(ticketId: string, outcome: TicketOutcome): Promise<boolean> {
     const now = new Date()
     if (outcome.kind === "failed") {
       // Medusa deletes its Refund when the provider throws: the ticket keeps no refund, so nothing books twice.
-      await this.pg.raw(
-        "update iamport_pw_cancel_ticket set status = 'failed', error = ?, refund_id = null, settled_at = ?, updated_at = ? where id = ?",
+      const { rows } = await this.pg.raw(
+        `update iamport_pw_cancel_ticket set status = 'failed', error = ?, refund_id = null, settled_at = ?, updated_at = ?
+          where id = ? and status = 'requested' and cancellation_id is null returning id`,
         [outcome.error, now, now, ticketId]
       )
-      return
+      return rows.length > 0
     }
+    const metadata = `jsonb_set(jsonb_set(coalesce(metadata, '{}'::jsonb), '{history_before}', ?::jsonb), '{outcome_recorded}', 'true'::jsonb)`
     const history = JSON.stringify(outcome.history_before)
     if (outcome.kind === "unanswered") {
-      await this.pg.raw(
-        `update iamport_pw_cancel_ticket set needs_attention = true, error = ?, updated_at = ?,
-           metadata = jsonb_set(coalesce(metadata, '{}'::jsonb), '{history_before}', ?::jsonb) where id = ?`,
-        [outcome.error, now, history, ticketId]
-      )
-      return
+      await this.pg.raw(`update iamport_pw_cancel_ticket set needs_attention = true, error = ?, updated_at = ?, metadata = ${metadata} where id = ?`, [
+        outcome.error,
+        now,
+        history,
+        ticketId,
+      ])
+      return true
     }
+    // i'mport's answer names the cancellation, unless a settlement already tied it to another ticket (one per payment).
     await this.pg.raw(
-      `update iamport_pw_cancel_ticket set status = 'waiting_for_cancellation', waiting_since = ?, last_checked_at = ?,
-         cancellation_id = coalesce(?, cancellation_id), updated_at = ?,
-         metadata = jsonb_set(coalesce(metadata, '{}'::jsonb), '{history_before}', ?::jsonb) where id = ?`,
-      [now, now, outcome.cancellation_id, now, history, ticketId]
+      `update iamport_pw_cancel_ticket t set status = 'waiting_for_cancellation', waiting_since = ?, last_checked_at = ?, updated_at = ?,
+         cancellation_id = coalesce(
+           (select ?::text where not exists (
+              select 1 from iamport_pw_cancel_ticket o where o.payment_id = t.payment_id and o.cancellation_id = ? and o.deleted_at is null)),
+           t.cancellation_id),
+         metadata = ${metadata}
+       where id = ? and status = 'requested'`,
+      [now, now, now, outcome.cancellation_id, outcome.cancellation_id, history, ticketId]
     )
+    return true
+  }
+
+  /**
+   * The provider's record-only booking takes the settlement's claim on the ledger row for itself, atomically: of two
+   * refunds that both read the marker, only the one that gets the row records; the other is refused, so one
+   * cancellation is never booked by two Refunds.
+   */
+  async takeClaim(impUid: string, key: string, refundId: string): Promise<boolean> {
+    const { rows } = await this.pg.raw(
+      `update iamport_pw_cancellation set refund_id = ?, updated_at = now()
+        where imp_uid = ? and (key = ? or alias = ?) and status = 'claimed' and refund_id is null and deleted_at is null returning id`,
+      [refundId, impUid, key, key]
+    )
+    return rows.length > 0
+  }
+
+  /** The payment's tickets, read under the gate's lock: after the caller saved its own, so a gate at work is seen. */
+  async ticketsLocked(impUid: string): Promise<TicketRow[]> {
+    return this.pg.transaction(async (trx) => {
+      await trx.raw("select pg_advisory_xact_lock(hashtext(?))", [`iamport-paymentwall:${impUid}`])
+      const { rows } = await trx.raw(
+        TICKETS_OF,
+        [impUid]
+      )
+      return rows as unknown as TicketRow[]
+    })
   }
 
   private async paymentOf(sessionId: string): Promise<{ id: string; provider_id: string; order_id: string | null }> {

@@ -20,6 +20,7 @@ export const IAMPORT_ROUTES: Route[] = [
   { method: "PUT", pattern: /^\/payments\/prepare$/, name: "PUT /payments/prepare", authed: true, handler: prepare },
   { method: "POST", pattern: /^\/payments\/cancel$/, name: "POST /payments/cancel", authed: true, handler: cancel },
   { method: "GET", pattern: /^\/payments\/find\/([^/]+)(?:\/([^/]+))?$/, name: "GET /payments/find/{merchant_uid}", authed: true, handler: find },
+  { method: "GET", pattern: /^\/payments\/findAll\/([^/]+)(?:\/([^/]+))?$/, name: "GET /payments/findAll/{merchant_uid}", authed: true, handler: findAll },
   { method: "GET", pattern: /^\/payments$/, name: "GET /payments?imp_uid[]", authed: true, handler: getMany },
   { method: "GET", pattern: /^\/payments\/([^/]+)$/, name: "GET /payments/{imp_uid}", authed: true, handler: getOne },
   { method: "POST", pattern: /^\/paymentwall\/delivery$/, name: "POST /paymentwall/delivery", authed: true, handler: delivery },
@@ -59,6 +60,21 @@ async function find(ctx: SandboxContext, _req: IncomingMessage, res: ServerRespo
     return envelope(res, 404, 1, NOT_FOUND_MESSAGE, null)
   }
   envelope(res, 200, 0, null, publicPayment(found))
+}
+
+/** Every attempt of a merchant_uid (optionally in one status), in i'mport's paged list; one page holds them all here. */
+async function findAll(ctx: SandboxContext, _req: IncomingMessage, res: ServerResponse, [merchantUid, status]: string[], query: URLSearchParams): Promise<void> {
+  if (status && !STATUSES.has(status)) {
+    return envelope(res, 400, 1, `payment_status must be one of ready, paid, cancelled, failed`, null)
+  }
+  const show = visible(query)
+  const list = ctx.state
+    .attemptsFor(merchantUid, status as IamportPaymentStatus | undefined, query.get("sorting") ?? "-started")
+    .filter((p) => show(p.sandbox))
+  if (!list.length) {
+    return envelope(res, 404, 1, NOT_FOUND_MESSAGE, null)
+  }
+  envelope(res, 200, 0, null, { total: list.length, previous: 0, next: 0, list: list.map(publicPayment) })
 }
 
 async function getMany(ctx: SandboxContext, _req: IncomingMessage, res: ServerResponse, _p: string[], query: URLSearchParams): Promise<void> {

@@ -43,6 +43,7 @@ export function payThroughWidget(ctx: SandboxContext, input: WidgetPayment): Iam
     // i'mport's pre-check: IMP.request_pay with another amount than the prepared one does not open the window.
     throw new Refusal(`amount ${amount} ${currency} differs from the prepared ${prepared.amount} ${prepared.currency}`, 400)
   }
+  refuseReusedMerchantUid(ctx, input)
   const paid = input.outcome === "paid"
   const failed = input.outcome === "failed" || input.outcome === "fraud_review"
   const started = nowSeconds()
@@ -85,7 +86,25 @@ export function payThroughWidget(ctx: SandboxContext, input: WidgetPayment): Iam
   return payment
 }
 
-/** Paymentwall's fraud review passed: the failed (or still ready) payment turns paid, with an extra webhook. */
+/**
+ * i'mport asks for a merchant_uid that is never reused: the widget does not charge again one that was paid already
+ * (a refunded payment was paid too). A fraud review is refused as well, since it may turn paid. Only a late approval
+ * (approveLate) of an attempt held before the other one paid can still make a second paid attempt.
+ */
+function refuseReusedMerchantUid(ctx: SandboxContext, input: WidgetPayment): void {
+  if (input.outcome !== "paid" && input.outcome !== "fraud_review") {
+    return
+  }
+  const paid = ctx.state.attemptsFor(input.merchant_uid).find((p) => p.paid_at > 0)
+  if (paid) {
+    throw new Refusal(`merchant_uid ${input.merchant_uid} was already paid (${paid.imp_uid}); a payment needs a merchant_uid that was never paid`, 409)
+  }
+}
+
+/**
+ * Paymentwall's fraud review passed: the failed (or still ready) payment turns paid, with an extra webhook. It may
+ * be the merchant_uid's second paid attempt, when the buyer paid again while it was held.
+ */
 export function approveLate(ctx: SandboxContext, impUid: string): IamportPayment {
   const payment = paymentOrRefuse(ctx, impUid)
   if (payment.status !== "failed" && payment.status !== "ready") {

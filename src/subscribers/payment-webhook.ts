@@ -5,8 +5,9 @@ import type { IamportPayment, IamportWebhookBody } from "../lib/iamport/types"
 import { isPaymentwallProviderId, paymentwallProvider } from "../providers/iamport-paymentwall/registered-provider"
 import type { WebhookPayload } from "../providers/iamport-paymentwall/webhook-body"
 import { sessionIdFromMerchantUid } from "../providers/iamport-paymentwall/payment-data"
-import { paymentIdForSession } from "../lib/order-payments"
+import { capturedImpUidOf, paymentIdForSession } from "../lib/order-payments"
 import { settleCancellationsWorkflow } from "../workflows/settle-cancellations"
+import { recordExtraAttemptWorkflow } from "../workflows/extra-attempts/record-extra-attempt"
 import type { SettledPayment } from "../workflows/settle-cancellations"
 import { paymentwallModule, OPEN_TICKET_STATUSES } from "../modules/iamport-paymentwall"
 import { errorMessage } from "../lib/error-message"
@@ -16,8 +17,9 @@ type WebhookEventData = { provider: string; payload: WebhookPayload }
 /**
  * i'mport's webhooks for cancellations. Medusa's own payment subscriber handles payments (the provider maps them
  * with a session_id) and skips these (no session_id). Every delivery is recorded in the inbox; a payment with a
- * cancellation, or with tickets still open, is settled from a fresh lookup under the payment's lock. Nothing in a
- * body is believed: it decides only whether to look again.
+ * cancellation, or with tickets still open, is settled from a fresh lookup under the payment's lock, and a paid or
+ * cancelled attempt other than the captured one is checked as a second charge. Nothing in a body is believed: it
+ * decides only whether to look again.
  */
 export default async function iamportPaymentwallWebhook({ event, container }: SubscriberArgs<WebhookEventData>): Promise<void> {
   const providerId = `pp_${event.data.provider}`
@@ -44,6 +46,10 @@ export default async function iamportPaymentwallWebhook({ event, container }: Su
     const paymentId = body.merchant_uid ? await medusaPaymentOf(container, body.merchant_uid) : await trackedPaymentOf(container, body.imp_uid)
     if (!paymentId) {
       return void (await finish("no Medusa payment for it (yet)"))
+    }
+    const captured = await capturedImpUidOf(container, paymentId)
+    if (captured && captured !== body.imp_uid) {
+      return void (await finish(await otherAttempt(container, paymentId, body)))
     }
     const open = await service.listCancelTickets({ payment_id: paymentId, status: [...OPEN_TICKET_STATUSES] }, { select: ["id"], take: 1 })
     if (body.status !== "cancelled" && open.length === 0) {
@@ -90,8 +96,26 @@ async function medusaPaymentOf(container: MedusaContainer, merchantUid: IamportP
 }
 
 async function trackedPaymentOf(container: MedusaContainer, impUid: string): Promise<string | null> {
-  const [ticket] = await paymentwallModule(container).listCancelTickets({ imp_uid: impUid }, { select: ["payment_id"], take: 1 })
-  return ticket?.payment_id ?? null
+  const service = paymentwallModule(container)
+  const [ticket] = await service.listCancelTickets({ imp_uid: impUid }, { select: ["payment_id"], take: 1 })
+  const [attempt] = ticket ? [] : await service.listExtraAttempts({ imp_uid: impUid }, { select: ["payment_id"], take: 1 })
+  return ticket?.payment_id ?? attempt?.payment_id ?? null
+}
+
+/**
+ * A notice about an attempt of the merchant_uid other than the one Medusa captured: never settled against the
+ * captured payment (its cancellations are not this payment's). A paid one may be a second charge of the buyer, and
+ * a cancelled one may be a recorded second charge being returned: both are looked up afresh and recorded (ledger
+ * invariant (h)). Other statuses move no money: nothing to look up.
+ */
+async function otherAttempt(container: MedusaContainer, paymentId: string, body: IamportWebhookBody): Promise<string> {
+  const impUid = body.imp_uid!
+  const [recorded] = await paymentwallModule(container).listExtraAttempts({ imp_uid: impUid }, { select: ["id"], take: 1 })
+  if (!recorded && body.status !== "paid" && body.status !== "cancelled") {
+    return "another attempt of the order: nothing to settle"
+  }
+  const { result } = await recordExtraAttemptWorkflow(container).run({ input: { payment_id: paymentId, imp_uid: impUid, found_by: "notice" } })
+  return `another attempt of the order: ${result.outcome === "ignored" ? `ignored (${result.reason})` : result.reason}`
 }
 
 function summary(result: SettledPayment): string {

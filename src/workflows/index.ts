@@ -8,3 +8,5 @@ export {
   keepTicketWaitingWorkflow,
   retryCancelTicketWorkflow,
 } from "./ticket-actions"
+export { cancelExtraAttemptWorkflow, cancelExtraAttemptWorkflowId } from "./extra-attempts/cancel-extra-attempt"
+export { recordExtraAttemptWorkflow, recordExtraAttemptWorkflowId } from "./extra-attempts/record-extra-attempt"

@@ -8,14 +8,27 @@ import { isShuttingDown } from "../lib/shutdown"
 import { settleCancellationsWorkflow } from "./settle-cancellations"
 import { ledgerKeys, LOOKUP_BATCH, type SettleOpenPaymentsInput, settlementTargets, type SettlementTarget } from "./settlement/settlement-targets"
 import { errorMessage } from "../lib/error-message"
+import { findExtraAttempts } from "./extra-attempts/find-extra-attempts"
 
 export type { SettleOpenPaymentsInput } from "./settlement/settlement-targets"
 
-export type SettleOpenPaymentsResult = { checked: number; iamport_calls: number; booked: number; flagged: number; failed: string[] }
+export type SettleOpenPaymentsResult = {
+  checked: number
+  /** i'mport calls of the settlement (one per 100 payments). */
+  iamport_calls: number
+  booked: number
+  flagged: number
+  /** i'mport calls of the check for second paid attempts (bounded: see extra-attempts/attempt-check-targets.ts). */
+  attempt_calls: number
+  /** Second paid attempts of an order already paid that this run found and recorded. */
+  extra_attempts: number
+  failed: string[]
+}
 
 /**
  * The safety net behind webhooks (the scheduled job): settles every payment with an open ticket, every Refund
- * Medusa booked through the provider that no ticket tracks, and a rotating slice of recent payments. i'mport is
+ * Medusa booked through the provider that no ticket tracks, and a rotating slice of recent payments, then looks for
+ * second paid attempts of recently captured payments (extra-attempts/find-extra-attempts.ts). i'mport is
  * read in batches (100 payments per GET /payments?imp_uid[] call), then each payment is settled by its own run of
  * settleCancellationsWorkflow, under its own lock, so one failure stops no other and several instances may run
  * this at once. Not a workflow itself: a step must not run whole workflows, and each payment is its own unit.
@@ -23,7 +36,7 @@ export type SettleOpenPaymentsResult = { checked: number; iamport_calls: number;
 export async function settleOpenPayments(container: MedusaContainer, input: SettleOpenPaymentsInput = {}): Promise<SettleOpenPaymentsResult> {
   const logger = container.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
   const flagAfterMs = paymentwallModule(container).settings().ticketAttentionAfterHours * 3_600_000
-  const result: SettleOpenPaymentsResult = { checked: 0, iamport_calls: 0, booked: 0, flagged: 0, failed: [] }
+  const result: SettleOpenPaymentsResult = { checked: 0, iamport_calls: 0, booked: 0, flagged: 0, attempt_calls: 0, extra_attempts: 0, failed: [] }
   const byProvider = new Map<string, SettlementTarget[]>()
   for (const target of await settlementTargets(container, input)) {
     byProvider.set(target.provider_id, [...(byProvider.get(target.provider_id) ?? []), target])
@@ -71,5 +84,10 @@ export async function settleOpenPayments(container: MedusaContainer, input: Sett
       }
     }
   }
+  // Ledger invariant (h): a second paid attempt whose notice was lost.
+  const scan = await findExtraAttempts(container, input.payment_ids)
+  result.attempt_calls = scan.iamport_calls
+  result.extra_attempts = scan.found
+  result.failed.push(...scan.failed)
   return result
 }

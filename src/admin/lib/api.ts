@@ -26,6 +26,7 @@ export const paymentwallApi = {
     call(`/admin/iamport-paymentwall/tickets/${ticketId}/confirm-rejection`, { method: "POST", body: "{}" }),
   keepWaiting: (ticketId: string) => call(`/admin/iamport-paymentwall/tickets/${ticketId}/keep-waiting`, { method: "POST", body: "{}" }),
   bindApproval: (ticketId: string) => call(`/admin/iamport-paymentwall/tickets/${ticketId}/bind-approval`, { method: "POST", body: "{}" }),
+  cancelAttempt: (attemptId: string) => call(`/admin/iamport-paymentwall/attempts/${attemptId}/cancel`, { method: "POST", body: "{}" }),
 }
 
 /** Under the dashboard's order-detail key, so its own Refund form invalidates this too. */

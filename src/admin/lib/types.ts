@@ -30,6 +30,22 @@ export type Ticket = {
   } | null
 }
 
+export type ExtraAttemptStatus = "found" | "cancel_requested" | "waiting_for_cancellation" | "cancelled" | "failed"
+
+/** A second paid attempt of the payment's merchant_uid: i'mport holds the money, Medusa never booked it. */
+export type ExtraAttempt = {
+  id: string
+  imp_uid: string
+  merchant_uid: string
+  amount: number
+  currency_code: string
+  status: ExtraAttemptStatus
+  error: string | null
+  found_at: string
+  decided_by: string | null
+  decided_at: string | null
+}
+
 export type IamportView = {
   imp_uid: string
   status: "ready" | "paid" | "cancelled" | "failed"
@@ -54,6 +70,8 @@ export type PaymentView = {
   iamport_error: string | null
   tickets: Ticket[]
   deliveries: Delivery[]
+  /** Second paid attempts of the order (ledger invariant (h)). */
+  extra_attempts: ExtraAttempt[]
   /** When a test payment is cancelled by itself (autoCancelTestPaymentsAfterMinutes), else null. */
   auto_cancel_at: string | null
   /** What a refund may still ask for: i'mport's balance less what waits at Paymentwall. */

@@ -5,6 +5,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query"
 import { useEffect, useRef } from "react"
 import { useTranslation } from "react-i18next"
 import { DeliveryRows } from "../components/delivery-rows"
+import { ExtraAttemptRows } from "../components/extra-attempt-rows"
 import { WaitingBanner } from "../components/waiting-banner"
 import { PaymentSummary } from "../components/payment-summary"
 import { type TicketAction, TicketRow } from "../components/ticket-row"
@@ -21,6 +22,11 @@ function awaiting(view: OrderView | undefined): boolean {
 /** A delivery report still to be sent: the outbox's next run changes it. */
 function reporting(view: OrderView | undefined): boolean {
   return !!view?.payments.some((p) => (p.deliveries ?? []).some((d) => d.state === "pending"))
+}
+
+/** A second payment's cancel sent and not settled yet: the next notice or job run changes it. */
+function cancellingAttempt(view: OrderView | undefined): boolean {
+  return !!view?.payments.some((p) => (p.extra_attempts ?? []).some((a) => a.status === "cancel_requested" || a.status === "waiting_for_cancellation"))
 }
 
 /** Fingerprint of the tickets' states: when it changes, Medusa's own order data (refunds) changed too. */
@@ -46,7 +52,7 @@ const OrderWidget = ({ order }: { order: AdminOrder }) => {
       return paymentwallApi.order(order.id, live)
     },
     enabled: show,
-    refetchInterval: (query) => (awaiting(query.state.data) || reporting(query.state.data) ? POLL_MS : false),
+    refetchInterval: (query) => (awaiting(query.state.data) || reporting(query.state.data) || cancellingAttempt(query.state.data) ? POLL_MS : false),
   })
 
   const states = ticketStates(data)
@@ -97,6 +103,16 @@ const OrderWidget = ({ order }: { order: AdminOrder }) => {
     onError: (e: Error) => toast.error(t("iamportPaymentwall.actionFailed"), { description: e.message }),
   })
 
+  const cancelAttempt = useMutation({
+    mutationFn: (id: string) => paymentwallApi.cancelAttempt(id),
+    onSuccess: () => {
+      toast.success(t("iamportPaymentwall.extraAttempt.done"))
+      firstLoad.current = true
+      void refresh()
+    },
+    onError: (e: Error) => toast.error(t("iamportPaymentwall.actionFailed"), { description: e.message }),
+  })
+
   if (!show) {
     return null
   }
@@ -126,6 +142,7 @@ const OrderWidget = ({ order }: { order: AdminOrder }) => {
       {data?.payments.map((payment) => (
         <div key={payment.id} className="divide-y">
           <PaymentSummary payment={payment} />
+          <ExtraAttemptRows attempts={payment.extra_attempts ?? []} busy={cancelAttempt.isPending} onCancel={(id) => cancelAttempt.mutate(id)} />
           {payment.auto_cancel_at && (
             <div className="bg-ui-tag-orange-bg px-6 py-3" data-testid="paymentwall-auto-cancel">
               <Text size="small">{t("iamportPaymentwall.autoCancel", { when: formatDate(payment.auto_cancel_at, i18n.language) })}</Text>

@@ -1,4 +1,4 @@
-import { DERIVED_KEY_PREFIX, isBooked, keyedCancellations } from "../cancel-history"
+import { DERIVED_KEY_PREFIX, isBooked, isKnown, keyedCancellations } from "../cancel-history"
 
 const entry = (extra: Record<string, unknown>) => ({ pg_tid: "pw_tx", amount: 1500, cancelled_at: 1_700_000_000, reason: "console", ...extra })
 
@@ -39,5 +39,11 @@ describe("keyedCancellations: a ledger key per cancel_history entry", () => {
     expect(isBooked(now, new Set(["noid:1700000000:1500:pw_late:0"]))).toBe(true)
     expect(isBooked(now, new Set(["noid:1700000000:1500::0"]))).toBe(true)
     expect(isBooked(now, new Set(["noid:1700000000:1500:pw_other:0"]))).toBe(false)
+  })
+
+  it("never takes a new entry still waiting for its pg_tid for an older one of the same second and amount in a key list", () => {
+    const [older, newer] = keyedCancellations([entry({ pg_tid: "pw_old" }), entry({ pg_tid: null })])
+    expect(isKnown(newer, older.knownAs)).toBe(false)
+    expect(isKnown(older, older.knownAs)).toBe(true)
   })
 })

@@ -26,6 +26,7 @@ const entry = (cancellation_id: string, amount: number): KeyedCancellation => ({
   cancellation_id,
   key: cancellation_id,
   alias: `noid:0:${amount}:0`,
+  knownAs: [cancellation_id, `noid:0:${amount}:0`, `noid:0:${amount}:pw:0`],
   names: [cancellation_id, `noid:0:${amount}:0`, `noid:0:${amount}:pw:0`, `noid:0:${amount}::0`],
   position: 0,
 })

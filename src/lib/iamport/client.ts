@@ -2,6 +2,7 @@ import { IamportAuthenticationError, IamportNotFoundError, IamportRefusedError, 
 import { type Call, IamportTransport } from "./transport"
 import type {
   IamportCancelRequest,
+  IamportPagedList,
   IamportPayment,
   IamportPaymentStatus,
   IamportPrepared,
@@ -87,6 +88,23 @@ export class IamportClient {
         query: this.#sandboxQuery("sorting=-started"),
       })
     )
+  }
+
+  /**
+   * Every attempt of a merchant_uid (optionally in one status), newest first, or none: one call, i'mport's first page
+   * (a merchant_uid that is never reused has far fewer attempts than a page holds).
+   */
+  async findAllPayments(merchantUid: string, status?: IamportPaymentStatus): Promise<IamportPayment[]> {
+    const suffix = status ? `/${status}` : ""
+    const page = await this.#orNull(
+      this.#authed<IamportPagedList<IamportPayment>>({
+        method: "GET",
+        path: `/payments/findAll/${encodeURIComponent(merchantUid)}${suffix}`,
+        endpoint: "GET /payments/findAll/{merchant_uid}",
+        query: this.#sandboxQuery("sorting=-started"),
+      })
+    )
+    return page?.list ?? []
   }
 
   /** Many payments at once, 100 per call; unknown ids are left out (i'mport answers 207 or 404). */

@@ -55,6 +55,14 @@ export type IamportPayment = {
   custom_data?: string | null
 }
 
+/** i'mport's paged list (`GET /payments/findAll/...`): one page of `list`, with the neighbouring page numbers (0: none). */
+export type IamportPagedList<T> = {
+  total: number
+  previous: number
+  next: number
+  list: T[]
+}
+
 export type IamportPrepared = {
   merchant_uid: string
   amount: number

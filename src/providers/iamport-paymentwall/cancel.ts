@@ -70,9 +70,14 @@ export async function cancelFromView(
   // What waits at Paymentwall as a fresh read shows it: a ticket whose result the history already shows is in
   // cancel_amount, and is not held back a second time.
   const readAgain = (payment: IamportPayment) => ({ ...request, reserved: reservedIn ? reservedIn(payment) : request.reserved })
-  if (!kept) {
+  const sendFresh = async () => {
     const payment = await lookup()
     return sendCancel(client, viewOf(payment), readAgain(payment))
+  }
+  // A kept view that seems not to leave room may be behind i'mport in the other direction (an approval it shows
+  // whose ticket still looks open): read afresh before refusing.
+  if (!kept || toDecimal(request.amount).isGreaterThan(minusAmount(minusAmount(kept.amount, kept.cancel_amount), request.reserved ?? 0))) {
+    return sendFresh()
   }
   const outcome = await sendCancel(client, kept, request)
   if (outcome.kind !== "refused") {
@@ -167,6 +172,6 @@ export async function sendCancel(
   const entry = explained
     ? keyedCancellations(after.cancel_history).find((e) => !isKnown(e, known) && sameAmount(e.amount, amount))
     : undefined
-  const before = historyKeys(after).filter((key) => !entry?.names.includes(key))
+  const before = historyKeys(after).filter((key) => !entry?.knownAs.includes(key))
   return entry ? { kind: "completed", payment: after, entry, history_before: before } : { kind: "accepted", payment: after, history_before: before }
 }

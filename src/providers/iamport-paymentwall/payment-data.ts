@@ -156,7 +156,7 @@ export function snapshotOf(payment: IamportPayment, checkedAt: Date = new Date()
 
 /** The keys and aliases of i'mport's cancel_history: none of them can be the answer to a cancel sent now. */
 export function historyKeys(payment: Pick<IamportPayment, "cancel_history">): string[] {
-  return [...new Set(keyedCancellations(payment.cancel_history).flatMap((entry) => entry.names))]
+  return [...new Set(keyedCancellations(payment.cancel_history).flatMap((entry) => [entry.key, entry.alias]))]
 }
 
 /** The whole data with i'mport's latest word merged in: Medusa replaces payment.data with what we return. */

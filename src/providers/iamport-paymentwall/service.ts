@@ -26,7 +26,7 @@ import { randomUUID } from "node:crypto"
 import { IamportClient, READ_RETRIES, RETRY_BASE_DELAY_MS } from "../../lib/iamport/client"
 import { errorMessage } from "../../lib/error-message"
 import { lockTtlSeconds } from "../../lib/lock-ttl"
-import { providerReservations } from "../../lib/provider-reservations"
+import { ProviderReservations, providerReservations } from "../../lib/provider-reservations"
 import type { IamportPayment, PaymentwallDeliveryRequest, PaymentwallDeliveryResult } from "../../lib/iamport/types"
 import { PROVIDER_IDENTIFIER } from "../../lib/provider-id"
 import { minusAmount, sameAmount, supportedCurrency, toIamportAmount } from "../../lib/money"
@@ -150,7 +150,10 @@ export class IamportPaymentwallProviderService extends SavedMethodsRefused<Iampo
       // Medusa retried a void it already sent: never cancel twice, and no lookup needed.
       return { data: expected }
     }
-    const payment = await this.call("look up the payment", () => findAttempt(this.client_, expected.merchant_uid))
+    // The captured attempt when the data names it: another attempt of the same merchant_uid is not this payment.
+    const payment = await this.call("look up the payment", () =>
+      expected.imp_uid ? this.client_.getPayment(expected.imp_uid) : findAttempt(this.client_, expected.merchant_uid)
+    )
     if (!payment) {
       return { data: { ...expected } }
     }
@@ -177,7 +180,17 @@ export class IamportPaymentwallProviderService extends SavedMethodsRefused<Iampo
     }
     const marker = expected[RECORD_ONLY_KEY]
     if (marker) {
-      return { data: recordOnly(expected, marker, amount, refundId) }
+      const data = recordOnly(expected, marker, amount, refundId)
+      // The settlement's claim on the ledger row is taken by one refund only: another that read the same marker (a
+      // store's refund running alongside) is refused, so one cancellation is never booked twice.
+      const taken = !!expected.imp_uid && (await providerReservations(this.container as Record<string, unknown>).takeClaim(expected.imp_uid, marker.cancellation_id, refundId))
+      if (!taken) {
+        throw new MedusaError(
+          MedusaError.Types.CONFLICT,
+          `Refund ${refundId} found the booking marker of i'mport cancellation ${marker.cancellation_id}, but that booking is not claimed for it; nothing was recorded. Try again in a moment.`
+        )
+      }
+      return { data }
     }
     const major = toIamportAmount(amount, expected.currency)
     // Read first. Medusa calls this for its own refunds (an order cancel, a store's code), where nothing proves the
@@ -225,6 +238,11 @@ export class IamportPaymentwallProviderService extends SavedMethodsRefused<Iampo
   /** Many payments at once, 100 per call. Unknown ids are left out. */
   async lookupPayments(impUids: readonly string[]): Promise<IamportPayment[]> {
     return this.call("look up payments", () => this.client_.getPayments(impUids))
+  }
+
+  /** Every attempt i'mport holds for a merchant_uid, newest first (one call): how a second paid attempt is found. */
+  async lookupAttempts(merchantUid: string): Promise<IamportPayment[]> {
+    return this.call("look up the payment's attempts", () => this.client_.findAllPayments(merchantUid))
   }
 
   /**
@@ -306,7 +324,7 @@ export class IamportPaymentwallProviderService extends SavedMethodsRefused<Iampo
       throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `${data.merchant_uid} is not a merchant_uid this provider made; nothing was sent to i'mport.`)
     }
     const gate = providerReservations(this.container as Record<string, unknown>)
-    const reservation = await gate.reserve({ session_id: sessionId, iamport: payment, currency: data.currency, ...asked })
+    const reservation = await gate.reserve({ session_id: sessionId, iamport: payment, currency: data.currency, lease_seconds: this.lockTtlSeconds(), ...asked })
     if (reservation.kind === "known") {
       // Asked already under this key (a retry after a crash): never cancel twice. The ticket tracks it.
       return data
@@ -318,22 +336,42 @@ export class IamportPaymentwallProviderService extends SavedMethodsRefused<Iampo
         sendCancel(this.client_, viewOf(payment), { amount: asked.amount, reason: asked.reason, reserved: reservation.free.waiting.toNumber() })
       )
     } catch (error) {
-      await gate.record(ticketId, { kind: "failed", error: errorMessage(error) })
-      throw error
+      await this.failTicket(gate, ticketId, errorMessage(error), error)
+      return data
     }
     if (outcome.kind === "refused") {
-      await gate.record(ticketId, { kind: "failed", error: outcome.message })
-      throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `i'mport refused to cancel the payment: ${outcome.message}`)
+      await this.failTicket(gate, ticketId, outcome.message, new MedusaError(MedusaError.Types.NOT_ALLOWED, `i'mport refused to cancel the payment: ${outcome.message}`))
+      return data
     }
+    // The cancel may have gone out: from here on nothing throws, or Medusa would delete the Refund its ticket names.
     const historyBefore = [...new Set([...reservation.history_before, ...outcome.history_before])]
     if (outcome.kind === "unknown") {
       this.logger_.warn(`iamport-paymentwall: cancel of ${payment.imp_uid} has an unknown outcome: ${outcome.message}`)
-      await gate.record(ticketId, { kind: "unanswered", error: outcome.message, history_before: historyBefore })
-    } else {
-      const cancellationId = outcome.kind === "completed" ? outcome.entry.key : null
-      await gate.record(ticketId, { kind: "waiting", history_before: historyBefore, cancellation_id: cancellationId })
+    }
+    try {
+      await gate.record(
+        ticketId,
+        outcome.kind === "unknown"
+          ? { kind: "unanswered", error: outcome.message, history_before: historyBefore }
+          : { kind: "waiting", history_before: historyBefore, cancellation_id: outcome.kind === "completed" ? outcome.entry.key : null }
+      )
+    } catch (error) {
+      // The ticket stays `requested` with the Refund's id: settlement ties it to i'mport's answer, or the job flags it.
+      this.logger_.error(`iamport-paymentwall: the answer to cancel ticket ${ticketId} of ${payment.imp_uid} could not be recorded: ${errorMessage(error)}`)
     }
     return withCancelRecord(data, data.currency, outcome, { key: asked.key, amount: asked.amount, reason: asked.reason })
+  }
+
+  /**
+   * Nothing was accepted: the ticket fails and `error` is thrown, so Medusa deletes its Refund. Unless a settlement
+   * settled the ticket meanwhile against a cancellation i'mport shows (record answers false): its Refund must stand,
+   * and the provider returns as if done (the caller's data is returned unchanged).
+   */
+  protected async failTicket(gate: ProviderReservations, ticketId: string, message: string, error: unknown): Promise<void> {
+    if (await gate.record(ticketId, { kind: "failed", error: message })) {
+      throw error
+    }
+    this.logger_.warn(`iamport-paymentwall: cancel ticket ${ticketId} was settled by i'mport's history while its request failed (${message}); its refund stands.`)
   }
 
   protected async call<T>(doing: string, action: () => Promise<T>): Promise<T> {

@@ -150,6 +150,38 @@ describe("sandbox: the widget and the prepared amount", () => {
     expect(approved.body).toMatchObject({ status: "paid" })
     expect(approved.body.paid_at).toBeGreaterThan(0)
   })
+
+  it("refuses a second payment, or a fraud review, of a merchant_uid already paid (even once refunded), with 409", async () => {
+    const first = await paid("twice_1")
+    for (const outcome of ["paid", "fraud_review"]) {
+      const again = await call("POST", "/sandbox/pay", { merchant_uid: "twice_1", outcome, ignore_prepare: true, amount: 10000, currency: "KRW" })
+      expect(again.status).toBe(409)
+      expect(again.body.message).toContain(`merchant_uid twice_1 was already paid (${first})`)
+    }
+    await call("POST", `/sandbox/payments/${first}/console-cancel`, {})
+    expect((await call("POST", "/sandbox/pay", { merchant_uid: "twice_1", outcome: "paid", ignore_prepare: true, amount: 10000, currency: "KRW" })).status).toBe(409)
+    expect(sandbox.context.state.attemptsFor("twice_1").map((p) => p.imp_uid)).toEqual([first])
+    // A declined try moves no money, so the widget still shows it.
+    expect((await call("POST", "/sandbox/pay", { merchant_uid: "twice_1", outcome: "failed", ignore_prepare: true, amount: 10000, currency: "KRW" })).status).toBe(200)
+  })
+
+  it("still lets a late approval of an attempt held before the other paid make a second paid attempt, listed by findAll", async () => {
+    await call("POST", "/payments/prepare", { merchant_uid: "late_1", amount: 1000, currency: "KRW" })
+    const held = await call("POST", "/sandbox/pay", { merchant_uid: "late_1", outcome: "fraud_review" })
+    const retried = await call("POST", "/sandbox/pay", { merchant_uid: "late_1", outcome: "paid" })
+    expect(retried.body).toMatchObject({ status: "paid" })
+    const approved = await call("POST", `/sandbox/payments/${held.body.imp_uid}/approve`)
+    expect(approved.status).toBe(200)
+    expect(approved.body).toMatchObject({ imp_uid: held.body.imp_uid, status: "paid" })
+    const all = await call("GET", "/payments/findAll/late_1?include_sandbox=true")
+    expect(all.body.response).toMatchObject({ total: 2, previous: 0, next: 0 })
+    expect(all.body.response.list.map((p: { imp_uid: string; status: string }) => [p.imp_uid, p.status])).toEqual([
+      [retried.body.imp_uid, "paid"],
+      [held.body.imp_uid, "paid"],
+    ])
+    expect((await call("GET", "/payments/findAll/late_1/failed?include_sandbox=true")).status).toBe(404)
+    expect((await call("GET", "/payments/findAll/late_1?include_sandbox=false")).status).toBe(404)
+  })
 })
 
 describe("sandbox: cancels", () => {

@@ -1,30 +1,67 @@
 import { cancelOrderWorkflow } from "@medusajs/medusa/core-flows"
-import { MathBN, MedusaError } from "@medusajs/framework/utils"
+import type { Logger } from "@medusajs/framework/types"
+import { ContainerRegistrationKeys, MathBN, MedusaError } from "@medusajs/framework/utils"
 import { formatAmount } from "../../lib/money"
-import { paymentwallPaymentsOfOrder } from "../../lib/order-payments"
+import { isPaymentwallProviderId } from "../../lib/provider-id"
+
+type OrderPayment = {
+  id: string
+  provider_id: string
+  amount: number
+  currency_code: string
+  captured_at: Date | null
+  canceled_at: Date | null
+  refunds: { amount: number }[] | null
+}
 
 /**
  * Medusa 2.21's cancelOrderWorkflow refunds each captured payment and, when a refund fails, only logs it and
  * cancels the order anyway (refundPaymentsStep catches the error). For a Paymentwall payment the provider's money
  * gate refuses a refund beyond what is free (a refund still waiting at Paymentwall) before i'mport hears of it; the
- * order must then not be cancelled with the buyer's money kept and nobody told. Its last hook throws, so the
+ * order must then not be cancelled with the buyer's money kept and nobody told. This last hook throws, so the
  * workflow rolls the cancel back and its caller (a store's own code, or the admin route) gets the reason.
+ *
+ * Only where the rollback is whole: an order that also has another provider's payment (voided or refunded by the
+ * same workflow, steps Medusa does not undo) is left cancelled, and the kept amount is logged as an error for a
+ * person instead.
  */
 cancelOrderWorkflow.hooks.orderCanceled(async ({ order }, { container }) => {
-  const found = await paymentwallPaymentsOfOrder(container, (order as { id: string }).id, ["amount", "captured_at", "refunds", "currency_code"])
-  for (const payment of found?.payments ?? []) {
-    if (!payment.captured_at) {
-      continue
+  const query = container.resolve(ContainerRegistrationKeys.QUERY)
+  const { data } = await query.graph({
+    entity: "order",
+    fields: [
+      "id",
+      "payment_collections.payments.id",
+      "payment_collections.payments.provider_id",
+      "payment_collections.payments.amount",
+      "payment_collections.payments.currency_code",
+      "payment_collections.payments.captured_at",
+      "payment_collections.payments.canceled_at",
+      "payment_collections.payments.refunds.amount",
+    ],
+    filters: { id: (order as { id: string }).id },
+  })
+  const found = data[0] as { id: string; payment_collections?: { payments?: OrderPayment[] }[] } | undefined
+  const payments = (found?.payment_collections ?? []).flatMap((c) => c.payments ?? [])
+  const kept = payments.flatMap((payment) => {
+    if (!isPaymentwallProviderId(payment.provider_id) || !payment.captured_at) {
+      return []
     }
     const refunded = (payment.refunds ?? []).reduce((sum, r) => MathBN.add(sum, r.amount), MathBN.convert(0))
-    const kept = MathBN.sub(payment.amount, refunded)
-    if (MathBN.gt(kept, 0)) {
-      throw new MedusaError(
-        MedusaError.Types.NOT_ALLOWED,
-        `The order was not cancelled: Medusa could not refund ${formatAmount(kept)} ${payment.currency_code.toUpperCase()} of its Paymentwall payment ${payment.id} ` +
-          `(the provider refused it, most often because a refund still waits at Paymentwall; the reason is in the server's log after ` +
-          `"Error was thrown trying to cancel payment"). Cancel the order once Paymentwall has answered, or dismiss the request on the order page.`
-      )
-    }
+    const left = MathBN.sub(payment.amount, refunded)
+    return MathBN.gt(left, 0) ? [`${formatAmount(left)} ${payment.currency_code.toUpperCase()} of its Paymentwall payment ${payment.id}`] : []
+  })
+  if (!kept.length) {
+    return
   }
+  const reason =
+    `Medusa could not refund ${kept.join(", ")} (the provider refused it, most often because a refund still waits at Paymentwall; ` +
+    `the reason is in the server's log after "Error was thrown trying to cancel payment").`
+  if (payments.some((p) => !isPaymentwallProviderId(p.provider_id))) {
+    container
+      .resolve<Logger>(ContainerRegistrationKeys.LOGGER)
+      .error(`iamport-paymentwall: order ${found?.id} was cancelled, but ${reason} Refund the rest once Paymentwall has answered.`)
+    return
+  }
+  throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `The order was not cancelled: ${reason} Cancel the order once Paymentwall has answered.`)
 })

@@ -87,8 +87,13 @@ export async function bookCancellation(
     return block(container, state, row, ticket, entry, obstacle)
   }
 
+  if (row.refund_id) {
+    // An earlier booking took this claim and was undone: the provider's record-only call takes it afresh.
+    await paymentwallModule(container).updateCancellations({ id: row.id, refund_id: null })
+  }
   const marker: RecordOnlyMarker = {
-    cancellation_id: entry.key,
+    // The row's own key (an older form for a row written before keys changed), which the provider takes the claim by.
+    cancellation_id: row.key,
     amount: entry.amount,
     reason: ticket.reason ?? entry.reason ?? null,
     set_at: new Date().toISOString(),

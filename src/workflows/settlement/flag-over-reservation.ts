@@ -24,7 +24,7 @@ const MARK = OVER_RESERVED_MARK
 export async function flagOverReservation(container: MedusaContainer, state: PaymentState, iamport: IamportPayment): Promise<CancelTicket[]> {
   const service = paymentwallModule(container)
   const history = keyedCancellations(iamport.cancel_history)
-  const shown = new Set(history.flatMap((e) => e.names))
+  const shown = new Set(history.flatMap((e) => e.knownAs))
   const open = (await service.listCancelTickets({ payment_id: state.id, status: [...RESERVING_TICKET_STATUSES] })).filter(
     (t) => RESERVING.has(t.status) && !(t.cancellation_id && shown.has(t.cancellation_id))
   )

@@ -54,7 +54,7 @@ export async function suspectApprovals(container: MedusaContainer, paymentId: st
   const fresh = suspected.filter(({ ticket_id, entry }) => {
     const ticket = tickets.get(ticket_id)
     const candidate = (ticket?.metadata as { approval_candidate?: { key?: string } } | null)?.approval_candidate
-    return !!ticket && !(ticket.needs_attention && candidate?.key && entry.names.includes(candidate.key))
+    return !!ticket && !(ticket.needs_attention && candidate?.key && entry.knownAs.includes(candidate.key))
   })
   const before = await flagsBefore(container, fresh.map((s) => s.ticket_id))
   await service.updateCancelTickets(

@@ -1,7 +1,8 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { MedusaError } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
-import { keyedCancellations } from "../../lib/cancel-history"
+import { isBooked, keyedCancellations } from "../../lib/cancel-history"
+import { bookedKeys, ledgerOf } from "../settlement/ledger"
 import { approvalCandidateOf } from "../../lib/settlement-plan"
 import { paymentwallModule } from "../../modules/iamport-paymentwall"
 import { paymentwallProvider } from "../../providers/iamport-paymentwall/registered-provider"
@@ -26,9 +27,12 @@ export const bindSuspectedApprovalStep = createStep(
       throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `Ticket ${ticket.id} has no cancellation at i'mport that may be its approval (it is ${ticket.status}).`)
     }
     const iamport = await paymentwallProvider(container, ticket.provider_id).lookupPayment(ticket.imp_uid)
-    const entry = keyedCancellations(iamport.cancel_history).find((e) => e.names.includes(candidate.key))
+    const entry = keyedCancellations(iamport.cancel_history).find((e) => e.knownAs.includes(candidate.key))
     if (!entry) {
       throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `i'mport no longer shows the cancellation ${candidate.key} of this payment.`)
+    }
+    if (isBooked(entry, bookedKeys(await ledgerOf(container, ticket.imp_uid)))) {
+      throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `i'mport's cancellation ${entry.key} is booked already, so it cannot be this ticket's approval as well.`)
     }
     const now = new Date()
     const { approval_candidate: _done, ...metadata } = (ticket.metadata ?? {}) as Record<string, unknown>

@@ -8,6 +8,7 @@ import { OVER_RESERVED_MARK } from "../settlement/flag-over-reservation"
 import { settlePaymentCancellations } from "../settlement/settle-payment-cancellations"
 import type { TicketActionInput } from "./prepare-ticket-retry"
 import { declineSuspectedApproval } from "./bind-suspected-approval"
+import { approvalCandidateOf } from "../../lib/settlement-plan"
 import { paymentwallModule } from "../../modules/iamport-paymentwall"
 
 export const confirmTicketRejectionStepId = "iamport-paymentwall-confirm-ticket-rejection"
@@ -73,10 +74,15 @@ export const keepTicketWaitingStep = createStep(
   keepTicketWaitingStepId,
   async ({ ticket_id, actor_id, note }: TicketActionInput, { container }) => {
     const service = paymentwallModule(container)
+    const before = await service.retrieveCancelTicket(ticket_id)
+    const candidate = approvalCandidateOf(before.metadata)
+    // A suspected approval may also sit on a request whose answer was lost; anything else must be waiting.
+    if (!(candidate && before.status === "requested")) {
+      assertWaiting(before.id, before.status)
+    }
     // A suspected approval declined: its entry is booked as made outside Medusa, and the ticket waits on.
     await emitTicketEventsNow(container, await declineSuspectedApproval(container, ticket_id))
     const ticket = await service.retrieveCancelTicket(ticket_id)
-    assertWaiting(ticket.id, ticket.status)
     const now = new Date()
     // Requests that no longer all fit stay flagged: keeping this one waiting does not settle the others.
     const overReserved = !!ticket.error?.includes(OVER_RESERVED_MARK)

@@ -1,4 +1,5 @@
-import { MedusaError } from "@medusajs/framework/utils"
+import { ContainerRegistrationKeys, MedusaError } from "@medusajs/framework/utils"
+import { type GateConnection, ProviderReservations } from "../../lib/provider-reservations"
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import type { IamportSnapshot } from "../../providers/iamport-paymentwall/payment-data"
@@ -28,7 +29,10 @@ export const sendCancelRequestStep = createStep(
     try {
       // Checked against i'mport's balance less what other tickets still ask Paymentwall for: a cancellation i'mport
       // made that Medusa has not booked yet is in that balance, a pending Paymentwall ticket is not.
-      const others = (await tickets.listCancelTickets({ payment_id: plan.payment_id })).filter((t) => t.id !== ticket_id)
+      // Read under the provider gate's lock, after this ticket was saved: a refund Medusa asks the provider for at
+      // this moment is either seen here or sees this ticket (lib/provider-reservations).
+      const gate = new ProviderReservations(container.resolve<GateConnection>(ContainerRegistrationKeys.PG_CONNECTION))
+      const others = (await gate.ticketsLocked(plan.imp_uid)).filter((t) => t.id !== ticket_id)
       // As the kept snapshot stands (freeFromSnapshot), and after a fresh read (freeToRefund): the one definition of
       // what is free, in which an approval i'mport shows whose notice is not processed yet is in cancel_amount, and
       // is not held back as waiting as well.

@@ -4,7 +4,7 @@ import type { IUserModuleService } from "@medusajs/framework/types"
 import { type OrderPaymentRow, paymentwallPaymentsOfOrder } from "../../../lib/order-payments"
 import { paymentwallProvider } from "../../../providers/iamport-paymentwall/registered-provider"
 import { type IamportSnapshot, snapshotOf } from "../../../providers/iamport-paymentwall/payment-data"
-import { type CancelTicket, type DeliveryNotice, paymentwallModule } from "../../../modules/iamport-paymentwall"
+import { type CancelTicket, type DeliveryNotice, type ExtraAttempt, paymentwallModule } from "../../../modules/iamport-paymentwall"
 import { freeFromSnapshot, freeToRefund } from "../../../lib/free-to-refund"
 import type { IamportPayment } from "../../../lib/iamport/types"
 import { planTicketOf } from "../../../lib/settlement-plan"
@@ -22,6 +22,13 @@ export type DeliveryView = Pick<
   "id" | "status" | "type" | "state" | "carrier_type" | "carrier_tracking_id" | "attempts" | "next_attempt_at" | "sent_at" | "last_error" | "created_at"
 >
 
+/** A second paid attempt of the payment's merchant_uid: money i'mport holds that Medusa never booked. */
+export type ExtraAttemptView = Pick<ExtraAttempt, "id" | "imp_uid" | "merchant_uid" | "currency_code" | "status" | "error" | "found_at" | "decided_at"> & {
+  amount: number
+  /** Who asked for its cancel, by e-mail where the user still exists. */
+  decided_by: string | null
+}
+
 export type PaymentView = {
   id: string
   provider_id: string
@@ -38,6 +45,8 @@ export type PaymentView = {
   iamport_error: string | null
   tickets: TicketView[]
   deliveries: DeliveryView[]
+  /** Second paid attempts of this payment's merchant_uid (ledger invariant (h)), oldest first. */
+  extra_attempts: ExtraAttemptView[]
   /** When the test-payment cleanup cancels this payment (autoCancelTestPaymentsAfterMinutes); null when it will not. */
   auto_cancel_at: Date | null
   /**
@@ -48,7 +57,7 @@ export type PaymentView = {
   free_to_refund: { left: number; waiting: number; free: number } | null
 }
 
-/** An order's Paymentwall payments, what i'mport says of them, and their cancel tickets, for the admin widget. */
+/** An order's Paymentwall payments, what i'mport says of them, their cancel tickets and second paid attempts, for the admin widget. */
 export async function paymentwallOrderView(container: MedusaContainer, orderId: string, live: boolean): Promise<PaymentView[]> {
   const order = await paymentwallPaymentsOfOrder(container, orderId, ["amount", "currency_code", "captured_at", "data", "refunds"])
   if (!order) {
@@ -61,7 +70,13 @@ export async function paymentwallOrderView(container: MedusaContainer, orderId: 
   const deliveries = payments.length
     ? await paymentwallModule(container).listDeliveryNotices({ payment_id: payments.map((p) => p.id) }, { order: { created_at: "ASC" } })
     : []
-  const people = await emailsOf(container, tickets.flatMap((t) => [t.requested_by, t.decided_by]).filter((id): id is string => !!id))
+  const extraAttempts = payments.length
+    ? await paymentwallModule(container).listExtraAttempts({ payment_id: payments.map((p) => p.id) }, { order: { found_at: "ASC" } })
+    : []
+  const people = await emailsOf(
+    container,
+    [...tickets.flatMap((t) => [t.requested_by, t.decided_by]), ...extraAttempts.map((a) => a.decided_by)].filter((id): id is string => !!id)
+  )
   const reasons = await reasonLabels(container, tickets.map((t) => t.refund_reason_id).filter((id): id is string => !!id))
 
   return Promise.all(
@@ -109,6 +124,7 @@ export async function paymentwallOrderView(container: MedusaContainer, orderId: 
             refund_reason: t.refund_reason_id ? reasons.get(t.refund_reason_id) ?? null : null,
           })),
         deliveries: deliveries.filter((d) => d.payment_id === payment.id).map(deliveryView),
+        extra_attempts: extraAttempts.filter((a) => a.payment_id === payment.id).map((a) => extraAttemptView(a, people)),
         auto_cancel_at: autoCancelAt(container, payment),
         free_to_refund: free ? { left: free.left.toNumber(), waiting: free.waiting.toNumber(), free: Math.max(0, free.free.toNumber()) } : null,
       }
@@ -128,6 +144,12 @@ function autoCancelAt(container: MedusaContainer, payment: OrderPaymentRow): Dat
 function deliveryView(d: DeliveryNotice): DeliveryView {
   const { id, status, type, state, carrier_type, carrier_tracking_id, attempts, next_attempt_at, sent_at, last_error, created_at } = d
   return { id, status, type, state, carrier_type, carrier_tracking_id, attempts, next_attempt_at, sent_at, last_error, created_at }
+}
+
+function extraAttemptView(a: ExtraAttempt, people: Map<string, string>): ExtraAttemptView {
+  const { id, imp_uid, merchant_uid, currency_code, status, error, found_at, decided_at } = a
+  const decidedBy = a.decided_by ? people.get(a.decided_by) ?? a.decided_by : null
+  return { id, imp_uid, merchant_uid, amount: Number(a.amount), currency_code, status, error, found_at, decided_at, decided_by: decidedBy }
 }
 
 async function emailsOf(container: MedusaContainer, ids: string[]): Promise<Map<string, string>> {

@@ -11,4 +11,9 @@ export const AdminPaymentwallTicketAction = z.object({ note: z.string().max(500)
 
 export const AdminPaymentwallCheck = z.object({}).strict()
 
+/** Cancel a second paid attempt in full: nothing to choose, so nothing is taken. */
+export const AdminPaymentwallAttemptCancel = z.object({}).strict()
+
+export type AdminPaymentwallAttemptCancelType = z.infer<typeof AdminPaymentwallAttemptCancel>
+
 export type AdminPaymentwallTicketActionType = z.infer<typeof AdminPaymentwallTicketAction>

@@ -186,6 +186,21 @@ describe("i'mport client", () => {
     await expect(c.findPayment("attempts_1", "paid")).resolves.toMatchObject({ status: "paid" })
     await expect(c.findPayment("attempts_1", "failed")).resolves.toMatchObject({ status: "failed" })
   })
+
+  it("lists every attempt of a merchant_uid in one call, newest first, and none for a merchant_uid i'mport does not know", async () => {
+    const c = client()
+    await c.preparePayment({ merchant_uid: "attempts_2", amount: 500, currency: "KRW" })
+    for (const outcome of ["failed", "paid"]) {
+      await fetch(`${sandbox.url}/sandbox/pay`, {
+        method: "POST",
+        headers: { "content-type": "application/json", [CONTROL_TOKEN_HEADER]: sandbox.controlToken },
+        body: JSON.stringify({ merchant_uid: "attempts_2", outcome }),
+      })
+    }
+    expect((await c.findAllPayments("attempts_2")).map((p) => p.status)).toEqual(["paid", "failed"])
+    expect(calls("GET /payments/findAll/{merchant_uid}")).toBe(1)
+    await expect(c.findAllPayments("attempts_none")).resolves.toEqual([])
+  })
 })
 
 describe("i'mport client, when something other than i'mport answers", () => {

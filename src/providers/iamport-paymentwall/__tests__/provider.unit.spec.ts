@@ -303,19 +303,8 @@ describe("a cancel ticket sent from the kept snapshot (cancelAtIamport: one i'mp
 })
 
 describe("refundPayment in record-only mode (the plugin's settlement booking a cancellation i'mport shows)", () => {
-  it("records the cancellation under the refund id without calling i'mport, and clears the marker", async () => {
-    const p = provider()
-    const { data } = await paidSession(p)
-    sandbox.context.stats.clear()
-    const marked = { ...data, iamport_record_only: { cancellation_id: "cxl_1", amount: 2500, reason: "size", set_at: new Date().toISOString() } }
-    const out = await p.refundPayment({ amount: { value: "2500", precision: 20 } as never, data: marked, context: { idempotency_key: "ref_R" } })
-    expect(out.data).toMatchObject({
-      iamport_record_only: null,
-      cancel_requests: { ref_R: { status: "completed", cancellation_id: "cxl_1", amount: 2500 } },
-    })
-    expect([...sandbox.context.stats.values()].reduce((a, b) => a + b, 0)).toBe(0)
-  })
-
+  // A marker that passes these checks takes the settlement's ledger claim in the database: pinned in
+  // integration-tests/http/money-gate.spec.ts ("one booking marker books one Refund").
   it("refuses a marker whose amount is not the refund's", async () => {
     const p = provider()
     const { data } = await paidSession(p)
@@ -382,8 +371,12 @@ describe("cancelPayment", () => {
   it("fails loudly, and cancels nothing, when something other than i'mport answers the lookup", async () => {
     const p = provider()
     const { data } = await paidSession(p, 7000)
-    notIamport("GET /payments/find/{merchant_uid}")
+    // The captured attempt is read by its imp_uid; an attempt not known yet, by its merchant_uid.
+    notIamport("GET /payments/{imp_uid}")
     const error = await errorOf(p.cancelPayment({ data }))
+    expect(error.message).toContain(NOT_IAMPORT)
+    notIamport("GET /payments/find/{merchant_uid}")
+    expect((await errorOf(p.cancelPayment({ data: { ...data, imp_uid: null } }))).message).toContain(NOT_IAMPORT)
     expect(error.message).toContain(NOT_IAMPORT)
     expect(calls("POST /payments/cancel")).toBe(0)
   })
