@@ -1,6 +1,6 @@
 import { cancelOrderWorkflow } from "@medusajs/medusa/core-flows"
-import type { Logger } from "@medusajs/framework/types"
-import { ContainerRegistrationKeys, MathBN, MedusaError } from "@medusajs/framework/utils"
+import type { IPaymentModuleService, Logger, MedusaContainer } from "@medusajs/framework/types"
+import { ContainerRegistrationKeys, MathBN, MedusaError, Modules, PaymentCollectionStatus } from "@medusajs/framework/utils"
 import { formatAmount } from "../../lib/money"
 import { isPaymentwallProviderId } from "../../lib/provider-id"
 
@@ -12,7 +12,10 @@ type OrderPayment = {
   captured_at: Date | null
   canceled_at: Date | null
   refunds: { amount: number }[] | null
+  captures: { amount: number }[] | null
 }
+
+type Collection = { id: string; status: string; amount: number; payments?: OrderPayment[] }
 
 /**
  * Medusa 2.21's cancelOrderWorkflow refunds each captured payment and, when a refund fails, only logs it and
@@ -31,6 +34,9 @@ cancelOrderWorkflow.hooks.orderCanceled(async ({ order }, { container }) => {
     entity: "order",
     fields: [
       "id",
+      "payment_collections.id",
+      "payment_collections.status",
+      "payment_collections.amount",
       "payment_collections.payments.id",
       "payment_collections.payments.provider_id",
       "payment_collections.payments.amount",
@@ -38,10 +44,11 @@ cancelOrderWorkflow.hooks.orderCanceled(async ({ order }, { container }) => {
       "payment_collections.payments.captured_at",
       "payment_collections.payments.canceled_at",
       "payment_collections.payments.refunds.amount",
+      "payment_collections.payments.captures.amount",
     ],
     filters: { id: (order as { id: string }).id },
   })
-  const found = data[0] as { id: string; payment_collections?: { payments?: OrderPayment[] }[] } | undefined
+  const found = data[0] as { id: string; payment_collections?: Collection[] } | undefined
   const payments = (found?.payment_collections ?? []).flatMap((c) => c.payments ?? [])
   const kept = payments.flatMap((payment) => {
     if (!isPaymentwallProviderId(payment.provider_id) || !payment.captured_at) {
@@ -63,5 +70,26 @@ cancelOrderWorkflow.hooks.orderCanceled(async ({ order }, { container }) => {
       .error(`iamport-paymentwall: order ${found?.id} was cancelled, but ${reason} Refund the rest once Paymentwall has answered.`)
     return
   }
+  await reopenCollections(container, found?.payment_collections ?? [])
   throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `The order was not cancelled: ${reason} Cancel the order once Paymentwall has answered.`)
 })
+
+/**
+ * The workflow marked the order's payment collections cancelled, and Medusa 2.21's updatePaymentCollectionStep
+ * restores only their amount, currency and metadata when it is compensated: the status stays `canceled`, and the
+ * order would show partially_captured. A collection captured in full is set back to `completed`, as Medusa's
+ * payment module computes it.
+ */
+async function reopenCollections(container: MedusaContainer, collections: Collection[]): Promise<void> {
+  const completed = collections.filter((c) => {
+    const captured = (c.payments ?? []).flatMap((p) => p.captures ?? []).reduce((sum, cap) => MathBN.add(sum, cap.amount), MathBN.convert(0))
+    return c.status === PaymentCollectionStatus.CANCELED && MathBN.gte(captured, c.amount)
+  })
+  if (completed.length) {
+    // `status` is not in 2.21's UpdatePaymentCollectionDTO type, yet the service writes it: core's cancelOrderWorkflow
+    // sets `canceled` through the same call.
+    await container
+      .resolve<IPaymentModuleService>(Modules.PAYMENT)
+      .updatePaymentCollections({ id: completed.map((c) => c.id) }, { status: PaymentCollectionStatus.COMPLETED } as never)
+  }
+}
