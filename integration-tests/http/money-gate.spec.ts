@@ -72,6 +72,18 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
       expect(await ticketsOf(getContainer(), paid.paymentId)).toHaveLength(1)
     })
 
+    it("a request saved under the same key with nothing recorded (a crash either side of the cancel) is flagged, never sent again nor taken as done", async () => {
+      const ticket = await getContainer().resolve<any>("iamport_paymentwall").createCancelTickets({
+        payment_id: paid.paymentId, provider_id: PROVIDER_ID, order_id: paid.orderId, imp_uid: paid.impUid, merchant_uid: (await paymentData()).merchant_uid,
+        amount: 1000, currency_code: "krw", origin: "admin", status: "requested", reason: "Refund requested in Medusa", requested_at: new Date(),
+        metadata: { request_key: "ref_crashed", via_provider: true },
+      })
+      const error = await failure(() => refund(1000, "ref_crashed"))
+      expect(error).toContain("may or may not have reached i'mport")
+      expect(cancels()).toBe(0)
+      expect(await ticketsOf(getContainer(), paid.paymentId)).toEqual([expect.objectContaining({ id: ticket.id, status: "requested", needs_attention: true })])
+    })
+
     it("refuses more than i'mport shows left, and sends nothing", async () => {
       const error = await failure(() => refund(13001, "ref_D"))
       expect(error).toContain("i'mport shows 13000 left to refund")

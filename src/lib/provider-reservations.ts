@@ -56,25 +56,34 @@ export class ProviderReservations {
   constructor(private readonly pg: GateConnection) {}
 
   async reserve(request: GateRequest): Promise<Reservation> {
+    const reservation = await this.reserveLocked(request)
+    if (reservation.kind === "unrecorded") {
+      // Saved, and then nothing recorded: the process died before or after i'mport heard of it. Never send twice,
+      // and never report as done what may never have been sent: a person checks i'mport's console.
+      const error = "An earlier request under this key was saved and then nothing was recorded: it may or may not have reached i'mport."
+      await this.pg.raw("update iamport_pw_cancel_ticket set needs_attention = true, error = coalesce(error, ?), updated_at = now() where id = ?", [
+        error,
+        reservation.ticket_id,
+      ])
+      throw new MedusaError(
+        MedusaError.Types.UNEXPECTED_STATE,
+        `${error} Check the payment's cancel requests in the i'mport console, then dismiss or retry ticket ${reservation.ticket_id}.`
+      )
+    }
+    return reservation
+  }
+
+  private async reserveLocked(request: GateRequest): Promise<Reservation | { kind: "unrecorded"; ticket_id: string }> {
     const payment = await this.paymentOf(request.session_id)
     const impUid = request.iamport.imp_uid
     return this.pg.transaction(async (trx) => {
       await trx.raw("select pg_advisory_xact_lock(hashtext(?))", [`iamport-paymentwall:${impUid}`])
-      const { rows } = await trx.raw(
-        TICKETS_OF,
-        [impUid]
-      )
+      const { rows } = await trx.raw(TICKETS_OF, [impUid])
       const tickets = rows as unknown as (TicketRow & { metadata: { request_key?: string; outcome_recorded?: boolean } | null })[]
       const known = tickets.find((t) => t.metadata?.request_key === request.key && t.status !== "failed" && t.status !== "rejected")
       if (known) {
-        if (known.status === "requested" && !known.metadata?.outcome_recorded) {
-          // Saved, and then nothing recorded: the process died before or after i'mport heard of it. Never send twice,
-          // and never report as done what may never have been sent: a person checks i'mport's console.
-          const error = "An earlier request under this key was saved and then nothing was recorded: it may or may not have reached i'mport."
-          await trx.raw("update iamport_pw_cancel_ticket set needs_attention = true, error = coalesce(error, ?), updated_at = now() where id = ?", [error, known.id])
-          throw new MedusaError(MedusaError.Types.UNEXPECTED_STATE, `${error} Check the payment's cancel requests in the i'mport console, then dismiss or retry ticket ${known.id}.`)
-        }
-        return { kind: "known", ticket_id: known.id }
+        const unrecorded = known.status === "requested" && !known.metadata?.outcome_recorded
+        return { kind: unrecorded ? "unrecorded" : "known", ticket_id: known.id }
       }
       const { rows: ledger } = await trx.raw(
         "select key, alias, status, refund_id, claimed_at from iamport_pw_cancellation where imp_uid = ? and deleted_at is null",
@@ -181,10 +190,7 @@ export class ProviderReservations {
   async ticketsLocked(impUid: string): Promise<TicketRow[]> {
     return this.pg.transaction(async (trx) => {
       await trx.raw("select pg_advisory_xact_lock(hashtext(?))", [`iamport-paymentwall:${impUid}`])
-      const { rows } = await trx.raw(
-        TICKETS_OF,
-        [impUid]
-      )
+      const { rows } = await trx.raw(TICKETS_OF, [impUid])
       return rows as unknown as TicketRow[]
     })
   }
