@@ -24,7 +24,9 @@ const bump = (map: Map<string, number>, key: string) => map.set(key, (map.get(ke
 /** Which states the runs reached (a harness that never gets there checks nothing there). */
 function noteStates(o: Observation): void {
   for (const t of o.tickets) {
-    bump(counters.states, `ticket ${t.origin} ${t.status}${t.rejection_suspected_at ? " (rejection suspected)" : ""}`)
+    const meta = (t.metadata ?? {}) as { approval_candidate?: unknown; matched_by?: string }
+    const flags = [t.rejection_suspected_at ? "rejection suspected" : "", meta.approval_candidate ? "approval suspected" : "", meta.matched_by ? `matched by ${meta.matched_by}` : ""]
+    bump(counters.states, `ticket ${t.origin} ${t.status}${flags.filter(Boolean).map((f) => ` (${f})`).join("")}`)
   }
   for (const r of o.ledger) {
     bump(counters.states, `ledger ${r.status}`)
