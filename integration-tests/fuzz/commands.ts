@@ -557,6 +557,30 @@ export class ResolveUnanswered extends Step {
   }
 }
 
+/**
+ * A shop admin closes a returned ticket by hand (they judge its obstacle can never clear). The fuzz closes whatever
+ * is returned, even where the obstacle would clear: the person's call, which the invariants must survive.
+ */
+export class CloseReturned extends Step {
+  constructor(readonly t: number) {
+    super()
+  }
+  toString() {
+    return `admin closes a returned ticket by hand(#${this.t})`
+  }
+  check(m: Readonly<Model>) {
+    return m.returnedTickets.length > 0
+  }
+  async act(m: Model, w: World) {
+    const ticket = pick(m.returnedTickets, this.t)
+    const route = `/admin/iamport-paymentwall/tickets/${ticket.id}/close`
+    const res = await w.http("post", route, { note: "Medusa can never book this" })
+    if (w.judge(`POST ${route}`, res) === "ok") {
+      w.log(`    ticket ${ticket.id} (${ticket.origin}, ${ticket.amount}) -> ${res.status} ${res.data.cancel_ticket?.status}`)
+    }
+  }
+}
+
 export class OrderEditOpen extends Step {
   constructor(readonly p: number) {
     super()
@@ -708,6 +732,7 @@ export function commandArbitraries(): fc.Arbitrary<fc.AsyncCommand<Model, World>
     index.map((p) => new FillIn(p)),
     index.map((p) => new ConsoleResend(p)),
     index.map((p) => new OrderEditOpen(p)),
+    index.map((t) => new CloseReturned(t)),
     index.map((p) => new OrderEditClose(p)),
     index.map((p) => new OrderCancel(p)),
     fc

@@ -9,7 +9,7 @@ const OPEN = new Set(["requested", "waiting_for_cancellation", "returned"])
 /** Optimistic bookings still open (a): Medusa booked them before i'mport showed anything. */
 const OPTIMISTIC_OPEN = new Set(["requested", "waiting_for_cancellation"])
 
-export type LedgerRow = { id: string; key: string; status: string; refund_id: string | null; amount: number }
+export type LedgerRow = { id: string; key: string; status: string; refund_id: string | null; amount: number; closed_at: Date | null }
 
 /** Everything the invariants read about one payment, at one moment. */
 export type Observation = {
@@ -48,7 +48,7 @@ export async function observe(world: World, ref: PaymentRef): Promise<Observatio
     refunded: liveRefunds.reduce((sum, r) => sum + r.amount, 0),
     captured: captures.reduce((sum, c) => sum + c, 0),
     tickets: tickets.map((t) => ({ ...t, amount: Number(t.amount) })),
-    ledger: ledger.map((r) => ({ id: r.id, key: r.key, status: r.status, refund_id: r.refund_id, amount: Number(r.amount) })),
+    ledger: ledger.map((r) => ({ id: r.id, key: r.key, status: r.status, refund_id: r.refund_id, amount: Number(r.amount), closed_at: r.closed_at ?? null })),
     iamport: { amount: iamport.amount, cancel_amount: iamport.cancel_amount, status: iamport.status },
     entries: world.keyed(iamport.cancel_history).map((e) => ({ key: e.key, alias: e.alias, amount: Number(e.amount), reason: e.reason ?? "" })),
     sandboxTickets: world.sandboxTickets(ref.impUid),
@@ -123,8 +123,11 @@ export function checkObservation(o: Observation, settledBy?: "job" | "check"): s
     v.push(`(a) ${p}: Medusa refunded ${o.refunded} (optimistic open ${optimistic}) > i'mport cancel_amount ${o.iamport.cancel_amount}`)
   }
   const blocking = obstacles(o)
-  if (settled && blocking.length === 0 && o.refunded !== o.iamport.cancel_amount) {
-    v.push(`(a) ${p}: ${after}, no obstacle open, Medusa refunded ${o.refunded} != i'mport cancel_amount ${o.iamport.cancel_amount}`)
+  // A cancellation a person closed by hand (Medusa could never book it) is, on the record, left out of Medusa's total.
+  const closedKeys = new Set(o.ledger.filter((r) => r.status === "closed").map((r) => r.key))
+  const closedTotal = o.ledger.filter((r) => r.status === "closed").reduce((sum, r) => sum + r.amount, 0)
+  if (settled && blocking.length === 0 && o.refunded !== o.iamport.cancel_amount - closedTotal) {
+    v.push(`(a) ${p}: ${after}, no obstacle open, Medusa refunded ${o.refunded} != i'mport cancel_amount ${o.iamport.cancel_amount} − closed by hand ${closedTotal}`)
   }
   // An untracked Refund is optimistic only until the plugin sees it: the job and check-now adopt every one.
   const stray = untracked(o)
@@ -144,7 +147,10 @@ export function checkObservation(o: Observation, settledBy?: "job" | "check"): s
     if (refunds.size > 1) {
       v.push(`(b) ${p}: cancel_history entry ${entry.key} (${entry.amount}) maps to ${refunds.size} Refunds ${[...refunds].join(", ")}`)
     }
-    if (settled && blocking.length === 0 && refunds.size !== 1) {
+    if (closedKeys.has(entry.key) && refunds.size > 0) {
+      v.push(`(b) ${p}: cancel_history entry ${entry.key} was closed by hand, yet maps to Refund(s) ${[...refunds].join(", ")}`)
+    }
+    if (settled && blocking.length === 0 && !closedKeys.has(entry.key) && refunds.size !== 1) {
       v.push(`(b) ${p}: ${after}, no obstacle open, cancel_history entry ${entry.key} (${entry.amount}) maps to ${refunds.size} Refunds`)
     }
   }
@@ -152,6 +158,9 @@ export function checkObservation(o: Observation, settledBy?: "job" | "check"): s
   for (const row of o.ledger) {
     if (!keys.has(row.key)) {
       v.push(`(b) ${p}: ledger row ${row.key} (${row.status}) names no cancel_history entry`)
+    }
+    if (row.status === "closed" && (!row.closed_at || row.refund_id)) {
+      v.push(`(b) ${p}: ledger row ${row.key} is closed without a record of when, or with Refund ${row.refund_id}`)
     }
     if (row.status === "booked" && (!row.refund_id || !live.has(row.refund_id))) {
       v.push(`(b) ${p}: ledger row ${row.key} is booked to Refund ${row.refund_id}, which does not exist`)

@@ -64,6 +64,7 @@ export type Model = {
   openSandboxTickets: Ticket[]
   waitingTickets: TicketRow[]
   requestedTickets: TicketRow[]
+  returnedTickets: TicketRow[]
   editsOpen: Set<string>
   canceledOrders: Set<string>
 }
@@ -81,6 +82,7 @@ export function emptyModel(run: number, maxOrders: number): Model {
     openSandboxTickets: [],
     waitingTickets: [],
     requestedTickets: [],
+    returnedTickets: [],
     editsOpen: new Set(),
     canceledOrders: new Set(),
   }
@@ -333,6 +335,7 @@ export class World {
       : []
     model.waitingTickets = tickets.filter((t) => t.status === "waiting_for_cancellation")
     model.requestedTickets = tickets.filter((t) => t.status === "requested")
+    model.returnedTickets = tickets.filter((t) => t.status === "returned")
     model.editsOpen = new Set()
     model.canceledOrders = new Set()
     for (const payment of model.payments) {

@@ -144,6 +144,63 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     expect((await orderWithPayments(api, store, paid.orderId)).payment_status).toBe("partially_refunded")
   })
 
+  it("a returned ticket that Medusa can never book is closed by a person, on the record, and nothing books or frees it after", async () => {
+    expect((await api.post("/admin/order-edits", { order_id: paid.orderId }, store.admin)).status).toBe(200)
+    await sandboxPost(sandbox(), `/sandbox/payments/${paid.impUid}/console-cancel`, { amount: 1500, reason: "Customer called" })
+    const returned = await ticketWhere("the cancellation to be returned, not booked", (t) => t.status === "returned")
+    const close = (id: string, body: AnyRecord) =>
+      api.post(`/admin/iamport-paymentwall/tickets/${id}/close`, body, { ...store.admin, validateStatus: () => true })
+
+    // Closing needs a reason, and only a returned ticket closes.
+    const silent = await close(returned.id, {})
+    expect(silent.status).toBe(400)
+    expect(silent.data.message).toContain("Say why")
+
+    // Closing tries the booking once more first: with the edit gone, the cancellation is booked instead.
+    expect((await api.delete(`/admin/order-edits/${paid.orderId}`, store.admin)).status).toBe(200)
+    const booked = await close(returned.id, { note: "The order can take no refund" })
+    expect(booked.status).toBe(400)
+    expect(booked.data.message).toContain("is completed")
+    expect(await bookedTotal()).toBe(1500)
+
+    expect((await adminRefund(api, store, paid.paymentId, { amount: 2000 })).status).toBe(200)
+    const waiting = await ticketWhere("the admin's ticket", (t) => t.origin === "admin")
+    const wrong = await close(waiting.id, { note: "wrong ticket" })
+    expect(wrong.status).toBe(400)
+    expect(wrong.data.message).toContain("Only a returned ticket")
+
+    // A second cancellation that Medusa refuses for good.
+    expect((await api.post("/admin/order-edits", { order_id: paid.orderId }, store.admin)).status).toBe(200)
+    await sandboxPost(sandbox(), `/sandbox/payments/${paid.impUid}/console-cancel`, { amount: 1000, reason: "Chargeback" })
+    const stuck = await ticketWhere("the chargeback to be returned", (t) => t.status === "returned")
+    const closed = await close(stuck.id, { note: "  Booked by hand in the accounting system  " })
+    expect(closed.status).toBe(200)
+    expect(closed.data.cancel_ticket).toMatchObject({
+      status: "closed",
+      decided_by: store.adminUserId,
+      needs_attention: false,
+      metadata: expect.objectContaining({ close_reason: "Booked by hand in the accounting system" }),
+    })
+    expect(closed.data.cancel_ticket.decided_at).toBeTruthy()
+    const row = (await module().listCancellations({ imp_uid: paid.impUid })).find((r: AnyRecord) => r.ticket_id === stuck.id)
+    expect(row).toMatchObject({ status: "closed", refund_id: null, closed_by: store.adminUserId, closed_reason: "Booked by hand in the accounting system" })
+    expect(row.closed_at).toBeTruthy()
+    expect((await close(stuck.id, { note: "again" })).status).toBe(400)
+
+    // The obstacle clears: nothing books the closed cancellation, and closing freed nothing.
+    expect((await api.delete(`/admin/order-edits/${paid.orderId}`, store.admin)).status).toBe(200)
+    await runJob()
+    await runJob()
+    expect(await bookedTotal()).toBe(1500)
+    expect((await ticketsOf(getContainer(), paid.paymentId)).find((t) => t.id === stuck.id)).toMatchObject({ status: "closed", refund_id: null })
+    // i'mport shows 13000 − 1500 − 1000 left, of which 2000 waits at Paymentwall.
+    const sent = cancels()
+    const over = await adminRefund(api, store, paid.paymentId, { amount: 8501 })
+    expect(over.status).toBe(400)
+    expect(cancels()).toBe(sent)
+    expect((await adminRefund(api, store, paid.paymentId, { amount: 8500 })).status).toBe(200)
+  })
+
   it("a console refund seen before an admin refund of the same amount never settles the admin's ticket", async () => {
     // The console's notice is late; the admin refunds the same amount meanwhile, then cancels the order.
     sandbox().context.webhooks.configure({ url: null })

@@ -3,6 +3,7 @@ import { keyedCancellations } from "./cancel-history"
 import { type FreeToRefund, freeToRefund, refusalOf } from "./free-to-refund"
 import type { IamportPayment } from "./iamport/types"
 import { planTicketOf, type TicketRow } from "./settlement-plan"
+import { type CancellationStatus, DONE_CANCELLATION_STATUSES } from "../modules/iamport-paymentwall/models/cancellation"
 
 /** The part of Knex the gate uses: statements with bound values, and a transaction that runs them on one connection. */
 type Statements = { raw(sql: string, bindings?: readonly unknown[]): PromiseLike<{ rows: Record<string, unknown>[] }> }
@@ -96,7 +97,7 @@ export class ProviderReservations {
         throw new MedusaError(MedusaError.Types.CONFLICT, "A cancellation of this payment is being booked right now; nothing was sent to i'mport. Try again in a moment.")
       }
       const booked = new Set(
-        ledger.filter((row) => row.status === "booked").flatMap((row) => [row.key, row.alias]).filter((k): k is string => typeof k === "string")
+        ledger.filter((row) => DONE_CANCELLATION_STATUSES.includes(row.status as CancellationStatus)).flatMap((row) => [row.key, row.alias]).filter((k): k is string => typeof k === "string")
       )
       const free = freeToRefund({ iamport: request.iamport, tickets: tickets.map(planTicketOf), booked })
       const refusal = refusalOf(request.amount, request.currency, free)

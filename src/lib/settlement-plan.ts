@@ -1,11 +1,12 @@
 import { isBooked, isKnown, type KeyedCancellation } from "./cancel-history"
 import { sameAmount, toDecimal } from "./money"
 import { RESERVING_TICKET_STATUSES } from "../modules/iamport-paymentwall/reservation"
+import type { TicketStatus } from "../modules/iamport-paymentwall/models/cancel-ticket"
 
 /** The parts of a cancel ticket the plan reads. */
 export type PlanTicket = {
   id: string
-  status: "requested" | "waiting_for_cancellation" | "returned" | "completed" | "rejected" | "failed"
+  status: TicketStatus
   amount: number | string
   /** The ledger key of the cancellation this ticket is tied to (cancellation_id, or a derived key). */
   cancellation_id: string | null

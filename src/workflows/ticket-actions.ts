@@ -3,6 +3,7 @@ import { releaseLockStep } from "@medusajs/medusa/core-flows"
 import { acquirePaymentLockStep } from "./steps/acquire-payment-lock"
 import { confirmTicketRejectionStep, keepTicketWaitingStep } from "./steps/decide-suspected-rejection"
 import { bindSuspectedApprovalStep } from "./steps/bind-suspected-approval"
+import { closeReturnedTicketStep } from "./steps/close-returned-ticket"
 import { dismissTicketStep } from "./steps/dismiss-ticket"
 import { paymentLockStep } from "./steps/payment-lock"
 import { prepareTicketRetryStep, type TicketActionInput } from "./steps/prepare-ticket-retry"
@@ -61,4 +62,12 @@ export const bindSuspectedApprovalWorkflow = createWorkflow(BIND_APPROVAL_WORKFL
   emitTicketEvents(transform({ bound }, ({ bound }) => bound.events), BIND_APPROVAL_WORKFLOW_ID)
   releaseLockStep({ key: lock.key, ownerId: lock.owner_id, executeOnSubWorkflow: true })
   return new WorkflowResponse(transform({ bound }, ({ bound }) => bound.ticket))
+})
+
+/** A person closes a returned ticket that Medusa can never book, on the record. */
+export const closeReturnedTicketWorkflow = createWorkflow("iamport-paymentwall-close-returned-ticket", (input: TicketActionInput) => {
+  const lock = lockTicketPayment(input)
+  const ticket = closeReturnedTicketStep(input)
+  releaseLockStep({ key: lock.key, ownerId: lock.owner_id, executeOnSubWorkflow: true })
+  return new WorkflowResponse(ticket)
 })

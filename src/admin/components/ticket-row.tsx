@@ -1,4 +1,5 @@
-import { Button, StatusBadge, Text } from "@medusajs/ui"
+import { Button, StatusBadge, Text, Textarea } from "@medusajs/ui"
+import { useState } from "react"
 import { useTranslation } from "react-i18next"
 import { formatDuration, formatMoney } from "../lib/format"
 import type { Ticket } from "../lib/types"
@@ -10,13 +11,16 @@ const COLORS: Record<Ticket["status"], Color> = {
   waiting_for_cancellation: "orange",
   returned: "orange",
   completed: "green",
+  closed: "grey",
   rejected: "red",
   failed: "red",
 }
 
-export type TicketAction = "retry" | "dismiss" | "confirmRejection" | "keepWaiting" | "bindApproval"
+export type TicketAction = "retry" | "dismiss" | "confirmRejection" | "keepWaiting" | "bindApproval" | "close"
 
-export function TicketRow({ ticket, onAction, busy }: { ticket: Ticket; onAction: (kind: TicketAction, id: string) => void; busy: boolean }) {
+type OnAction = (kind: TicketAction, id: string, note?: string) => void
+
+export function TicketRow({ ticket, onAction, busy }: { ticket: Ticket; onAction: OnAction; busy: boolean }) {
   const { t, i18n } = useTranslation()
   const lang = i18n.language
   const settled = ticket.settled_at
@@ -84,11 +88,20 @@ export function TicketRow({ ticket, onAction, busy }: { ticket: Ticket; onAction
           {t(`iamportPaymentwall.matchedBy.${matchedBy}`)}
         </Text>
       )}
-      {ticket.decided_at && (
-        <Text size="small" className="text-ui-fg-subtle">
-          {t("iamportPaymentwall.decidedBy", { who: ticket.decided_by ?? "?", when: new Date(ticket.decided_at).toLocaleString(lang) })}
+      {ticket.status === "closed" && ticket.metadata?.close_reason && (
+        <Text size="small" className="text-ui-fg-subtle" data-testid="paymentwall-close-reason">
+          {t("iamportPaymentwall.closedBecause", { reason: ticket.metadata.close_reason })}
         </Text>
       )}
+      {ticket.decided_at && (
+        <Text size="small" className="text-ui-fg-subtle">
+          {t(ticket.status === "closed" ? "iamportPaymentwall.closedBy" : "iamportPaymentwall.decidedBy", {
+            who: ticket.decided_by ?? "?",
+            when: new Date(ticket.decided_at).toLocaleString(lang),
+          })}
+        </Text>
+      )}
+      {ticket.status === "returned" && <CloseReturned ticketId={ticket.id} onAction={onAction} busy={busy} />}
       {(retryable || dismissable || candidate || ticket.status === "waiting_for_cancellation") && (
         <div className="flex justify-end gap-x-2">
           {ticket.status === "waiting_for_cancellation" && (
@@ -118,6 +131,41 @@ export function TicketRow({ ticket, onAction, busy }: { ticket: Ticket; onAction
           )}
         </div>
       )}
+    </div>
+  )
+}
+
+/**
+ * A returned ticket whose obstacle can never clear (Medusa will never book it): a person closes it, saying why.
+ * The money is already back with the buyer; closing only stops Medusa from trying to book it.
+ */
+function CloseReturned({ ticketId, onAction, busy }: { ticketId: string; onAction: OnAction; busy: boolean }) {
+  const { t } = useTranslation()
+  const [open, setOpen] = useState(false)
+  const [note, setNote] = useState("")
+  if (!open) {
+    return (
+      <div className="flex justify-end">
+        <Button size="small" variant="secondary" disabled={busy} onClick={() => setOpen(true)} data-testid="paymentwall-close-open">
+          {t("iamportPaymentwall.close")}
+        </Button>
+      </div>
+    )
+  }
+  return (
+    <div className="flex flex-col gap-y-2" data-testid="paymentwall-close-form">
+      <Text size="small" className="text-ui-fg-subtle">
+        {t("iamportPaymentwall.closeExplained")}
+      </Text>
+      <Textarea value={note} onChange={(e) => setNote(e.target.value)} placeholder={t("iamportPaymentwall.closeNote")} maxLength={500} />
+      <div className="flex justify-end gap-x-2">
+        <Button size="small" variant="secondary" disabled={busy} onClick={() => setOpen(false)}>
+          {t("iamportPaymentwall.cancelAction")}
+        </Button>
+        <Button size="small" variant="danger" disabled={busy || !note.trim()} onClick={() => onAction("close", ticketId, note.trim())}>
+          {t("iamportPaymentwall.closeConfirm")}
+        </Button>
+      </div>
     </div>
   )
 }

@@ -25,6 +25,8 @@ export const paymentwallApi = {
   confirmRejection: (ticketId: string) =>
     call(`/admin/iamport-paymentwall/tickets/${ticketId}/confirm-rejection`, { method: "POST", body: "{}" }),
   keepWaiting: (ticketId: string) => call(`/admin/iamport-paymentwall/tickets/${ticketId}/keep-waiting`, { method: "POST", body: "{}" }),
+  close: (ticketId: string, note?: string) =>
+    call(`/admin/iamport-paymentwall/tickets/${ticketId}/close`, { method: "POST", body: JSON.stringify({ note }) }),
   bindApproval: (ticketId: string) => call(`/admin/iamport-paymentwall/tickets/${ticketId}/bind-approval`, { method: "POST", body: "{}" }),
   cancelAttempt: (attemptId: string) => call(`/admin/iamport-paymentwall/attempts/${attemptId}/cancel`, { method: "POST", body: "{}" }),
 }

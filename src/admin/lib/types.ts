@@ -1,5 +1,5 @@
 /** The JSON of GET /admin/iamport-paymentwall/orders/:id, as the widget reads it. */
-export type TicketStatus = "requested" | "waiting_for_cancellation" | "returned" | "completed" | "rejected" | "failed"
+export type TicketStatus = "requested" | "waiting_for_cancellation" | "returned" | "completed" | "closed" | "rejected" | "failed"
 
 export type Ticket = {
   id: string
@@ -27,6 +27,8 @@ export type Ticket = {
     approval_candidate?: { key: string; amount: number; reason: string | null; cancelled_at: number; since: string }
     /** How the ticket was tied to its cancellation when the reasons differed: by amount, or by a person. */
     matched_by?: "amount" | "person"
+    /** Why a person closed a returned ticket that Medusa can never book. */
+    close_reason?: string
   } | null
 }
 

@@ -95,7 +95,8 @@ const OrderWidget = ({ order }: { order: AdminOrder }) => {
     onError: (e: Error) => toast.error(t("iamportPaymentwall.checkFailed"), { description: e.message }),
   })
   const action = useMutation({
-    mutationFn: ({ kind, id }: { kind: TicketAction; id: string }) => paymentwallApi[kind](id),
+    mutationFn: ({ kind, id, note }: { kind: TicketAction; id: string; note?: string }) =>
+      kind === "close" ? paymentwallApi.close(id, note) : paymentwallApi[kind](id),
     onSuccess: (_r, { kind }) => {
       toast.success(t(`iamportPaymentwall.done.${kind}`))
       void refresh()
@@ -173,7 +174,7 @@ const OrderWidget = ({ order }: { order: AdminOrder }) => {
                   key={ticket.id}
                   ticket={ticket}
                   busy={action.isPending}
-                  onAction={(kind, id) => action.mutate({ kind, id })}
+                  onAction={(kind, id, note) => action.mutate({ kind, id, note })}
                 />
               ))}
             </div>

@@ -36,6 +36,13 @@ describe("freeToRefund: what i'mport shows left, less what still waits at Paymen
     expect(result.free.toNumber()).toBe(31)
   })
 
+  it("a ticket a person closed frees nothing and reserves nothing: its entry is in cancel_amount already", () => {
+    const closed = ticket("t1", 19, { status: "closed", cancellation_id: "c1" })
+    const result = free({ amount: 50, cancel_amount: 19, history: [entry("c1", 19)] }, [closed, ticket("t2", 10)], ["c1"])
+    expect([result.left.toNumber(), result.waiting.toNumber(), result.free.toNumber()]).toEqual([31, 10, 21])
+    expect(result.waiting_ticket_ids).toEqual(["t2"])
+  })
+
   it("keeps a ticket waiting, its amount reserved, while an entry with another reason may be its approval and it still fits", () => {
     const result = free({ amount: 50, cancel_amount: 19, history: [entry("c1", 19, "Customer called")] }, [ticket("t1", 19)])
     // A person decides whether the entry is the ticket's approval; until then nothing more is free than if it were not.

@@ -38,6 +38,10 @@ describe("planSettlement: projecting i'mport's cancel_history onto Medusa", () =
     ])
   })
 
+  it("books nothing for a cancellation a person closed, and makes no external ticket of it", () => {
+    expect(planSettlement({ history: [entry("c1", 3000)], tickets: [ticket("t1", 3000, { status: "closed", cancellation_id: "c1" })], booked: new Set(["c1"]) })).toEqual([])
+  })
+
   it("books nothing for a cancellation already booked (a duplicate or late webhook)", () => {
     expect(planSettlement({ history: [entry("c1", 3000)], tickets: [ticket("t1", 3000, { status: "completed", cancellation_id: "c1" })], booked: new Set(["c1"]) })).toEqual([])
   })

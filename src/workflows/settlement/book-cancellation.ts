@@ -54,6 +54,10 @@ export async function bookCancellation(
   if (in_flight) {
     return { kind: "in_flight", state }
   }
+  if (row.status === "closed") {
+    // A person closed it for good (under this payment's lock, so a plan made before that cannot reach here).
+    return { kind: "blocked", reason: row.closed_reason ?? "Closed by a person", state }
+  }
   if (row.status === "booked" && row.refund_id) {
     await completeTicket(container, ticket, entry, row.refund_id)
     return { kind: "booked", refund_id: row.refund_id, state }

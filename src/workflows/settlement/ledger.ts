@@ -3,6 +3,7 @@ import { MathBN } from "@medusajs/framework/utils"
 import type { KeyedCancellation } from "../../lib/cancel-history"
 import { sameAmount } from "../../lib/money"
 import type CancellationModel from "../../modules/iamport-paymentwall/models/cancellation"
+import { type CancellationStatus, DONE_CANCELLATION_STATUSES } from "../../modules/iamport-paymentwall/models/cancellation"
 import { type PaymentState } from "./payment-state"
 import { type CancelTicket, paymentwallModule } from "../../modules/iamport-paymentwall"
 
@@ -31,11 +32,15 @@ export function rowOf(ledger: ReadonlyMap<string, Cancellation>, entry: KeyedCan
   return entry.names.map((name) => ledger.get(name)).find(Boolean)
 }
 
-/** Keys and aliases the ledger has booked. */
+export function isDone(row: { status: CancellationStatus }): boolean {
+  return DONE_CANCELLATION_STATUSES.includes(row.status)
+}
+
+/** Keys and aliases the ledger is done with (booked, or closed by a person). */
 export function bookedKeys(ledger: ReadonlyMap<string, Cancellation>): Set<string> {
   const keys = new Set<string>()
   for (const row of ledger.values()) {
-    if (row.status === "booked") {
+    if (isDone(row)) {
       keys.add(row.key)
       if (row.alias) {
         keys.add(row.alias)
@@ -53,7 +58,7 @@ export function ledgerRows(ledger: ReadonlyMap<string, Cancellation>): Cancellat
 /**
  * Claims an entry's ledger row before booking it. The unique index on (imp_uid, key) refuses a second row, so two
  * processes that race past the lock still meet here; the loser reads the winner's row. Returns the row as it is
- * now: `booked` means there is nothing to do.
+ * now: `booked` or `closed` means there is nothing to do.
  */
 export async function claimCancellation(
   container: MedusaContainer,
@@ -67,7 +72,7 @@ export async function claimCancellation(
   const service = paymentwallModule(container)
   const existing = rowOf(await ledgerOf(container, impUid), entry)
   if (existing) {
-    if (existing.status === "booked") {
+    if (isDone(existing)) {
       return { row: existing, resumed: false }
     }
     if (existing.status === "claimed" && Date.now() - new Date(existing.claimed_at).getTime() < inFlightMs) {
@@ -174,4 +179,15 @@ export async function markBooked(container: MedusaContainer, row: Cancellation, 
 
 export async function markBlocked(container: MedusaContainer, row: Cancellation, reason: string): Promise<void> {
   await paymentwallModule(container).updateCancellations({ id: row.id, status: "blocked", blocked_reason: reason.slice(0, 1000) })
+}
+
+/** A person closed a blocked row for good: nothing books it again, and who, when and why stay on the row. */
+export async function markClosed(container: MedusaContainer, row: Cancellation, closedBy: string | null, reason: string): Promise<Cancellation> {
+  return await paymentwallModule(container).updateCancellations({
+    id: row.id,
+    status: "closed",
+    closed_by: closedBy,
+    closed_at: new Date(),
+    closed_reason: reason.slice(0, 1000),
+  })
 }

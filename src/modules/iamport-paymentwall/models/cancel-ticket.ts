@@ -5,6 +5,7 @@ export const TICKET_STATUSES = [
   "waiting_for_cancellation",
   "returned",
   "completed",
+  "closed",
   "rejected",
   "failed",
 ] as const
@@ -25,6 +26,8 @@ export type TicketOrigin = (typeof TICKET_ORIGINS)[number]
  * waiting_for_cancellation: Paymentwall accepted the ticket;
  * returned: in cancel_history, but Medusa refused the booking for now (open order change, cancelled order);
  * completed: in cancel_history and booked;
+ * closed: returned, and a person (decided_by, decided_at) closed it because Medusa can never book it: the money is
+ * back with the buyer, and Medusa shows less refunded than i'mport, knowingly;
  * rejected: a shop admin confirmed that Paymentwall said no; failed: i'mport refused the request at once.
  *
  * A notice that hints at a rejection only sets rejection_suspected_at: an unauthenticated webhook never frees money.

@@ -1,7 +1,9 @@
 import { model } from "@medusajs/framework/utils"
 
-export const CANCELLATION_STATUSES = ["claimed", "booked", "blocked"] as const
+export const CANCELLATION_STATUSES = ["claimed", "booked", "blocked", "closed"] as const
 export type CancellationStatus = (typeof CANCELLATION_STATUSES)[number]
+/** Rows nothing books again: booked to a Refund, or closed by a person because Medusa can never book them. */
+export const DONE_CANCELLATION_STATUSES: readonly CancellationStatus[] = ["booked", "closed"]
 
 /**
  * The ledger: one row per entry of i'mport's cancel_history, keyed by its cancellation_id (or, where i'mport or a
@@ -11,7 +13,9 @@ export type CancellationStatus = (typeof CANCELLATION_STATUSES)[number]
  * claimed: a booking started (or died half-way; the next run finds out whether the Refund exists);
  * booked: Medusa's Refund refund_id books it;
  * blocked: i'mport returned the money but Medusa refused the booking for now (blocked_reason is Medusa's reason);
- * the next webhook, job run or "check now" books it once the obstacle is gone.
+ * the next webhook, job run or "check now" books it once the obstacle is gone;
+ * closed: blocked, and a person (closed_by, closed_at, closed_reason) closed it because the obstacle can never clear.
+ * Nothing books it again: like a booked row it is done, but it has no Refund (Medusa shows less refunded than i'mport).
  */
 const Cancellation = model
   .define("iamport_pw_cancellation", {
@@ -33,6 +37,9 @@ const Cancellation = model
     attempts: model.number().default(0),
     claimed_at: model.dateTime(),
     booked_at: model.dateTime().nullable(),
+    closed_by: model.text().nullable(),
+    closed_at: model.dateTime().nullable(),
+    closed_reason: model.text().nullable(),
   })
   .indexes([
     { name: "IDX_iamport_pw_cancellation_payment_id", on: ["payment_id"] },

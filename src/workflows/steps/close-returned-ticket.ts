@@ -1,0 +1,64 @@
+import { MedusaError } from "@medusajs/framework/utils"
+import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
+import { paymentwallProvider } from "../../providers/iamport-paymentwall/registered-provider"
+import { emitTicketEventsNow } from "../settlement/events"
+import { ledgerOf, ledgerRows, markClosed } from "../settlement/ledger"
+import { settlePaymentCancellations } from "../settlement/settle-payment-cancellations"
+import type { TicketActionInput } from "./prepare-ticket-retry"
+import { paymentwallModule } from "../../modules/iamport-paymentwall"
+
+export const closeReturnedTicketStepId = "iamport-paymentwall-close-returned-ticket"
+
+/**
+ * A person closes a `returned` ticket whose obstacle can never clear: i'mport returned the money, and Medusa will
+ * never book it (say, the order can no longer take a refund). Money-neutral: i'mport's cancel_amount already holds
+ * the amount, so nothing is freed or reserved. The booking is tried once more first, so only what Medusa still
+ * refuses is closed. The ticket and its ledger row keep who, when and why; nothing books them again.
+ */
+export const closeReturnedTicketStep = createStep(
+  closeReturnedTicketStepId,
+  async ({ ticket_id, actor_id, note }: TicketActionInput, { container }) => {
+    const reason = note?.trim()
+    if (!reason) {
+      throw new MedusaError(MedusaError.Types.INVALID_DATA, "Say why the ticket is closed (note): it stays on the ticket and on the ledger.")
+    }
+    const service = paymentwallModule(container)
+    let ticket = await service.retrieveCancelTicket(ticket_id)
+    assertReturned(ticket.id, ticket.status)
+    const iamport = await paymentwallProvider(container, ticket.provider_id).lookupPayment(ticket.imp_uid)
+    const settled = await settlePaymentCancellations(container, { payment_id: ticket.payment_id, iamport, read_at: new Date() })
+    await emitTicketEventsNow(container, settled.events)
+    ticket = await service.retrieveCancelTicket(ticket_id)
+    assertReturned(ticket.id, ticket.status)
+    if (ticket.refund_id) {
+      throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `Ticket ${ticket.id} is booked to Refund ${ticket.refund_id}: there is nothing to close.`)
+    }
+    const rows = ledgerRows(await ledgerOf(container, ticket.imp_uid)).filter((row) => row.ticket_id === ticket.id && row.status === "blocked")
+    if (!rows.length) {
+      throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `Ticket ${ticket.id} has no blocked cancellation to close: a booking may be under way. Try again in a moment.`)
+    }
+    for (const row of rows) {
+      await markClosed(container, row, actor_id ?? null, reason)
+    }
+    const now = new Date()
+    const updated = await service.updateCancelTickets({
+      id: ticket.id,
+      status: "closed",
+      needs_attention: false,
+      settled_at: now,
+      decided_by: actor_id ?? null,
+      decided_at: now,
+      metadata: { ...(ticket.metadata ?? {}), close_reason: reason, blocked_reason: ticket.error ?? null },
+    })
+    return new StepResponse(updated)
+  }
+)
+
+function assertReturned(id: string, status: string): void {
+  if (status !== "returned") {
+    throw new MedusaError(
+      MedusaError.Types.NOT_ALLOWED,
+      `Only a returned ticket (i'mport returned the money, Medusa refused to book it) can be closed by hand; ticket ${id} is ${status}.`
+    )
+  }
+}
