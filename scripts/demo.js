@@ -6,7 +6,9 @@ const { spawn } = require("node:child_process")
 const fs = require("node:fs")
 const path = require("node:path")
 const { parseArgs } = require("node:util")
-const { startEmbeddedPostgres } = require("./lib/embedded-postgres")
+const { createHash } = require("node:crypto")
+const os = require("node:os")
+const { blockedForPostgres, startEmbeddedPostgres } = require("./lib/embedded-postgres")
 const { assertPortsFree, waitForHealth } = require("./lib/processes")
 const { buildPluginIfStale, buildAdminIfStale, bundleStorefront } = require("./lib/demo-build")
 const { startStorefront } = require("./lib/demo-storefront")
@@ -26,6 +28,14 @@ const { values: args } = parseArgs({
   },
 })
 const DATA = path.resolve(args["data-dir"])
+/**
+ * Where the database lives: in DATA, unless this is root and the "postgres" user (who runs the cluster for root)
+ * cannot enter it (a 0700 home or temp folder); then in the system's temp directory, named after DATA.
+ */
+const PG_BLOCKED = blockedForPostgres(DATA)
+const PG_DIR = PG_BLOCKED
+  ? path.join(fs.existsSync("/var/tmp") ? "/var/tmp" : os.tmpdir(), `medusa-paymentwall-demo-${createHash("sha1").update(DATA).digest("hex").slice(0, 10)}`, "pg")
+  : path.join(DATA, "pg")
 const ports = {
   "--port": Number(args.port),
   "--storefront-port": Number(args["storefront-port"]),
@@ -42,6 +52,8 @@ const started = Date.now()
 const seconds = () => ((Date.now() - started) / 1000).toFixed(1)
 const say = (line) => console.log(`[demo ${seconds().padStart(5)}s] ${line}`)
 const cleanups = []
+/** A path as the user reads it: relative inside the checkout, absolute outside it. */
+const shown = (p) => (p.startsWith(ROOT + path.sep) ? path.relative(ROOT, p) : p)
 
 const MEDUSA_BIN = path.join(ROOT, "node_modules", ".bin", "medusa")
 
@@ -71,20 +83,31 @@ async function main() {
     }
   }
   await assertPortsFree(ports)
-  if (args.reset && fs.existsSync(DATA)) {
-    say(`--reset: removing ${path.relative(ROOT, DATA) || DATA} (the store's database, seed and storefront bundle)`)
+  if (args.reset && (fs.existsSync(DATA) || fs.existsSync(PG_DIR))) {
+    say(`--reset: removing ${shown(DATA)} (the store's database, seed and storefront bundle)`)
     fs.rmSync(DATA, { recursive: true, force: true })
+    fs.rmSync(path.dirname(PG_DIR), { recursive: true, force: true })
   }
   fs.mkdirSync(DATA, { recursive: true })
+  if (PG_BLOCKED) {
+    say(`the "postgres" user cannot enter ${PG_BLOCKED}, so the database lives in ${PG_DIR}`)
+    fs.mkdirSync(path.dirname(PG_DIR), { recursive: true, mode: 0o755 })
+  }
 
   if (buildPluginIfStale(ROOT)) {
     say("built the plugin (.medusa/server, .medusa/storefront)")
   }
   const adminBuild = buildAdminIfStale(ROOT, STORE_DIR).then((built) => built && say("built the admin dashboard with the plugin's widget"))
 
-  const pg = await startEmbeddedPostgres({ dataDir: path.join(DATA, "pg"), port: ports["--pg-port"], database: "medusa_demo" })
+  const pg = await startEmbeddedPostgres({ dataDir: PG_DIR, port: ports["--pg-port"], database: "medusa_demo" })
   cleanups.push(() => pg.stop())
-  say(`PostgreSQL ${pg.fresh ? "initialised" : "started"} (embedded, data in ${path.relative(ROOT, path.join(DATA, "pg"))})`)
+  say(`PostgreSQL ${pg.fresh ? "initialised" : "started"} (embedded, data in ${shown(PG_DIR)})`)
+  if (pg.fresh) {
+    // A new database (first run, or the temp directory was emptied): whatever the last run seeded is gone with it.
+    for (const stale of ["store.json", "sandbox.json"]) {
+      fs.rmSync(path.join(DATA, stale), { force: true })
+    }
+  }
 
   const { startSandbox } = require(path.join(ROOT, ".medusa/server/src/sandbox"))
   const sandbox = await startSandbox({
@@ -149,11 +172,12 @@ async function main() {
   Admin                 ${urls.api}/app     (${ADMIN.email} / ${ADMIN.password})
   Sandbox control page  ${urls.sandbox}
   Store API             ${urls.api}
+  Publishable key       ${seeded.publishable_key}
 
   Sandbox control API   curl -H 'x-sandbox-token: ${sandbox.controlToken}' ${urls.sandbox}/sandbox/payments
 
   Buy something on the storefront, refund it in the admin (the order page shows "Waiting for cancellation"),
-  then approve or reject the ticket on the sandbox control page. Ctrl-C stops everything; data stays in .demo/.
+  then approve or reject the ticket on the sandbox control page. Ctrl-C stops everything; data stays in ${shown(DATA)}.
 `)
 }
 

@@ -1,6 +1,6 @@
 /* What the demo builds before it starts, each only when its sources changed: the plugin, the admin dashboard with
  * the plugin's widget, and the storefront page's bundle. */
-const { execFileSync } = require("node:child_process")
+const { execFileSync, spawn } = require("node:child_process")
 const fs = require("node:fs")
 const path = require("node:path")
 
@@ -33,23 +33,29 @@ function buildPluginIfStale(root) {
 /**
  * Medusa's dashboard with the plugin's admin extensions, as `medusa build` makes it in a store, into
  * `<storeDir>/public/admin` where `medusa start` serves it. Resolves true when it built.
+ *
+ * In a process of its own: the bundler (Vite) sets NODE_ENV=production in the process that builds, which would
+ * make the sandbox refuse to start and `medusa start` run in production mode on a first run.
  */
-async function buildAdminIfStale(root, storeDir) {
+function buildAdminIfStale(root, storeDir) {
   const pluginAdmin = path.join(root, ".medusa", "server", "src", "admin", "index.mjs")
   const outDir = path.join(storeDir, "public", "admin")
   if (mtime(path.join(outDir, "index.html")) > mtime(pluginAdmin)) {
-    return false
+    return Promise.resolve(false)
   }
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [__filename, "--build-admin", storeDir, outDir, pluginAdmin], { cwd: storeDir, stdio: ["ignore", "ignore", "pipe"] })
+    let errors = ""
+    child.stderr.on("data", (chunk) => (errors += chunk))
+    child.once("error", reject)
+    child.once("exit", (code) => (code === 0 ? resolve(true) : reject(new Error(`the admin dashboard did not build (exit ${code}):\n${errors}`))))
+  })
+}
+
+/** The child's side of buildAdminIfStale. The bundler writes its entry files under the cwd's .medusa/client. */
+async function buildAdmin(outDir, pluginAdmin) {
   const { build } = await import("@medusajs/admin-bundler")
-  const cwd = process.cwd()
-  // The bundler writes its entry files under the current directory's .medusa/client.
-  process.chdir(storeDir)
-  try {
-    await build({ disable: false, path: "/app", backendUrl: "/", outDir, sources: [], plugins: [pluginAdmin] })
-  } finally {
-    process.chdir(cwd)
-  }
-  return true
+  await build({ disable: false, path: "/app", backendUrl: "/", outDir, sources: [], plugins: [pluginAdmin] })
 }
 
 /** The storefront page's script with @medusajs/js-sdk and the plugin's storefront helper, as one browser module. */
@@ -68,3 +74,15 @@ async function bundleStorefront(root, outDir) {
 }
 
 module.exports = { buildAdminIfStale, buildPluginIfStale, bundleStorefront }
+
+if (require.main === module && process.argv[2] === "--build-admin") {
+  const [, , , storeDir, outDir, pluginAdmin] = process.argv
+  process.chdir(storeDir)
+  buildAdmin(outDir, pluginAdmin).then(
+    () => process.exit(0),
+    (error) => {
+      console.error(error?.stack ?? error)
+      process.exit(1)
+    }
+  )
+}

@@ -85,17 +85,31 @@ async function startEmbeddedPostgres({ dataDir, port, database, log = () => {} }
 
 /** As root, the cluster runs as `postgres`, which must be able to pass through every directory above its data. */
 function assertReachableByOthers(dir) {
-  for (let at = dir; ; at = path.dirname(at)) {
+  const blocked = blockedForPostgres(dir)
+  if (blocked) {
+    throw new Error(
+      `PostgreSQL runs as the "postgres" user here (the process is root), and that user cannot enter ${blocked}. ` +
+        `Allow it (chmod o+x ${blocked}) or keep the data elsewhere.`
+    )
+  }
+}
+
+/**
+ * The first directory at or above `dir` that the "postgres" user cannot pass through, when this process is root
+ * (the cluster then runs as "postgres"); null when there is none or the process is not root.
+ */
+function blockedForPostgres(dir) {
+  if (process.getuid?.() !== 0) {
+    return null
+  }
+  for (let at = path.resolve(dir); ; at = path.dirname(at)) {
     if (fs.existsSync(at) && (fs.statSync(at).mode & 0o001) === 0) {
-      throw new Error(
-        `PostgreSQL runs as the "postgres" user here (the process is root), and that user cannot enter ${at}. ` +
-          `Allow it (chmod o+x ${at}) or keep the data elsewhere.`
-      )
+      return at
     }
     if (at === path.dirname(at)) {
-      return
+      return null
     }
   }
 }
 
-module.exports = { startEmbeddedPostgres }
+module.exports = { blockedForPostgres, startEmbeddedPostgres }

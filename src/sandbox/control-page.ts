@@ -1,6 +1,7 @@
 import type { ServerResponse } from "node:http"
 import { CONTROL_TOKEN_HEADER } from "./control-auth"
 import { scriptLiteral, type PageRoute } from "./http-util"
+import { FRAUD_REVIEW_REASON } from "./paymentwall"
 
 /**
  * The sandbox's control page, at `/`: Paymentwall's merchant side in a browser. It lists the payments and the open
@@ -9,7 +10,7 @@ import { scriptLiteral, type PageRoute } from "./http-util"
  * the run's token, which is why it is served to this machine only (carriesToken).
  */
 export const CONTROL_PAGE_ROUTES: PageRoute[] = [
-  { method: "GET", pattern: /^\/(?:control)?$/, handler: (ctx, _req, res) => html(res, controlPage(ctx.controlToken)), carriesToken: true },
+  { method: "GET", pattern: /^\/(?:control)?$/, handler: (ctx, _req, res) => html(res, controlPage(ctx.controlToken, ctx.options.stateFile)), carriesToken: true },
 ]
 
 function html(res: ServerResponse, body: string): void {
@@ -24,7 +25,13 @@ function html(res: ServerResponse, body: string): void {
   res.end(body)
 }
 
-const controlPage = (token: string): string => `<!doctype html>
+/** Where the state lives, in the page's words. */
+const stateNote = (stateFile: string | undefined): string =>
+  stateFile ? `The state is saved in <code>${escapeHtml(stateFile)}</code> and outlives a restart.` : "The state is kept in memory: a restart forgets it."
+
+const escapeHtml = (v: string): string => v.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!)
+
+const controlPage = (token: string, stateFile: string | undefined): string => `<!doctype html>
 <html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>i'mport + Paymentwall sandbox</title>
 <style>body{font:14px system-ui,sans-serif;margin:24px;color:#222}h1{font-size:20px}h2{font-size:16px;margin-top:28px}
 table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:6px 8px;text-align:left;vertical-align:top}
@@ -32,7 +39,7 @@ th{background:#f4f4f4}.muted{color:#666}button{margin-right:6px;padding:4px 10px
 .s-paid{color:#1a7f37}.s-failed{color:#b42318}.s-cancelled{color:#6941c6}.s-open{color:#b54708}</style></head>
 <body><h1>i'mport + Paymentwall sandbox <span class="muted">no network, no card</span></h1>
 <p class="muted">Paymentwall's side of the demo: approve a payment held for fraud review, and decide the cancellation
-tickets that refunds open. Each decision reaches the store as i'mport's webhook. The state is kept in memory.</p>
+tickets that refunds open. Each decision reaches the store as i'mport's webhook. ${stateNote(stateFile)}</p>
 <p id="problem" role="alert" style="color:#b42318"></p>
 <h2>Open cancellation tickets</h2><table id="tickets"><thead><tr><th>ticket</th><th>imp_uid</th><th>amount</th><th>reason</th><th>requested</th><th></th></tr></thead><tbody></tbody></table>
 <h2>Payments</h2><table id="payments"><thead><tr><th>imp_uid</th><th>merchant_uid</th><th>status</th><th>amount</th><th>cancelled</th><th>buyer</th><th></th></tr></thead><tbody></tbody></table>
@@ -40,6 +47,7 @@ tickets that refunds open. Each decision reaches the store as i'mport's webhook.
 <h2>i'mport calls received</h2><table id="calls"><thead><tr><th>time</th><th>call</th><th>HTTP</th><th>credentials</th></tr></thead><tbody></tbody></table>
 <script>
 var CONTROL = { ${scriptLiteral(CONTROL_TOKEN_HEADER)}: ${scriptLiteral(token)} };
+var HELD_REASON = ${scriptLiteral(FRAUD_REVIEW_REASON)};
 function esc(v) { return String(v == null ? "" : v).replace(/[&<>"']/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]; }); }
 function time(ms) { return new Date(ms).toLocaleTimeString(); }
 function rows(id, html) { document.querySelector("#" + id + " tbody").innerHTML = html || '<tr><td colspan="7" class="muted">none</td></tr>'; }
@@ -68,10 +76,12 @@ function refresh() {
           "</td><td>" + (t.settled_at ? time(t.settled_at) : "") + "</td></tr>";
       }).join(""));
       rows("payments", payments.slice().reverse().map(function (p) {
-        // A payment held for fraud review reads as failed (or ready) at i'mport until Paymentwall approves it.
-        var held = p.status === "failed" || p.status === "ready";
-        return "<tr data-payment='" + esc(p.imp_uid) + "'><td><code>" + esc(p.imp_uid) + "</code></td><td><code>" + esc(p.merchant_uid) + "</code></td><td class='s-" + esc(p.status) + "'>" + esc(p.status) +
-          (p.fail_reason ? " <span class='muted'>(" + esc(p.fail_reason) + ")</span>" : "") + "</td><td>" + esc(p.amount) + " " + esc(p.currency) + "</td><td>" + esc(p.cancel_amount) +
+        // A payment held for fraud review reads as failed (or ready) at i'mport until Paymentwall approves it; a
+        // decline is failed for good and has nothing to approve.
+        var held = p.status === "ready" || (p.status === "failed" && p.fail_reason === HELD_REASON);
+        var label = held ? "held for fraud review" : p.status === "failed" ? "declined" : p.status;
+        return "<tr data-payment='" + esc(p.imp_uid) + "' data-state='" + esc(label) + "'><td><code>" + esc(p.imp_uid) + "</code></td><td><code>" + esc(p.merchant_uid) + "</code></td><td class='s-" + esc(held ? "open" : p.status) + "'>" + esc(label) +
+          (p.fail_reason ? " <span class='muted'>(i'mport: " + esc(p.fail_reason) + ")</span>" : "") + "</td><td>" + esc(p.amount) + " " + esc(p.currency) + "</td><td>" + esc(p.cancel_amount) +
           "</td><td>" + esc(p.buyer_name) + " &lt;" + esc(p.buyer_email) + "&gt;</td><td>" + (held ? "<button data-action='approve-payment'>Approve after fraud review</button>" : "") + "</td></tr>";
       }).join(""));
       rows("calls", calls.slice(-50).reverse().map(function (c) {

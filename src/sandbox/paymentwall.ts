@@ -26,7 +26,8 @@ export type WidgetPayment = {
   refundable?: boolean
 }
 
-const FRAUD_REVIEW_REASON = "(PG사 결제 장애) Internal error"
+/** What i'mport shows on a payment that Paymentwall holds for fraud review (a failure, until it is approved). */
+export const FRAUD_REVIEW_REASON = "(PG사 결제 장애) Internal error"
 
 /** Stands in for the buyer finishing Paymentwall's widget opened by IMP.request_pay. */
 export function payThroughWidget(ctx: SandboxContext, input: WidgetPayment): IamportPayment {

@@ -276,6 +276,31 @@ describe("the sandbox's own pages carry the token", () => {
     expect(sandbox.context.state.payments.get(impUid)?.status).toBe("paid")
   })
 
+  it("the control page tells a payment held for fraud review from a decline, and offers approval only for the held one", async () => {
+    const pay = (merchantUid: string, outcome: string) =>
+      raw("POST", "/sandbox/pay", { headers: withToken(json), body: JSON.stringify({ merchant_uid: merchantUid, outcome, ignore_prepare: true, amount: 500, currency: "KRW" }) })
+    await pay("held_1", "fraud_review")
+    await pay("declined_1", "failed")
+    const html = await (await fetch(`${sandbox.url}/`)).text()
+    expect(html).toContain("The state is kept in memory")
+    const tables = new Map<string, { innerHTML: string; textContent: string }>()
+    const element = (selector: string) => tables.get(selector) ?? tables.set(selector, { innerHTML: "", textContent: "" }).get(selector)!
+    const document = { querySelector: element, getElementById: element, addEventListener: () => undefined }
+    const sent: Sent[] = []
+    vm.runInNewContext(inlineScript(html), { document, fetch: recordingFetch(sent), setInterval: () => 0, alert: () => undefined, Promise, JSON, Object, String, Date })
+    await answered(sent, 3)
+    for (let i = 0; i < 50 && !element("#payments tbody").innerHTML.includes("<tr"); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
+    const rows = element("#payments tbody").innerHTML.split("</tr>").filter((row) => row.includes("data-payment"))
+    const held = rows.find((row) => row.includes("held_1"))!
+    const declined = rows.find((row) => row.includes("declined_1"))!
+    expect(held).toContain("held for fraud review")
+    expect(held).toContain("approve-payment")
+    expect(declined).toContain("declined")
+    expect(declined).not.toContain("approve-payment")
+  })
+
   it("the widget embeds it and pays through /sandbox/pay with it", async () => {
     sandbox.context.state.prepared.set("page_2", { merchant_uid: "page_2", amount: 13000, currency: "KRW" })
     const params = { merchant_uid: "page_2", amount: 13000, currency: "KRW", name: "Mug", buyer_email: "a@b.c", buyer_name: "Jiwoo Park" }
