@@ -134,7 +134,16 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     expect(await page.evaluate(() => document.documentElement.classList.contains("dark"))).toBe(true)
     await shot(page, "5-rejection-suspected-dark-ko")
 
+    // It frees the reserved amount: a confirmation first, and going back changes nothing.
     await widget.getByRole("button", { name: "Paymentwall이 거절함" }).click()
+    const dialog = page.getByRole("alertdialog")
+    await dialog.getByText("Paymentwall이 이 환불을 거절했나요?").waitFor()
+    await shot(page, "5b-confirm-rejection-ko")
+    await dialog.getByRole("button", { name: "돌아가기" }).click()
+    await dialog.waitFor({ state: "hidden" })
+    expect(await ticketStatus(page)).toBe("waiting_for_cancellation")
+    await widget.getByRole("button", { name: "Paymentwall이 거절함" }).click()
+    await page.getByRole("alertdialog").getByRole("button", { name: "네, 거절되었습니다" }).click()
     await waitFor("the widget to show the rejected ticket", async () => ((await ticketStatus(page)) === "rejected" ? true : undefined), 30_000)
     await widget.getByText("취소 거절").waitFor()
     await widget.getByText("아임포트에서 지금 확인").waitFor()

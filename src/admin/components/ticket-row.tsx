@@ -1,4 +1,4 @@
-import { Button, StatusBadge, Text, Textarea } from "@medusajs/ui"
+import { Button, StatusBadge, Text, Textarea, usePrompt } from "@medusajs/ui"
 import { useState } from "react"
 import { useTranslation } from "react-i18next"
 import { formatDuration, formatMoney } from "../lib/format"
@@ -22,8 +22,22 @@ type OnAction = (kind: TicketAction, id: string, note?: string) => void
 
 export function TicketRow({ ticket, onAction, busy }: { ticket: Ticket; onAction: OnAction; busy: boolean }) {
   const { t, i18n } = useTranslation()
+  const prompt = usePrompt()
   const lang = i18n.language
   const settled = ticket.settled_at
+  // It frees the reserved amount for new refunds: a person confirms they saw the rejection at Paymentwall.
+  const confirmRejection = async () => {
+    const confirmed = await prompt({
+      variant: "danger",
+      title: t("iamportPaymentwall.confirmRejectionTitle"),
+      description: t("iamportPaymentwall.confirmRejectionDescription", { amount: formatMoney(ticket.amount, ticket.currency_code, lang) }),
+      confirmText: t("iamportPaymentwall.confirmRejectionConfirm"),
+      cancelText: t("iamportPaymentwall.cancelAction"),
+    })
+    if (confirmed) {
+      onAction("confirmRejection", ticket.id)
+    }
+  }
   const since = ticket.waiting_since ?? ticket.requested_at
   const retryable = ticket.origin === "admin" && (ticket.status === "requested" || ticket.status === "failed")
   // Only a person can say Paymentwall rejected a ticket: a webhook cannot prove it.
@@ -105,7 +119,7 @@ export function TicketRow({ ticket, onAction, busy }: { ticket: Ticket; onAction
       {(retryable || dismissable || candidate || ticket.status === "waiting_for_cancellation") && (
         <div className="flex justify-end gap-x-2">
           {ticket.status === "waiting_for_cancellation" && (
-            <Button size="small" variant="danger" disabled={busy} onClick={() => onAction("confirmRejection", ticket.id)}>
+            <Button size="small" variant="danger" disabled={busy} onClick={() => void confirmRejection()}>
               {t("iamportPaymentwall.confirmRejection")}
             </Button>
           )}
