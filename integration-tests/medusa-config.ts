@@ -18,6 +18,6 @@ module.exports = defineConfig({
   },
   admin: { disable: true },
   plugins: [pluginWithTestOptions()],
-  // webhook_delay is read back as 5 s whatever is set here in 2.21 (see README, design notes); 1 states the intent.
+  // webhook_delay is read back as 5 s whatever is set here in 2.21 (see docs/design.md); 1 states the intent.
   modules: [paymentModuleWithSandbox({ webhook_delay: 1, webhook_retries: 1 })],
 })

@@ -70,7 +70,7 @@ function untracked(o: Observation): { id: string; amount: number }[] {
   return o.refunds.filter((r) => !accounted.has(r.id))
 }
 
-/** Why the ledger may not be square yet although the job ran (DESIGN: "no obstacle is open"); empty when none. */
+/** Why the ledger may not be square yet although the job ran (docs/design.md: "no obstacle is open"); empty when none. */
 export function obstacles(o: Observation): string[] {
   const found: string[] = []
   if (o.tickets.some((t) => t.status === "returned")) {
@@ -102,8 +102,8 @@ function paymentwallTicketOf(o: Observation, t: TicketRow): Ticket | undefined {
 }
 
 /**
- * The ledger invariants (DESIGN.md) for one payment. `settled`: the reconciliation job (or the admin's check) has
- * just run for it, so with no obstacle open Medusa must equal i'mport exactly.
+ * The ledger invariants (docs/design.md) for one payment. `settled`: the reconciliation job (or the admin's check)
+ * has just run for it, so with no obstacle open Medusa must equal i'mport exactly.
  */
 export function checkObservation(o: Observation, settledBy?: "job" | "check"): string[] {
   const settled = settledBy !== undefined
@@ -214,7 +214,7 @@ export function checkObservation(o: Observation, settledBy?: "job" | "check"): s
   }
 
   // (j) A canceled order keeps no money silently: what i'mport has not returned is on a ticket (open, or rejected or
-  // failed and flagged for a person). Not in DESIGN.md's list; it is how a cancel that i'mport refused shows.
+  // failed and flagged for a person). Not in docs/design.md's list; it is how a cancel that i'mport refused shows.
   if (o.order.status === "canceled") {
     const accounted = o.tickets
       .filter((t) => OPTIMISTIC_OPEN.has(t.status) || (["rejected", "failed"].includes(t.status) && t.needs_attention))

@@ -5,7 +5,7 @@ import { approvalReasonOf, fuzzConfig } from "./config"
 import { emptyModel, startWebhookSink, World } from "./world"
 
 /**
- * The ledger invariants of DESIGN.md as a property: fast-check generates sequences of what buyers, Paymentwall,
+ * The ledger invariants of docs/design.md as a property: fast-check generates sequences of what buyers, Paymentwall,
  * i'mport's console, attackers, the network and shop admins do, runs them against a real Medusa app on PostgreSQL
  * and the project's sandbox, and checks every invariant for every payment after every step. `npm run fuzz`.
  */

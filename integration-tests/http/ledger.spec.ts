@@ -9,7 +9,7 @@ import { orderWithPayments, paidOrder, type Store } from "../helpers/store"
 type AnyRecord = Record<string, any>
 
 /**
- * The ledger's contract (DESIGN.md, ledger invariants): a forged notice frees nothing, a refused booking waits
+ * The ledger's contract (docs/design.md, ledger invariants): a forged notice frees nothing, a refused booking waits
  * instead of repeating, every cancel_history entry is booked once, and only a shop admin confirms a rejection.
  */
 describeStore(({ api, getContainer, sandbox, store: seeded }) => {

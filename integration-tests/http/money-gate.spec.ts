@@ -10,9 +10,9 @@ import { orderWithPayments, paidOrder, type Store } from "../helpers/store"
 type AnyRecord = Record<string, any>
 
 /**
- * The provider is the money gate (DESIGN.md, ledger invariants): every way Medusa asks it for money back (a store's
- * own call of core's refund workflows, an order cancel, the admin) decides against what i'mport shows left less
- * what waits in Paymentwall tickets, before i'mport hears of it.
+ * The provider is the money gate (docs/design.md, ledger invariants): every way Medusa asks it for money back (a
+ * store's own call of core's refund workflows, an order cancel, the admin) decides against what i'mport shows left
+ * less what waits in Paymentwall tickets, before i'mport hears of it.
  */
 describeStore(({ api, getContainer, sandbox, store: seeded }) => {
   let store: Store

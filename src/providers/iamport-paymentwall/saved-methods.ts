@@ -26,7 +26,7 @@ function refuse(): never {
 
 /**
  * Medusa's account-holder and saved-method calls, answered for a channel that has neither (see
- * ../shared/seed/paymentwall-via-iamport.txt: Key-in and Subscription are "preparing for service"). Each call that
+ * i'mport's Paymentwall guide: Key-in and Subscription are "preparing for service"; docs/production.md). Each call that
  * asks for a saved method gets a MedusaError that says so, instead of Medusa's silent empty answer.
  */
 export abstract class SavedMethodsRefused<TConfig extends Record<string, unknown>> extends AbstractPaymentProvider<TConfig> {
