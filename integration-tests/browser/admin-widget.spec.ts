@@ -151,6 +151,35 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     await page.context().close()
   })
 
+  it("a returned cancellation that Medusa cannot book is closed by hand, with a reason, and shows who closed it", async () => {
+    expect((await api.post("/admin/order-edits", { order_id: paid.orderId }, store.admin)).status).toBe(200)
+    await sandboxPost(sandbox(), `/sandbox/payments/${paid.impUid}/console-cancel`, { amount: 1500, reason: "Chargeback" })
+    await waitFor("the cancellation to be returned, not booked", async () => {
+      const tickets = await getContainer().resolve<any>("iamport_paymentwall").listCancelTickets({ payment_id: paid.paymentId })
+      return tickets[0]?.status === "returned" ? true : undefined
+    }, 30_000)
+
+    const page = await signedInPage()
+    await page.goto(`${base()}/app/orders/${paid.orderId}`)
+    const widget = page.getByTestId("paymentwall-widget")
+    await widget.waitFor({ timeout: 60_000 })
+    expect(await ticketStatus(page)).toBe("returned")
+    await widget.getByTestId("paymentwall-close-open").click()
+    const form = widget.getByTestId("paymentwall-close-form")
+    const close = form.getByRole("button", { name: "Close the ticket" })
+    // No reason, no closing.
+    expect(await close.isDisabled()).toBe(true)
+    await form.locator("textarea").fill("Booked by hand in the accounting system")
+    await shot(page, "7-close-returned")
+    await close.click()
+    await waitFor("the widget to show the closed ticket", async () => ((await ticketStatus(page)) === "closed" ? true : undefined), 30_000)
+    await widget.getByText("Closed because: Booked by hand in the accounting system").waitFor()
+    await widget.getByText(/Closed by \S+ at /).waitFor()
+    await shot(page, "8-closed-by-hand")
+    expect(await refundsOf(getContainer(), paid.paymentId)).toHaveLength(0)
+    await page.context().close()
+  })
+
   it("the delivery reports to Paymentwall show in the widget: shipped with its tracking number, then delivered", async () => {
     const page = await signedInPage()
     await page.goto(`${base()}/app/orders/${paid.orderId}`)

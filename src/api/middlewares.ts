@@ -48,6 +48,12 @@ export default defineMiddlewares({
       policies: SEND_REFUND,
     },
     {
+      // Writes money off for good (Medusa never books it), so it asks as much as a refund does.
+      matcher: "/admin/iamport-paymentwall/tickets/:id/close",
+      methods: ["POST"],
+      policies: SEND_REFUND,
+    },
+    {
       // Sends money back at i'mport, as a refund does.
       matcher: "/admin/iamport-paymentwall/attempts/:id/cancel",
       methods: ["POST"],

@@ -3,6 +3,7 @@ import type { IPaymentModuleService, Logger, MedusaContainer } from "@medusajs/f
 import { ContainerRegistrationKeys, MathBN, MedusaError, Modules, PaymentCollectionStatus } from "@medusajs/framework/utils"
 import { formatAmount } from "../../lib/money"
 import { isPaymentwallProviderId } from "../../lib/provider-id"
+import { paymentwallModule } from "../../modules/iamport-paymentwall"
 
 type OrderPayment = {
   id: string
@@ -61,8 +62,13 @@ cancelOrderWorkflow.hooks.orderCanceled(async ({ order }, { container }) => {
   if (!kept.length) {
     return
   }
+  // A ticket closed by hand is money i'mport returned that Medusa never books: the cancel can never ask for it.
+  const closed = await paymentwallModule(container).listCancelTickets({ payment_id: payments.map((p) => p.id), status: "closed", refund_id: null })
   const reason =
-    `Medusa could not refund ${kept.join(", ")} (the provider refused it, most often because a refund still waits at Paymentwall; ` +
+    `Medusa could not refund ${kept.join(", ")} (the provider refused it, ` +
+    (closed.length
+      ? `because ${closed.reduce((sum, t) => sum + Number(t.amount), 0)} of it was returned at i'mport and closed by hand, so i'mport no longer holds it; `
+      : "most often because a refund still waits at Paymentwall; ") +
     `the reason is in the server's log after "Error was thrown trying to cancel payment").`
   if (payments.some((p) => !isPaymentwallProviderId(p.provider_id))) {
     container

@@ -17,6 +17,10 @@ export async function completeOptimisticTicket(
   const refundId = ticket.refund_id!
   // The Refund exists already (Medusa booked it first): tying it to its entry is safe even mid-claim.
   const { row } = await claimCancellation(container, state, iamport.imp_uid, ticket.id, entry, 0)
+  if (row.status === "closed") {
+    // A person closed the entry (only a race with the close gets here): never book over their record.
+    return state
+  }
   if (row.status !== "booked") {
     await markBooked(container, row, refundId)
   }
@@ -44,6 +48,13 @@ export async function completeOptimisticTicket(
  */
 export async function finishInterruptedTickets(container: MedusaContainer, state: PaymentState, ledger: ReadonlyMap<string, Cancellation>): Promise<void> {
   const service = paymentwallModule(container)
+  const closed = ledgerRows(ledger).filter((row) => row.status === "closed" && row.ticket_id)
+  if (closed.length) {
+    // A close that died between its two writes: the row's record finishes the ticket.
+    for (const ticket of await service.listCancelTickets({ id: closed.map((row) => row.ticket_id!), payment_id: state.id, status: "returned" })) {
+      await closeTicketAsRow(container, ticket, closed.find((r) => r.ticket_id === ticket.id)!)
+    }
+  }
   const booked = ledgerRows(ledger).filter((row) => row.status === "booked" && row.ticket_id && row.refund_id)
   if (!booked.length) {
     return
@@ -64,4 +75,19 @@ export async function finishInterruptedTickets(container: MedusaContainer, state
       })
     }
   }
+}
+
+/** A returned ticket whose ledger row a person closed: it closes with the row's record of who, when and why. */
+export async function closeTicketAsRow(container: MedusaContainer, ticket: CancelTicket, row: Cancellation): Promise<CancelTicket> {
+  return await paymentwallModule(container).updateCancelTickets({
+    id: ticket.id,
+    status: "closed",
+    cancellation_id: row.key,
+    needs_attention: false,
+    error: null,
+    settled_at: row.closed_at ?? new Date(),
+    decided_by: row.closed_by,
+    decided_at: row.closed_at ?? new Date(),
+    metadata: { ...(ticket.metadata ?? {}), close_reason: row.closed_reason, blocked_reason: row.blocked_reason ?? ticket.error ?? null },
+  })
 }

@@ -156,11 +156,14 @@ export function accountedRefunds(ledger: Iterable<Cancellation>, tickets: readon
   return ids
 }
 
-/** What the ledger has booked for the payment: never more than i'mport's cancel_amount. */
+/**
+ * What the ledger is done with for the payment (booked, or closed by a person): never more than i'mport's
+ * cancel_amount, which holds both.
+ */
 export function bookedTotal(ledger: Iterable<Cancellation>): ReturnType<typeof MathBN.convert> {
   let total = MathBN.convert(0)
   for (const row of ledger) {
-    if (row.status === "booked") {
+    if (isDone(row)) {
       total = MathBN.add(total, row.amount as never)
     }
   }
@@ -186,6 +189,8 @@ export async function markClosed(container: MedusaContainer, row: Cancellation, 
   return await paymentwallModule(container).updateCancellations({
     id: row.id,
     status: "closed",
+    // A blocked row's refund_id names a Refund its failed booking removed: nothing books it.
+    refund_id: null,
     closed_by: closedBy,
     closed_at: new Date(),
     closed_reason: reason.slice(0, 1000),

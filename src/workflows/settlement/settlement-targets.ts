@@ -1,4 +1,5 @@
 import type { IPaymentModuleService, MedusaContainer } from "@medusajs/framework/types"
+import { DONE_CANCELLATION_STATUSES } from "../../modules/iamport-paymentwall/models/cancellation"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { isPaymentwallProviderId, PROVIDER_ID_PREFIX } from "../../providers/iamport-paymentwall/registered-provider"
 import type { PaymentwallData } from "../../providers/iamport-paymentwall/payment-data"
@@ -112,7 +113,7 @@ export async function ledgerKeys(container: MedusaContainer, impUids: string[]):
   if (!impUids.length) {
     return keys
   }
-  const rows = await paymentwallModule(container).listCancellations({ imp_uid: impUids, status: "booked" }, { select: ["imp_uid", "key", "alias"] })
+  const rows = await paymentwallModule(container).listCancellations({ imp_uid: impUids, status: [...DONE_CANCELLATION_STATUSES] }, { select: ["imp_uid", "key", "alias"] })
   for (const row of rows) {
     const set = keys.get(row.imp_uid) ?? new Set<string>()
     set.add(row.key)

@@ -22,6 +22,16 @@ export type PrepareOrderCancelInput = {
  */
 export const prepareOrderCancelStep = createStep(prepareOrderCancelStepId, async (input: PrepareOrderCancelInput, { container }) => {
   await emitTicketEventsNow(container, await settleBeforeCancel(container, input.payments))
+  // Permanent, so said before anything that may clear.
+  const closed = await paymentwallModule(container).listCancelTickets({ payment_id: input.payments.map((p) => p.id), status: "closed", refund_id: null })
+  if (closed.length) {
+    const total = closed.reduce((sum, t) => sum + Number(t.amount), 0)
+    throw new MedusaError(
+      MedusaError.Types.NOT_ALLOWED,
+      `i'mport returned ${total} ${closed[0].currency_code.toUpperCase()} of this order's payment that a shop admin closed by hand, so Medusa never booked it. ` +
+        `Medusa's cancel would ask i'mport for that money again, and i'mport no longer holds it: this order cannot be cancelled in Medusa. Refund what is left instead.`
+    )
+  }
   const open = await paymentwallModule(container).listCancelTickets(
     { payment_id: input.payments.map((p) => p.id), status: [...OPEN_TICKET_STATUSES], refund_id: null },
     { take: 1 }

@@ -4,7 +4,7 @@ import { formatAmount } from "../../lib/money"
 import { loadPaymentState } from "../settlement/payment-state"
 import type { CancelRequestPlan } from "./validate-cancel-request"
 import { paymentwallModule } from "../../modules/iamport-paymentwall"
-import { openRequestsOf, refundableBalance } from "../settlement/refundable"
+import { unbookedTicketsOf, refundableBalance } from "../settlement/refundable"
 
 export type TicketActionInput = { ticket_id: string; actor_id?: string; note?: string }
 
@@ -24,7 +24,7 @@ export const prepareTicketRetryStep = createStep(
       )
     }
     const state = await loadPaymentState(container, ticket.payment_id)
-    const others = (await openRequestsOf(container, ticket.payment_id)).filter((t) => t.id !== ticket.id)
+    const others = (await unbookedTicketsOf(container, ticket.payment_id)).filter((t) => t.id !== ticket.id)
     const available = refundableBalance(state, others)
     if (MathBN.gt(ticket.amount as never, available)) {
       throw new MedusaError(

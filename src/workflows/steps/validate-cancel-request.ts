@@ -5,7 +5,7 @@ import type { IamportSnapshot } from "../../providers/iamport-paymentwall/paymen
 import { isPaymentwallProviderId } from "../../providers/iamport-paymentwall/registered-provider"
 import { loadPaymentState } from "../settlement/payment-state"
 import { reservedTotal } from "../../modules/iamport-paymentwall"
-import { openRequestsOf, refundableBalance } from "../settlement/refundable"
+import { unbookedTicketsOf, refundableBalance } from "../settlement/refundable"
 
 export type CancelRequestInput = {
   payment_id: string
@@ -47,7 +47,7 @@ export const validateCancelRequestStep = createStep(
     if (!impUid || !MathBN.gt(state.captured, 0) || state.canceled_at) {
       throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `Payment ${state.id} has no captured i'mport payment to refund.`)
     }
-    const tickets = await openRequestsOf(container, state.id)
+    const tickets = await unbookedTicketsOf(container, state.id)
     const unanswered = tickets.find((t) => t.status === "requested")
     if (unanswered) {
       throw new MedusaError(
@@ -56,7 +56,8 @@ export const validateCancelRequestStep = createStep(
           `Check the payment's in-progress cancel requests in the i'mport console, then retry or dismiss that request before refunding again.`
       )
     }
-    const waiting = reservedTotal(tickets)
+    const waiting = reservedTotal(tickets.filter((t) => t.status !== "closed"))
+    const closed = reservedTotal(tickets.filter((t) => t.status === "closed"))
     const available = refundableBalance(state, tickets)
     const requested = input.amount ?? available.toNumber()
     const amount = toIamportAmount(requested, state.currency_code)
@@ -64,7 +65,7 @@ export const validateCancelRequestStep = createStep(
       throw new MedusaError(
         MedusaError.Types.INVALID_DATA,
         `Cannot refund ${formatAmount(amount)} ${state.currency_code.toUpperCase()}: captured ${formatAmount(state.captured)}, refunded ${formatAmount(state.refunded)}, ` +
-          `waiting for Paymentwall ${formatAmount(waiting)}, leaves ${formatAmount(available)}.`
+          `waiting for Paymentwall ${formatAmount(waiting)}${MathBN.gt(closed, 0) ? `, returned and closed by hand ${formatAmount(closed)}` : ""}, leaves ${formatAmount(available)}.`
       )
     }
     const reason = input.note?.trim() || (await refundReasonLabel(container, input.refund_reason_id)) || "Refund requested in Medusa"

@@ -4,7 +4,7 @@ import { paymentwallModule } from "../../modules/iamport-paymentwall"
 import { isPaymentwallProviderId, paymentwallProvider } from "../../providers/iamport-paymentwall/registered-provider"
 import { requestCancelTicketWorkflow } from "../request-cancel-ticket"
 import { loadPaymentState } from "../settlement/payment-state"
-import { openRequestsOf, refundableBalance } from "../settlement/refundable"
+import { unbookedTicketsOf, refundableBalance } from "../settlement/refundable"
 import { errorMessage } from "../../lib/error-message"
 
 /** A payment older than this past its cutoff is left alone: the job's window, so it never rescans a store's history. */
@@ -36,7 +36,7 @@ export async function cancelOldTestPayments(container: MedusaContainer, now = ne
         continue
       }
       const state = await loadPaymentState(container, payment.id)
-      const open = await openRequestsOf(container, payment.id)
+      const open = await unbookedTicketsOf(container, payment.id)
       const left = refundableBalance(state, open)
       if (!MathBN.gt(left, 0) || open.some((t) => t.status === "requested") || (await triedBefore(container, payment.id))) {
         continue
