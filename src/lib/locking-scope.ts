@@ -33,6 +33,6 @@ export function lockingScopeWarning(container: MedusaContainer): string | null {
   return (
     `iamport-paymentwall: this process runs in workerMode "${workerMode}" with Medusa's in-memory locking, whose locks ` +
     `do not reach the store's other processes: two of them could settle or refund the same payment at once. ` +
-    `Register @medusajs/medusa/locking-redis (or locking-postgres) as the default locking provider; see the README, "Running in production".`
+    `Register @medusajs/medusa/locking-redis (or locking-postgres) as the default locking provider; see docs/production.md, "Locking".`
   )
 }
