@@ -167,6 +167,65 @@ export async function payWithPaymentwall(
 }
 
 /**
+ * What a failed payment means for the buyer:
+ * - `review`: Paymentwall made a payment (it has an imp_uid) and i'mport reports it failed with Paymentwall's
+ *   PG-failure text, as it does while Paymentwall holds a payment for fraud review. It may still be approved; the
+ *   plugin then completes the cart by itself (i'mport's notice). Tell the buyer it is being reviewed, watch the cart
+ *   (waitForCompletedCart), and do not ask them to pay again.
+ * - `declined`: Paymentwall declined it (a card decline): show the reason; the buyer may pay again in the same cart.
+ * - `not_paid`: no payment was made (the widget was closed, or the request refused before it opened).
+ */
+export type PaymentwallFailure = "review" | "declined" | "not_paid"
+
+/** i'mport's text for a Paymentwall payment it reports failed while Paymentwall reviews it. */
+export const FRAUD_REVIEW_REASON = /\(PG사 결제 장애\)|internal error|under review/i
+
+/** Classifies a PaymentwallError for the buyer (see PaymentwallFailure); `reviewReason` overrides the text matched. */
+export function paymentwallFailure(error: PaymentwallError, reviewReason: RegExp = FRAUD_REVIEW_REASON): PaymentwallFailure {
+  if (error.kind !== "payment_failed" || !error.impUid) {
+    return "not_paid"
+  }
+  return reviewReason.test(error.message) ? "review" : "declined"
+}
+
+export type WaitForCartOptions = {
+  /** Time between two checks; default 3 s. */
+  intervalMs?: number
+  /** Give up after this long (resolves false); default: never. */
+  timeoutMs?: number
+  /** Stops the watch (resolves false), e.g. when the page unmounts. */
+  signal?: AbortSignal
+}
+
+/**
+ * Resolves true once `isCompleted` says the cart was completed (by the plugin, on a late approval), or false when
+ * stopped. A failing check (network, a server restarting) is tried again at the next interval.
+ */
+export async function waitForCompletedCart(isCompleted: () => Promise<boolean>, options: WaitForCartOptions = {}): Promise<boolean> {
+  const interval = options.intervalMs ?? 3000
+  const deadline = options.timeoutMs === undefined ? Infinity : Date.now() + options.timeoutMs
+  while (!options.signal?.aborted && Date.now() < deadline) {
+    if (await isCompleted().catch(() => false)) {
+      return !options.signal?.aborted
+    }
+    await sleep(Math.min(interval, Math.max(0, deadline - Date.now())), options.signal)
+  }
+  return false
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer)
+      signal?.removeEventListener("abort", done)
+      resolve()
+    }
+    const timer = setTimeout(done, ms)
+    signal?.addEventListener("abort", done, { once: true })
+  })
+}
+
+/**
  * The result a mobile browser brings back to `redirectUrl` (`?imp_uid=…&merchant_uid=…&imp_success=…&error_msg=…`),
  * or null when the URL carries none. A PaymentwallError for a failed payment.
  */

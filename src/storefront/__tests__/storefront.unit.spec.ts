@@ -1,6 +1,8 @@
 import {
   type Iamport,
   loadIamport,
+  paymentwallFailure,
+  waitForCompletedCart,
   PaymentwallError,
   payWithPaymentwall,
   readPaymentwallRedirect,
@@ -150,5 +152,48 @@ describe("readPaymentwallRedirect", () => {
   it("reads error_code without imp_success, and says null for a URL that carries no result", () => {
     expect(readPaymentwallRedirect("/return?merchant_uid=pw_x&error_code=F1&error_msg=no")).toMatchObject({ kind: "payment_failed", code: "F1" })
     expect(readPaymentwallRedirect("https://shop.example/checkout")).toBeNull()
+  })
+})
+
+describe("paymentwallFailure", () => {
+  const failed = (message: string, impUid: string | null = "imp_3") => new PaymentwallError("payment_failed", message, { code: "F_PG", impUid })
+
+  it("tells a payment held for fraud review (i'mport's PG-failure text) from a card decline", () => {
+    expect(paymentwallFailure(failed("(PG사 결제 장애) Internal error"))).toBe("review")
+    expect(paymentwallFailure(failed("Card declined"))).toBe("declined")
+  })
+
+  it("reads the same from a mobile return", () => {
+    const back = readPaymentwallRedirect("/r?imp_uid=imp_4&merchant_uid=pw_x&imp_success=false&error_msg=%28PG%EC%82%AC%20%EA%B2%B0%EC%A0%9C%20%EC%9E%A5%EC%95%A0%29%20Internal%20error")
+    expect(back).toBeInstanceOf(PaymentwallError)
+    expect(paymentwallFailure(back as PaymentwallError)).toBe("review")
+  })
+
+  it("says not_paid when no payment was made, whatever the text, and takes a store's own review text", () => {
+    expect(paymentwallFailure(failed("Internal error", null))).toBe("not_paid")
+    expect(paymentwallFailure(new PaymentwallError("invalid_session", "Internal error"))).toBe("not_paid")
+    expect(paymentwallFailure(failed("Pending risk check"), /risk check/)).toBe("review")
+  })
+})
+
+describe("waitForCompletedCart", () => {
+  it("checks until the cart is completed, and tries a failed check again", async () => {
+    const answers = [async () => false, async () => Promise.reject(new Error("offline")), async () => true]
+    let checks = 0
+    await expect(waitForCompletedCart(() => answers[checks++](), { intervalMs: 1 })).resolves.toBe(true)
+    expect(checks).toBe(3)
+  })
+
+  it("resolves false when stopped or out of time, and checks no more after", async () => {
+    const controller = new AbortController()
+    let checks = 0
+    const watching = waitForCompletedCart(async () => (checks++, false), { intervalMs: 5, signal: controller.signal })
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    controller.abort()
+    await expect(watching).resolves.toBe(false)
+    const seen = checks
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(checks).toBe(seen)
+    await expect(waitForCompletedCart(async () => false, { intervalMs: 5, timeoutMs: 15 })).resolves.toBe(false)
   })
 })
