@@ -1,7 +1,7 @@
 // The demo storefront: Medusa's store API through @medusajs/js-sdk, and Paymentwall's widget through the plugin's
 // storefront helper, with the same calls a real storefront makes. Bundled by scripts/demo.js.
 import Medusa from "@medusajs/js-sdk"
-import { payWithPaymentwall, PaymentwallError, readPaymentwallRedirect } from "medusa-payment-iamport-paymentwall/storefront"
+import { payWithPaymentwall, PaymentwallError, paymentwallFailure, readPaymentwallRedirect } from "medusa-payment-iamport-paymentwall/storefront"
 
 const PROVIDER_ID = "pp_iamport-paymentwall_paymentwall"
 const CART_KEY = "paymentwall-demo-cart"
@@ -93,8 +93,8 @@ function showOrder(order) {
 let watching = 0
 
 /**
- * A declined payment may be held for Paymentwall's fraud review, which i'mport reports as failed until Paymentwall
- * approves it; the webhook then places the order by itself. So the page keeps an eye on the cart meanwhile.
+ * A payment held for Paymentwall's fraud review reads as failed at i'mport until Paymentwall approves it; the
+ * webhook then places the order by itself. So the page keeps an eye on the cart meanwhile.
  */
 async function watchCart(cartId) {
   const ticket = ++watching
@@ -124,19 +124,26 @@ async function pay() {
     status("Paid: placing the order…")
     await placeOrder(cart.id)
   } catch (error) {
+    if (error instanceof PaymentwallError && cartId && paymentwallFailure(error) === "review") {
+      // Not a decline: paying again could charge the buyer twice once the review passes. The order follows by itself.
+      underReview(cartId)
+      return
+    }
     $("pay").disabled = false
     if (!(error instanceof PaymentwallError)) {
       return status(`Something went wrong: ${error.message ?? error}`, "error")
     }
     status(`Paymentwall did not take the payment: ${error.message}`, "error")
-    if (error.kind === "payment_failed" && error.impUid && cartId) {
-      const hint = document.createElement("div")
-      hint.className = "muted"
-      hint.textContent = "If Paymentwall is reviewing it, approve it on the sandbox control page: the order is then placed here by itself."
-      $("status").append(hint)
-      watchCart(cartId).catch(() => undefined)
-    }
   }
+}
+
+function underReview(cartId) {
+  status("Paymentwall is reviewing this payment. There is no need to pay again: the order is placed here as soon as Paymentwall approves it.", "muted")
+  const hint = document.createElement("div")
+  hint.className = "muted"
+  hint.textContent = "In this demo, approve it on the sandbox control page (\"Approve after fraud review\")."
+  $("status").append(hint)
+  watchCart(cartId).catch(() => undefined)
 }
 
 /** A mobile browser comes back from Paymentwall here, with the result in the URL. */
@@ -148,6 +155,11 @@ async function returnFromRedirect() {
   }
   history.replaceState(null, "", "/")
   if (result instanceof PaymentwallError) {
+    if (paymentwallFailure(result) === "review") {
+      $("pay").disabled = true
+      underReview(cartId)
+      return false
+    }
     status(`Paymentwall did not take the payment: ${result.message}`, "error")
     return false
   }

@@ -1,9 +1,9 @@
-import { spawn, type ChildProcess } from "node:child_process"
 import fs from "node:fs"
 import net from "node:net"
 import os from "node:os"
 import path from "node:path"
 import { chromium, type Browser, type Page } from "playwright-core"
+import { startDemoStore, type DemoStore } from "../helpers/demo-store"
 
 /**
  * The demo's whole story, as a person clicks it: `npm run demo` (scripts/demo.js) on its own ports and data
@@ -19,24 +19,13 @@ const API = `http://localhost:${PORTS.api}`
 const STOREFRONT = `http://localhost:${PORTS.storefront}`
 const SANDBOX = `http://localhost:${PORTS.sandbox}`
 
-let demo: ChildProcess
-let output = ""
+let demo: DemoStore
 let browser: Browser
 // Private (0700), as mkdtemp makes it: as root, PostgreSQL runs as "postgres", which cannot enter it, so the demo
 // must keep its database elsewhere and say so.
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "paymentwall-demo-test-"))
 const AS_ROOT = process.getuid?.() === 0
-
-/** The environment of a user's shell: nothing jest or the test scripts set (jest's NODE_ENV=test hid a first-run bug). */
-function shellEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: "error" }
-  for (const key of Object.keys(env)) {
-    if (key === "NODE_ENV" || key === "NODE_OPTIONS" || key === "TEST_TYPE" || key.startsWith("JEST") || key.startsWith("DB_")) {
-      delete env[key]
-    }
-  }
-  return env
-}
+const output = () => demo?.output() ?? ""
 
 jest.setTimeout(600_000)
 
@@ -44,36 +33,15 @@ beforeAll(async () => {
   fs.mkdirSync(SHOTS, { recursive: true })
   // A first run: the dashboard is built as part of it (its bundler sets NODE_ENV=production in its own process).
   fs.rmSync(path.join(ROOT, "demo/public/admin"), { recursive: true, force: true })
-  demo = spawn(
-    process.execPath,
-    [
-      path.join(ROOT, "scripts/demo.js"),
-      "--data-dir", dataDir,
-      "--port", String(PORTS.api),
-      "--storefront-port", String(PORTS.storefront),
-      "--sandbox-port", String(PORTS.sandbox),
-      "--pg-port", String(PORTS.pg),
-    ],
-    // Its own process group, so that a failed run can stop Medusa and PostgreSQL with it.
-    { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], env: shellEnv(), detached: true }
-  )
-  demo.stdout!.on("data", (chunk) => (output += chunk))
-  demo.stderr!.on("data", (chunk) => (output += chunk))
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the demo was not ready within 540 s:\n${output}`)), 540_000)
-    demo.stdout!.on("data", () => /Ready in [\d.]+ s/.test(output) && (clearTimeout(timer), resolve()))
-    demo.once("exit", (code) => (clearTimeout(timer), reject(new Error(`the demo exited (${code}):\n${output}`))))
-  })
+  demo = await startDemoStore(PORTS, dataDir, 540_000)
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"] })
 }, 600_000)
 
 afterAll(async () => {
   await browser?.close()
-  if (demo?.pid && demo.exitCode === null) {
-    process.kill(-demo.pid, "SIGKILL")
-  }
+  await demo?.stop()
   fs.rmSync(dataDir, { recursive: true, force: true })
-  const moved = /the database lives in (\S+)/.exec(output)?.[1]
+  const moved = /the database lives in (\S+)/.exec(output())?.[1]
   if (moved) {
     fs.rmSync(path.dirname(moved), { recursive: true, force: true })
   }
@@ -92,9 +60,9 @@ const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHO
 
 /** The admin login the demo printed. */
 function adminLogin(): { email: string; password: string } {
-  const match = /Admin\s+\S+\s+\((\S+) \/ (\S+)\)/.exec(output)
+  const match = /Admin\s+\S+\s+\((\S+) \/ (\S+)\)/.exec(output())
   if (!match) {
-    throw new Error(`the demo printed no admin login:\n${output}`)
+    throw new Error(`the demo printed no admin login:\n${output()}`)
   }
   return { email: match[1], password: match[2] }
 }
@@ -107,7 +75,7 @@ async function paymentOf(orderId: string): Promise<string> {
   return order.payment_collections[0].payments[0].id
 }
 
-async function buy(page: Page, button: "#pw-pay" | "#pw-decline"): Promise<void> {
+async function buy(page: Page, button: "#pw-pay" | "#pw-decline" | "#pw-fraud"): Promise<void> {
   await page.goto(STOREFRONT)
   await page.locator("input[name=variant]").first().waitFor({ timeout: 60_000 })
   await page.getByTestId("region").selectOption({ label: "Korea (KRW)" })
@@ -116,22 +84,22 @@ async function buy(page: Page, button: "#pw-pay" | "#pw-decline"): Promise<void>
   await page.getByTestId("pay").click()
   const widget = page.frameLocator("iframe[title='Paymentwall (sandbox)']")
   await widget.locator(button).waitFor({ timeout: 60_000 })
-  await shot(page, button === "#pw-pay" ? "1-widget" : "5-widget-decline")
+  await shot(page, button === "#pw-pay" ? "1-widget" : button === "#pw-decline" ? "5-widget-decline" : "7-widget-fraud")
   await widget.locator(button).click()
 }
 
 describe("npm run demo", () => {
   it("starts on a first run from a shell, prints the four addresses, the admin login and the publishable key", () => {
     for (const url of [STOREFRONT, `${API}/app`, SANDBOX, API]) {
-      expect(output).toContain(url)
+      expect(output()).toContain(url)
     }
     expect(adminLogin().email).toContain("@")
-    expect(output).toMatch(/built the admin dashboard/)
-    const key = /Publishable key\s+(pk_\w+)/.exec(output)?.[1]
+    expect(output()).toMatch(/built the admin dashboard/)
+    const key = /Publishable key\s+(pk_\w+)/.exec(output())?.[1]
     expect(key).toBe(JSON.parse(fs.readFileSync(path.join(dataDir, "store.json"), "utf8")).publishable_key)
     if (AS_ROOT) {
       // The "postgres" user cannot enter the private data folder: the database moved, in one line.
-      expect(output).toMatch(/the "postgres" user cannot enter \S+, so the database lives in \S+/)
+      expect(output()).toMatch(/the "postgres" user cannot enter \S+, so the database lives in \S+/)
     }
   })
 
@@ -192,18 +160,41 @@ describe("npm run demo", () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
     await buy(page, "#pw-decline")
     await page.getByTestId("status").getByText("Paymentwall did not take the payment: Card declined").waitFor({ timeout: 60_000 })
-    // Declined payments get an imp_uid too: the page says a held one would still become an order.
-    await page.getByTestId("status").getByText("If Paymentwall is reviewing it").waitFor()
+    // A decline is not a review: no hint that it may still become an order, and the buyer may pay again.
+    expect(await page.getByTestId("status").textContent()).not.toMatch(/review/i)
+    expect(await page.getByTestId("pay").isEnabled()).toBe(true)
     expect(await page.getByTestId("confirmation").isHidden()).toBe(true)
     await shot(page, "6-declined")
     await page.close()
   })
 
+  it("a payment held for fraud review tells the buyer, and the order appears once it is approved on the control page", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+    await buy(page, "#pw-fraud")
+    await page.getByTestId("status").getByText("Paymentwall is reviewing this payment").waitFor({ timeout: 60_000 })
+    // Not Paymentwall's raw failure text, and no second payment offered while it is held.
+    expect(await page.getByTestId("status").textContent()).not.toContain("PG사")
+    expect(await page.getByTestId("pay").isDisabled()).toBe(true)
+    await shot(page, "8-under-review")
+
+    const control = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+    await control.goto(SANDBOX)
+    const held = control.locator("#payments [data-state='held for fraud review']")
+    await held.first().waitFor({ timeout: 30_000 })
+    // The decline of the test before is told apart: nothing to approve on it.
+    expect(await control.locator("#payments [data-state='declined'] button").count()).toBe(0)
+    await shot(control, "9-control-page-held")
+    await held.first().getByRole("button", { name: "Approve after fraud review" }).click()
+    await page.getByTestId("confirmation").getByText("Thank you: order placed").waitFor({ timeout: 90_000 })
+    await shot(page, "10-order-after-review")
+    await Promise.all([page.close(), control.close()])
+  })
+
   it("stops every process it started on Ctrl-C", async () => {
-    const exited = new Promise<number | null>((resolve) => demo.once("exit", (code) => resolve(code)))
-    demo.kill("SIGINT")
+    const exited = new Promise<number | null>((resolve) => demo.child.once("exit", (code) => resolve(code)))
+    demo.child.kill("SIGINT")
     expect(await exited).toBe(0)
-    expect(output).toContain("stopped")
+    expect(output()).toContain("stopped")
     for (const port of Object.values(PORTS)) {
       expect(await listening(port)).toBe(false)
     }

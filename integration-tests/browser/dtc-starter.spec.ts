@@ -3,7 +3,7 @@ import os from "node:os"
 import path from "node:path"
 import { chromium, devices, type Browser, type BrowserContext, type Page } from "playwright-core"
 import { SHOTS, checkoutToReview, clickInWidget, clickPay, confirmedOrder, serverErrors, shot, type Buyer } from "../helpers/dtc-checkout"
-import { adminOrder, sandboxControl, startDemoStore, type DemoStore } from "../helpers/dtc-demo-store"
+import { adminOrder, sandboxControl, startDemoStore, type DemoStore } from "../helpers/demo-store"
 import {
   applyExample,
   exampleFiles,
@@ -31,8 +31,8 @@ const PROVIDER_ID = "pp_iamport-paymentwall_paymentwall"
  */
 const DESKTOP = `http://127.0.0.1:${PORTS.starter}`
 const PHONE = `http://localhost:${PORTS.starter}`
-// What the example's README tells a store to run (the starter pins @medusajs/icons below the plugin's peer range).
-const INSTALL = ["install", "--no-audit", "--no-fund", "@medusajs/icons@^2.21.2"]
+// What the example's README tells a store to run: the plugin alone, beside the starter's own packages.
+const INSTALL = ["install", "--no-audit", "--no-fund"]
 
 const starter = findStarter()
 if ("missing" in starter) {

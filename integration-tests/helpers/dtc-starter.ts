@@ -1,7 +1,7 @@
 import { execFile, spawn, type ChildProcess } from "node:child_process"
 import fs from "node:fs"
 import path from "node:path"
-import { stopGroup } from "./dtc-demo-store"
+import { stopGroup } from "./demo-store"
 
 /**
  * Medusa's DTC starter storefront made into a Paymentwall store the way examples/dtc-starter/README.md says: a copy

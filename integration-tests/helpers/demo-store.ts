@@ -3,8 +3,9 @@ import fs from "node:fs"
 import path from "node:path"
 
 /**
- * The demo store (scripts/demo.js) as a storefront test's backend: Medusa with the plugin, on its own ports and data
- * directory, and the sandbox's control API through the token the demo prints.
+ * The demo store (scripts/demo.js) as a user starts it, for the demo's own test and as a storefront test's backend:
+ * Medusa with the plugin, on its own ports and data directory, and the sandbox's control API through the token the
+ * demo prints.
  */
 export type DemoPorts = { api: number; storefront: number; sandbox: number; pg: number }
 
@@ -15,9 +16,22 @@ export type DemoStore = {
   publishableKey: string
   output: () => string
   stop: () => Promise<void>
+  /** The demo's own process (its group holds Medusa and PostgreSQL). */
+  child: ChildProcess
 }
 
 const ROOT = path.resolve(__dirname, "../..")
+
+/** The environment of a user's shell: nothing jest or the test scripts set (jest's NODE_ENV=test hid a first-run bug). */
+export function shellEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: "error" }
+  for (const key of Object.keys(env)) {
+    if (key === "NODE_ENV" || key === "NODE_OPTIONS" || key === "TEST_TYPE" || key.startsWith("JEST") || key.startsWith("DB_")) {
+      delete env[key]
+    }
+  }
+  return env
+}
 
 /** Starts the demo and resolves once it printed "Ready". */
 export async function startDemoStore(ports: DemoPorts, dataDir: string, timeoutMs: number): Promise<DemoStore> {
@@ -33,7 +47,7 @@ export async function startDemoStore(ports: DemoPorts, dataDir: string, timeoutM
       "--pg-port", String(ports.pg),
     ],
     // Its own process group, so that a failed run can stop Medusa and PostgreSQL with it.
-    { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, LOG_LEVEL: "error" }, detached: true }
+    { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], env: shellEnv(), detached: true }
   )
   child.stdout!.on("data", (chunk) => (output += chunk))
   child.stderr!.on("data", (chunk) => (output += chunk))
@@ -49,7 +63,7 @@ export async function startDemoStore(ports: DemoPorts, dataDir: string, timeoutM
     throw error
   }
   const { publishable_key: publishableKey } = JSON.parse(fs.readFileSync(path.join(dataDir, "store.json"), "utf8"))
-  return { api: `http://localhost:${ports.api}`, sandbox: `http://127.0.0.1:${ports.sandbox}`, publishableKey, output: () => output, stop }
+  return { api: `http://localhost:${ports.api}`, sandbox: `http://127.0.0.1:${ports.sandbox}`, publishableKey, output: () => output, stop, child }
 }
 
 /** SIGTERM to the whole group (the demo stops what it started), SIGKILL after 20 s. */
