@@ -20,9 +20,21 @@ function money(amount, currency) {
   return new Intl.NumberFormat(undefined, { style: "currency", currency: currency.toUpperCase() }).format(amount)
 }
 
+// The region whose products are shown (or on their way), and whether a payment holds the Pay button: a render that
+// finishes late must neither undo the buyer's choice of product nor offer a second payment.
+let shownRegion = null
+let paying = false
+
 async function showProducts() {
   const region = regions.find((r) => r.id === $("region").value)
+  if (region.id === shownRegion) {
+    return
+  }
+  shownRegion = region.id
   const { products } = await sdk.store.product.list({ region_id: region.id, fields: "*variants.calculated_price" })
+  if (shownRegion !== region.id) {
+    return
+  }
   $("products").innerHTML = ""
   products.forEach((product, index) => {
     const variant = product.variants[0]
@@ -34,7 +46,7 @@ async function showProducts() {
     row.querySelector("strong").textContent = money(price.calculated_amount, price.currency_code)
     $("products").appendChild(row)
   })
-  $("pay").disabled = false
+  $("pay").disabled = paying
 }
 
 function buyer() {
@@ -109,6 +121,7 @@ async function watchCart(cartId) {
 }
 
 async function pay() {
+  paying = true
   $("pay").disabled = true
   watching++
   status("Opening Paymentwall…")
@@ -129,6 +142,7 @@ async function pay() {
       underReview(cartId)
       return
     }
+    paying = false
     $("pay").disabled = false
     if (!(error instanceof PaymentwallError)) {
       return status(`Something went wrong: ${error.message ?? error}`, "error")
@@ -156,6 +170,7 @@ async function returnFromRedirect() {
   history.replaceState(null, "", "/")
   if (result instanceof PaymentwallError) {
     if (paymentwallFailure(result) === "review") {
+      paying = true
       $("pay").disabled = true
       underReview(cartId)
       return false

@@ -175,6 +175,12 @@ describe("npm run demo", () => {
     // Not Paymentwall's raw failure text, and no second payment offered while it is held.
     expect(await page.getByTestId("status").textContent()).not.toContain("PG사")
     expect(await page.getByTestId("pay").isDisabled()).toBe(true)
+    // Showing another region's products meanwhile offers no second payment either.
+    await page.getByTestId("region").selectOption({ label: "United States (USD)" })
+    await page.getByText("24.50").waitFor()
+    await page.getByTestId("region").selectOption({ label: "Korea (KRW)" })
+    await page.getByText("₩32,000").waitFor()
+    expect(await page.getByTestId("pay").isDisabled()).toBe(true)
     await shot(page, "8-under-review")
 
     const control = await browser.newPage({ viewport: { width: 1280, height: 900 } })
