@@ -102,6 +102,25 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     expect(await bookedTotal()).toBe(2500)
   })
 
+  it("a refused confirmation keeps what its settlement found: another ticket's flag stands, and its event is emitted", async () => {
+    expect((await adminRefund(api, store, paid.paymentId, { amount: 2500 })).status).toBe(200)
+    expect((await adminRefund(api, store, paid.paymentId, { amount: 10000 })).status).toBe(200)
+    sandbox().context.webhooks.configure({ url: null })
+    // The small ticket is approved, and a chargeback leaves too little for the big one: neither notice arrives.
+    const approved = (await sandboxTickets(sandbox(), paid.impUid)).find((t) => t.amount === 2500)!
+    await sandboxPost(sandbox(), `/sandbox/tickets/${approved.id}/settle`, { result: "approved" })
+    await sandboxPost(sandbox(), `/sandbox/payments/${paid.impUid}/console-cancel`, { amount: 1000, reason: "Chargeback" })
+    const events = recordEvents(getContainer(), ["iamport_paymentwall.cancel_ticket.needs_attention"])
+    const [small, big] = await ticketsOf(getContainer(), paid.paymentId)
+    const res = await api.post(`/admin/iamport-paymentwall/tickets/${small.id}/confirm-rejection`, {}, { ...store.admin, validateStatus: () => true })
+    expect(res.status).toBe(400)
+    expect(res.data.message).toContain("not rejected")
+    // What the settlement before the decision did stands: both bookings, the flag, and the flag's event.
+    expect(await bookedTotal()).toBe(3500)
+    expect((await ticketsOf(getContainer(), paid.paymentId)).find((t) => t.id === big.id)).toMatchObject({ status: "waiting_for_cancellation", needs_attention: true })
+    await waitFor("the flag's event", async () => events.find((e) => e.data.id === big.id))
+  })
+
   it("a late approval after a confirmed rejection of an order cancel is booked", async () => {
     expect((await api.post(`/admin/orders/${paid.orderId}/cancel`, {}, store.admin)).status).toBe(200)
     const waiting = await ticketWhere("the order-cancel ticket", (t) => t.origin === "order_cancel" && t.status === "waiting_for_cancellation")

@@ -4,7 +4,8 @@ import { acquirePaymentLockStep } from "./steps/acquire-payment-lock"
 import { createCancelTicketStep } from "./steps/create-cancel-ticket"
 import { paymentLockStep } from "./steps/payment-lock"
 import { sendCancelRequestStep } from "./steps/send-cancel-request"
-import { emitTicketEvents } from "./settlement/events"
+import { settleAfterSend } from "./settle-after-send"
+import { retrieveCancelTicketStep } from "./steps/retrieve-cancel-ticket"
 import { type CancelRequestInput, validateCancelRequestStep } from "./steps/validate-cancel-request"
 
 export const requestCancelTicketWorkflowId = "iamport-paymentwall-request-cancel-ticket"
@@ -19,7 +20,8 @@ export const requestCancelTicketWorkflow = createWorkflow(requestCancelTicketWor
   const plan = validateCancelRequestStep(input)
   const created = createCancelTicketStep(plan)
   const sent = sendCancelRequestStep({ plan, ticket_id: created.id })
-  emitTicketEvents(transform({ sent }, ({ sent }) => sent.events), requestCancelTicketWorkflowId)
+  settleAfterSend(plan, sent)
+  const ticket = retrieveCancelTicketStep(sent)
   releaseLockStep({ key: lock.key, ownerId: lock.owner_id, executeOnSubWorkflow: true })
-  return new WorkflowResponse(transform({ sent }, ({ sent }) => sent.ticket))
+  return new WorkflowResponse(ticket)
 })

@@ -1,5 +1,3 @@
-import type { IEventBusModuleService, MedusaContainer } from "@medusajs/framework/types"
-import { Modules } from "@medusajs/framework/utils"
 import type { WorkflowData } from "@medusajs/framework/workflows-sdk"
 import { transform } from "@medusajs/framework/workflows-sdk"
 import { emitEventStep } from "@medusajs/medusa/core-flows"
@@ -30,16 +28,5 @@ export function emitTicketEvents(events: WorkflowData<TicketEvent[]>, workflow: 
     const data = transform({ events }, ({ events }) => events.filter((e) => e.name === name).map((e) => e.data))
     // Medusa joins step names into dotted paths, so the event name's dots must not reach the step's name.
     emitEventStep({ eventName: name, data }).config({ name: `${workflow}-emit-${name.replace(/\./g, "-")}` })
-  }
-}
-
-/**
- * Emits at once, outside the workflow's event group: for a settlement run inside a step that may still throw (an
- * order cancel refused, a rejection no longer possible). Its flags stay whatever the step does next, so their
- * events must too; a flag is raised once, and no later run would emit it again.
- */
-export async function emitTicketEventsNow(container: MedusaContainer, events: TicketEvent[]): Promise<void> {
-  if (events.length) {
-    await container.resolve<IEventBusModuleService>(Modules.EVENT_BUS).emit(events.map(({ name, data }) => ({ name, data })))
   }
 }

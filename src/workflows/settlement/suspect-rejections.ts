@@ -32,6 +32,11 @@ export async function suspectRejections(
   }
 }
 
+/** The tickets a plan suspects Paymentwall rejected. */
+export function suspectedTicketIds(plan: readonly { type: string; ticket_id?: string }[]): string[] {
+  return plan.flatMap((step) => (step.type === "suspect_rejection" && step.ticket_id ? [step.ticket_id] : []))
+}
+
 /** The suspected-approval steps of a plan: a ticket, and the entry that may be its approval. */
 export type SuspectedApproval = { ticket_id: string; entry: KeyedCancellation }
 

@@ -1,21 +1,20 @@
-import type { MedusaContainer } from "@medusajs/framework/types"
 import { MedusaError } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { isBooked, keyedCancellations } from "../../lib/cancel-history"
-import { bookedKeys, ledgerOf } from "../settlement/ledger"
+import type { IamportPayment } from "../../lib/iamport/types"
 import { approvalCandidateOf } from "../../lib/settlement-plan"
 import { paymentwallModule } from "../../modules/iamport-paymentwall"
 import { paymentwallProvider } from "../../providers/iamport-paymentwall/registered-provider"
-import type { TicketEvent } from "../settlement/events"
-import { settlePaymentCancellations } from "../settlement/settle-payment-cancellations"
+import { bookedKeys, ledgerOf } from "../settlement/ledger"
 import type { TicketActionInput } from "./prepare-ticket-retry"
+import { type TicketToSettle, ticketToSettle } from "./ticket-decision"
 
 export const bindSuspectedApprovalStepId = "iamport-paymentwall-bind-suspected-approval"
 
 /**
  * A shop admin says the cancellation i'mport shows with another reason is Paymentwall's approval of this ticket:
- * the ticket is bound to it and booked now, with the ticket's note and reason, after a fresh look at i'mport that
- * must still show it unbooked. Who said so, and when, stays on the ticket.
+ * after a fresh look at i'mport that must still show it unbooked, the ticket is bound to it, with who said so and
+ * when. The settlement that follows in the same flow books it with the ticket's note and reason.
  */
 export const bindSuspectedApprovalStep = createStep(
   bindSuspectedApprovalStepId,
@@ -26,6 +25,7 @@ export const bindSuspectedApprovalStep = createStep(
     if (!candidate || (ticket.status !== "waiting_for_cancellation" && ticket.status !== "requested")) {
       throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `Ticket ${ticket.id} has no cancellation at i'mport that may be its approval (it is ${ticket.status}).`)
     }
+    const readAt = new Date()
     const iamport = await paymentwallProvider(container, ticket.provider_id).lookupPayment(ticket.imp_uid)
     const entry = keyedCancellations(iamport.cancel_history).find((e) => e.knownAs.includes(candidate.key))
     if (!entry) {
@@ -34,7 +34,6 @@ export const bindSuspectedApprovalStep = createStep(
     if (isBooked(entry, bookedKeys(await ledgerOf(container, ticket.imp_uid)))) {
       throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `i'mport's cancellation ${entry.key} is booked already, so it cannot be this ticket's approval as well.`)
     }
-    const now = new Date()
     const { approval_candidate: _done, ...metadata } = (ticket.metadata ?? {}) as Record<string, unknown>
     await service.updateCancelTickets({
       id: ticket.id,
@@ -42,26 +41,9 @@ export const bindSuspectedApprovalStep = createStep(
       needs_attention: false,
       error: null,
       decided_by: actor_id ?? null,
-      decided_at: now,
+      decided_at: readAt,
       metadata: { ...metadata, matched_by: "person", bound_entry_reason: entry.reason ?? null, ...(note ? { decision_note: note } : {}) },
     })
-    const settled = await settlePaymentCancellations(container, { payment_id: ticket.payment_id, iamport, read_at: now })
-    return new StepResponse({ ticket: await service.retrieveCancelTicket(ticket.id), events: settled.events })
+    return new StepResponse<TicketToSettle & { iamport: IamportPayment; read_at: string }>({ ...ticketToSettle(ticket), iamport, read_at: readAt.toISOString() })
   }
 )
-
-/** "Keep waiting" on a suspected approval: the entry is not this ticket's; it is booked as made outside Medusa. */
-export async function declineSuspectedApproval(container: MedusaContainer, ticketId: string): Promise<TicketEvent[]> {
-  const service = paymentwallModule(container)
-  const ticket = await service.retrieveCancelTicket(ticketId)
-  const candidate = approvalCandidateOf(ticket.metadata)
-  if (!candidate) {
-    return []
-  }
-  const { approval_candidate: _declined, ...metadata } = (ticket.metadata ?? {}) as Record<string, unknown>
-  const declined = Array.isArray(metadata.declined_approvals) ? (metadata.declined_approvals as string[]) : []
-  await service.updateCancelTickets({ id: ticket.id, metadata: { ...metadata, declined_approvals: [...declined, candidate.key] } })
-  const readAt = new Date()
-  const iamport = await paymentwallProvider(container, ticket.provider_id).lookupPayment(ticket.imp_uid)
-  return (await settlePaymentCancellations(container, { payment_id: ticket.payment_id, iamport, read_at: readAt })).events
-}

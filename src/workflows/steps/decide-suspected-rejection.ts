@@ -1,43 +1,40 @@
-import { MedusaError } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
-import { paymentwallProvider } from "../../providers/iamport-paymentwall/registered-provider"
-import { loadPaymentState } from "../settlement/payment-state"
-import { removeRefund } from "../settlement/reverse-refund"
-import { emitTicketEventsNow, TICKET_REJECTED_EVENT, type TicketEvent, ticketEvent } from "../settlement/events"
-import { OVER_RESERVED_MARK } from "../settlement/flag-over-reservation"
-import { settlePaymentCancellations } from "../settlement/settle-payment-cancellations"
-import type { TicketActionInput } from "./prepare-ticket-retry"
-import { declineSuspectedApproval } from "./bind-suspected-approval"
 import { approvalCandidateOf } from "../../lib/settlement-plan"
 import { paymentwallModule } from "../../modules/iamport-paymentwall"
+import { TICKET_REJECTED_EVENT, type TicketEvent, ticketEvent } from "../settlement/events"
+import { OVER_RESERVED_MARK } from "../settlement/flag-over-reservation"
+import { loadPaymentState } from "../settlement/payment-state"
+import { removeRefund } from "../settlement/reverse-refund"
+import type { TicketActionInput } from "./prepare-ticket-retry"
+import { assertWaiting, type TicketDecision, type TicketToSettle, ticketToSettle } from "./ticket-decision"
 
+export const checkRejectableTicketStepId = "iamport-paymentwall-check-rejectable-ticket"
 export const confirmTicketRejectionStepId = "iamport-paymentwall-confirm-ticket-rejection"
+export const declineSuspectedApprovalStepId = "iamport-paymentwall-decline-suspected-approval"
 export const keepTicketWaitingStepId = "iamport-paymentwall-keep-ticket-waiting"
+
+/** Only a ticket waiting for Paymentwall can be found rejected; its payment is then settled before the decision. */
+export const checkRejectableTicketStep = createStep(checkRejectableTicketStepId, async ({ ticket_id }: TicketActionInput, { container }) => {
+  const ticket = await paymentwallModule(container).retrieveCancelTicket(ticket_id)
+  assertWaiting(ticket.id, ticket.status)
+  return new StepResponse<TicketToSettle>(ticketToSettle(ticket))
+})
 
 /**
  * A shop admin, having checked Paymentwall's merchant area, confirms that Paymentwall rejected a ticket. The only
- * way reserved money is freed: i'mport's API cannot prove a rejection, and a webhook is unauthenticated. i'mport is
- * asked once more first; a cancellation it shows is booked instead. An optimistic Refund (order cancel,
- * compensation) is reversed; a later approval is still booked, since the ticket keeps no Refund.
+ * way reserved money is freed: i'mport's API cannot prove a rejection, and a webhook is unauthenticated. Runs after
+ * the payment was settled in the same flow: a cancellation i'mport shows for it was booked instead, and the
+ * rejection is refused. An optimistic Refund (order cancel, compensation) is reversed; a later approval is still
+ * booked, since the ticket keeps no Refund.
  */
 export const confirmTicketRejectionStep = createStep(
   confirmTicketRejectionStepId,
   async ({ ticket_id, actor_id, note }: TicketActionInput, { container }) => {
     const service = paymentwallModule(container)
-    let ticket = await service.retrieveCancelTicket(ticket_id)
-    assertWaiting(ticket.id, ticket.status)
-    const provider = paymentwallProvider(container, ticket.provider_id)
-    const readAt = new Date()
-    const iamport = await provider.lookupPayment(ticket.imp_uid)
-    const settled = await settlePaymentCancellations(container, { payment_id: ticket.payment_id, iamport, read_at: readAt })
-    // Stands even if the rejection is refused below.
-    await emitTicketEventsNow(container, settled.events)
-    ticket = await service.retrieveCancelTicket(ticket_id)
+    const ticket = await service.retrieveCancelTicket(ticket_id)
     if (ticket.status !== "waiting_for_cancellation") {
-      throw new MedusaError(
-        MedusaError.Types.NOT_ALLOWED,
-        `i'mport now shows this cancellation as returned, so it was not rejected: the ticket is ${ticket.status}.`
-      )
+      const refused = `i'mport now shows this cancellation as returned, so it was not rejected: the ticket is ${ticket.status}.`
+      return new StepResponse<{ decision: TicketDecision; events: TicketEvent[] }>({ decision: { ticket, refused }, events: [] })
     }
     const state = await loadPaymentState(container, ticket.payment_id)
     const left = ticket.refund_id
@@ -65,7 +62,30 @@ export const confirmTicketRejectionStep = createStep(
       },
     })
     const events: TicketEvent[] = [ticketEvent(TICKET_REJECTED_EVENT, ticket, state)]
-    return new StepResponse({ ticket: await service.retrieveCancelTicket(ticket.id), events })
+    return new StepResponse({ decision: { ticket: await service.retrieveCancelTicket(ticket.id), refused: null }, events })
+  }
+)
+
+/**
+ * "Keep waiting" checks the ticket, and on a suspected approval declines it: the entry is not this ticket's, so the
+ * settlement that follows books it as made outside Medusa, and the ticket waits on. No settlement without one.
+ */
+export const declineSuspectedApprovalStep = createStep(
+  declineSuspectedApprovalStepId,
+  async ({ ticket_id }: TicketActionInput, { container }) => {
+    const service = paymentwallModule(container)
+    const ticket = await service.retrieveCancelTicket(ticket_id)
+    const candidate = approvalCandidateOf(ticket.metadata)
+    // A suspected approval may also sit on a request whose answer was lost; anything else must be waiting.
+    if (!(candidate && ticket.status === "requested")) {
+      assertWaiting(ticket.id, ticket.status)
+    }
+    if (candidate) {
+      const { approval_candidate: _declined, ...metadata } = (ticket.metadata ?? {}) as Record<string, unknown>
+      const declined = Array.isArray(metadata.declined_approvals) ? (metadata.declined_approvals as string[]) : []
+      await service.updateCancelTickets({ id: ticket.id, metadata: { ...metadata, declined_approvals: [...declined, candidate.key] } })
+    }
+    return new StepResponse({ ...ticketToSettle(ticket), settle: !!candidate })
   }
 )
 
@@ -74,14 +94,6 @@ export const keepTicketWaitingStep = createStep(
   keepTicketWaitingStepId,
   async ({ ticket_id, actor_id, note }: TicketActionInput, { container }) => {
     const service = paymentwallModule(container)
-    const before = await service.retrieveCancelTicket(ticket_id)
-    const candidate = approvalCandidateOf(before.metadata)
-    // A suspected approval may also sit on a request whose answer was lost; anything else must be waiting.
-    if (!(candidate && before.status === "requested")) {
-      assertWaiting(before.id, before.status)
-    }
-    // A suspected approval declined: its entry is booked as made outside Medusa, and the ticket waits on.
-    await emitTicketEventsNow(container, await declineSuspectedApproval(container, ticket_id))
     const ticket = await service.retrieveCancelTicket(ticket_id)
     const now = new Date()
     // Requests that no longer all fit stay flagged: keeping this one waiting does not settle the others.
@@ -99,13 +111,3 @@ export const keepTicketWaitingStep = createStep(
   }
 )
 
-function assertWaiting(id: string, status: string): void {
-  if (status !== "waiting_for_cancellation") {
-    throw new MedusaError(
-      MedusaError.Types.NOT_ALLOWED,
-      status === "requested"
-        ? `Ticket ${id} never reached Paymentwall as far as the store knows (no answer from i'mport): check i'mport's console and dismiss or retry it instead.`
-        : `Only a ticket waiting for Paymentwall can be decided on; ticket ${id} is ${status}.`
-    )
-  }
-}

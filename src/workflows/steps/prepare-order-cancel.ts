@@ -1,11 +1,7 @@
-import type { MedusaContainer } from "@medusajs/framework/types"
 import { MedusaError } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { OPEN_TICKET_STATUSES, paymentwallModule } from "../../modules/iamport-paymentwall"
-import { paymentwallProvider } from "../../providers/iamport-paymentwall/registered-provider"
 import { activeOrderChangeReason } from "../settlement/order-change"
-import { emitTicketEventsNow, type TicketEvent } from "../settlement/events"
-import { settlePaymentCancellations } from "../settlement/settle-payment-cancellations"
 
 export const prepareOrderCancelStepId = "iamport-paymentwall-prepare-order-cancel"
 
@@ -16,12 +12,10 @@ export type PrepareOrderCancelInput = {
 }
 
 /**
- * Settles the order's Paymentwall payments with i'mport, then refuses the cancel while money waits in a ticket or
- * an order change is open. Nothing to compensate: settlement books only what i'mport shows returned, and its
- * flags and their events stand whether the cancel is refused or not.
+ * Refuses the cancel while money waits in a ticket, was closed by hand, or an order change is open. Runs after the
+ * order's payments were settled (the order-cancel guard), so what i'mport already returned is booked. Writes nothing.
  */
 export const prepareOrderCancelStep = createStep(prepareOrderCancelStepId, async (input: PrepareOrderCancelInput, { container }) => {
-  await emitTicketEventsNow(container, await settleBeforeCancel(container, input.payments))
   // Permanent, so said before anything that may clear.
   const closed = await paymentwallModule(container).listCancelTickets({ payment_id: input.payments.map((p) => p.id), status: "closed", refund_id: null })
   if (closed.length) {
@@ -60,31 +54,3 @@ export const prepareOrderCancelStep = createStep(prepareOrderCancelStepId, async
   }
   return new StepResponse(undefined)
 })
-
-/**
- * Cancel-order refunds captured − refunded. A cancellation i'mport already made that Medusa has not booked yet (a
- * console refund whose notice is still on its way) would make that ask for more than i'mport has left, and Medusa's
- * refundPaymentsWorkflow logs a failed refund and cancels the order anyway: the rest of the money would stay with
- * the shop, silently. So the payments are settled first.
- */
-async function settleBeforeCancel(container: MedusaContainer, payments: PrepareOrderCancelInput["payments"]): Promise<TicketEvent[]> {
-  const events: TicketEvent[] = []
-  for (const payment of payments) {
-    if (!payment.imp_uid) {
-      continue
-    }
-    let iamport
-    const readAt = new Date()
-    try {
-      iamport = await paymentwallProvider(container, payment.provider_id).lookupPayment(payment.imp_uid)
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error)
-      throw new MedusaError(
-        MedusaError.Types.NOT_ALLOWED,
-        `Could not check the Paymentwall payment with i'mport before cancelling (${message}); try again in a moment.`
-      )
-    }
-    events.push(...(await settlePaymentCancellations(container, { payment_id: payment.id, iamport, read_at: readAt })).events)
-  }
-  return events
-}

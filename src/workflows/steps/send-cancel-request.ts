@@ -10,17 +10,27 @@ import { toDecimal } from "../../lib/money"
 import type { IamportPayment } from "../../lib/iamport/types"
 import { planTicketOf } from "../../lib/settlement-plan"
 import { paymentwallProvider } from "../../providers/iamport-paymentwall/registered-provider"
-import { settlePaymentCancellations } from "../settlement/settle-payment-cancellations"
 import type { CancelRequestPlan } from "./validate-cancel-request"
 import { paymentwallModule } from "../../modules/iamport-paymentwall"
 
 /**
- * Sends the ticket's cancel to i'mport once and records the answer on the ticket. A cancellation i'mport settles in
- * its answer is booked at once; a Paymentwall ticket waits; a refusal fails the ticket and the request with
- * i'mport's reason; a lost answer leaves the ticket `requested` and flagged, because it may have been accepted.
+ * Sends the ticket's cancel to i'mport once and records the answer on the ticket. A Paymentwall ticket waits; a
+ * refusal fails the ticket and the request with i'mport's reason; a lost answer leaves the ticket `requested` and
+ * flagged, because it may have been accepted. A cancellation i'mport settles in its answer, or an answer that shows
+ * cancellations Medusa has not booked, is handed to the calling workflow's settlement (`settle_from`).
  */
+export type SentCancelRequest = {
+  ticket_id: string
+  /** i'mport's payment as the cancel's answer shows it, when the answer needs a settlement; otherwise null. */
+  settle_from: IamportPayment | null
+  /** When the cancel was sent: the snapshot a settlement keeps is stamped with it. */
+  read_at: string
+}
+
+export const sendCancelRequestStepId = "iamport-paymentwall-send-cancel-request"
+
 export const sendCancelRequestStep = createStep(
-  "iamport-paymentwall-send-cancel-request",
+  sendCancelRequestStepId,
   async ({ plan, ticket_id }: { plan: CancelRequestPlan; ticket_id: string }, { container }) => {
     const tickets = paymentwallModule(container)
     const provider = paymentwallProvider(container, plan.provider_id)
@@ -71,10 +81,9 @@ export const sendCancelRequestStep = createStep(
       ...(outcome.kind === "completed" ? { cancellation_id: outcome.entry.cancellation_id } : {}),
     })
     // Settled in i'mport's answer, or the answer shows cancellations Medusa has not booked (an approval whose notice
-    // is still on its way): booked now, in this request, from the payment that answer carries.
-    const unbooked = await hasUnbookedEntries(container, outcome.payment)
-    const settled = outcome.kind === "completed" || unbooked ? await settlePaymentCancellations(container, { payment_id: plan.payment_id, iamport: outcome.payment, read_at: sentAt }) : null
-    return new StepResponse({ ticket: await tickets.retrieveCancelTicket(ticket_id), events: settled?.events ?? [] })
+    // is still on its way): booked in this request by the workflow's settlement, from the payment that answer carries.
+    const settle = outcome.kind === "completed" || (await hasUnbookedEntries(container, outcome.payment))
+    return new StepResponse<SentCancelRequest>({ ticket_id, settle_from: settle ? outcome.payment : null, read_at: sentAt.toISOString() })
   }
 )
 

@@ -5,7 +5,9 @@ import { MedusaError, Modules } from "@medusajs/framework/utils"
 import { paymentwallPaymentsOfOrder } from "../../../lib/order-payments"
 import { paymentLockKey } from "../../../modules/iamport-paymentwall"
 import { paymentwallProvider } from "../../../providers/iamport-paymentwall/registered-provider"
+import { errorMessage } from "../../../lib/error-message"
 import { prepareOrderCancelWorkflow } from "../../../workflows/prepare-order-cancel"
+import { settlePaymentWorkflow } from "../../../workflows/settle-payment"
 
 /**
  * Runs before Medusa's `POST /admin/orders/:id/cancel`. Cancelling refunds captured − refunded, and Medusa does
@@ -26,12 +28,9 @@ export async function guardOrderCancel(req: MedusaRequest, res: MedusaResponse, 
       // through the provider (a look-up and a cancel), each within one lock lifetime.
       const expire = Math.max(...payments.map((p) => 2 * paymentwallProvider(req.scope, p.provider_id).lockTtlSeconds()))
       await holdLocks(req, res, [...paymentIds.map(paymentLockKey), req.params.id], expire)
-      await prepareOrderCancelWorkflow(req.scope).run({
-        input: {
-          order_id: req.params.id,
-          payments: payments.map((p) => ({ id: p.id, provider_id: p.provider_id, imp_uid: p.captured_at ? p.data?.imp_uid ?? null : null })),
-        },
-      })
+      const captured = payments.map((p) => ({ id: p.id, provider_id: p.provider_id, imp_uid: p.captured_at ? p.data?.imp_uid ?? null : null }))
+      await settleBeforeCancel(req, captured)
+      await prepareOrderCancelWorkflow(req.scope).run({ input: { order_id: req.params.id, payments: captured } })
     }
     next()
   } catch (error) {
@@ -40,6 +39,29 @@ export async function guardOrderCancel(req: MedusaRequest, res: MedusaResponse, 
 }
 
 const LOCK_WAIT_MS = 30_000
+
+/**
+ * Cancel-order refunds captured − refunded. A cancellation i'mport already made that Medusa has not booked yet (a
+ * console refund whose notice is still on its way) would make that ask for more than i'mport has left, and Medusa's
+ * refundPaymentsWorkflow logs a failed refund and cancels the order anyway: the rest of the money would stay with
+ * the shop, silently. So each captured payment is settled first, under the locks this guard holds; what a
+ * settlement books or flags stands whether the cancel is then refused or not.
+ */
+async function settleBeforeCancel(req: MedusaRequest, payments: { id: string; provider_id: string; imp_uid: string | null }[]): Promise<void> {
+  for (const payment of payments) {
+    if (!payment.imp_uid) {
+      continue
+    }
+    try {
+      await settlePaymentWorkflow(req.scope).run({ input: { payment_id: payment.id, provider_id: payment.provider_id, imp_uid: payment.imp_uid } })
+    } catch (error) {
+      throw new MedusaError(
+        MedusaError.Types.NOT_ALLOWED,
+        `Could not settle the Paymentwall payment with i'mport before cancelling (${errorMessage(error)}); try again in a moment.`
+      )
+    }
+  }
+}
 
 async function holdLocks(req: MedusaRequest, res: MedusaResponse, keys: string[], expire: number): Promise<void> {
   const locking = req.scope.resolve<ILockingModule>(Modules.LOCKING)

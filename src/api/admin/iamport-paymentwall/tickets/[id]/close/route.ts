@@ -1,5 +1,6 @@
 import type { AuthenticatedMedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { closeReturnedTicketWorkflow } from "../../../../../../workflows/ticket-actions"
+import { throwIfRefused } from "../../../../../../workflows/steps/ticket-decision"
 import type { AdminPaymentwallTicketActionType } from "../../../validators"
 
 /** POST /admin/iamport-paymentwall/tickets/:id/close — a returned ticket Medusa can never book; `note` says why. */
@@ -7,5 +8,6 @@ export async function POST(req: AuthenticatedMedusaRequest<AdminPaymentwallTicke
   const { result } = await closeReturnedTicketWorkflow(req.scope).run({
     input: { ticket_id: req.params.id, actor_id: req.auth_context.actor_id, note: req.validatedBody?.note },
   })
-  res.json({ cancel_ticket: result })
+  // A refusal found after the settlement is the workflow's answer (what the settlement did stands): an error here.
+  res.json({ cancel_ticket: throwIfRefused(result) })
 }
