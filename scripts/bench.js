@@ -60,7 +60,7 @@ async function main() {
   await measure("authorizePayment (paid)", () => provider.authorizePayment({ data: init.data }))
   await measure("webhook (paid)", () => provider.getWebhookActionAndData({ data: { imp_uid: pay.imp_uid, status: "paid" }, rawData: "", headers: {} }))
   // Medusa's door (the provider, which looks nothing up for a cancellation) plus the plugin subscriber's one
-  // settlement lookup (workflows/steps/look-up-for-settlement); integration-tests/http/refunds.spec.ts counts the same
+  // settlement lookup (workflows/settlement/steps/look-up-for-settlement); integration-tests/http/refunds.spec.ts counts the same
   // through a running app.
   await measure("webhook (cancellation)", async () => {
     await provider.getWebhookActionAndData({ data: { imp_uid: pay.imp_uid, status: "cancelled", cancellation_id: "cxl_bench" }, rawData: "", headers: {} })
@@ -68,7 +68,7 @@ async function main() {
   })
   // An admin's refund (the stock Refund form, POST /admin/payments/:id/refund) becomes a cancel ticket, sent by the
   // plugin's workflow from the snapshot authorizePayment kept, once it has checked it current: one call (see
-  // workflows/steps/send-cancel-request.ts and providers/iamport-paymentwall/cancel.ts).
+  // workflows/refunds/steps/send-cancel-request.ts and providers/iamport-paymentwall/cancel.ts).
   await measure("refundPayment (ticket)", () => provider.cancelAtIamport(pay.imp_uid, { amount: 1000, reason: "Refund requested in Medusa" }, authorized.data.iamport))
   // Medusa's own refunds through the provider (an order cancel): nothing proves the kept snapshot current, so it reads
   // first: two calls.

@@ -648,7 +648,7 @@ export class RunJob extends Step {
     return "settlement job runs"
   }
   async act(m: Model, w: World): Promise<Settled> {
-    const { settleOpenPayments } = builtPluginModule("workflows/settle-open-payments.js")
+    const { settleOpenPayments } = builtPluginModule("workflows/settlement/utils/settle-open-payments.js")
     const result = await settleOpenPayments(w.container())
     const mine = (result.failed as string[]).filter((f) => m.payments.some((p) => f.startsWith(p.paymentId)))
     w.log(`    checked ${result.checked}, booked ${result.booked}, failed ${result.failed.length}${mine.length ? `: ${mine.join("; ")}` : ""}`)

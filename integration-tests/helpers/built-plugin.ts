@@ -1,8 +1,8 @@
 import path from "node:path"
-import type * as SettleOpenPayments from "../../src/workflows/settle-open-payments"
-import type * as SendDue from "../../src/workflows/delivery/send-due-delivery-notices"
-import type * as TestCleanup from "../../src/workflows/test-cleanup/cancel-old-test-payments"
-import type * as RefreshSnapshot from "../../src/workflows/settlement/refresh-snapshot"
+import type * as SettleOpenPayments from "../../src/workflows/settlement/utils/settle-open-payments"
+import type * as SendDue from "../../src/workflows/delivery/utils/send-due-delivery-notices"
+import type * as TestCleanup from "../../src/workflows/test-cleanup/utils/cancel-old-test-payments"
+import type * as RefreshSnapshot from "../../src/workflows/settlement/steps/refresh-snapshot"
 import { PLUGIN_ROOT } from "./test-store-config"
 
 /**
@@ -16,19 +16,23 @@ function builtModule<T>(relative: string): T {
 }
 
 export const settleOpenPayments: typeof SettleOpenPayments.settleOpenPayments = (...args) =>
-  builtModule<typeof SettleOpenPayments>("workflows/settle-open-payments").settleOpenPayments(...args)
+  builtModule<typeof SettleOpenPayments>("workflows/settlement/utils/settle-open-payments").settleOpenPayments(...args)
 
 export const sendDueDeliveryNotices: typeof SendDue.sendDueDeliveryNotices = (...args) =>
-  builtModule<typeof SendDue>("workflows/delivery/send-due-delivery-notices").sendDueDeliveryNotices(...args)
+  builtModule<typeof SendDue>("workflows/delivery/utils/send-due-delivery-notices").sendDueDeliveryNotices(...args)
 
 export const cancelOldTestPayments: typeof TestCleanup.cancelOldTestPayments = (...args) =>
-  builtModule<typeof TestCleanup>("workflows/test-cleanup/cancel-old-test-payments").cancelOldTestPayments(...args)
+  builtModule<typeof TestCleanup>("workflows/test-cleanup/utils/cancel-old-test-payments").cancelOldTestPayments(...args)
 
 export const refreshSnapshot: typeof RefreshSnapshot.refreshSnapshot = (...args) =>
-  builtModule<typeof RefreshSnapshot>("workflows/settlement/refresh-snapshot").refreshSnapshot(...args)
+  builtModule<typeof RefreshSnapshot>("workflows/settlement/steps/refresh-snapshot").refreshSnapshot(...args)
 
 type RegisteredProvider = typeof import("../../src/providers/iamport-paymentwall/registered-provider")
+type ProviderService = import("../../src/providers/iamport-paymentwall/service").IamportPaymentwallProviderService
 
-/** The provider instance the app built from its config, as the plugin's workflows reach it. */
-export const registeredProvider: RegisteredProvider["paymentwallProvider"] = (...args) =>
-  builtModule<RegisteredProvider>("providers/iamport-paymentwall/registered-provider").paymentwallProvider(...args)
+/**
+ * The provider instance the app built from its config, reached as the plugin's workflows reach it (the adapter hands
+ * it out as the port), typed as the whole provider for the tests that call it as Medusa's payment module does.
+ */
+export const registeredProvider = (...args: Parameters<RegisteredProvider["paymentwallProvider"]>): ProviderService =>
+  builtModule<RegisteredProvider>("providers/iamport-paymentwall/registered-provider").paymentwallProvider(...args) as ProviderService

@@ -1,5 +1,5 @@
 import type { AxiosInstance } from "axios"
-import type { KeyedCancellation } from "../../src/lib/cancel-history"
+import type { KeyedCancellation } from "../../src/lib/paymentwall/cancel-history"
 import type { IamportCancelHistory } from "../../src/lib/iamport/types"
 import { checkObservation, type LedgerRow, type Observation } from "../fuzz/invariants"
 import type { PaymentRef, TicketRow } from "../fuzz/world"

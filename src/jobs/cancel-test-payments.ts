@@ -1,5 +1,5 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
-import { cancelOldTestPayments } from "../workflows/test-cleanup/cancel-old-test-payments"
+import { cancelOldTestPayments } from "../workflows/test-cleanup/utils/cancel-old-test-payments"
 
 /** Every 5 minutes: the opt-in test-payment cleanup (autoCancelTestPaymentsAfterMinutes, test mode only); it logs each payment. */
 export default async function cancelTestPaymentsJob(container: MedusaContainer): Promise<void> {

@@ -1,6 +1,6 @@
 import type { Logger, MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
-import { sendDueDeliveryNotices } from "../workflows/delivery/send-due-delivery-notices"
+import { sendDueDeliveryNotices } from "../workflows/delivery/utils/send-due-delivery-notices"
 
 /** Every minute: sends the delivery reports that are due (first tries the subscriber could not make, and retries). */
 export default async function sendDeliveryNoticesJob(container: MedusaContainer): Promise<void> {

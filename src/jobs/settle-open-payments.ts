@@ -1,6 +1,6 @@
 import type { Logger, MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
-import { settleOpenPayments } from "../workflows/settle-open-payments"
+import { settleOpenPayments } from "../workflows/settlement/utils/settle-open-payments"
 
 /** Every 15 minutes: book what lost webhooks missed, flag tickets Paymentwall has left waiting too long, find second payments. */
 export default async function settleOpenPaymentsJob(container: MedusaContainer): Promise<void> {

@@ -1,6 +1,6 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
-import { isPaymentwallProviderId } from "./provider-id"
+import { isPaymentwallProviderId } from "./paymentwall/provider-id"
 
 /** A payment of an order as query returns it, with the fields asked for. */
 export type OrderPaymentRow = {

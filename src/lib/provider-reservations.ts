@@ -1,8 +1,8 @@
 import { generateEntityId, MedusaError } from "@medusajs/framework/utils"
-import { keyedCancellations } from "./cancel-history"
-import { type FreeToRefund, freeToRefund, refusalOf } from "./free-to-refund"
+import { keyedCancellations } from "./paymentwall/cancel-history"
+import { type FreeToRefund, freeToRefund, refusalOf } from "./paymentwall/free-to-refund"
 import type { IamportPayment } from "./iamport/types"
-import { planTicketOf, type TicketRow } from "./settlement-plan"
+import { planTicketOf, type TicketRow } from "./paymentwall/settlement-plan"
 import { type CancellationStatus, DONE_CANCELLATION_STATUSES } from "../modules/iamport-paymentwall/models/cancellation"
 
 /** The part of Knex the gate uses: statements with bound values, and a transaction that runs them on one connection. */

@@ -1,7 +1,7 @@
 import type { SubscriberArgs, SubscriberConfig } from "@medusajs/framework"
 import { OrderWorkflowEvents } from "@medusajs/framework/utils"
 import { paymentwallPaymentsOfOrder } from "../lib/order-payments"
-import { settleCancellationsWorkflow } from "../workflows/settle-cancellations"
+import { settleCancellationsWorkflow } from "../workflows/settlement/workflows/settle-cancellations"
 
 /**
  * Cancelling an order refunds its captured payments through the provider, and Medusa books those Refunds at once.

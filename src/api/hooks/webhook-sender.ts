@@ -2,18 +2,18 @@ import type { MedusaNextFunction, MedusaRequest, MedusaResponse } from "@medusaj
 import type { ConfigModule, MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { paymentwallProvider } from "../../providers/iamport-paymentwall/registered-provider"
-import { resolveOptions } from "../../providers/iamport-paymentwall/options"
-import { IamportPaymentwallProviderService } from "../../providers/iamport-paymentwall/service"
+import { resolveOptions } from "../../lib/paymentwall/options"
+import { PROVIDER_IDENTIFIER } from "../../lib/paymentwall/provider-id"
 import {
   MAX_WEBHOOK_BODY_BYTES,
   WEBHOOK_SENDER_HEADER,
   type WebhookTrust,
   webhookSenderAddress,
   webhookTrustFunction,
-} from "../../providers/iamport-paymentwall/webhook-body"
+} from "../../lib/paymentwall/webhook-body"
 
 /** The `:provider` of Medusa's hook route for this plugin's providers: `iamport-paymentwall_{id}`. */
-const PROVIDER_PARAM_PREFIX = `${IamportPaymentwallProviderService.identifier}_`
+const PROVIDER_PARAM_PREFIX = `${PROVIDER_IDENTIFIER}_`
 
 type TrustFunction = (address: string, hop: number) => boolean
 

@@ -2,7 +2,7 @@ import { MedusaError } from "@medusajs/framework/utils"
 import type { IamportClient } from "../../lib/iamport/client"
 import { IamportNotFoundError, IamportRefusedError } from "../../lib/iamport/errors"
 import type { IamportPayment } from "../../lib/iamport/types"
-import type { PaymentwallData } from "./payment-data"
+import type { PaymentwallData } from "../../lib/paymentwall/payment-data"
 
 /** Registers the amount with i'mport so the widget refuses to charge any other (POST, or PUT to change it). */
 export async function registerAmount(

@@ -1,5 +1,5 @@
-import type { CancelOutcome } from "./cancel"
-import { type CancelRequestRecord, type PaymentwallData, withSnapshot } from "./payment-data"
+import type { CancelOutcome } from "../../lib/paymentwall/cancel"
+import { type CancelRequestRecord, type PaymentwallData, withSnapshot } from "../../lib/paymentwall/payment-data"
 
 /** A cancel i'mport did not refuse: a refusal is thrown, never recorded. */
 export type RecordableOutcome = Exclude<CancelOutcome, { kind: "refused" }>

@@ -28,14 +28,15 @@ import { errorMessage } from "../../lib/error-message"
 import { lockTtlSeconds } from "../../lib/lock-ttl"
 import { ProviderReservations, providerReservations } from "../../lib/provider-reservations"
 import type { IamportPayment, PaymentwallDeliveryRequest, PaymentwallDeliveryResult } from "../../lib/iamport/types"
-import { PROVIDER_IDENTIFIER } from "../../lib/provider-id"
+import type { PaymentwallPort } from "../../lib/paymentwall/port"
+import { PROVIDER_IDENTIFIER } from "../../lib/paymentwall/provider-id"
 import { minusAmount, sameAmount, supportedCurrency, toIamportAmount } from "../../lib/money"
 import { findAttempt, paymentOf, registerAmount } from "./attempts"
-import { buyerFrom } from "./buyer"
-import { cancelFromView, type CancelOutcome, type CancelRequest, sendCancel, viewOf, viewOfSnapshot } from "./cancel"
+import { buyerFrom } from "../../lib/paymentwall/buyer"
+import { cancelFromView, type CancelOutcome, type CancelRequest, sendCancel, viewOf, viewOfSnapshot } from "../../lib/paymentwall/cancel"
 import { withCancelRecord } from "./cancel-record"
 import { toMedusaError } from "./medusa-error"
-import { resolveOptions, type IamportPaymentwallOptions, type ResolvedOptions } from "./options"
+import { resolveOptions, type IamportPaymentwallOptions, type ResolvedOptions } from "../../lib/paymentwall/options"
 import {
   type IamportSnapshot,
   merchantUidFor,
@@ -45,13 +46,13 @@ import {
   readPaymentwallData,
   sessionIdFromMerchantUid,
   withSnapshot,
-} from "./payment-data"
+} from "../../lib/paymentwall/payment-data"
 import { recordOnly } from "./record-only"
 import { SavedMethodsRefused } from "./saved-methods"
 import { authorizedStatus, SESSION_STATUS } from "./session-status"
 import { assertMatches, ownershipProblems, paymentMismatches } from "./verify"
 import { webhookAction } from "./webhook-action"
-import { type Notice, readNotice, type WebhookPayload } from "./webhook-body"
+import { type Notice, readNotice, type WebhookPayload } from "../../lib/paymentwall/webhook-body"
 
 type Dependencies = { logger: Logger }
 
@@ -61,7 +62,7 @@ type Dependencies = { logger: Logger }
  * i'mport is the source of truth: every decision is taken on a fresh REST lookup, never on what a browser or a
  * webhook body says.
  */
-export class IamportPaymentwallProviderService extends SavedMethodsRefused<IamportPaymentwallOptions> {
+export class IamportPaymentwallProviderService extends SavedMethodsRefused<IamportPaymentwallOptions> implements PaymentwallPort {
   static identifier = PROVIDER_IDENTIFIER
 
   protected readonly options_: ResolvedOptions

@@ -2,7 +2,7 @@ import type { Logger } from "@medusajs/framework/types"
 import { MedusaError } from "@medusajs/framework/utils"
 import { sameAmount } from "../../lib/money"
 import type { IamportPayment } from "../../lib/iamport/types"
-import { sessionIdFromMerchantUid } from "./payment-data"
+import { sessionIdFromMerchantUid } from "../../lib/paymentwall/payment-data"
 
 export type Expected = {
   merchant_uid: string

@@ -5,10 +5,10 @@ import { IamportNotFoundError } from "../../lib/iamport/errors"
 import type { IamportPayment } from "../../lib/iamport/types"
 import { toDecimal } from "../../lib/money"
 import { toMedusaError } from "./medusa-error"
-import type { ResolvedOptions } from "./options"
-import { sessionIdFromMerchantUid } from "./payment-data"
+import type { ResolvedOptions } from "../../lib/paymentwall/options"
+import { sessionIdFromMerchantUid } from "../../lib/paymentwall/payment-data"
 import { ownershipProblems } from "./verify"
-import { readNotice, type WebhookPayload } from "./webhook-body"
+import { readNotice, type WebhookPayload } from "../../lib/paymentwall/webhook-body"
 
 /**
  * Medusa's action for an i'mport notice, decided on a fresh lookup: the body only names the payment, since anyone

@@ -2,7 +2,7 @@ import { cancelOrderWorkflow } from "@medusajs/medusa/core-flows"
 import type { IPaymentModuleService, Logger, MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, MathBN, MedusaError, Modules, PaymentCollectionStatus } from "@medusajs/framework/utils"
 import { formatAmount } from "../../lib/money"
-import { isPaymentwallProviderId } from "../../lib/provider-id"
+import { isPaymentwallProviderId } from "../../lib/paymentwall/provider-id"
 import { paymentwallModule } from "../../modules/iamport-paymentwall"
 
 type OrderPayment = {

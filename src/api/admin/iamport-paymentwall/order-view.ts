@@ -3,12 +3,12 @@ import { ContainerRegistrationKeys, MedusaError, Modules } from "@medusajs/frame
 import type { IUserModuleService } from "@medusajs/framework/types"
 import { type OrderPaymentRow, paymentwallPaymentsOfOrder } from "../../../lib/order-payments"
 import { paymentwallProvider } from "../../../providers/iamport-paymentwall/registered-provider"
-import { type IamportSnapshot, snapshotOf } from "../../../providers/iamport-paymentwall/payment-data"
+import { type IamportSnapshot, snapshotOf } from "../../../lib/paymentwall/payment-data"
 import { type CancelTicket, type DeliveryNotice, type ExtraAttempt, paymentwallModule } from "../../../modules/iamport-paymentwall"
-import { freeFromSnapshot, freeToRefund } from "../../../lib/free-to-refund"
+import { freeFromSnapshot, freeToRefund } from "../../../lib/paymentwall/free-to-refund"
 import type { IamportPayment } from "../../../lib/iamport/types"
-import { planTicketOf } from "../../../lib/settlement-plan"
-import { bookedKeys, ledgerOf } from "../../../workflows/settlement/ledger"
+import { planTicketOf } from "../../../lib/paymentwall/settlement-plan"
+import { bookedKeys, ledgerOf } from "../../../workflows/settlement/utils/ledger"
 
 export type TicketView = Omit<CancelTicket, "raw_amount" | "amount" | "requested_by" | "deleted_at"> & {
   amount: number

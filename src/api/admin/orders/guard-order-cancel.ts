@@ -6,8 +6,8 @@ import { paymentwallPaymentsOfOrder } from "../../../lib/order-payments"
 import { paymentLockKey } from "../../../modules/iamport-paymentwall"
 import { paymentwallProvider } from "../../../providers/iamport-paymentwall/registered-provider"
 import { errorMessage } from "../../../lib/error-message"
-import { prepareOrderCancelWorkflow } from "../../../workflows/prepare-order-cancel"
-import { settlePaymentWorkflow } from "../../../workflows/settle-payment"
+import { prepareOrderCancelWorkflow } from "../../../workflows/refunds/workflows/prepare-order-cancel"
+import { settlePaymentWorkflow } from "../../../workflows/settlement/workflows/settle-payment"
 
 /**
  * Runs before Medusa's `POST /admin/orders/:id/cancel`. Cancelling refunds captured − refunded, and Medusa does

@@ -1,7 +1,7 @@
 import type { AuthenticatedMedusaRequest, MedusaNextFunction, MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { ContainerRegistrationKeys, MedusaError } from "@medusajs/framework/utils"
-import { isPaymentwallProviderId } from "../../../providers/iamport-paymentwall/registered-provider"
-import { requestCancelTicketWorkflow } from "../../../workflows/request-cancel-ticket"
+import { isPaymentwallProviderId } from "../../../lib/paymentwall/provider-id"
+import { requestCancelTicketWorkflow } from "../../../workflows/refunds/workflows/request-cancel-ticket"
 
 type RefundBody = { amount?: number; note?: string; refund_reason_id?: string }
 

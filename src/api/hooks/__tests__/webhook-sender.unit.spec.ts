@@ -2,7 +2,7 @@ import type { MedusaNextFunction, MedusaRequest, MedusaResponse } from "@medusaj
 import type { ConfigModule, Logger, MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { IamportPaymentwallProviderService } from "../../../providers/iamport-paymentwall/service"
-import { MAX_WEBHOOK_BODY_BYTES, WEBHOOK_SENDER_HEADER } from "../../../providers/iamport-paymentwall/webhook-body"
+import { MAX_WEBHOOK_BODY_BYTES, WEBHOOK_SENDER_HEADER } from "../../../lib/paymentwall/webhook-body"
 import { stampWebhookSender, webhookTrustFromConfig } from "../webhook-sender"
 
 const IAMPORT = "52.78.100.19"

@@ -1,5 +1,5 @@
 import { IamportPaymentwallProviderService } from "../service"
-import { resolveOptions } from "../options"
+import { resolveOptions } from "../../../lib/paymentwall/options"
 
 const valid = {
   impKey: "key",

@@ -5,8 +5,8 @@ import type { Fault } from "../../../sandbox"
 import { IamportPaymentwallProviderService } from "../service"
 import { RECORD_ONLY_MAX_AGE_MS } from "../record-only"
 import { SAVED_METHODS_REFUSAL } from "../saved-methods"
-import type { IamportPaymentwallOptions } from "../options"
-import type { PaymentwallData } from "../payment-data"
+import type { IamportPaymentwallOptions } from "../../../lib/paymentwall/options"
+import type { PaymentwallData } from "../../../lib/paymentwall/payment-data"
 
 const SECRET = "sandbox_imp_secret"
 let sandbox: RunningSandbox

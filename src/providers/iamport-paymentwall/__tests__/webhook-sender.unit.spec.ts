@@ -3,7 +3,7 @@ import {
   WEBHOOK_SENDER_HEADER,
   webhookSenderAddress,
   webhookSourceIp,
-} from "../webhook-body"
+} from "../../../lib/paymentwall/webhook-body"
 
 const IAMPORT = "52.78.100.19"
 const request = (socket: string | undefined, forwardedFor?: string) => ({

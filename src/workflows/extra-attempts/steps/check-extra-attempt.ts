@@ -4,10 +4,10 @@ import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import type { IamportPayment } from "../../../lib/iamport/types"
 import { formatAmount } from "../../../lib/money"
 import { type ExtraAttempt, paymentwallModule } from "../../../modules/iamport-paymentwall"
-import type { IamportPaymentwallProviderService } from "../../../providers/iamport-paymentwall/service"
+import type { PaymentwallPort } from "../../../lib/paymentwall/port"
 import { paymentwallProvider } from "../../../providers/iamport-paymentwall/registered-provider"
-import { loadPaymentState } from "../../settlement/payment-state"
-import { extraAttemptProblems, fullyCancelled, leftAtIamport } from "../attempt-facts"
+import { loadPaymentState } from "../../settlement/utils/payment-state"
+import { extraAttemptProblems, fullyCancelled, leftAtIamport } from "../utils/attempt-facts"
 
 export const checkExtraAttemptStepId = "iamport-paymentwall-check-extra-attempt"
 
@@ -81,7 +81,7 @@ export const checkExtraAttemptStep = createStep(checkExtraAttemptStepId, async (
 })
 
 /** i'mport's own "no such payment" (a forged or foreign imp_uid) is an answer; anything else is thrown for a retry. */
-async function lookUp(provider: IamportPaymentwallProviderService, impUid: string): Promise<IamportPayment | null> {
+async function lookUp(provider: PaymentwallPort, impUid: string): Promise<IamportPayment | null> {
   try {
     return await provider.lookupPayment(impUid)
   } catch (error) {

@@ -1,5 +1,5 @@
 import type { AuthenticatedMedusaRequest, MedusaResponse } from "@medusajs/framework/http"
-import { cancelExtraAttemptWorkflow } from "../../../../../../workflows/extra-attempts/cancel-extra-attempt"
+import { cancelExtraAttemptWorkflow } from "../../../../../../workflows/extra-attempts/workflows/cancel-extra-attempt"
 import type { AdminPaymentwallAttemptCancelType } from "../../../validators"
 
 /**

@@ -1,7 +1,7 @@
 import type { AuthenticatedMedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { ContainerRegistrationKeys, MedusaError } from "@medusajs/framework/utils"
-import { isPaymentwallProviderId } from "../../../../../../providers/iamport-paymentwall/registered-provider"
-import { settleCancellationsWorkflow } from "../../../../../../workflows/settle-cancellations"
+import { isPaymentwallProviderId } from "../../../../../../lib/paymentwall/provider-id"
+import { settleCancellationsWorkflow } from "../../../../../../workflows/settlement/workflows/settle-cancellations"
 
 /**
  * POST /admin/iamport-paymentwall/payments/:id/settle — the widget's "Check with i'mport now": the settlement a

@@ -1,5 +1,5 @@
 import type { AuthenticatedMedusaRequest, MedusaResponse } from "@medusajs/framework/http"
-import { bindSuspectedApprovalWorkflow } from "../../../../../../workflows/ticket-actions"
+import { bindSuspectedApprovalWorkflow } from "../../../../../../workflows/refunds/workflows/bind-suspected-approval"
 import type { AdminPaymentwallTicketActionType } from "../../../validators"
 
 /**

@@ -1,6 +1,6 @@
 import type { AuthenticatedMedusaRequest, MedusaResponse } from "@medusajs/framework/http"
-import { closeReturnedTicketWorkflow } from "../../../../../../workflows/ticket-actions"
-import { throwIfRefused } from "../../../../../../workflows/steps/ticket-decision"
+import { closeReturnedTicketWorkflow } from "../../../../../../workflows/refunds/workflows/close-returned-ticket"
+import { throwIfRefused } from "../../../../../../workflows/refunds/utils/ticket-decision"
 import type { AdminPaymentwallTicketActionType } from "../../../validators"
 
 /** POST /admin/iamport-paymentwall/tickets/:id/close — a returned ticket Medusa can never book; `note` says why. */

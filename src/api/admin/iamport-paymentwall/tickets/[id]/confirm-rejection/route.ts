@@ -1,6 +1,6 @@
 import type { AuthenticatedMedusaRequest, MedusaResponse } from "@medusajs/framework/http"
-import { confirmTicketRejectionWorkflow } from "../../../../../../workflows/ticket-actions"
-import { throwIfRefused } from "../../../../../../workflows/steps/ticket-decision"
+import { confirmTicketRejectionWorkflow } from "../../../../../../workflows/refunds/workflows/confirm-ticket-rejection"
+import { throwIfRefused } from "../../../../../../workflows/refunds/utils/ticket-decision"
 import type { AdminPaymentwallTicketActionType } from "../../../validators"
 
 /**

@@ -1,5 +1,5 @@
 import type { AuthenticatedMedusaRequest, MedusaResponse } from "@medusajs/framework/http"
-import { dismissCancelTicketWorkflow } from "../../../../../../workflows/ticket-actions"
+import { dismissCancelTicketWorkflow } from "../../../../../../workflows/refunds/workflows/dismiss-cancel-ticket"
 import type { AdminPaymentwallTicketActionType } from "../../../validators"
 
 /** POST /admin/iamport-paymentwall/tickets/:id/dismiss — a person has dealt with a ticket that needed attention. */

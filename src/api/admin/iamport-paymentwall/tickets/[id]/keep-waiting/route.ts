@@ -1,5 +1,5 @@
 import type { AuthenticatedMedusaRequest, MedusaResponse } from "@medusajs/framework/http"
-import { keepTicketWaitingWorkflow } from "../../../../../../workflows/ticket-actions"
+import { keepTicketWaitingWorkflow } from "../../../../../../workflows/refunds/workflows/keep-ticket-waiting"
 import type { AdminPaymentwallTicketActionType } from "../../../validators"
 
 /** POST /admin/iamport-paymentwall/tickets/:id/keep-waiting — the ticket is still open at Paymentwall: clear the suspicion. */

@@ -1,5 +1,5 @@
 import type { AuthenticatedMedusaRequest, MedusaResponse } from "@medusajs/framework/http"
-import { retryCancelTicketWorkflow } from "../../../../../../workflows/ticket-actions"
+import { retryCancelTicketWorkflow } from "../../../../../../workflows/refunds/workflows/retry-cancel-ticket"
 import type { AdminPaymentwallTicketActionType } from "../../../validators"
 
 /** POST /admin/iamport-paymentwall/tickets/:id/retry — send an unanswered or refused admin refund's cancel again. */

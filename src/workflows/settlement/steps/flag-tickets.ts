@@ -1,0 +1,58 @@
+import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
+import type { IamportPayment } from "../../../lib/iamport/types"
+import type { MedusaContainer } from "@medusajs/framework/types"
+import { TICKET_ATTENTION_EVENT, type TicketEvent, ticketEvent } from "../utils/events"
+import { flagOverReservation } from "../utils/flag-over-reservation"
+import { flagStaleTickets } from "../utils/flag-stale-tickets"
+import { paymentwallModule, RESERVING_TICKET_STATUSES } from "../../../modules/iamport-paymentwall"
+import { loadPaymentState } from "../utils/payment-state"
+import { type FlagChange, flagChanges, flagsBefore, undoFlagChanges } from "../utils/ticket-flags"
+
+export const flagTicketsStepId = "iamport-paymentwall-flag-tickets"
+
+/** Flags over-reserved and stale tickets for a person; undone if the workflow fails after it. */
+export const flagTicketsStep = createStep(
+  flagTicketsStepId,
+  async (
+    input: { payment_id: string; iamport: IamportPayment | null; skip_over_reservation: boolean; flag_waiting_after_ms?: number },
+    { container }
+  ) => {
+    const { iamport } = input
+    if (!iamport) {
+      return new StepResponse<{ flagged: string[]; events: TicketEvent[] }, FlagChange[]>({ flagged: [], events: [] }, [])
+    }
+    const { flagged, events, changes } = await flagTickets(container, { ...input, iamport })
+    return new StepResponse({ flagged, events }, changes)
+  },
+  async (changes, { container }) => {
+    await undoFlagChanges(container, changes ?? [])
+  }
+)
+
+/**
+ * The last part of a settlement: flags open requests that no longer fit in what i'mport has left, and tickets
+ * Paymentwall has left waiting too long. Flags ask a person to look; nothing is freed.
+ */
+export async function flagTickets(
+  container: MedusaContainer,
+  input: {
+    payment_id: string
+    iamport: IamportPayment
+    /** A booking still running would count its own cancellation as returned by other means: look next time. */
+    skip_over_reservation: boolean
+    flag_waiting_after_ms?: number
+  }
+): Promise<{ flagged: string[]; events: TicketEvent[]; changes: FlagChange[] }> {
+  const state = await loadPaymentState(container, input.payment_id)
+  const open = await paymentwallModule(container).listCancelTickets({ payment_id: input.payment_id, status: [...RESERVING_TICKET_STATUSES] }, { select: ["id"] })
+  const before = await flagsBefore(container, open.map((t) => t.id))
+  const flagged = [
+    ...(input.skip_over_reservation ? [] : await flagOverReservation(container, state, input.iamport)),
+    ...(await flagStaleTickets(container, state, input.flag_waiting_after_ms)),
+  ]
+  return {
+    flagged: flagged.map((t) => t.id),
+    events: flagged.map((t) => ticketEvent(TICKET_ATTENTION_EVENT, t, state)),
+    changes: await flagChanges(container, before, flagged.map((t) => t.id)),
+  }
+}

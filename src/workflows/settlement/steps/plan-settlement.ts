@@ -1,0 +1,41 @@
+import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
+import { keyedCancellations } from "../../../lib/paymentwall/cancel-history"
+import type { IamportPayment } from "../../../lib/iamport/types"
+import { minusAmount } from "../../../lib/money"
+import { planSettlement, planTicketOf, type PlanStep } from "../../../lib/paymentwall/settlement-plan"
+import { paymentwallModule } from "../../../modules/iamport-paymentwall"
+import { bookedKeys, ledgerOf } from "../utils/ledger"
+
+export const planSettlementStepId = "iamport-paymentwall-plan-settlement"
+
+export type PlanSettlementInput = {
+  payment_id: string
+  iamport: IamportPayment | null
+  rejection_notice?: { received_at: string; webhook_event_id: string }
+  rejection_grace_ms?: number
+}
+
+const DEFAULT_GRACE_MS = 60_000
+
+/**
+ * Reads the payment's tickets and ledger and plans what i'mport's cancel_history means for them (the pure planner
+ * in lib/settlement-plan). Writes nothing.
+ */
+export const planSettlementStep = createStep(planSettlementStepId, async (input: PlanSettlementInput, { container }) => {
+  const { iamport } = input
+  if (!iamport) {
+    return new StepResponse<PlanStep[]>([])
+  }
+  const tickets = await paymentwallModule(container).listCancelTickets({ payment_id: input.payment_id })
+  const ledger = await ledgerOf(container, iamport.imp_uid)
+  const plan = planSettlement({
+    history: keyedCancellations(iamport.cancel_history),
+    tickets: tickets.map(planTicketOf),
+    booked: bookedKeys(ledger),
+    left: minusAmount(iamport.amount, iamport.cancel_amount).toFixed(),
+    rejectionNotice: input.rejection_notice
+      ? { received_at: new Date(input.rejection_notice.received_at), grace_ms: input.rejection_grace_ms ?? DEFAULT_GRACE_MS }
+      : undefined,
+  })
+  return new StepResponse<PlanStep[]>(plan)
+})

@@ -1,0 +1,68 @@
+import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
+import type { IamportPayment } from "../../../lib/iamport/types"
+import type { MedusaContainer } from "@medusajs/framework/types"
+import { MedusaError } from "@medusajs/framework/utils"
+import { paymentwallProvider } from "../../../providers/iamport-paymentwall/registered-provider"
+import { sessionIdFromMerchantUid } from "../../../lib/paymentwall/payment-data"
+import { adoptRecordedRefunds } from "../utils/adopt-recorded-refunds"
+import { clearRecordOnlyMarker } from "../utils/book-cancellation"
+import { finishInterruptedTickets } from "../utils/complete-ticket"
+import { ledgerOf } from "../utils/ledger"
+import { loadPaymentState, type PaymentState } from "../utils/payment-state"
+
+export const prepareSettlementStepId = "iamport-paymentwall-prepare-settlement"
+
+/**
+ * Checks i'mport's payment is this one, repairs what an interrupted run left and adopts Refunds Medusa booked
+ * itself. No compensation: each repair moves Medusa towards what i'mport and the ledger already say.
+ */
+export const prepareSettlementStep = createStep(
+  prepareSettlementStepId,
+  async ({ payment_id, iamport }: { payment_id: string; iamport: IamportPayment | null }, { container }) => {
+    if (!iamport) {
+      return new StepResponse<PreparedSettlement>({ booking_in_flight: false })
+    }
+    return new StepResponse(await prepareSettlement(container, payment_id, iamport))
+  }
+)
+
+export type PreparedSettlement = {
+  /** A booking may still be running in a process whose lock expired: this run books nothing. */
+  booking_in_flight: boolean
+}
+
+/**
+ * The first part of a settlement: checks that i'mport's payment is this Medusa payment, then repairs what an
+ * interrupted run left (a stale record-only marker, a booked ledger row whose ticket stayed open) and gives tickets
+ * to the Refunds Medusa booked through the provider itself (adopt). Each repair moves Medusa towards what i'mport
+ * and the ledger already say, so there is nothing to undo.
+ */
+export async function prepareSettlement(container: MedusaContainer, paymentId: string, iamport: IamportPayment): Promise<PreparedSettlement> {
+  let state = await loadPaymentState(container, paymentId)
+  assertSamePayment(state, iamport)
+  // A marker younger than a lock's lifetime may belong to a booking still running in a process whose lock
+  // expired: book nothing this time. An older one was left by a booking that died, and is cleared.
+  const marker = state.data.iamport_record_only
+  const leaseMs = paymentwallProvider(container, state.provider_id).lockTtlSeconds() * 1000
+  const bookingInFlight = !!marker && Date.now() - new Date(marker.set_at ?? 0).getTime() < leaseMs
+  if (marker && !bookingInFlight) {
+    await clearRecordOnlyMarker(container, state.id)
+    state = await loadPaymentState(container, state.id)
+  }
+  await adoptRecordedRefunds(container, state, iamport)
+  await finishInterruptedTickets(container, state, await ledgerOf(container, iamport.imp_uid))
+  return { booking_in_flight: bookingInFlight }
+}
+
+function assertSamePayment(state: PaymentState, iamport: IamportPayment): void {
+  const sessionId = sessionIdFromMerchantUid(iamport.merchant_uid)
+  const expected = state.data.merchant_uid
+  // One merchant_uid can carry several attempts (failed, then approved late): only the captured one's history counts.
+  const sameAttempt = !state.data.imp_uid || state.data.imp_uid === iamport.imp_uid
+  if (iamport.merchant_uid !== expected || !sessionId || !sameAttempt) {
+    throw new MedusaError(
+      MedusaError.Types.NOT_ALLOWED,
+      `i'mport payment ${iamport.imp_uid} (${iamport.merchant_uid}) is not Medusa payment ${state.id} (${String(state.data.imp_uid ?? expected)}).`
+    )
+  }
+}

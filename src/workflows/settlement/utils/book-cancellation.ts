@@ -1,0 +1,246 @@
+import type { IOrderModuleService, IPaymentModuleService, MedusaContainer, UpdatePaymentDTO } from "@medusajs/framework/types"
+import { ContainerRegistrationKeys, MathBN, MedusaError, Modules, OrderStatus } from "@medusajs/framework/utils"
+import { refundPaymentWorkflow } from "@medusajs/medusa/core-flows"
+import type { KeyedCancellation } from "../../../lib/paymentwall/cancel-history"
+import type { IamportPayment } from "../../../lib/iamport/types"
+import { formatAmount } from "../../../lib/money"
+import { paymentwallProvider } from "../../../providers/iamport-paymentwall/registered-provider"
+import { RECORD_ONLY_KEY, type RecordOnlyMarker } from "../../../lib/paymentwall/payment-data"
+import {
+  accountedRefunds,
+  bookedTotal,
+  type Cancellation,
+  claimCancellation,
+  ledgerOf,
+  ledgerRows,
+  markBlocked,
+  markBooked,
+  refundOfInterruptedBooking,
+} from "./ledger"
+import { activeOrderChangeReason } from "./order-change"
+import { loadPaymentState, type PaymentState } from "./payment-state"
+import { recomputeRefundedAmount, removeRefund } from "./reverse-refund"
+import { type CancelTicket, paymentwallModule } from "../../../modules/iamport-paymentwall"
+import { errorMessage } from "../../../lib/error-message"
+
+export type BookingOutcome =
+  | { kind: "booked"; refund_id: string; state: PaymentState }
+  /** Another process claimed it moments ago and may still be booking it: the next run looks again. */
+  | { kind: "in_flight"; state: PaymentState }
+  /** i'mport returned the money; Medusa refused the booking for now. Nothing was left half-booked. */
+  | { kind: "blocked"; reason: string; state: PaymentState }
+
+/**
+ * Books one cancellation that i'mport's cancel_history shows, exactly once: the ledger row is claimed first (a
+ * unique key per cancellation), then Medusa books it through its own refundPaymentWorkflow, so the Refund, the
+ * order transaction, the credit line and `payment.refunded` are Medusa's and not a copy of its maths. The
+ * record-only marker makes the provider record instead of cancelling at i'mport again. Runs under the payment's
+ * lock, on a fresh state.
+ *
+ * A booking Medusa refuses (an open order change) is undone, never half-kept: the Refund it made is removed, only
+ * the marker is cleared in the payment's data (re-read, never written back from before), and the ticket waits as
+ * `returned` with Medusa's reason until a later run books it.
+ */
+export async function bookCancellation(
+  container: MedusaContainer,
+  current: PaymentState,
+  iamport: IamportPayment,
+  ticket: CancelTicket,
+  entry: KeyedCancellation
+): Promise<BookingOutcome> {
+  let state = current
+  const inFlightMs = paymentwallProvider(container, state.provider_id).lockTtlSeconds() * 1000
+  const { row, resumed, in_flight } = await claimCancellation(container, state, iamport.imp_uid, ticket.id, entry, inFlightMs)
+  if (in_flight) {
+    return { kind: "in_flight", state }
+  }
+  if (row.status === "closed") {
+    // A person closed it for good (under this payment's lock, so a plan made before that cannot reach here).
+    return { kind: "blocked", reason: row.closed_reason ?? "Closed by a person", state }
+  }
+  if (row.status === "booked" && row.refund_id) {
+    await completeTicket(container, ticket, entry, row.refund_id)
+    return { kind: "booked", refund_id: row.refund_id, state }
+  }
+  if (ticket.cancellation_id !== entry.key) {
+    // Bound before Medusa books: a second ticket can never take this cancellation (unique per payment), and a
+    // run that finds the provider's record of an unfinished booking knows whose it is.
+    await paymentwallModule(container).updateCancelTickets({ id: ticket.id, cancellation_id: entry.key })
+  }
+  if (resumed) {
+    const tickets = await paymentwallModule(container).listCancelTickets({ payment_id: state.id })
+    const ledger = ledgerRows(await ledgerOf(container, iamport.imp_uid)).filter((r) => r.id !== row.id)
+    const refundId = refundOfInterruptedBooking(state, row, accountedRefunds(ledger, tickets))
+    if (refundId && (await medusaFinished(container, state, refundId))) {
+      await recomputeRefundedAmount(container, state.payment_collection_id)
+      await markBooked(container, row, refundId)
+      await completeTicket(container, ticket, entry, refundId)
+      return { kind: "booked", refund_id: refundId, state: await loadPaymentState(container, state.id) }
+    }
+    if (refundId) {
+      // Medusa's side stopped half-way (no provider record, or no order transaction): undo the Refund whole and
+      // book again, rather than keep a Refund the order knows nothing of.
+      await removeRefund(container, state, state.refunds.find((r) => r.id === refundId)!, false)
+      await clearRecordOnlyMarker(container, state.id)
+      state = await loadPaymentState(container, state.id)
+    }
+  }
+
+  const obstacle = await bookingObstacle(container, state, iamport, row)
+  if (obstacle) {
+    return block(container, state, row, ticket, entry, obstacle)
+  }
+
+  if (row.refund_id) {
+    // An earlier booking took this claim and was undone: the provider's record-only call takes it afresh.
+    await paymentwallModule(container).updateCancellations({ id: row.id, refund_id: null })
+  }
+  const marker: RecordOnlyMarker = {
+    // The row's own key (an older form for a row written before keys changed), which the provider takes the claim by.
+    cancellation_id: row.key,
+    amount: entry.amount,
+    reason: ticket.reason ?? entry.reason ?? null,
+    set_at: new Date().toISOString(),
+  }
+  const payments = container.resolve<IPaymentModuleService>(Modules.PAYMENT)
+  await payments.updatePayment(withData(state.id, { ...state.data, [RECORD_ONLY_KEY]: marker }))
+  try {
+    await bookInMedusa(container, state, ticket, entry)
+  } catch (error) {
+    const reason = errorMessage(error)
+    const after = await loadPaymentState(container, state.id)
+    const made = after.refunds.find((r) => entry.names.includes(after.data.cancel_requests?.[r.id]?.cancellation_id ?? ""))
+    if (made) {
+      // refundPaymentWorkflow keeps its Refund when a later step (the credit line) fails: undo it whole.
+      await removeRefund(container, after, made, false)
+    }
+    await clearRecordOnlyMarker(container, state.id)
+    return block(container, await loadPaymentState(container, state.id), row, ticket, entry, reason)
+  }
+
+  const after = await loadPaymentState(container, state.id)
+  const refund = after.refunds.find((r) => entry.names.includes(after.data.cancel_requests?.[r.id]?.cancellation_id ?? ""))
+  if (!refund) {
+    // The row stays claimed: the next run finds the Refund, or books again if there is none.
+    throw new MedusaError(
+      MedusaError.Types.UNEXPECTED_STATE,
+      `Booked cancellation ${entry.key} of payment ${state.id}, but found no refund recording it.`
+    )
+  }
+  await markBooked(container, row, refund.id)
+  await completeTicket(container, ticket, entry, refund.id)
+  return { kind: "booked", refund_id: refund.id, state: after }
+}
+
+/** Whether Medusa finished the booking of this Refund: the provider recorded it, and the order has its transaction. */
+async function medusaFinished(container: MedusaContainer, state: PaymentState, refundId: string): Promise<boolean> {
+  if (!state.data.cancel_requests?.[refundId]) {
+    return false
+  }
+  if (!state.order_id) {
+    return true
+  }
+  const transactions = await container
+    .resolve<IOrderModuleService>(Modules.ORDER)
+    .listOrderTransactions({ order_id: state.order_id, reference: "refund", reference_id: refundId }, { select: ["id"], take: 1 })
+  return transactions.length > 0
+}
+
+/**
+ * An order with an open order change refuses the credit line of refundPaymentWorkflow; a cancelled order takes
+ * refunds the way cancel-order books them (no credit line). Anything else is left to Medusa's own checks.
+ * The ledger must never book past what i'mport shows cancelled, whatever keys an answer carried.
+ */
+async function bookingObstacle(
+  container: MedusaContainer,
+  state: PaymentState,
+  iamport: IamportPayment,
+  row: Cancellation
+): Promise<string | null> {
+  const ledger = ledgerRows(await ledgerOf(container, iamport.imp_uid)).filter((r) => r.id !== row.id)
+  const after = MathBN.add(bookedTotal(ledger), row.amount as never)
+  if (MathBN.gt(after, iamport.cancel_amount)) {
+    return `The ledger would book ${formatAmount(after)} while i'mport shows ${formatAmount(iamport.cancel_amount)} cancelled.`
+  }
+  if (!state.order_id || state.order_status === OrderStatus.CANCELED) {
+    return null
+  }
+  return activeOrderChangeReason(container, state.order_id)
+}
+
+async function bookInMedusa(container: MedusaContainer, state: PaymentState, ticket: CancelTicket, entry: KeyedCancellation): Promise<void> {
+  const refund = {
+    payment_id: state.id,
+    amount: entry.amount,
+    note: ticket.note ?? undefined,
+    refund_reason_id: ticket.refund_reason_id ?? undefined,
+    created_by: ticket.requested_by ?? undefined,
+  }
+  if (state.order_id && state.order_status !== OrderStatus.CANCELED) {
+    await refundPaymentWorkflow(container).run({ input: refund })
+    return
+  }
+  // No order (a failed cart completion): refundPaymentWorkflow requires one. A cancelled order: cancel-order's
+  // own refundPaymentsWorkflow books a refund and an order transaction, no credit line (that workflow logs and
+  // drops a failed refund, so the two writes are made here in the same order, failing loudly).
+  const booked = await container.resolve<IPaymentModuleService>(Modules.PAYMENT).refundPayment(refund)
+  if (state.order_id) {
+    const made = (booked.refunds ?? []).find((r) => !state.refund_ids.includes(r.id))
+    await container.resolve<IOrderModuleService>(Modules.ORDER).addOrderTransactions({
+      order_id: state.order_id,
+      amount: MathBN.mult(entry.amount, -1),
+      currency_code: state.currency_code,
+      reference: "refund",
+      reference_id: made?.id ?? state.id,
+    })
+  }
+}
+
+async function block(
+  container: MedusaContainer,
+  state: PaymentState,
+  row: Cancellation,
+  ticket: CancelTicket,
+  entry: KeyedCancellation,
+  reason: string
+): Promise<BookingOutcome> {
+  await markBlocked(container, row, reason)
+  await paymentwallModule(container).updateCancelTickets({
+    id: ticket.id,
+    status: "returned",
+    cancellation_id: entry.key,
+    needs_attention: true,
+    error:
+      `i'mport returned ${formatAmount(entry.amount)} ${state.currency_code.toUpperCase()}, but Medusa refused to book it: ${reason}. ` +
+      `It is booked once that is resolved, at the next webhook, job run or "Check with i'mport now".`,
+  })
+  return { kind: "blocked", reason, state }
+}
+
+async function completeTicket(container: MedusaContainer, ticket: CancelTicket, entry: KeyedCancellation, refundId: string): Promise<void> {
+  await paymentwallModule(container).updateCancelTickets({
+    id: ticket.id,
+    status: "completed",
+    cancellation_id: entry.key,
+    refund_id: refundId,
+    settled_at: new Date(),
+    needs_attention: false,
+    rejection_suspected_at: null,
+    error: null,
+  })
+}
+
+/** Clears only the marker, on the data as it is now: writing back an older copy would erase the provider's records. */
+export async function clearRecordOnlyMarker(container: MedusaContainer, paymentId: string): Promise<void> {
+  const query = container.resolve(ContainerRegistrationKeys.QUERY)
+  const { data } = await query.graph({ entity: "payment", fields: ["id", "data"], filters: { id: paymentId } })
+  const current = ((data[0] as { data?: Record<string, unknown> | null } | undefined)?.data ?? {}) as Record<string, unknown>
+  if (current[RECORD_ONLY_KEY]) {
+    await container.resolve<IPaymentModuleService>(Modules.PAYMENT).updatePayment(withData(paymentId, { ...current, [RECORD_ONLY_KEY]: null }))
+  }
+}
+
+/** UpdatePaymentDTO is typed without `data`, which the module accepts at runtime. */
+function withData(id: string, data: Record<string, unknown>): UpdatePaymentDTO {
+  return { id, data } as unknown as UpdatePaymentDTO
+}

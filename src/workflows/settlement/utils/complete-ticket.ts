@@ -1,0 +1,93 @@
+import type { IPaymentModuleService, MedusaContainer, UpdatePaymentDTO } from "@medusajs/framework/types"
+import { Modules } from "@medusajs/framework/utils"
+import type { KeyedCancellation } from "../../../lib/paymentwall/cancel-history"
+import type { IamportPayment } from "../../../lib/iamport/types"
+import { type CancelTicket, paymentwallModule } from "../../../modules/iamport-paymentwall"
+import { type Cancellation, claimCancellation, ledgerRows, markBooked } from "./ledger"
+import { loadPaymentState, type PaymentState } from "./payment-state"
+
+/** An optimistic Refund (order cancel, compensation) that i'mport now shows: tie it to its cancellation. */
+export async function completeOptimisticTicket(
+  container: MedusaContainer,
+  state: PaymentState,
+  iamport: IamportPayment,
+  ticket: CancelTicket,
+  entry: KeyedCancellation
+): Promise<PaymentState> {
+  const refundId = ticket.refund_id!
+  // The Refund exists already (Medusa booked it first): tying it to its entry is safe even mid-claim.
+  const { row } = await claimCancellation(container, state, iamport.imp_uid, ticket.id, entry, 0)
+  if (row.status === "closed") {
+    // A person closed the entry (only a race with the close gets here): never book over their record.
+    return state
+  }
+  if (row.status !== "booked") {
+    await markBooked(container, row, refundId)
+  }
+  const records = { ...(state.data.cancel_requests ?? {}) }
+  if (records[refundId]) {
+    records[refundId] = { ...records[refundId], status: "completed", cancellation_id: entry.key }
+    const payments = container.resolve<IPaymentModuleService>(Modules.PAYMENT)
+    await payments.updatePayment({ id: state.id, data: { ...state.data, cancel_requests: records } } as unknown as UpdatePaymentDTO)
+  }
+  await paymentwallModule(container).updateCancelTickets({
+    id: ticket.id,
+    status: "completed",
+    cancellation_id: entry.key,
+    settled_at: new Date(),
+    needs_attention: false,
+    rejection_suspected_at: null,
+    error: null,
+  })
+  return loadPaymentState(container, state.id)
+}
+
+/**
+ * A booked ledger row whose ticket is still open: the process died between the two writes. The ledger is the
+ * truth, so the ticket completes (an open ticket would keep the amount reserved and could be "rejected").
+ */
+export async function finishInterruptedTickets(container: MedusaContainer, state: PaymentState, ledger: ReadonlyMap<string, Cancellation>): Promise<void> {
+  const service = paymentwallModule(container)
+  const closed = ledgerRows(ledger).filter((row) => row.status === "closed" && row.ticket_id)
+  if (closed.length) {
+    // A close that died between its two writes: the row's record finishes the ticket.
+    for (const ticket of await service.listCancelTickets({ id: closed.map((row) => row.ticket_id!), payment_id: state.id, status: "returned" })) {
+      await closeTicketAsRow(container, ticket, closed.find((r) => r.ticket_id === ticket.id)!)
+    }
+  }
+  const booked = ledgerRows(ledger).filter((row) => row.status === "booked" && row.ticket_id && row.refund_id)
+  if (!booked.length) {
+    return
+  }
+  const tickets = await service.listCancelTickets({ id: booked.map((row) => row.ticket_id!), payment_id: state.id })
+  for (const ticket of tickets) {
+    const row = booked.find((r) => r.ticket_id === ticket.id)!
+    if (ticket.status !== "completed") {
+      await service.updateCancelTickets({
+        id: ticket.id,
+        status: "completed",
+        cancellation_id: row.key,
+        refund_id: row.refund_id,
+        settled_at: row.booked_at ?? new Date(),
+        needs_attention: false,
+        rejection_suspected_at: null,
+        error: null,
+      })
+    }
+  }
+}
+
+/** A returned ticket whose ledger row a person closed: it closes with the row's record of who, when and why. */
+export async function closeTicketAsRow(container: MedusaContainer, ticket: CancelTicket, row: Cancellation): Promise<CancelTicket> {
+  return await paymentwallModule(container).updateCancelTickets({
+    id: ticket.id,
+    status: "closed",
+    cancellation_id: row.key,
+    needs_attention: false,
+    error: null,
+    settled_at: row.closed_at ?? new Date(),
+    decided_by: row.closed_by,
+    decided_at: row.closed_at ?? new Date(),
+    metadata: { ...(ticket.metadata ?? {}), close_reason: row.closed_reason, blocked_reason: row.blocked_reason ?? ticket.error ?? null },
+  })
+}

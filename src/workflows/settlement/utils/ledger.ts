@@ -1,0 +1,198 @@
+import type { InferTypeOf, MedusaContainer } from "@medusajs/framework/types"
+import { MathBN } from "@medusajs/framework/utils"
+import type { KeyedCancellation } from "../../../lib/paymentwall/cancel-history"
+import { sameAmount } from "../../../lib/money"
+import type CancellationModel from "../../../modules/iamport-paymentwall/models/cancellation"
+import { type CancellationStatus, DONE_CANCELLATION_STATUSES } from "../../../modules/iamport-paymentwall/models/cancellation"
+import { type PaymentState } from "./payment-state"
+import { type CancelTicket, paymentwallModule } from "../../../modules/iamport-paymentwall"
+
+export type Cancellation = InferTypeOf<typeof CancellationModel>
+
+/** How far a Refund's created_at (the database's clock) may precede the claim (the app's clock). */
+const CLOCK_SKEW_MS = 5 * 60_000
+
+/** The ledger rows of one i'mport payment, by key and by alias. */
+export async function ledgerOf(container: MedusaContainer, impUid: string): Promise<Map<string, Cancellation>> {
+  const rows = await paymentwallModule(container).listCancellations({ imp_uid: impUid })
+  const byKey = new Map<string, Cancellation>()
+  for (const row of rows) {
+    if (row.alias) {
+      byKey.set(row.alias, row)
+    }
+  }
+  for (const row of rows) {
+    byKey.set(row.key, row)
+  }
+  return byKey
+}
+
+/** The row of an entry, under its key or under the key an answer without its cancellation_id gave. */
+export function rowOf(ledger: ReadonlyMap<string, Cancellation>, entry: KeyedCancellation): Cancellation | undefined {
+  return entry.names.map((name) => ledger.get(name)).find(Boolean)
+}
+
+export function isDone(row: { status: CancellationStatus }): boolean {
+  return DONE_CANCELLATION_STATUSES.includes(row.status)
+}
+
+/** Keys and aliases the ledger is done with (booked, or closed by a person). */
+export function bookedKeys(ledger: ReadonlyMap<string, Cancellation>): Set<string> {
+  const keys = new Set<string>()
+  for (const row of ledger.values()) {
+    if (isDone(row)) {
+      keys.add(row.key)
+      if (row.alias) {
+        keys.add(row.alias)
+      }
+    }
+  }
+  return keys
+}
+
+/** Each row once (ledgerOf maps a row under two names). */
+export function ledgerRows(ledger: ReadonlyMap<string, Cancellation>): Cancellation[] {
+  return [...new Map([...ledger.values()].map((row) => [row.id, row])).values()]
+}
+
+/**
+ * Claims an entry's ledger row before booking it. The unique index on (imp_uid, key) refuses a second row, so two
+ * processes that race past the lock still meet here; the loser reads the winner's row. Returns the row as it is
+ * now: `booked` or `closed` means there is nothing to do.
+ */
+export async function claimCancellation(
+  container: MedusaContainer,
+  state: PaymentState,
+  impUid: string,
+  ticketId: string,
+  entry: KeyedCancellation,
+  /** A claim younger than this may still be booking in another process (whose lock expired): leave it alone. */
+  inFlightMs: number
+): Promise<{ row: Cancellation; resumed: boolean; in_flight?: boolean }> {
+  const service = paymentwallModule(container)
+  const existing = rowOf(await ledgerOf(container, impUid), entry)
+  if (existing) {
+    if (isDone(existing)) {
+      return { row: existing, resumed: false }
+    }
+    if (existing.status === "claimed" && Date.now() - new Date(existing.claimed_at).getTime() < inFlightMs) {
+      return { row: existing, resumed: false, in_flight: true }
+    }
+    const row = await service.updateCancellations({
+      id: existing.id,
+      status: "claimed",
+      ticket_id: ticketId,
+      attempts: existing.attempts + 1,
+      ...(existing.status === "blocked" ? { claimed_at: new Date() } : {}),
+    })
+    // A claimed row found here is a booking that died half-way: its Refund may exist.
+    return { row, resumed: existing.status === "claimed" }
+  }
+  try {
+    const row = await service.createCancellations({
+      imp_uid: impUid,
+      payment_id: state.id,
+      key: entry.key,
+      alias: entry.alias,
+      cancellation_id: entry.cancellation_id,
+      position: entry.position,
+      amount: entry.amount,
+      currency_code: state.currency_code,
+      cancelled_at: entry.cancelled_at ? new Date(entry.cancelled_at * 1000) : null,
+      ticket_id: ticketId,
+      status: "claimed",
+      attempts: 1,
+      claimed_at: new Date(),
+    })
+    return { row, resumed: false }
+  } catch (error) {
+    const raced = rowOf(await ledgerOf(container, impUid), entry)
+    if (!raced) {
+      throw error
+    }
+    // Another process inserted it a moment ago: its booking is in flight.
+    return { row: raced, resumed: false, in_flight: raced.status === "claimed" }
+  }
+}
+
+/**
+ * The Refund that an interrupted booking made, if any: one whose provider record names the key, or else one made
+ * since the claim, of the same amount, that the provider never recorded and nothing else claims (the process died
+ * between Medusa's refund row and its payment data write).
+ */
+export function refundOfInterruptedBooking(
+  state: PaymentState,
+  row: Cancellation,
+  taken: ReadonlySet<string>
+): string | null {
+  const records = state.data.cancel_requests ?? {}
+  const recorded = state.refunds.find((r) => {
+    const named = records[r.id]?.cancellation_id
+    return !!named && (named === row.key || named === row.alias)
+  })
+  if (recorded) {
+    return recorded.id
+  }
+  const since = new Date(row.claimed_at).getTime() - CLOCK_SKEW_MS
+  const orphan = state.refunds.find(
+    (r) => !records[r.id] && !taken.has(r.id) && r.created_at.getTime() >= since && sameAmount(r.amount, row.amount as never)
+  )
+  return orphan?.id ?? null
+}
+
+/** Refund ids that a ledger row or a ticket already accounts for. */
+export function accountedRefunds(ledger: Iterable<Cancellation>, tickets: readonly CancelTicket[]): Set<string> {
+  const ids = new Set<string>()
+  for (const row of ledger) {
+    if (row.refund_id) {
+      ids.add(row.refund_id)
+    }
+  }
+  for (const ticket of tickets) {
+    if (ticket.refund_id) {
+      ids.add(ticket.refund_id)
+    }
+  }
+  return ids
+}
+
+/**
+ * What the ledger is done with for the payment (booked, or closed by a person): never more than i'mport's
+ * cancel_amount, which holds both.
+ */
+export function bookedTotal(ledger: Iterable<Cancellation>): ReturnType<typeof MathBN.convert> {
+  let total = MathBN.convert(0)
+  for (const row of ledger) {
+    if (isDone(row)) {
+      total = MathBN.add(total, row.amount as never)
+    }
+  }
+  return MathBN.convert(total)
+}
+
+export async function markBooked(container: MedusaContainer, row: Cancellation, refundId: string): Promise<void> {
+  await paymentwallModule(container).updateCancellations({
+    id: row.id,
+    status: "booked",
+    refund_id: refundId,
+    blocked_reason: null,
+    booked_at: new Date(),
+  })
+}
+
+export async function markBlocked(container: MedusaContainer, row: Cancellation, reason: string): Promise<void> {
+  await paymentwallModule(container).updateCancellations({ id: row.id, status: "blocked", blocked_reason: reason.slice(0, 1000) })
+}
+
+/** A person closed a blocked row for good: nothing books it again, and who, when and why stay on the row. */
+export async function markClosed(container: MedusaContainer, row: Cancellation, closedBy: string | null, reason: string): Promise<Cancellation> {
+  return await paymentwallModule(container).updateCancellations({
+    id: row.id,
+    status: "closed",
+    // A blocked row's refund_id names a Refund its failed booking removed: nothing books it.
+    refund_id: null,
+    closed_by: closedBy,
+    closed_at: new Date(),
+    closed_reason: reason.slice(0, 1000),
+  })
+}
