@@ -1,5 +1,6 @@
 import { isIP } from "node:net"
 import { MedusaError } from "@medusajs/framework/utils"
+import { z } from "@medusajs/framework/zod"
 import { DEFAULT_API_BASE_URL } from "../iamport/client"
 import { type WebhookTrust, webhookTrustFunction } from "./webhook-body"
 
@@ -57,111 +58,113 @@ function fail(problem: string): never {
   )
 }
 
-function requiredText(options: Record<string, unknown>, key: string, hint: string): string {
-  const value = options[key]
-  if (typeof value !== "string" || value.trim() === "") {
-    fail(`"${key}" is required: ${hint}`)
-  }
-  return value.trim()
-}
-
-function optionalText(options: Record<string, unknown>, key: string): string | undefined {
-  const value = options[key]
-  if (value === undefined || value === null || value === "") {
-    return undefined
-  }
-  if (typeof value !== "string") {
-    fail(`"${key}" must be a string`)
-  }
-  return value.trim()
-}
-
 function isLoopback(hostname: string): boolean {
   return hostname === "localhost" || hostname === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(hostname)
 }
 
+/** A text option that must be there; trimmed. */
+const required = (key: string, hint: string) => {
+  const problem = `"${key}" is required: ${hint}`
+  return z.string({ error: problem }).trim().min(1, { error: problem })
+}
+
+/** A text option that may be left out (empty and null count as left out); trimmed. */
+const optionalText = (key: string) =>
+  z.preprocess((value) => (value === null || value === "" ? undefined : value), z.string({ error: `"${key}" must be a string` }).trim().optional())
+
+const wholeNumber = (problem: string) => z.number({ error: problem }).int({ error: problem })
+
+/**
+ * The options as zod reads them, one message per problem that names the option and the fix. The checks across
+ * options run once every option reads well on its own, so a store sees the first thing to fix.
+ */
+const optionsSchema = z
+  .object(
+    {
+      impKey: required("impKey", "the REST API key from the i'mport console"),
+      impSecret: required("impSecret", "the REST API secret from the i'mport console"),
+      impCode: required("impCode", 'the merchant id code ("imp" and 8 digits) for IMP.init').regex(/^imp\d{8}$/, {
+        error: `"impCode" must be "imp" followed by 8 digits, as the i'mport console shows it`,
+      }),
+      channelKey: optionalText("channelKey"),
+      pg: optionalText("pg").refine((pg) => !pg || PG_PATTERN.test(pg), {
+        error: (issue) => `"pg" must be "paymentwall" or "paymentwall.{projectKey}", got "${String(issue.input)}"`,
+      }),
+      mode: z.enum(["test", "live"], { error: (issue) => `"mode" must be "test" or "live", got ${JSON.stringify(issue.input)}` }).default("live"),
+      apiBaseUrl: optionalText("apiBaseUrl")
+        .transform((value) => value ?? DEFAULT_API_BASE_URL)
+        .transform((value, ctx) => {
+          let url: URL
+          try {
+            url = new URL(value)
+          } catch {
+            ctx.addIssue({ code: "custom", message: `"apiBaseUrl" is not a URL: "${value}"` })
+            return z.NEVER
+          }
+          if (url.protocol !== "https:" && url.protocol !== "http:") {
+            ctx.addIssue({ code: "custom", message: `"apiBaseUrl" must be http(s), got "${value}"` })
+            return z.NEVER
+          }
+          return url
+        }),
+      webhookAllowedIps: z
+        .array(z.string().trim(), { error: (issue) => `"webhookAllowedIps" must be a list of IP addresses, got ${JSON.stringify(issue.input)}` })
+        .default([])
+        .refine((ips) => ips.every((ip) => isIP(ip) !== 0), {
+          error: (issue) => `"webhookAllowedIps" must be a list of IP addresses, got ${JSON.stringify(issue.input)}`,
+        }),
+      webhookTrustedProxies: z.unknown().transform((value, ctx) => {
+        try {
+          return resolveWebhookTrust(value)
+        } catch (error) {
+          ctx.addIssue({ code: "custom", message: problemOf(error) })
+          return z.NEVER
+        }
+      }),
+      orderName: optionalText("orderName")
+        .transform((value) => value ?? "Order")
+        .refine((name) => name.length <= 40, { error: `"orderName" may have at most 40 characters (Paymentwall's limit)` }),
+      timeoutMs: wholeNumber(`"timeoutMs" must be a whole number of milliseconds between 100 and 120000`)
+        .min(100, { error: `"timeoutMs" must be a whole number of milliseconds between 100 and 120000` })
+        .max(120_000, { error: `"timeoutMs" must be a whole number of milliseconds between 100 and 120000` })
+        .default(15_000),
+      autoCancelTestPaymentsAfterMinutes: wholeNumber(`"autoCancelTestPaymentsAfterMinutes" must be a whole number of minutes from 1 to 10080 (a week)`)
+        .min(1, { error: `"autoCancelTestPaymentsAfterMinutes" must be a whole number of minutes from 1 to 10080 (a week)` })
+        .max(10_080, { error: `"autoCancelTestPaymentsAfterMinutes" must be a whole number of minutes from 1 to 10080 (a week)` })
+        .nullish()
+        .transform((value) => value ?? null),
+    },
+    { error: "options are missing" }
+  )
+  .check((ctx) => {
+    const options = ctx.value
+    const problem = (message: string) => ctx.issues.push({ code: "custom", message, input: options })
+    if (!options.channelKey && !options.pg) {
+      problem(`set "channelKey" (the Paymentwall channel's key in the i'mport console) or the legacy "pg": "paymentwall"`)
+    }
+    const url = options.apiBaseUrl
+    if (options.mode === "live" && url.protocol !== "https:" && !isLoopback(url.hostname)) {
+      problem(`"apiBaseUrl" must use https in live mode (the REST secret travels in it), got "${url.toString()}"`)
+    }
+    if (options.autoCancelTestPaymentsAfterMinutes !== null && options.mode !== "test") {
+      problem(`"autoCancelTestPaymentsAfterMinutes" cancels payments by itself and is for "mode": "test" only; remove it in live mode`)
+    }
+  })
+
+/** A MedusaError thrown by fail() carries the prefix; the schema's message is the problem alone. */
+function problemOf(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error)
+  return message.replace(/^iamport-paymentwall provider options: /, "").replace(/ \(medusa-config\.ts, modules → payment → providers → options\)$/, "")
+}
+
 /** Checked once at boot; a store with a wrong option does not start, and the message says what to fix. */
 export function resolveOptions(raw: unknown): ResolvedOptions {
-  if (typeof raw !== "object" || raw === null) {
-    fail("options are missing")
+  const parsed = optionsSchema.safeParse(raw)
+  if (!parsed.success) {
+    fail(parsed.error.issues[0]?.message ?? "options are invalid")
   }
-  const options = raw as Record<string, unknown>
-  const impKey = requiredText(options, "impKey", "the REST API key from the i'mport console")
-  const impSecret = requiredText(options, "impSecret", "the REST API secret from the i'mport console")
-  const impCode = requiredText(options, "impCode", 'the merchant id code ("imp" and 8 digits) for IMP.init')
-  if (!/^imp\d{8}$/.test(impCode)) {
-    fail(`"impCode" must be "imp" followed by 8 digits, as the i'mport console shows it`)
-  }
-
-  const channelKey = optionalText(options, "channelKey")
-  const pg = optionalText(options, "pg")
-  if (!channelKey && !pg) {
-    fail(`set "channelKey" (the Paymentwall channel's key in the i'mport console) or the legacy "pg": "paymentwall"`)
-  }
-  if (pg && !PG_PATTERN.test(pg)) {
-    fail(`"pg" must be "paymentwall" or "paymentwall.{projectKey}", got "${pg}"`)
-  }
-
-  const mode = options.mode ?? "live"
-  if (mode !== "test" && mode !== "live") {
-    fail(`"mode" must be "test" or "live", got ${JSON.stringify(mode)}`)
-  }
-
-  const apiBaseUrl = optionalText(options, "apiBaseUrl") ?? DEFAULT_API_BASE_URL
-  let url: URL
-  try {
-    url = new URL(apiBaseUrl)
-  } catch {
-    fail(`"apiBaseUrl" is not a URL: "${apiBaseUrl}"`)
-  }
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
-    fail(`"apiBaseUrl" must be http(s), got "${apiBaseUrl}"`)
-  }
-  if (mode === "live" && url.protocol !== "https:" && !isLoopback(url.hostname)) {
-    fail(`"apiBaseUrl" must use https in live mode (the REST secret travels in it), got "${apiBaseUrl}"`)
-  }
-
-  const ips = options.webhookAllowedIps ?? []
-  if (!Array.isArray(ips) || ips.some((ip) => typeof ip !== "string" || isIP(ip.trim()) === 0)) {
-    fail(`"webhookAllowedIps" must be a list of IP addresses, got ${JSON.stringify(ips)}`)
-  }
-
-  const webhookTrustedProxies = resolveWebhookTrust(options.webhookTrustedProxies)
-
-  const orderName = optionalText(options, "orderName") ?? "Order"
-  if (orderName.length > 40) {
-    fail(`"orderName" may have at most 40 characters (Paymentwall's limit)`)
-  }
-
-  const timeoutMs = options.timeoutMs ?? 15_000
-  if (typeof timeoutMs !== "number" || !Number.isInteger(timeoutMs) || timeoutMs < 100 || timeoutMs > 120_000) {
-    fail(`"timeoutMs" must be a whole number of milliseconds between 100 and 120000`)
-  }
-
-  const autoCancel = options.autoCancelTestPaymentsAfterMinutes ?? null
-  if (autoCancel !== null) {
-    if (typeof autoCancel !== "number" || !Number.isInteger(autoCancel) || autoCancel < 1 || autoCancel > 10_080) {
-      fail(`"autoCancelTestPaymentsAfterMinutes" must be a whole number of minutes from 1 to 10080 (a week)`)
-    }
-    if (mode !== "test") {
-      fail(`"autoCancelTestPaymentsAfterMinutes" cancels payments by itself and is for "mode": "test" only; remove it in live mode`)
-    }
-  }
-
-  return {
-    impKey,
-    impSecret,
-    autoCancelTestPaymentsAfterMinutes: autoCancel as number | null,
-    impCode,
-    channelKey,
-    pg,
-    mode,
-    apiBaseUrl: url.toString().replace(/\/+$/, ""),
-    webhookAllowedIps: (ips as string[]).map((ip) => ip.trim()),
-    webhookTrustedProxies,
-    orderName,
-    timeoutMs,
-  }
+  const { apiBaseUrl, ...options } = parsed.data
+  return { ...options, apiBaseUrl: apiBaseUrl.toString().replace(/\/+$/, "") }
 }
 
 /** Express's `trust proxy` values except `true`: trusting every hop would read the sender from the client's own first entry. */
