@@ -1,5 +1,5 @@
 import type { AxiosInstance } from "axios"
-import type { KeyedCancellation } from "../../src/lib/paymentwall/cancel-history"
+import type { CancellationEntry } from "../../src/lib/paymentwall/cancellation"
 import type { IamportCancelHistory } from "../../src/lib/iamport/types"
 import { checkObservation, type LedgerRow, type Observation } from "../fuzz/invariants"
 import type { PaymentRef, TicketRow } from "../fuzz/world"
@@ -8,7 +8,7 @@ import type { Store } from "../helpers/store"
 import type { Cluster } from "./cluster"
 import type { PaidPayment } from "./shop"
 
-const { keyedCancellations } = builtPluginModule<{ keyedCancellations: (h: IamportCancelHistory[]) => KeyedCancellation[] }>("lib/cancel-history.js")
+const { keyedCancellations } = builtPluginModule<{ keyedCancellations: (h: IamportCancelHistory[]) => CancellationEntry[] }>("lib/cancel-history.js")
 
 /**
  * The property test's Observation, read from outside the processes: PostgreSQL for Medusa's and the plugin's rows,

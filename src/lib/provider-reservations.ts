@@ -1,5 +1,5 @@
 import { generateEntityId, MedusaError } from "@medusajs/framework/utils"
-import { keyedCancellations } from "./paymentwall/cancel-history"
+import { keyedCancellations } from "./paymentwall/v1/cancel-history"
 import { type FreeToRefund, freeToRefund, refusalOf } from "./paymentwall/free-to-refund"
 import type { IamportPayment } from "./iamport/types"
 import { planTicketOf, type TicketRow } from "./paymentwall/settlement-plan"

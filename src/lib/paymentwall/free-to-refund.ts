@@ -1,4 +1,4 @@
-import { keyedCancellations } from "./cancel-history"
+import { cancellationsOf } from "./v1/cancel-history"
 import type { IamportCancelHistory } from "../iamport/types"
 import { type Decimal, formatAmount, minusAmount, toDecimal } from "../money"
 import { planSettlement, type PlanTicket, type TicketRow } from "./settlement-plan"
@@ -36,7 +36,7 @@ const RESERVING = new Set<string>(RESERVING_TICKET_STATUSES)
  * decide with it.
  */
 export function freeToRefund({ iamport, tickets, booked }: FreeInput): FreeToRefund {
-  const history = keyedCancellations(iamport.cancel_history)
+  const history = cancellationsOf(iamport)
   const shown = new Set(history.flatMap((e) => e.knownAs))
   const settled = new Set<string>()
   for (const step of planSettlement({ history, tickets: [...tickets], booked, left: minusAmount(iamport.amount, iamport.cancel_amount).toFixed() })) {

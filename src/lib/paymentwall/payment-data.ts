@@ -1,5 +1,5 @@
 import { MedusaError } from "@medusajs/framework/utils"
-import { keyedCancellations } from "./cancel-history"
+import { keyedCancellations } from "./v1/cancel-history"
 import type { IamportPayment, IamportPaymentStatus } from "../iamport/types"
 import type { Buyer } from "./buyer"
 import type { ResolvedOptions } from "./options"

@@ -1,4 +1,4 @@
-import { isBooked, isKnown, type KeyedCancellation } from "./cancel-history"
+import { isBooked, isKnown, type CancellationEntry } from "./cancellation"
 import { sameAmount, toDecimal } from "../money"
 import { RESERVING_TICKET_STATUSES } from "../../modules/iamport-paymentwall/reservation"
 import type { TicketStatus } from "../../modules/iamport-paymentwall/models/cancel-ticket"
@@ -29,20 +29,20 @@ export type PlanStep =
    * gives another reason than the request, and the ticket no longer fits in what i'mport shows left, so Paymentwall
    * can no longer approve it on top: the entry is its approval.
    */
-  | { type: "complete"; ticket_id: string; entry: KeyedCancellation; book: boolean; matched_by?: "amount" }
+  | { type: "complete"; ticket_id: string; entry: CancellationEntry; book: boolean; matched_by?: "amount" }
   /**
    * The entry gives another reason than this ticket's request, and the ticket still fits: it may be Paymentwall's
    * approval (in a world where i'mport writes its own reason) or a refund made elsewhere. Booked by neither until a
    * person says which; the ticket keeps its amount reserved meanwhile, and Medusa counts the amount once.
    */
-  | { type: "suspect_approval"; ticket_id: string; entry: KeyedCancellation }
+  | { type: "suspect_approval"; ticket_id: string; entry: CancellationEntry }
   /** A cancellation nobody asked for in Medusa (i'mport console, chargeback): booked as external. */
-  | { type: "external"; entry: KeyedCancellation }
+  | { type: "external"; entry: CancellationEntry }
   /** A notice hints that Paymentwall said no to this ticket: flag it for a person; the money stays reserved. */
   | { type: "suspect_rejection"; ticket_id: string }
 
 export type PlanInput = {
-  history: KeyedCancellation[]
+  history: CancellationEntry[]
   tickets: PlanTicket[]
   /** Ledger keys that Medusa's Refund rows already book. */
   booked: ReadonlySet<string>
@@ -55,7 +55,8 @@ export type PlanInput = {
 const AWAITING = new Set<string>(RESERVING_TICKET_STATUSES)
 
 /**
- * Projects i'mport's cancel_history onto Medusa, as steps. Pure, so the rules are pinned by unit tests:
+ * Projects a payment's cancellations (transport-neutral, ./cancellation; i'mport V1's cancel_history maps into them
+ * in v1/cancel-history) onto Medusa, as steps. Pure, so the rules are pinned by unit tests:
  * - an entry already booked (by its ledger key) is skipped: duplicates and out-of-order webhooks book nothing twice;
  * - an entry settles the ticket that carries its key, else the oldest awaiting ticket of the same amount
  *   (Paymentwall works through tickets in order), else a rejected one of that amount (Paymentwall changed its mind),
@@ -74,7 +75,8 @@ export function planSettlement({ history, tickets, booked, rejectionNotice, left
   const byAge = [...tickets].sort((a, b) => a.requested_at.getTime() - b.requested_at.getTime())
 
   for (const entry of history) {
-    if (isBooked(entry, booked)) {
+    // Only money returned is booked; a cancellation still requested or failed at the transport is not.
+    if (entry.status !== "succeeded" || isBooked(entry, booked)) {
       continue
     }
     // An entry i'mport already showed when a ticket's request was sent is never that ticket's, however equal the

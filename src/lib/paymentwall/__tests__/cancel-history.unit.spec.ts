@@ -1,4 +1,5 @@
-import { DERIVED_KEY_PREFIX, isBooked, isKnown, keyedCancellations } from "../cancel-history"
+import { isBooked, isKnown } from "../cancellation"
+import { DERIVED_KEY_PREFIX, keyedCancellations } from "../v1/cancel-history"
 
 const entry = (extra: Record<string, unknown>) => ({ pg_tid: "pw_tx", amount: 1500, cancelled_at: 1_700_000_000, reason: "console", ...extra })
 

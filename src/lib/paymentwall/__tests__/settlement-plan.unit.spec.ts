@@ -1,4 +1,5 @@
-import { type KeyedCancellation, keyedCancellations } from "../cancel-history"
+import { type CancellationEntry } from "../cancellation"
+import { keyedCancellations } from "../v1/cancel-history"
 import { planSettlement, type PlanTicket } from "../settlement-plan"
 
 const t0 = new Date("2026-11-01T00:00:00Z")
@@ -18,8 +19,9 @@ function ticket(id: string, amount: number, extra: Partial<PlanTicket> = {}): Pl
   }
 }
 
-const entry = (cancellation_id: string, amount: number): KeyedCancellation => ({
-  pg_tid: "pw",
+const entry = (cancellation_id: string, amount: number, status: CancellationEntry["status"] = "succeeded"): CancellationEntry => ({
+  status,
+  trigger: "unknown",
   amount,
   cancelled_at: 0,
   reason: "",
@@ -35,6 +37,15 @@ describe("planSettlement: projecting i'mport's cancel_history onto Medusa", () =
   it("books a new cancellation to the waiting ticket of the same amount", () => {
     expect(planSettlement({ history: [entry("c1", 3000)], tickets: [ticket("t1", 3000)], booked: new Set() })).toEqual([
       { type: "complete", ticket_id: "t1", entry: entry("c1", 3000), book: true },
+    ])
+  })
+
+  it("books only cancellations that succeeded: one still requested or failed (as PortOne V2 lists them) returns no money", () => {
+    const requested = entry("c1", 3000, "requested")
+    const failed = entry("c2", 3000, "failed")
+    expect(planSettlement({ history: [requested, failed], tickets: [ticket("t1", 3000)], booked: new Set(), left: 10000 })).toEqual([])
+    expect(planSettlement({ history: [requested, entry("c3", 3000)], tickets: [ticket("t1", 3000)], booked: new Set() })).toEqual([
+      { type: "complete", ticket_id: "t1", entry: entry("c3", 3000), book: true },
     ])
   })
 

@@ -1,6 +1,7 @@
 import { MedusaError } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
-import { isBooked, keyedCancellations } from "../../../lib/paymentwall/cancel-history"
+import { isBooked } from "../../../lib/paymentwall/cancellation"
+import { cancellationsOf } from "../../../lib/paymentwall/v1/cancel-history"
 import type { IamportPayment } from "../../../lib/iamport/types"
 import { approvalCandidateOf } from "../../../lib/paymentwall/settlement-plan"
 import { paymentwallModule } from "../../../modules/iamport-paymentwall"
@@ -27,7 +28,7 @@ export const bindSuspectedApprovalStep = createStep(
     }
     const readAt = new Date()
     const iamport = await paymentwallProvider(container, ticket.provider_id).lookupPayment(ticket.imp_uid)
-    const entry = keyedCancellations(iamport.cancel_history).find((e) => e.knownAs.includes(candidate.key))
+    const entry = cancellationsOf(iamport).find((e) => e.knownAs.includes(candidate.key))
     if (!entry) {
       throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `i'mport no longer shows the cancellation ${candidate.key} of this payment.`)
     }

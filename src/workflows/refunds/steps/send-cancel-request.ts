@@ -4,7 +4,8 @@ import type { MedusaContainer } from "@medusajs/framework/types"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import type { IamportSnapshot } from "../../../lib/paymentwall/payment-data"
 import { bookedKeys, ledgerOf } from "../../settlement/utils/ledger"
-import { isBooked, keyedCancellations } from "../../../lib/paymentwall/cancel-history"
+import { isBooked } from "../../../lib/paymentwall/cancellation"
+import { cancellationsOf } from "../../../lib/paymentwall/v1/cancel-history"
 import { freeFromSnapshot, freeToRefund } from "../../../lib/paymentwall/free-to-refund"
 import { toDecimal } from "../../../lib/money"
 import type { IamportPayment } from "../../../lib/iamport/types"
@@ -117,5 +118,5 @@ async function currentSnapshot(container: MedusaContainer, plan: CancelRequestPl
 
 async function hasUnbookedEntries(container: MedusaContainer, payment: IamportPayment): Promise<boolean> {
   const booked = bookedKeys(await ledgerOf(container, payment.imp_uid))
-  return keyedCancellations(payment.cancel_history).some((entry) => !isBooked(entry, booked))
+  return cancellationsOf(payment).some((entry) => !isBooked(entry, booked))
 }

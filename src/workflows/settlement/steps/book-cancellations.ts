@@ -2,7 +2,7 @@ import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import type { IamportPayment } from "../../../lib/iamport/types"
 import type { PlanStep } from "../../../lib/paymentwall/settlement-plan"
 import type { MedusaContainer } from "@medusajs/framework/types"
-import type { KeyedCancellation } from "../../../lib/paymentwall/cancel-history"
+import type { CancellationEntry } from "../../../lib/paymentwall/cancellation"
 import { paymentwallModule } from "../../../modules/iamport-paymentwall"
 import { bookCancellation } from "../utils/book-cancellation"
 import { completeOptimisticTicket } from "../utils/complete-ticket"
@@ -84,7 +84,7 @@ export async function bookPlannedCancellations(
   return result
 }
 
-function externalTicket(state: PaymentState, iamport: IamportPayment, entry: KeyedCancellation) {
+function externalTicket(state: PaymentState, iamport: IamportPayment, entry: CancellationEntry) {
   const at = new Date((entry.cancelled_at || Math.floor(Date.now() / 1000)) * 1000)
   return {
     payment_id: state.id,

@@ -1,5 +1,5 @@
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
-import { keyedCancellations } from "../../../lib/paymentwall/cancel-history"
+import { cancellationsOf } from "../../../lib/paymentwall/v1/cancel-history"
 import type { IamportPayment } from "../../../lib/iamport/types"
 import { minusAmount } from "../../../lib/money"
 import { planSettlement, planTicketOf, type PlanStep } from "../../../lib/paymentwall/settlement-plan"
@@ -29,7 +29,7 @@ export const planSettlementStep = createStep(planSettlementStepId, async (input:
   const tickets = await paymentwallModule(container).listCancelTickets({ payment_id: input.payment_id })
   const ledger = await ledgerOf(container, iamport.imp_uid)
   const plan = planSettlement({
-    history: keyedCancellations(iamport.cancel_history),
+    history: cancellationsOf(iamport),
     tickets: tickets.map(planTicketOf),
     booked: bookedKeys(ledger),
     left: minusAmount(iamport.amount, iamport.cancel_amount).toFixed(),

@@ -2,7 +2,7 @@ import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import type { PlanStep } from "../../../lib/paymentwall/settlement-plan"
 import { loadPaymentState } from "../utils/payment-state"
 import type { MedusaContainer } from "@medusajs/framework/types"
-import type { KeyedCancellation } from "../../../lib/paymentwall/cancel-history"
+import type { CancellationEntry } from "../../../lib/paymentwall/cancellation"
 import { formatAmount } from "../../../lib/money"
 import { paymentwallModule } from "../../../modules/iamport-paymentwall"
 import { TICKET_REJECTION_SUSPECTED_EVENT, type TicketEvent, ticketEvent } from "../utils/events"
@@ -60,7 +60,7 @@ export function suspectedTicketIds(plan: readonly { type: string; ticket_id?: st
 }
 
 /** The suspected-approval steps of a plan: a ticket, and the entry that may be its approval. */
-export type SuspectedApproval = { ticket_id: string; entry: KeyedCancellation }
+export type SuspectedApproval = { ticket_id: string; entry: CancellationEntry }
 
 export function suspectedApprovals(plan: readonly { type: string }[]): SuspectedApproval[] {
   return plan.flatMap((step) => (step.type === "suspect_approval" ? [step as unknown as SuspectedApproval] : []))

@@ -1,7 +1,7 @@
 import type { IOrderModuleService, IPaymentModuleService, MedusaContainer, UpdatePaymentDTO } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, MathBN, MedusaError, Modules, OrderStatus } from "@medusajs/framework/utils"
 import { refundPaymentWorkflow } from "@medusajs/medusa/core-flows"
-import type { KeyedCancellation } from "../../../lib/paymentwall/cancel-history"
+import type { CancellationEntry } from "../../../lib/paymentwall/cancellation"
 import type { IamportPayment } from "../../../lib/iamport/types"
 import { formatAmount } from "../../../lib/money"
 import { paymentwallProvider } from "../../../providers/iamport-paymentwall/registered-provider"
@@ -46,7 +46,7 @@ export async function bookCancellation(
   current: PaymentState,
   iamport: IamportPayment,
   ticket: CancelTicket,
-  entry: KeyedCancellation
+  entry: CancellationEntry
 ): Promise<BookingOutcome> {
   let state = current
   const inFlightMs = paymentwallProvider(container, state.provider_id).lockTtlSeconds() * 1000
@@ -168,7 +168,7 @@ async function bookingObstacle(
   return activeOrderChangeReason(container, state.order_id)
 }
 
-async function bookInMedusa(container: MedusaContainer, state: PaymentState, ticket: CancelTicket, entry: KeyedCancellation): Promise<void> {
+async function bookInMedusa(container: MedusaContainer, state: PaymentState, ticket: CancelTicket, entry: CancellationEntry): Promise<void> {
   const refund = {
     payment_id: state.id,
     amount: entry.amount,
@@ -201,7 +201,7 @@ async function block(
   state: PaymentState,
   row: Cancellation,
   ticket: CancelTicket,
-  entry: KeyedCancellation,
+  entry: CancellationEntry,
   reason: string
 ): Promise<BookingOutcome> {
   await markBlocked(container, row, reason)
@@ -217,7 +217,7 @@ async function block(
   return { kind: "blocked", reason, state }
 }
 
-async function completeTicket(container: MedusaContainer, ticket: CancelTicket, entry: KeyedCancellation, refundId: string): Promise<void> {
+async function completeTicket(container: MedusaContainer, ticket: CancelTicket, entry: CancellationEntry, refundId: string): Promise<void> {
   await paymentwallModule(container).updateCancelTickets({
     id: ticket.id,
     status: "completed",

@@ -1,6 +1,6 @@
 import type { IPaymentModuleService, MedusaContainer, UpdatePaymentDTO } from "@medusajs/framework/types"
 import { Modules } from "@medusajs/framework/utils"
-import type { KeyedCancellation } from "../../../lib/paymentwall/cancel-history"
+import type { CancellationEntry } from "../../../lib/paymentwall/cancellation"
 import type { IamportPayment } from "../../../lib/iamport/types"
 import { type CancelTicket, paymentwallModule } from "../../../modules/iamport-paymentwall"
 import { type Cancellation, claimCancellation, ledgerRows, markBooked } from "./ledger"
@@ -12,7 +12,7 @@ export async function completeOptimisticTicket(
   state: PaymentState,
   iamport: IamportPayment,
   ticket: CancelTicket,
-  entry: KeyedCancellation
+  entry: CancellationEntry
 ): Promise<PaymentState> {
   const refundId = ticket.refund_id!
   // The Refund exists already (Medusa booked it first): tying it to its entry is safe even mid-claim.

@@ -1,6 +1,6 @@
 import type { InferTypeOf, MedusaContainer } from "@medusajs/framework/types"
 import { MathBN } from "@medusajs/framework/utils"
-import type { KeyedCancellation } from "../../../lib/paymentwall/cancel-history"
+import type { CancellationEntry } from "../../../lib/paymentwall/cancellation"
 import { sameAmount } from "../../../lib/money"
 import type CancellationModel from "../../../modules/iamport-paymentwall/models/cancellation"
 import { type CancellationStatus, DONE_CANCELLATION_STATUSES } from "../../../modules/iamport-paymentwall/models/cancellation"
@@ -28,7 +28,7 @@ export async function ledgerOf(container: MedusaContainer, impUid: string): Prom
 }
 
 /** The row of an entry, under its key or under the key an answer without its cancellation_id gave. */
-export function rowOf(ledger: ReadonlyMap<string, Cancellation>, entry: KeyedCancellation): Cancellation | undefined {
+export function rowOf(ledger: ReadonlyMap<string, Cancellation>, entry: CancellationEntry): Cancellation | undefined {
   return entry.names.map((name) => ledger.get(name)).find(Boolean)
 }
 
@@ -65,7 +65,7 @@ export async function claimCancellation(
   state: PaymentState,
   impUid: string,
   ticketId: string,
-  entry: KeyedCancellation,
+  entry: CancellationEntry,
   /** A claim younger than this may still be booking in another process (whose lock expired): leave it alone. */
   inFlightMs: number
 ): Promise<{ row: Cancellation; resumed: boolean; in_flight?: boolean }> {

@@ -1,6 +1,7 @@
 import type { Logger, MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
-import { isBooked, keyedCancellations } from "../../../lib/paymentwall/cancel-history"
+import { isBooked } from "../../../lib/paymentwall/cancellation"
+import { cancellationsOf } from "../../../lib/paymentwall/v1/cancel-history"
 import type { IamportPayment } from "../../../lib/iamport/types"
 import { paymentwallModule } from "../../../modules/iamport-paymentwall"
 import { paymentwallProvider } from "../../../providers/iamport-paymentwall/registered-provider"
@@ -66,7 +67,7 @@ export async function settleOpenPayments(container: MedusaContainer, input: Sett
         result.failed.push(`${target.payment_id}: i'mport does not show ${target.imp_uid}`)
         continue
       }
-      if (target.sweep && keyedCancellations(iamport.cancel_history).every((e) => isBooked(e, ledger.get(target.imp_uid) ?? new Set()))) {
+      if (target.sweep && cancellationsOf(iamport).every((e) => isBooked(e, ledger.get(target.imp_uid) ?? new Set()))) {
         // Swept, and every cancellation i'mport shows is booked: nothing to settle, no lock taken.
         continue
       }

@@ -1,23 +1,13 @@
-import type { IamportCancelHistory } from "../iamport/types"
-import { toDecimal } from "../money"
+import type { IamportCancelHistory } from "../../iamport/types"
+import { toDecimal } from "../../money"
+import type { CancellationEntry } from "../cancellation"
 
-/** A cancel_history entry with the key the ledger books it under. */
-export type KeyedCancellation = Omit<IamportCancelHistory, "cancellation_id"> & {
-  cancellation_id: string | null
-  /** cancellation_id when i'mport gave one, else a key derived from the entry (see `cancellationKeys`). */
-  key: string
-  /**
-   * The key derived from the entry alone (cancelled_at, amount, rank among entries that share them): what an answer
-   * that left the cancellation_id out called it, so one cancellation seen both ways is one.
-   */
-  alias: string
-  /** The key, the alias and the key earlier versions derived from it as it reads now: what a key list may name it by. */
-  knownAs: string[]
-  /** knownAs, and the key earlier versions derived before i'mport filled in its pg_tid: what a ledger row may name it by. */
-  names: string[]
-  /** Index in i'mport's cancel_history, for display and ordering. */
-  position: number
-}
+/**
+ * i'mport V1's cancel_history, mapped to settlement's transport-neutral cancellations (../cancellation). V1 lists
+ * only cancellations that succeeded, and does not say who started one (console, API or chargeback), so every entry
+ * is `succeeded` and its trigger `unknown`. Its pg_tid and receipt_url stay on it for the admin.
+ */
+export type KeyedCancellation = CancellationEntry & Pick<IamportCancelHistory, "pg_tid" | "receipt_url">
 
 export const DERIVED_KEY_PREFIX = "noid:"
 
@@ -50,17 +40,27 @@ export function keyedCancellations(history: readonly IamportCancelHistory[] | nu
     // otherwise be taken for an older one of the same second and amount in a ticket's or a snapshot's key list.
     const knownAs = [...new Set([key, alias, withTid])]
     const names = [...new Set([...knownAs, ...(tid ? [`${DERIVED_KEY_PREFIX}${base}::${rank}`] : [])])]
-    return { ...entry, cancellation_id: id || null, key, alias, knownAs, names, position }
+    return {
+      pg_tid: entry.pg_tid,
+      receipt_url: entry.receipt_url,
+      amount: entry.amount,
+      reason: entry.reason,
+      cancelled_at: entry.cancelled_at,
+      status: "succeeded" as const,
+      trigger: "unknown" as const,
+      cancellation_id: id || null,
+      key,
+      alias,
+      knownAs,
+      names,
+      position,
+    }
   })
 }
 
-/** Whether the ledger books this entry, under its cancellation_id or under any key an answer without it gave. */
-export function isBooked(entry: KeyedCancellation, booked: ReadonlySet<string>): boolean {
-  return entry.names.some((name) => booked.has(name))
-}
+export { isBooked, isKnown } from "../cancellation"
 
-/** Whether `known` (keys a request, a snapshot or a person saw) names this entry. */
-export function isKnown(entry: KeyedCancellation, known: ReadonlySet<string> | readonly string[]): boolean {
-  const set = known instanceof Set ? known : new Set(known as readonly string[])
-  return entry.knownAs.some((name) => set.has(name))
+/** The seam settlement reads a V1 payment's cancellations through: its cancel_history, keyed and mapped. */
+export function cancellationsOf(payment: { cancel_history?: readonly IamportCancelHistory[] | null }): KeyedCancellation[] {
+  return keyedCancellations(payment.cancel_history)
 }
