@@ -178,7 +178,7 @@ export class World {
   /** The plugin's own keys for cancel_history entries, from the built code, so the harness keys entries as it does. */
   keyed(history: IamportCancelHistory[]): KeyedCancellation[] {
     const { keyedCancellations } = builtPluginModule<{ keyedCancellations: (h: IamportCancelHistory[]) => KeyedCancellation[] }>(
-      "lib/cancel-history.js"
+      "lib/paymentwall/v1/cancel-history.js"
     )
     return keyedCancellations(history)
   }

@@ -8,7 +8,7 @@ import type { Store } from "../helpers/store"
 import type { Cluster } from "./cluster"
 import type { PaidPayment } from "./shop"
 
-const { keyedCancellations } = builtPluginModule<{ keyedCancellations: (h: IamportCancelHistory[]) => CancellationEntry[] }>("lib/cancel-history.js")
+const { keyedCancellations } = builtPluginModule<{ keyedCancellations: (h: IamportCancelHistory[]) => CancellationEntry[] }>("lib/paymentwall/v1/cancel-history.js")
 
 /**
  * The property test's Observation, read from outside the processes: PostgreSQL for Medusa's and the plugin's rows,
