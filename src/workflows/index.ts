@@ -1,4 +1,5 @@
-// The plugin's workflows, each with its id, for a store's own code to run or compose (runAsStep).
+// The plugin's workflows, each with its id, for a store's own code to run or compose (runAsStep). The settlement is
+// exported as settleCancellationsWorkflow, which takes the payment's lock; its lockless core stays internal.
 export { requestCancelTicketWorkflow, requestCancelTicketWorkflowId } from "./refunds/workflows/request-cancel-ticket"
 export { retryCancelTicketWorkflow, retryCancelTicketWorkflowId } from "./refunds/workflows/retry-cancel-ticket"
 export { dismissCancelTicketWorkflow, dismissCancelTicketWorkflowId } from "./refunds/workflows/dismiss-cancel-ticket"
@@ -8,7 +9,6 @@ export { bindSuspectedApprovalWorkflow, bindSuspectedApprovalWorkflowId } from "
 export { closeReturnedTicketWorkflow, closeReturnedTicketWorkflowId } from "./refunds/workflows/close-returned-ticket"
 export { type TicketDecision, throwIfRefused } from "./refunds/utils/ticket-decision"
 export { settleCancellationsWorkflow, settleCancellationsWorkflowId } from "./settlement/workflows/settle-cancellations"
-export { settlePaymentWorkflow, settlePaymentWorkflowId } from "./settlement/workflows/settle-payment"
 export { TICKET_ATTENTION_EVENT, TICKET_REJECTED_EVENT, TICKET_REJECTION_SUSPECTED_EVENT } from "./settlement/utils/events"
 export { settleOpenPayments, type SettleOpenPaymentsInput, type SettleOpenPaymentsResult } from "./settlement/utils/settle-open-payments"
 export { cancelExtraAttemptWorkflow, cancelExtraAttemptWorkflowId } from "./extra-attempts/workflows/cancel-extra-attempt"

@@ -7,9 +7,10 @@ import settleOpenPaymentsJob from "../settle-open-payments"
 const untouchable = { resolve: () => { throw new Error("the job ran") } } as unknown as MedusaContainer
 
 describe("the jobs that call i'mport, while IAMPORT_PAYMENTWALL_SCHEDULED_JOBS is off", () => {
-  const before = process.env.IAMPORT_PAYMENTWALL_SCHEDULED_JOBS
+  const before = { jobs: process.env.IAMPORT_PAYMENTWALL_SCHEDULED_JOBS, env: process.env.NODE_ENV }
   afterEach(() => {
-    process.env.IAMPORT_PAYMENTWALL_SCHEDULED_JOBS = before
+    process.env.IAMPORT_PAYMENTWALL_SCHEDULED_JOBS = before.jobs
+    process.env.NODE_ENV = before.env
   })
 
   it.each([
@@ -21,5 +22,11 @@ describe("the jobs that call i'mport, while IAMPORT_PAYMENTWALL_SCHEDULED_JOBS i
     await expect(job(untouchable)).resolves.toBeUndefined()
     delete process.env.IAMPORT_PAYMENTWALL_SCHEDULED_JOBS
     await expect(job(untouchable)).rejects.toThrow("the job ran")
+  })
+
+  it("is ignored outside tests: a copied env file never stops the settlement in a store", async () => {
+    process.env.IAMPORT_PAYMENTWALL_SCHEDULED_JOBS = "off"
+    process.env.NODE_ENV = "production"
+    await expect(settleOpenPaymentsJob(untouchable)).rejects.toThrow("the job ran")
   })
 })

@@ -1,3 +1,4 @@
+import { type CancellationEntry, succeeded } from "./cancellation"
 import { cancellationsOf } from "./v1/cancel-history"
 import type { IamportCancelHistory } from "../iamport/types"
 import { type Decimal, formatAmount, minusAmount, toDecimal } from "../money"
@@ -11,6 +12,8 @@ export type FreeInput = {
   tickets: readonly PlanTicket[]
   /** Ledger keys that Medusa's Refund rows already book. */
   booked: ReadonlySet<string>
+  /** The payment's cancellations, transport-neutral, when the caller has them; else mapped from V1's cancel_history. */
+  cancellations?: readonly CancellationEntry[]
 }
 
 export type FreeToRefund = {
@@ -35,8 +38,9 @@ const RESERVING = new Set<string>(RESERVING_TICKET_STATUSES)
  * The provider (for every refund Medusa asks for), the admin's refund, the order-cancel guard and the widget all
  * decide with it.
  */
-export function freeToRefund({ iamport, tickets, booked }: FreeInput): FreeToRefund {
-  const history = cancellationsOf(iamport)
+export function freeToRefund({ iamport, tickets, booked, cancellations }: FreeInput): FreeToRefund {
+  // Only money returned settles a ticket: one still requested or failed at the transport leaves it waiting.
+  const history = succeeded(cancellations ?? cancellationsOf(iamport))
   const shown = new Set(history.flatMap((e) => e.knownAs))
   const settled = new Set<string>()
   for (const step of planSettlement({ history, tickets: [...tickets], booked, left: minusAmount(iamport.amount, iamport.cancel_amount).toFixed() })) {

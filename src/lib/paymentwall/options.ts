@@ -74,6 +74,9 @@ const optionalText = (key: string) =>
 
 const wholeNumber = (problem: string) => z.number({ error: problem }).int({ error: problem })
 
+/** null counts as left out, as it did before options were read by zod: the default applies. */
+const orDefault = <T extends z.ZodType>(schema: T) => z.preprocess((value) => (value === null ? undefined : value), schema)
+
 /**
  * The options as zod reads them, one message per problem that names the option and the fix. The checks across
  * options run once every option reads well on its own, so a store sees the first thing to fix.
@@ -90,7 +93,7 @@ const optionsSchema = z
       pg: optionalText("pg").refine((pg) => !pg || PG_PATTERN.test(pg), {
         error: (issue) => `"pg" must be "paymentwall" or "paymentwall.{projectKey}", got "${String(issue.input)}"`,
       }),
-      mode: z.enum(["test", "live"], { error: (issue) => `"mode" must be "test" or "live", got ${JSON.stringify(issue.input)}` }).default("live"),
+      mode: orDefault(z.enum(["test", "live"], { error: (issue) => `"mode" must be "test" or "live", got ${JSON.stringify(issue.input)}` }).default("live")),
       apiBaseUrl: optionalText("apiBaseUrl")
         .transform((value) => value ?? DEFAULT_API_BASE_URL)
         .transform((value, ctx) => {
@@ -107,12 +110,15 @@ const optionsSchema = z
           }
           return url
         }),
-      webhookAllowedIps: z
-        .array(z.string().trim(), { error: (issue) => `"webhookAllowedIps" must be a list of IP addresses, got ${JSON.stringify(issue.input)}` })
-        .default([])
-        .refine((ips) => ips.every((ip) => isIP(ip) !== 0), {
-          error: (issue) => `"webhookAllowedIps" must be a list of IP addresses, got ${JSON.stringify(issue.input)}`,
-        }),
+      webhookAllowedIps: orDefault(
+        z
+          .array(z.unknown(), { error: (issue) => `"webhookAllowedIps" must be a list of IP addresses, got ${JSON.stringify(issue.input)}` })
+          .default([])
+          .refine((ips) => ips.every((ip) => typeof ip === "string" && isIP(ip.trim()) !== 0), {
+            error: (issue) => `"webhookAllowedIps" must be a list of IP addresses, got ${JSON.stringify(issue.input)}`,
+          })
+          .transform((ips) => (ips as string[]).map((ip) => ip.trim()))
+      ),
       webhookTrustedProxies: z.unknown().transform((value, ctx) => {
         try {
           return resolveWebhookTrust(value)
@@ -124,10 +130,12 @@ const optionsSchema = z
       orderName: optionalText("orderName")
         .transform((value) => value ?? "Order")
         .refine((name) => name.length <= 40, { error: `"orderName" may have at most 40 characters (Paymentwall's limit)` }),
-      timeoutMs: wholeNumber(`"timeoutMs" must be a whole number of milliseconds between 100 and 120000`)
-        .min(100, { error: `"timeoutMs" must be a whole number of milliseconds between 100 and 120000` })
-        .max(120_000, { error: `"timeoutMs" must be a whole number of milliseconds between 100 and 120000` })
-        .default(15_000),
+      timeoutMs: orDefault(
+        wholeNumber(`"timeoutMs" must be a whole number of milliseconds between 100 and 120000`)
+          .min(100, { error: `"timeoutMs" must be a whole number of milliseconds between 100 and 120000` })
+          .max(120_000, { error: `"timeoutMs" must be a whole number of milliseconds between 100 and 120000` })
+          .default(15_000)
+      ),
       autoCancelTestPaymentsAfterMinutes: wholeNumber(`"autoCancelTestPaymentsAfterMinutes" must be a whole number of minutes from 1 to 10080 (a week)`)
         .min(1, { error: `"autoCancelTestPaymentsAfterMinutes" must be a whole number of minutes from 1 to 10080 (a week)` })
         .max(10_080, { error: `"autoCancelTestPaymentsAfterMinutes" must be a whole number of minutes from 1 to 10080 (a week)` })

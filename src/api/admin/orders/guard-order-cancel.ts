@@ -55,10 +55,12 @@ async function settleBeforeCancel(req: MedusaRequest, payments: { id: string; pr
     try {
       await settlePaymentWorkflow(req.scope).run({ input: { payment_id: payment.id, provider_id: payment.provider_id, imp_uid: payment.imp_uid } })
     } catch (error) {
-      throw new MedusaError(
-        MedusaError.Types.NOT_ALLOWED,
-        `Could not settle the Paymentwall payment with i'mport before cancelling (${errorMessage(error)}); try again in a moment.`
-      )
+      // The workflow's error arrives as a plain object: keep a type the admin can act on (a busy lock stays CONFLICT);
+      // anything else (i'mport out of reach) is a 400 with the reason, never Medusa's masked 500.
+      const type = (error as { type?: unknown } | null)?.type
+      const kept: string[] = [MedusaError.Types.CONFLICT, MedusaError.Types.NOT_FOUND, MedusaError.Types.INVALID_DATA]
+      const known = typeof type === "string" && kept.includes(type) ? type : MedusaError.Types.NOT_ALLOWED
+      throw new MedusaError(known, `The order was not cancelled: its Paymentwall payment could not be settled with i'mport first (${errorMessage(error)}).`)
     }
   }
 }

@@ -36,6 +36,18 @@ describe("freeToRefund: what i'mport shows left, less what still waits at Paymen
     expect(result.free.toNumber()).toBe(31)
   })
 
+  it("a ticket bound to a cancellation still requested or failed at the transport (as PortOne V2 lists them) still waits", () => {
+    const neutral = (status: "requested" | "failed" | "succeeded") => ({
+      key: "c1", alias: "noid:1:19:0", knownAs: ["c1"], names: ["c1"], cancellation_id: "c1", amount: 19, status, reason: "Refund requested in Medusa",
+      trigger: "api" as const, cancelled_at: 1, position: 0,
+    })
+    const input = (status: "requested" | "failed" | "succeeded", cancel_amount: number) =>
+      freeToRefund({ iamport: { amount: 50, cancel_amount }, tickets: [ticket("t1", 19, { cancellation_id: "c1" })], booked: new Set(), cancellations: [neutral(status)] })
+    expect(input("requested", 0).waiting_ticket_ids).toEqual(["t1"])
+    expect(input("failed", 0).free.toNumber()).toBe(31)
+    expect(input("succeeded", 19).settled_ticket_ids).toEqual(["t1"])
+  })
+
   it("a ticket a person closed frees nothing and reserves nothing: its entry is in cancel_amount already", () => {
     const closed = ticket("t1", 19, { status: "closed", cancellation_id: "c1" })
     const result = free({ amount: 50, cancel_amount: 19, history: [entry("c1", 19)] }, [closed, ticket("t2", 10)], ["c1"])

@@ -32,6 +32,8 @@ describe("provider options, checked at boot", () => {
     [{ apiBaseUrl: "ftp://api.iamport.kr" }, '"apiBaseUrl" must be http(s)'],
     [{ apiBaseUrl: "http://api.iamport.kr" }, '"apiBaseUrl" must use https in live mode'],
     [{ webhookAllowedIps: ["52.78.100.19", "nope"] }, '"webhookAllowedIps" must be a list of IP addresses'],
+    [{ webhookAllowedIps: [123] }, '"webhookAllowedIps" must be a list of IP addresses'],
+    [{ webhookAllowedIps: "52.78.100.19" }, '"webhookAllowedIps" must be a list of IP addresses'],
     [{ webhookTrustedProxies: true }, '"webhookTrustedProxies" must be a number of proxy hops'],
     [{ webhookTrustedProxies: -1 }, '"webhookTrustedProxies" must be a number of proxy hops'],
     [{ webhookTrustedProxies: 1.5 }, '"webhookTrustedProxies" must be a number of proxy hops'],
@@ -45,6 +47,16 @@ describe("provider options, checked at boot", () => {
     expect(() => IamportPaymentwallProviderService.validateOptions({ ...valid, ...patch })).toThrow(
       "medusa-config.ts"
     )
+  })
+
+  it("takes null as left out: the default applies", () => {
+    expect(resolveOptions({ ...valid, mode: null, timeoutMs: null, webhookAllowedIps: null, orderName: null, webhookTrustedProxies: null })).toMatchObject({
+      mode: "live",
+      timeoutMs: 15000,
+      webhookAllowedIps: [],
+      orderName: "Order",
+      webhookTrustedProxies: 0,
+    })
   })
 
   it("accepts the legacy pg with a project key, and plain http to a loopback sandbox in live mode", () => {

@@ -2,6 +2,7 @@ import { MedusaError } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { isBooked } from "../../../lib/paymentwall/cancellation"
 import { cancellationsOf } from "../../../lib/paymentwall/v1/cancel-history"
+import { succeeded } from "../../../lib/paymentwall/cancellation"
 import type { IamportPayment } from "../../../lib/iamport/types"
 import { approvalCandidateOf } from "../../../lib/paymentwall/settlement-plan"
 import { paymentwallModule } from "../../../modules/iamport-paymentwall"
@@ -28,7 +29,7 @@ export const bindSuspectedApprovalStep = createStep(
     }
     const readAt = new Date()
     const iamport = await paymentwallProvider(container, ticket.provider_id).lookupPayment(ticket.imp_uid)
-    const entry = cancellationsOf(iamport).find((e) => e.knownAs.includes(candidate.key))
+    const entry = succeeded(cancellationsOf(iamport)).find((e) => e.knownAs.includes(candidate.key))
     if (!entry) {
       throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `i'mport no longer shows the cancellation ${candidate.key} of this payment.`)
     }

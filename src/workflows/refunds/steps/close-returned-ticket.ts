@@ -34,7 +34,7 @@ export const closeReturnedTicketStep = createStep(
   closeReturnedTicketStepId,
   async ({ ticket_id, actor_id, note }: TicketActionInput, { container }) => {
     const ticket = await paymentwallModule(container).retrieveCancelTicket(ticket_id)
-    const refuse = (refused: string) => new StepResponse<TicketDecision>({ ticket, refused })
+    const refuse = (reason: string) => new StepResponse<TicketDecision>({ outcome: "refused", reason, ticket })
     const notReturned = notReturnedReason(ticket.id, ticket.status)
     if (notReturned) {
       return refuse(notReturned)
@@ -58,7 +58,7 @@ export const closeReturnedTicketStep = createStep(
     for (const each of blocked) {
       row = await markClosed(container, each, actor_id ?? null, note!.trim())
     }
-    return new StepResponse<TicketDecision>({ ticket: await closeTicketAsRow(container, ticket, row!), refused: null })
+    return new StepResponse<TicketDecision>({ outcome: "decided", ticket: await closeTicketAsRow(container, ticket, row!) })
   }
 )
 

@@ -33,8 +33,8 @@ export const confirmTicketRejectionStep = createStep(
     const service = paymentwallModule(container)
     const ticket = await service.retrieveCancelTicket(ticket_id)
     if (ticket.status !== "waiting_for_cancellation") {
-      const refused = `i'mport now shows this cancellation as returned, so it was not rejected: the ticket is ${ticket.status}.`
-      return new StepResponse<{ decision: TicketDecision; events: TicketEvent[] }>({ decision: { ticket, refused }, events: [] })
+      const reason = `i'mport now shows this cancellation as returned, so it was not rejected: the ticket is ${ticket.status}.`
+      return new StepResponse<{ decision: TicketDecision; events: TicketEvent[] }>({ decision: { outcome: "refused", reason, ticket }, events: [] })
     }
     const state = await loadPaymentState(container, ticket.payment_id)
     const left = ticket.refund_id
@@ -62,7 +62,8 @@ export const confirmTicketRejectionStep = createStep(
       },
     })
     const events: TicketEvent[] = [ticketEvent(TICKET_REJECTED_EVENT, ticket, state)]
-    return new StepResponse({ decision: { ticket: await service.retrieveCancelTicket(ticket.id), refused: null }, events })
+    const decision: TicketDecision = { outcome: "decided", ticket: await service.retrieveCancelTicket(ticket.id) }
+    return new StepResponse({ decision, events })
   }
 )
 

@@ -5,11 +5,12 @@ import type { CancelTicket } from "../../../modules/iamport-paymentwall"
 export type TicketToSettle = { ticket_id: string; payment_id: string; provider_id: string; imp_uid: string }
 
 /**
- * What a ticket action that settles first answers. A refusal found after the settlement is a result, not a throw:
- * the settlement's bookings, flags and events stand whatever the decision (a flag is raised once, and no later run
- * would raise it again), so the flow succeeds and the caller (the admin route) turns `refused` into its error.
+ * What a ticket action that settles first (confirm a rejection, close by hand) answers. A refusal found after the
+ * settlement is a result, not a throw: the settlement's bookings, flags and events stand whatever the decision (a
+ * flag is raised once, and no later run would raise it again), so the flow succeeds. No answer looks like success
+ * by default: a caller reads `outcome`, or passes the answer to throwIfRefused as the admin routes do.
  */
-export type TicketDecision = { ticket: CancelTicket; refused: string | null }
+export type TicketDecision = { outcome: "decided"; ticket: CancelTicket } | { outcome: "refused"; reason: string; ticket: CancelTicket }
 
 export function ticketToSettle(ticket: Pick<CancelTicket, "id" | "payment_id" | "provider_id" | "imp_uid">): TicketToSettle {
   return { ticket_id: ticket.id, payment_id: ticket.payment_id, provider_id: ticket.provider_id, imp_uid: ticket.imp_uid }
@@ -17,8 +18,8 @@ export function ticketToSettle(ticket: Pick<CancelTicket, "id" | "payment_id" | 
 
 /** Throws a decision's refusal for a caller that wants an error, as the admin routes do. */
 export function throwIfRefused(decision: TicketDecision): CancelTicket {
-  if (decision.refused) {
-    throw new MedusaError(MedusaError.Types.NOT_ALLOWED, decision.refused)
+  if (decision.outcome !== "decided") {
+    throw new MedusaError(MedusaError.Types.NOT_ALLOWED, decision.reason)
   }
   return decision.ticket
 }

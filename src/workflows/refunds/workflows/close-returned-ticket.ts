@@ -8,7 +8,7 @@ export const closeReturnedTicketWorkflowId = "iamport-paymentwall-close-returned
 
 /**
  * A person closes a returned ticket that Medusa can never book, on the record. The payment is settled first, so only
- * what Medusa still refuses is closed; a refusal found then is the answer's `refused`.
+ * what Medusa still refuses is closed; a refusal found then is the answer's `outcome: "refused"`.
  */
 export const closeReturnedTicketWorkflow = createWorkflow(closeReturnedTicketWorkflowId, (input: TicketActionInput) => {
   const lock = lockTicketPayment(input)

@@ -9,7 +9,7 @@ export const confirmTicketRejectionWorkflowId = "iamport-paymentwall-confirm-tic
 
 /**
  * A shop admin confirms Paymentwall rejected a ticket: the one path that frees a reserved amount. The payment is
- * settled first; if that shows the cancellation returned, the answer is a refusal (`refused`), and what the
+ * settled first; if that shows the cancellation returned, the answer is `outcome: "refused"`, and what the
  * settlement did stands.
  */
 export const confirmTicketRejectionWorkflow = createWorkflow(confirmTicketRejectionWorkflowId, (input: TicketActionInput) => {

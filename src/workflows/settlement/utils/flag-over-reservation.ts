@@ -1,6 +1,7 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { MathBN } from "@medusajs/framework/utils"
 import { cancellationsOf } from "../../../lib/paymentwall/v1/cancel-history"
+import { succeeded } from "../../../lib/paymentwall/cancellation"
 import type { IamportPayment } from "../../../lib/iamport/types"
 import { formatAmount } from "../../../lib/money"
 import { type CancelTicket, paymentwallModule, RESERVING_TICKET_STATUSES, reservedTotal } from "../../../modules/iamport-paymentwall"
@@ -23,7 +24,7 @@ const MARK = OVER_RESERVED_MARK
  */
 export async function flagOverReservation(container: MedusaContainer, state: PaymentState, iamport: IamportPayment): Promise<CancelTicket[]> {
   const service = paymentwallModule(container)
-  const history = cancellationsOf(iamport)
+  const history = succeeded(cancellationsOf(iamport))
   const shown = new Set(history.flatMap((e) => e.knownAs))
   const open = (await service.listCancelTickets({ payment_id: state.id, status: [...RESERVING_TICKET_STATUSES] })).filter(
     (t) => RESERVING.has(t.status) && !(t.cancellation_id && shown.has(t.cancellation_id))
