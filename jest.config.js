@@ -1,12 +1,6 @@
 const { loadEnv } = require("@medusajs/framework/utils")
 loadEnv("test", process.cwd())
 
-// The HTTP suites count i'mport's calls and run the jobs' work themselves: a scheduled run at the quarter hour
-// would land in the middle of a test (src/lib/scheduled-jobs.ts).
-if (process.env.TEST_TYPE === "integration:http") {
-  process.env.IAMPORT_PAYMENTWALL_SCHEDULED_JOBS ??= "off"
-}
-
 const TEST_MATCH = {
   unit: ["**/src/**/__tests__/**/*.unit.spec.[jt]s"],
   "integration:http": ["**/integration-tests/http/*.spec.[jt]s"],

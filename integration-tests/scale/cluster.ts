@@ -15,7 +15,8 @@ export const ADMIN = { email: "admin@scale.local", password: "scale-password" }
 export type ProcessName = "server-a" | "server-b" | "worker"
 const MODES: Record<ProcessName, "server" | "worker"> = { "server-a": "server", "server-b": "server", worker: "worker" }
 
-export type ClusterOptions = { locking?: "redis" | "postgres"; basePort?: number; label?: string }
+/** scheduledJobs: false turns the plugin's scheduled jobs off in every process (its `scheduledJobs` option), for the benchmark. */
+export type ClusterOptions = { locking?: "redis" | "postgres"; basePort?: number; label?: string; scheduledJobs?: boolean }
 
 type Running = { child: ChildProcess; exited: Promise<number | null>; log: string }
 
@@ -42,7 +43,7 @@ export class Cluster {
 
   /** Redis, the sandbox, a fresh database migrated and seeded, and the three processes, ready. */
   static async start(options: ClusterOptions = {}): Promise<Cluster> {
-    const full: Required<ClusterOptions> = { locking: "redis", basePort: 19100, label: "scale", ...options }
+    const full: Required<ClusterOptions> = { locking: "redis", basePort: 19100, label: "scale", scheduledJobs: true, ...options }
     const redis = await startRedis(full.basePort + 10, path.join(PLUGIN_ROOT, "artifacts", "scale", full.label, "redis"))
     const sandbox = await startSandbox({ ticketSettleAfterMs: null })
     const database = `scale_${full.label.replace(/\W/g, "_")}_${Date.now()}`
@@ -87,6 +88,7 @@ export class Cluster {
       REDIS_URL: this.redis.url,
       IAMPORT_SANDBOX_URL: this.sandbox.url,
       SCALE_LOCKING: this.options.locking,
+      SCALE_SCHEDULED_JOBS: this.options.scheduledJobs ? "on" : "off",
       MEDUSA_WORKER_MODE: MODES[name as ProcessName] ?? "shared",
       MEDUSA_DISABLE_TELEMETRY: "true",
       LOG_LEVEL: process.env.SCALE_LOG_LEVEL ?? "info",

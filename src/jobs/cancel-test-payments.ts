@@ -1,10 +1,10 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { cancelOldTestPayments } from "../workflows/test-cleanup/utils/cancel-old-test-payments"
-import { scheduledJobsPaused } from "../lib/scheduled-jobs"
+import { scheduledJobsOn } from "../lib/scheduled-jobs"
 
 /** Every 5 minutes: the opt-in test-payment cleanup (autoCancelTestPaymentsAfterMinutes, test mode only); it logs each payment. */
 export default async function cancelTestPaymentsJob(container: MedusaContainer): Promise<void> {
-  if (scheduledJobsPaused()) {
+  if (!scheduledJobsOn(container)) {
     return
   }
   await cancelOldTestPayments(container)

@@ -1,11 +1,11 @@
 import type { Logger, MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { sendDueDeliveryNotices } from "../workflows/delivery/utils/send-due-delivery-notices"
-import { scheduledJobsPaused } from "../lib/scheduled-jobs"
+import { scheduledJobsOn } from "../lib/scheduled-jobs"
 
 /** Every minute: sends the delivery reports that are due (first tries the subscriber could not make, and retries). */
 export default async function sendDeliveryNoticesJob(container: MedusaContainer): Promise<void> {
-  if (scheduledJobsPaused()) {
+  if (!scheduledJobsOn(container)) {
     return
   }
   const result = await sendDueDeliveryNotices(container)

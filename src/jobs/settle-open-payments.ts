@@ -1,11 +1,11 @@
 import type { Logger, MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { settleOpenPayments } from "../workflows/settlement/utils/settle-open-payments"
-import { scheduledJobsPaused } from "../lib/scheduled-jobs"
+import { scheduledJobsOn } from "../lib/scheduled-jobs"
 
 /** Every 15 minutes: book what lost webhooks missed, flag tickets Paymentwall has left waiting too long, find second payments. */
 export default async function settleOpenPaymentsJob(container: MedusaContainer): Promise<void> {
-  if (scheduledJobsPaused()) {
+  if (!scheduledJobsOn(container)) {
     return
   }
   const result = await settleOpenPayments(container)

@@ -1,7 +1,8 @@
 /* The production topology under test (npm run test:scale, npm run bench:medusa): one store, several `medusa start`
  * processes (MEDUSA_WORKER_MODE server or worker) sharing one PostgreSQL and one Redis, with Redis behind the event
  * bus, the workflow engine, locking and caching. SCALE_LOCKING=postgres swaps the locking provider for Medusa's
- * PostgreSQL one. integration-tests/scale/cluster.ts sets the environment. */
+ * PostgreSQL one; SCALE_SCHEDULED_JOBS=off turns the plugin's scheduled jobs off. integration-tests/scale/cluster.ts
+ * sets the environment. */
 const path = require("node:path")
 const { defineConfig } = require("@medusajs/framework/utils")
 
@@ -32,7 +33,8 @@ module.exports = defineConfig({
     http: { jwtSecret: "scale-jwt-secret", cookieSecret: "scale-cookie-secret", storeCors: "*", adminCors: "*", authCors: "*" },
   },
   admin: { disable: true },
-  plugins: [{ resolve: root, options: { rejectionGraceSeconds: 0 } }],
+  // SCALE_SCHEDULED_JOBS=off (the benchmark): the plugin's jobs must not book what the benchmark times.
+  plugins: [{ resolve: root, options: { rejectionGraceSeconds: 0, scheduledJobs: process.env.SCALE_SCHEDULED_JOBS !== "off" } }],
   modules: [
     {
       resolve: "@medusajs/medusa/event-bus-redis",

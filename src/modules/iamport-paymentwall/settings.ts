@@ -25,6 +25,12 @@ export type PluginSettings = {
   deliveryDefaultCarrier: string
   /** estimated_delivery_datetime of a shipment: this many days after it ships (default 7). */
   deliveryEstimateDays: number
+  /**
+   * The jobs that call i'mport (settlement, delivery reports, test-payment cleanup) do their work when they fire
+   * (default true). false makes them return at once: for a test or benchmark that must see only its own calls. A
+   * store running without them has no net behind lost webhooks, so each process warns once.
+   */
+  scheduledJobs: boolean
 }
 
 function invalid(key: string, problem: string): never {
@@ -58,7 +64,12 @@ export function resolvePluginSettings(raw: unknown): PluginSettings {
   if (typeof delivery !== "boolean") {
     invalid("deliveryConfirmation", "must be true or false")
   }
+  const jobs = options.scheduledJobs ?? true
+  if (typeof jobs !== "boolean") {
+    invalid("scheduledJobs", "must be true or false")
+  }
   return {
+    scheduledJobs: jobs,
     deliveryConfirmation: delivery,
     deliveryCarriers: Object.fromEntries(Object.entries(carriers as Record<string, string>).map(([k, v]) => [k, v.trim()])),
     deliveryDefaultCarrier: text("deliveryDefaultCarrier", "Other"),

@@ -11,6 +11,7 @@ describe("plugin options, checked at boot", () => {
       deliveryCarriers: {},
       deliveryDefaultCarrier: "Other",
       deliveryEstimateDays: 7,
+      scheduledJobs: true,
     })
     expect(() => resolvePluginSettings({ reconcileSweepDays: -1 })).toThrow(/"reconcileSweepDays" must be a number from 0/)
     expect(resolvePluginSettings({ webhookRetentionDays: 7 }).webhookRetentionDays).toBe(7)
@@ -37,5 +38,10 @@ describe("plugin options, checked at boot", () => {
     expect(() => resolvePluginSettings({ deliveryCarriers: { manual_manual: 3 } })).toThrow('"deliveryCarriers" must map')
     expect(() => resolvePluginSettings({ deliveryDefaultCarrier: "" })).toThrow('"deliveryDefaultCarrier" must be a non-empty string')
     expect(() => resolvePluginSettings({ deliveryEstimateDays: 400 })).toThrow('"deliveryEstimateDays" must be a number from 0 to 365')
+  })
+
+  it("reads scheduledJobs, a boolean only", () => {
+    expect(resolvePluginSettings({ scheduledJobs: false }).scheduledJobs).toBe(false)
+    expect(() => resolvePluginSettings({ scheduledJobs: "off" })).toThrow('"scheduledJobs" must be true or false')
   })
 })
