@@ -1,5 +1,5 @@
 import type { IPaymentModuleService, UpdatePaymentDTO } from "@medusajs/framework/types"
-import { Modules } from "@medusajs/framework/utils"
+import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { settleOpenPayments } from "../helpers/built-plugin"
 import { adminRefund, recordEvents, refundsOf, sandboxTickets, settleAll, ticketsOf } from "../helpers/refunds"
 import { describeStore } from "../helpers/runner"
@@ -413,19 +413,21 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     expect((await sandboxTickets(sandbox(), paid.impUid)).map((t) => t.amount)).toEqual([6500])
   })
 
-  it("a booking that died after Medusa's Refund is finished on the next run, without a second Refund", async () => {
+  /**
+   * What a process leaves when it dies in the middle of booking a console refund of `amount`: its ticket bound to
+   * the cancellation, and a claimed ledger row (`claim` sets its owner, claim time and heartbeat).
+   */
+  const diedBooking = async (amount: number, claim: { owner?: string; claimed_at: Date; heartbeat_seconds_ago?: number }) => {
     sandbox().context.webhooks.configure({ url: null })
-    await sandboxPost(sandbox(), `/sandbox/payments/${paid.impUid}/console-cancel`, { amount: 2000 })
+    await sandboxPost(sandbox(), `/sandbox/payments/${paid.impUid}/console-cancel`, { amount })
     const entry = (await iamport()).cancel_history[0]
-    // What a process leaves when it dies between Medusa's refund and the ledger, longer ago than a lock lives:
-    // its ticket bound to the cancellation, a claimed row, and a Refund the provider recorded.
     const ticket = await module().createCancelTickets({
       payment_id: paid.paymentId,
       provider_id: "pp_iamport-paymentwall_paymentwall",
       order_id: paid.orderId,
       imp_uid: paid.impUid,
       merchant_uid: (await iamport()).merchant_uid,
-      amount: 2000,
+      amount,
       currency_code: "krw",
       origin: "external",
       status: "waiting_for_cancellation",
@@ -433,19 +435,34 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
       requested_at: new Date(),
       waiting_since: new Date(),
     })
-    await module().createCancellations({
+    const row = await module().createCancellations({
       imp_uid: paid.impUid,
       payment_id: paid.paymentId,
       key: entry.cancellation_id,
       cancellation_id: entry.cancellation_id,
       position: 0,
-      amount: 2000,
+      amount,
       currency_code: "krw",
       ticket_id: ticket.id,
       status: "claimed",
+      claim_owner: claim.owner ?? null,
       attempts: 1,
-      claimed_at: new Date(Date.now() - 3_600_000),
+      claimed_at: claim.claimed_at,
     })
+    if (claim.heartbeat_seconds_ago !== undefined) {
+      await beatSecondsAgo(row.id, claim.heartbeat_seconds_ago)
+    }
+    return { entry, ticket, row }
+  }
+  /** The claim's heartbeat as its booking last wrote it, on the database's clock as the plugin writes it. */
+  const beatSecondsAgo = (rowId: string, seconds: number) =>
+    getContainer()
+      .resolve<{ raw(sql: string, bindings: unknown[]): Promise<unknown> }>(ContainerRegistrationKeys.PG_CONNECTION)
+      .raw("update iamport_pw_cancellation set heartbeat_at = now() - make_interval(secs => ?) where id = ?", [seconds, rowId])
+
+  it("a booking that died after Medusa's Refund is finished on the next run, without a second Refund", async () => {
+    // Claimed longer ago than a lock lives, before claims had heartbeats; and a Refund the provider recorded.
+    const { entry, ticket } = await diedBooking(2000, { claimed_at: new Date(Date.now() - 3_600_000) })
     const payments = getContainer().resolve<IPaymentModuleService>(Modules.PAYMENT)
     const [payment] = await payments.listPayments({ id: paid.paymentId }, { select: ["id", "data"] })
     const marker = { cancellation_id: entry.cancellation_id, amount: 2000, reason: null, set_at: new Date().toISOString() }
@@ -474,5 +491,24 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     expect((await api.post(`/admin/orders/${paid.orderId}/cancel`, {}, store.admin)).status).toBe(200)
     expect(cancels()).toBe(1)
     expect(await sandboxTickets(sandbox(), paid.impUid)).toHaveLength(1)
+  })
+
+  it("a claim is taken over as soon as its booking's heartbeat stops, and never while it beats", async () => {
+    // Claimed an hour ago, but its booking still beats: it is alive (a slow Medusa), and nothing takes it over.
+    const { row, ticket } = await diedBooking(2000, { owner: "booking-a", claimed_at: new Date(Date.now() - 3_600_000), heartbeat_seconds_ago: 0 })
+    await api.post(`/admin/iamport-paymentwall/payments/${paid.paymentId}/settle`, {}, store.admin)
+    expect(await refundsOf(getContainer(), paid.paymentId)).toHaveLength(0)
+    expect((await module().listCancellations({ id: row.id }))[0]).toMatchObject({ status: "claimed", claim_owner: "booking-a" })
+
+    // Its process dies: a minute without a beat, though the claim is young by a lock's lifetime. Taken over at once.
+    await beatSecondsAgo(row.id, 61)
+    await api.post(`/admin/iamport-paymentwall/payments/${paid.paymentId}/settle`, {}, store.admin)
+    const refunds = await refundsOf(getContainer(), paid.paymentId)
+    expect(refunds.map((r) => Number(r.amount))).toEqual([2000])
+    const [after] = await module().listCancellations({ id: row.id })
+    expect(after).toMatchObject({ status: "booked", refund_id: refunds[0].id, attempts: 2 })
+    expect(after.claim_owner).not.toBe("booking-a")
+    expect(await ticketsOf(getContainer(), paid.paymentId)).toEqual([expect.objectContaining({ id: ticket.id, status: "completed" })])
+    expect(cancels()).toBe(0)
   })
 })

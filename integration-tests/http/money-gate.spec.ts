@@ -112,15 +112,25 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     })
 
     describe("a settlement's booking through the provider (record-only)", () => {
-      const claim = async (amount: number) => {
+      const claim = async (amount: number, owner?: string) => {
         const key = `cxl_claimed_${amount}`
         await getContainer().resolve<any>("iamport_paymentwall").createCancellations({
           imp_uid: paid.impUid, payment_id: paid.paymentId, key, alias: key, cancellation_id: key, position: 0, amount,
-          currency_code: "krw", status: "claimed", attempts: 1, claimed_at: new Date(),
+          currency_code: "krw", status: "claimed", claim_owner: owner ?? null, attempts: 1, claimed_at: new Date(),
         })
         const data = await paymentData()
-        return { ...data, iamport_record_only: { cancellation_id: key, amount, reason: "size", set_at: new Date().toISOString() } }
+        return { ...data, iamport_record_only: { cancellation_id: key, amount, reason: "size", set_at: new Date().toISOString(), claim_owner: owner } }
       }
+
+      it("a booking taken over while its process was frozen records nothing: its marker names a claim no longer its own", async () => {
+        const marked = await claim(2500, "booking-taker")
+        const frozen = { ...marked, iamport_record_only: { ...marked.iamport_record_only, claim_owner: "booking-frozen" } }
+        expect(await failure(() => refund(2500, "ref_R5", frozen))).toContain("not claimed for it")
+        expect(cancels()).toBe(0)
+        // The booking that holds the claim records it.
+        expect(await refund(2500, "ref_R6", marked)).toMatchObject({ cancel_requests: { ref_R6: { status: "completed", cancellation_id: "cxl_claimed_2500" } } })
+        expect(cancels()).toBe(0)
+      })
 
       it("one booking marker books one Refund: a second refund that read the same marker is refused", async () => {
         const marked = await claim(2500)

@@ -3,7 +3,7 @@ import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 
 /** The part of Medusa's shared Knex connection the plugin uses: one statement, its bound values, the rows it changed. */
 export type RawStatements = {
-  raw(sql: string, bindings: unknown[]): Promise<{ rowCount?: number | null }>
+  raw(sql: string, bindings: unknown[]): Promise<{ rowCount?: number | null; rows?: Record<string, unknown>[] }>
 }
 
 export function pgConnection(container: MedusaContainer): RawStatements {

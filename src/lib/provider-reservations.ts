@@ -1,3 +1,4 @@
+import { CLAIM_IN_FLIGHT_SQL } from "./claim-liveness"
 import { generateEntityId, MedusaError } from "@medusajs/framework/utils"
 import { keyedCancellations } from "./paymentwall/v1/cancel-history"
 import { type FreeToRefund, freeToRefund, refusalOf } from "./paymentwall/free-to-refund"
@@ -87,13 +88,12 @@ export class ProviderReservations {
         return { kind: unrecorded ? "unrecorded" : "known", ticket_id: known.id }
       }
       const { rows: ledger } = await trx.raw(
-        "select key, alias, status, refund_id, claimed_at from iamport_pw_cancellation where imp_uid = ? and deleted_at is null",
-        [impUid]
+        `select key, alias, status, refund_id, ${CLAIM_IN_FLIGHT_SQL} as in_flight from iamport_pw_cancellation where imp_uid = ? and deleted_at is null`,
+        [request.lease_seconds, impUid]
       )
       // A settlement books a cancellation i'mport already shows through this provider too (record-only): while one is
-      // claimed and may still be booking, a cancel sent now could be that booking with its marker lost. Wait for it.
-      const leaseStart = Date.now() - request.lease_seconds * 1000
-      if (ledger.some((row) => row.status === "claimed" && !row.refund_id && new Date(row.claimed_at as string).getTime() > leaseStart)) {
+      // claimed and its booking alive, a cancel sent now could be that booking with its marker lost. Wait for it.
+      if (ledger.some((row) => row.in_flight === true && !row.refund_id)) {
         throw new MedusaError(MedusaError.Types.CONFLICT, "A cancellation of this payment is being booked right now; nothing was sent to i'mport. Try again in a moment.")
       }
       const booked = new Set(
@@ -178,11 +178,14 @@ export class ProviderReservations {
    * refunds that both read the marker, only the one that gets the row records; the other is refused, so one
    * cancellation is never booked by two Refunds.
    */
-  async takeClaim(impUid: string, key: string, refundId: string): Promise<boolean> {
+  async takeClaim(impUid: string, key: string, refundId: string, claimOwner?: string): Promise<boolean> {
+    // A marker that names its booking's claim is honoured only while that booking holds it: one taken over (its
+    // process froze and woke) records nothing, so the takeover's booking is the only one.
     const { rows } = await this.pg.raw(
       `update iamport_pw_cancellation set refund_id = ?, updated_at = now()
-        where imp_uid = ? and (key = ? or alias = ?) and status = 'claimed' and refund_id is null and deleted_at is null returning id`,
-      [refundId, impUid, key, key]
+        where imp_uid = ? and (key = ? or alias = ?) and status = 'claimed' and refund_id is null and deleted_at is null
+          ${claimOwner === undefined ? "" : "and claim_owner = ?"} returning id`,
+      [refundId, impUid, key, key, ...(claimOwner === undefined ? [] : [claimOwner])]
     )
     return rows.length > 0
   }

@@ -57,6 +57,8 @@ export type RecordOnlyMarker = {
   reason: string | null
   /** When the settlement set it (ISO): a marker left by a booking that died is refused once stale. */
   set_at: string
+  /** The booking's claim on the ledger row: the provider records only while that booking still holds it. */
+  claim_owner?: string
 }
 
 export const RECORD_ONLY_KEY = "iamport_record_only"

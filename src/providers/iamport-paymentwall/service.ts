@@ -158,7 +158,7 @@ export class IamportPaymentwallProviderService extends IamportPort {
       const data = recordOnly(expected, marker, amount, refundId)
       // The settlement's claim on the ledger row is taken by one refund only: another that read the same marker (a
       // store's refund running alongside) is refused, so one cancellation is never booked twice.
-      const taken = !!expected.imp_uid && (await providerReservations(this.container as Record<string, unknown>).takeClaim(expected.imp_uid, marker.cancellation_id, refundId))
+      const taken = !!expected.imp_uid && (await providerReservations(this.container as Record<string, unknown>).takeClaim(expected.imp_uid, marker.cancellation_id, refundId, typeof marker.claim_owner === "string" ? marker.claim_owner : undefined))
       if (!taken) {
         throw new MedusaError(
           MedusaError.Types.CONFLICT,

@@ -1,7 +1,8 @@
 import type { MedusaNextFunction, MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { randomUUID } from "node:crypto"
-import type { ILockingModule } from "@medusajs/framework/types"
-import { MedusaError, Modules } from "@medusajs/framework/utils"
+import type { ILockingModule, Logger } from "@medusajs/framework/types"
+import { ContainerRegistrationKeys, MedusaError, Modules } from "@medusajs/framework/utils"
+import { keepLocksAlive, LOCK_LEASE_SECONDS, stopRenewing } from "../../../lib/lock-lease"
 import { paymentwallPaymentsOfOrder } from "../../../lib/order-payments"
 import { paymentLockKey } from "../../../modules/iamport-paymentwall"
 import { paymentwallProvider } from "../../../providers/iamport-paymentwall/registered-provider"
@@ -24,10 +25,10 @@ export async function guardOrderCancel(req: MedusaRequest, res: MedusaResponse, 
       // the same payment meanwhile could erase the provider's record of it or use up a record-only marker. The
       // order's own lock (the key Medusa's order-edit workflows take) keeps an order edit from opening between the
       // check below and Medusa's credit line. Returns, claims, exchanges and transfer requests take no lock in 2.21.
-      // Held as long as the work under them may last: the settlement's i'mport calls, then Medusa's own refund
-      // through the provider (a look-up and a cancel), each within one lock lifetime.
-      const expire = Math.max(...payments.map((p) => 2 * paymentwallProvider(req.scope, p.provider_id).lockTtlSeconds()))
-      await holdLocks(req, res, [...paymentIds.map(paymentLockKey), req.params.id], expire)
+      // Renewed for as long as the work under them may last (the settlement's i'mport calls, then Medusa's own refund
+      // through the provider, a look-up and a cancel: two lock lifetimes), on a short lease (lib/lock-lease.ts).
+      const maxHold = Math.max(...payments.map((p) => 2 * paymentwallProvider(req.scope, p.provider_id).lockTtlSeconds()))
+      await holdLocks(req, res, [...paymentIds.map(paymentLockKey), req.params.id], maxHold)
       const captured = payments.map((p) => ({ id: p.id, provider_id: p.provider_id, imp_uid: p.captured_at ? p.data?.imp_uid ?? null : null }))
       await settleBeforeCancel(req, captured)
       await prepareOrderCancelWorkflow(req.scope).run({ input: { order_id: req.params.id, payments: captured } })
@@ -65,14 +66,19 @@ async function settleBeforeCancel(req: MedusaRequest, payments: { id: string; pr
   }
 }
 
-async function holdLocks(req: MedusaRequest, res: MedusaResponse, keys: string[], expire: number): Promise<void> {
+async function holdLocks(req: MedusaRequest, res: MedusaResponse, keys: string[], maxHold: number): Promise<void> {
   const locking = req.scope.resolve<ILockingModule>(Modules.LOCKING)
   const ownerId = `order-cancel:${randomUUID()}`
-  const release = () => void locking.release(keys, { ownerId }).catch(() => undefined)
+  const expire = Math.min(LOCK_LEASE_SECONDS, maxHold)
+  const release = () =>
+    void stopRenewing(ownerId)
+      .then(() => locking.release(keys, { ownerId }))
+      .catch(() => undefined)
   const until = Date.now() + LOCK_WAIT_MS
   for (;;) {
     try {
       await locking.acquire(keys, { ownerId, expire })
+      keepLocksAlive(locking, keys, ownerId, maxHold, req.scope.resolve<Logger>(ContainerRegistrationKeys.LOGGER))
       break
     } catch (error) {
       // Taking several keys is not all-or-nothing: give back the ones this attempt got (release checks the owner).
@@ -84,6 +90,6 @@ async function holdLocks(req: MedusaRequest, res: MedusaResponse, keys: string[]
     }
   }
   // Only once the answer is sent: a client that drops the connection does not stop Medusa's cancel, which goes on
-  // writing this payment; the locks then run out on their own.
+  // writing this payment; the renewals then stop after maxHold and the locks run out on their own.
   res.once("finish", release)
 }

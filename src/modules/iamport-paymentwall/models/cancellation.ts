@@ -10,7 +10,7 @@ export const DONE_CANCELLATION_STATUSES: readonly CancellationStatus[] = ["booke
  * proxy left that out, a key derived from the entry and its position). The unique index is what makes a second
  * booking of one cancellation impossible, across processes, whatever payment.data says.
  *
- * claimed: a booking started (or died half-way; the next run finds out whether the Refund exists);
+ * claimed: a booking started (or died half-way, seen by its stale heartbeat; the next run finds out whether the Refund exists);
  * booked: Medusa's Refund refund_id books it;
  * blocked: i'mport returned the money but Medusa refused the booking for now (blocked_reason is Medusa's reason);
  * the next webhook, job run or "check now" books it once the obstacle is gone;
@@ -36,6 +36,10 @@ const Cancellation = model
     blocked_reason: model.text().nullable(),
     attempts: model.number().default(0),
     claimed_at: model.dateTime(),
+    /** The booking that holds the claim now (a random id per booking): a takeover names itself, and the dead one's writes stop. */
+    claim_owner: model.text().nullable(),
+    /** Renewed every few seconds while the booking runs: a stale one means its process is gone (lib/claim-liveness.ts). */
+    heartbeat_at: model.dateTime().nullable(),
     booked_at: model.dateTime().nullable(),
     closed_by: model.text().nullable(),
     closed_at: model.dateTime().nullable(),

@@ -1,9 +1,10 @@
-import type { ILockingModule } from "@medusajs/framework/types"
-import { MedusaError, Modules } from "@medusajs/framework/utils"
+import type { ILockingModule, Logger } from "@medusajs/framework/types"
+import { ContainerRegistrationKeys, MedusaError, Modules } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { errorMessage } from "../../../lib/error-message"
 import { isShuttingDown, shuttingDownError } from "../../../lib/shutdown"
 import type { PaymentLock } from "./payment-lock"
+import { keepLocksAlive, stopRenewing } from "../../../lib/lock-lease"
 
 const RETRY_INTERVAL_MS = 300
 
@@ -11,17 +12,21 @@ export const acquirePaymentLockStepId = "iamport-paymentwall-acquire-payment-loc
 
 /**
  * Takes the payment's lock as Medusa's acquireLockStep does (one try every 0.3 s until `timeout`), but gives up
- * as soon as the process starts shutting down (lib/shutdown.ts), rather than waiting on through it. Released by the
- * workflow's releaseLockStep, or by this step's compensation when a later step fails.
+ * as soon as the process starts shutting down (lib/shutdown.ts), rather than waiting on through it. Once taken, its
+ * lease is renewed while the workflow runs (lib/lock-lease.ts). Released by releasePaymentLockStep, or by this step's
+ * compensation when a later step fails.
  */
 export const acquirePaymentLockStep = createStep(
   acquirePaymentLockStepId,
   async (lock: PaymentLock, { container }) => {
-    await acquireUnlessShuttingDown(container.resolve<ILockingModule>(Modules.LOCKING), lock)
+    const locking = container.resolve<ILockingModule>(Modules.LOCKING)
+    await acquireUnlessShuttingDown(locking, lock)
+    keepLocksAlive(locking, [lock.key], lock.owner_id, lock.max_hold, container.resolve<Logger>(ContainerRegistrationKeys.LOGGER))
     return new StepResponse(undefined, lock)
   },
   async (lock, { container }) => {
     if (lock) {
+      await stopRenewing(lock.owner_id)
       await container.resolve<ILockingModule>(Modules.LOCKING).release(lock.key, { ownerId: lock.owner_id })
     }
   }
@@ -29,7 +34,7 @@ export const acquirePaymentLockStep = createStep(
 
 export async function acquireUnlessShuttingDown(
   locking: Pick<ILockingModule, "acquire" | "release">,
-  lock: PaymentLock,
+  lock: Pick<PaymentLock, "key" | "owner_id" | "ttl" | "timeout">,
   closing: () => boolean = isShuttingDown,
   sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 ): Promise<void> {
@@ -58,7 +63,7 @@ export async function acquireUnlessShuttingDown(
 }
 
 /** An acquire whose answer was lost may still have taken the lock: give it back (a release checks the owner). */
-async function releaseIfTaken(locking: Pick<ILockingModule, "acquire" | "release">, lock: PaymentLock, tried: boolean): Promise<void> {
+async function releaseIfTaken(locking: Pick<ILockingModule, "acquire" | "release">, lock: Pick<PaymentLock, "key" | "owner_id">, tried: boolean): Promise<void> {
   if (tried) {
     await locking.release(lock.key, { ownerId: lock.owner_id }).catch(() => undefined)
   }

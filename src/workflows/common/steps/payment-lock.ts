@@ -4,6 +4,7 @@ import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { paymentwallProvider } from "../../../providers/iamport-paymentwall/registered-provider"
 import { paymentLockKey, paymentwallModule } from "../../../modules/iamport-paymentwall"
 import { warnIfLocksStayInProcess } from "../../../lib/locking-scope"
+import { LOCK_LEASE_SECONDS } from "../../../lib/lock-lease"
 
 export const paymentLockStepId = "iamport-paymentwall-payment-lock"
 
@@ -11,12 +12,15 @@ export type PaymentLock = {
   key: string
   /** This run's own id: a release by anyone else, or after the lock expired and was taken again, frees nothing. */
   owner_id: string
+  /** The lease (lib/lock-lease.ts): renewed while the work runs, so a dead holder blocks the payment this long at most. */
   ttl: number
-  /** How long to wait for the lock: at most its lifetime, and no more than two minutes. */
+  /** The longest the work under the lock may take (lib/lock-ttl.ts): renewals stop after it. */
+  max_hold: number
+  /** How long to wait for the lock: no more than two minutes. */
   timeout: number
 }
 
-/** The lock of one payment (given directly, or as the payment of a ticket), with an owner and a lifetime that outlives the i'mport calls it guards. */
+/** The lock of one payment (given directly, or as the payment of a ticket), with an owner, a short lease and the longest hold of the i'mport calls it guards. */
 export const paymentLockStep = createStep(
   paymentLockStepId,
   async (input: { payment_id?: string; ticket_id?: string }, { container }) => {
@@ -31,8 +35,14 @@ export const paymentLockStep = createStep(
     if (!payment) {
       throw new MedusaError(MedusaError.Types.NOT_FOUND, `Payment ${paymentId} was not found.`)
     }
-    const ttl = paymentwallProvider(container, payment.provider_id).lockTtlSeconds()
-    const lock: PaymentLock = { key: paymentLockKey(payment.id), owner_id: randomUUID(), ttl, timeout: Math.min(ttl, 120) }
+    const maxHold = paymentwallProvider(container, payment.provider_id).lockTtlSeconds()
+    const lock: PaymentLock = {
+      key: paymentLockKey(payment.id),
+      owner_id: randomUUID(),
+      ttl: Math.min(LOCK_LEASE_SECONDS, maxHold),
+      max_hold: maxHold,
+      timeout: Math.min(maxHold, 120),
+    }
     return new StepResponse(lock)
   }
 )

@@ -1,5 +1,5 @@
 import { createWorkflow, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
-import { releaseLockStep } from "@medusajs/medusa/core-flows"
+import { releasePaymentLockStep } from "../../common/steps/release-payment-lock"
 import { acquirePaymentLockStep } from "../../common/steps/acquire-payment-lock"
 import { paymentLockStep } from "../../common/steps/payment-lock"
 import { type ExtraAttemptActionInput, extraAttemptPaymentStep } from "../steps/extra-attempt-payment"
@@ -20,6 +20,6 @@ export const cancelExtraAttemptWorkflow = createWorkflow(cancelExtraAttemptWorkf
   acquirePaymentLockStep(lock)
   const prepared = prepareExtraAttemptCancelStep(input)
   const attempt = sendExtraAttemptCancelStep(prepared)
-  releaseLockStep({ key: lock.key, ownerId: lock.owner_id, executeOnSubWorkflow: true })
+  releasePaymentLockStep(lock)
   return new WorkflowResponse(attempt)
 })

@@ -1,5 +1,5 @@
 import { createWorkflow, transform, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
-import { releaseLockStep } from "@medusajs/medusa/core-flows"
+import { releasePaymentLockStep } from "../../common/steps/release-payment-lock"
 import { acquirePaymentLockStep } from "../../common/steps/acquire-payment-lock"
 import { paymentLockStep } from "../../common/steps/payment-lock"
 import { checkExtraAttemptStep, type CheckExtraAttemptInput } from "../steps/check-extra-attempt"
@@ -17,6 +17,6 @@ export const recordExtraAttemptWorkflow = createWorkflow(recordExtraAttemptWorkf
   const lock = paymentLockStep(transform({ input }, ({ input }) => ({ payment_id: input.payment_id })))
   acquirePaymentLockStep(lock)
   const checked = checkExtraAttemptStep(input)
-  releaseLockStep({ key: lock.key, ownerId: lock.owner_id, executeOnSubWorkflow: true })
+  releasePaymentLockStep(lock)
   return new WorkflowResponse(checked)
 })

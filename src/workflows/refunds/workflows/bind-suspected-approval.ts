@@ -1,5 +1,5 @@
+import { releasePaymentLockStep } from "../../common/steps/release-payment-lock"
 import { createWorkflow, transform, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
-import { releaseLockStep } from "@medusajs/medusa/core-flows"
 import { settlePaymentWorkflow } from "../../settlement/workflows/settle-payment"
 import { bindSuspectedApprovalStep } from "../steps/bind-suspected-approval"
 import type { TicketActionInput } from "../steps/prepare-ticket-retry"
@@ -23,6 +23,6 @@ export const bindSuspectedApprovalWorkflow = createWorkflow(bindSuspectedApprova
     })),
   })
   const ticket = retrieveCancelTicketStep(bound)
-  releaseLockStep({ key: lock.key, ownerId: lock.owner_id, executeOnSubWorkflow: true })
+  releasePaymentLockStep(lock)
   return new WorkflowResponse(ticket)
 })

@@ -1,5 +1,5 @@
+import { releasePaymentLockStep } from "../../common/steps/release-payment-lock"
 import { createWorkflow, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
-import { releaseLockStep } from "@medusajs/medusa/core-flows"
 import { checkClosableTicketStep, closeReturnedTicketStep } from "../steps/close-returned-ticket"
 import type { TicketActionInput } from "../steps/prepare-ticket-retry"
 import { lockTicketPayment, settleTicketPayment } from "../utils/compose"
@@ -15,6 +15,6 @@ export const closeReturnedTicketWorkflow = createWorkflow(closeReturnedTicketWor
   const target = checkClosableTicketStep(input)
   settleTicketPayment(target)
   const decision = closeReturnedTicketStep(input)
-  releaseLockStep({ key: lock.key, ownerId: lock.owner_id, executeOnSubWorkflow: true })
+  releasePaymentLockStep(lock)
   return new WorkflowResponse(decision)
 })

@@ -1,5 +1,5 @@
+import { releasePaymentLockStep } from "../../common/steps/release-payment-lock"
 import { createWorkflow, transform, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
-import { releaseLockStep } from "@medusajs/medusa/core-flows"
 import { emitTicketEvents } from "../../settlement/utils/events"
 import { checkRejectableTicketStep, confirmTicketRejectionStep } from "../steps/decide-suspected-rejection"
 import type { TicketActionInput } from "../steps/prepare-ticket-retry"
@@ -18,6 +18,6 @@ export const confirmTicketRejectionWorkflow = createWorkflow(confirmTicketReject
   settleTicketPayment(target)
   const decided = confirmTicketRejectionStep(input)
   emitTicketEvents(transform({ decided }, ({ decided }) => decided.events), confirmTicketRejectionWorkflowId)
-  releaseLockStep({ key: lock.key, ownerId: lock.owner_id, executeOnSubWorkflow: true })
+  releasePaymentLockStep(lock)
   return new WorkflowResponse(transform({ decided }, ({ decided }) => decided.decision))
 })

@@ -1,5 +1,5 @@
+import { releasePaymentLockStep } from "../../common/steps/release-payment-lock"
 import { createWorkflow, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
-import { releaseLockStep } from "@medusajs/medusa/core-flows"
 import { dismissTicketStep } from "../steps/dismiss-ticket"
 import type { TicketActionInput } from "../steps/prepare-ticket-retry"
 import { lockTicketPayment } from "../utils/compose"
@@ -10,6 +10,6 @@ export const dismissCancelTicketWorkflowId = "iamport-paymentwall-dismiss-cancel
 export const dismissCancelTicketWorkflow = createWorkflow(dismissCancelTicketWorkflowId, (input: TicketActionInput) => {
   const lock = lockTicketPayment(input)
   const ticket = dismissTicketStep(input)
-  releaseLockStep({ key: lock.key, ownerId: lock.owner_id, executeOnSubWorkflow: true })
+  releasePaymentLockStep(lock)
   return new WorkflowResponse(ticket)
 })

@@ -1,5 +1,5 @@
+import { releasePaymentLockStep } from "../../common/steps/release-payment-lock"
 import { createWorkflow, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
-import { releaseLockStep } from "@medusajs/medusa/core-flows"
 import { declineSuspectedApprovalStep, keepTicketWaitingStep } from "../steps/decide-suspected-rejection"
 import type { TicketActionInput } from "../steps/prepare-ticket-retry"
 import { lockTicketPayment, settleTicketPayment } from "../utils/compose"
@@ -14,6 +14,6 @@ export const keepTicketWaitingWorkflow = createWorkflow(keepTicketWaitingWorkflo
     settleTicketPayment(declined)
   })
   const ticket = keepTicketWaitingStep(input)
-  releaseLockStep({ key: lock.key, ownerId: lock.owner_id, executeOnSubWorkflow: true })
+  releasePaymentLockStep(lock)
   return new WorkflowResponse(ticket)
 })

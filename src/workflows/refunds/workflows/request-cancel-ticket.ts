@@ -1,5 +1,5 @@
 import { createWorkflow, transform, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
-import { releaseLockStep } from "@medusajs/medusa/core-flows"
+import { releasePaymentLockStep } from "../../common/steps/release-payment-lock"
 import { acquirePaymentLockStep } from "../../common/steps/acquire-payment-lock"
 import { createCancelTicketStep } from "../steps/create-cancel-ticket"
 import { paymentLockStep } from "../../common/steps/payment-lock"
@@ -22,6 +22,6 @@ export const requestCancelTicketWorkflow = createWorkflow(requestCancelTicketWor
   const sent = sendCancelRequestStep({ plan, ticket_id: created.id })
   settleAfterSend(plan, sent)
   const ticket = retrieveCancelTicketStep(sent)
-  releaseLockStep({ key: lock.key, ownerId: lock.owner_id, executeOnSubWorkflow: true })
+  releasePaymentLockStep(lock)
   return new WorkflowResponse(ticket)
 })

@@ -1,5 +1,5 @@
+import { releasePaymentLockStep } from "../../common/steps/release-payment-lock"
 import { createWorkflow, transform, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
-import { releaseLockStep } from "@medusajs/medusa/core-flows"
 import { prepareTicketRetryStep, type TicketActionInput } from "../steps/prepare-ticket-retry"
 import { retrieveCancelTicketStep } from "../steps/retrieve-cancel-ticket"
 import { sendCancelRequestStep } from "../steps/send-cancel-request"
@@ -15,6 +15,6 @@ export const retryCancelTicketWorkflow = createWorkflow(retryCancelTicketWorkflo
   const sent = sendCancelRequestStep(retry)
   settleAfterSend(plan, sent)
   const ticket = retrieveCancelTicketStep(sent)
-  releaseLockStep({ key: lock.key, ownerId: lock.owner_id, executeOnSubWorkflow: true })
+  releasePaymentLockStep(lock)
   return new WorkflowResponse(ticket)
 })

@@ -7,7 +7,7 @@ import { sessionIdFromMerchantUid } from "../../../lib/paymentwall/payment-data"
 import { adoptRecordedRefunds } from "../utils/adopt-recorded-refunds"
 import { clearRecordOnlyMarker } from "../utils/book-cancellation"
 import { finishInterruptedTickets } from "../utils/complete-ticket"
-import { ledgerOf } from "../utils/ledger"
+import { ledgerOf, markerBookingInFlight } from "../utils/ledger"
 import { loadPaymentState, type PaymentState } from "../utils/payment-state"
 
 export const prepareSettlementStepId = "iamport-paymentwall-prepare-settlement"
@@ -40,11 +40,11 @@ export type PreparedSettlement = {
 export async function prepareSettlement(container: MedusaContainer, paymentId: string, iamport: IamportPayment): Promise<PreparedSettlement> {
   let state = await loadPaymentState(container, paymentId)
   assertSamePayment(state, iamport)
-  // A marker younger than a lock's lifetime may belong to a booking still running in a process whose lock
-  // expired: book nothing this time. An older one was left by a booking that died, and is cleared.
+  // A marker whose booking is still alive (its claim's heartbeat, see lib/claim-liveness.ts) may belong to a process
+  // whose lock expired: book nothing this time. One left by a booking that died is cleared.
   const marker = state.data.iamport_record_only
   const leaseMs = paymentwallProvider(container, state.provider_id).lockTtlSeconds() * 1000
-  const bookingInFlight = !!marker && Date.now() - new Date(marker.set_at ?? 0).getTime() < leaseMs
+  const bookingInFlight = !!marker && (await markerBookingInFlight(container, iamport.imp_uid, marker, leaseMs))
   if (marker && !bookingInFlight) {
     await clearRecordOnlyMarker(container, state.id)
     state = await loadPaymentState(container, state.id)

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto"
 import type { IOrderModuleService, IPaymentModuleService, MedusaContainer, UpdatePaymentDTO } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, MathBN, MedusaError, Modules, OrderStatus } from "@medusajs/framework/utils"
 import { refundPaymentWorkflow } from "@medusajs/medusa/core-flows"
@@ -22,6 +23,7 @@ import { loadPaymentState, type PaymentState } from "./payment-state"
 import { recomputeRefundedAmount, removeRefund } from "./reverse-refund"
 import { type CancelTicket, paymentwallModule } from "../../../modules/iamport-paymentwall"
 import { errorMessage } from "../../../lib/error-message"
+import { type ClaimHeartbeat, keepClaimAlive } from "./claim-heartbeat"
 
 export type BookingOutcome =
   | { kind: "booked"; refund_id: string; state: PaymentState }
@@ -48,12 +50,29 @@ export async function bookCancellation(
   ticket: CancelTicket,
   entry: CancellationEntry
 ): Promise<BookingOutcome> {
-  let state = current
-  const inFlightMs = paymentwallProvider(container, state.provider_id).lockTtlSeconds() * 1000
-  const { row, resumed, in_flight } = await claimCancellation(container, state, iamport.imp_uid, ticket.id, entry, inFlightMs)
-  if (in_flight) {
-    return { kind: "in_flight", state }
+  const leaseSeconds = paymentwallProvider(container, current.provider_id).lockTtlSeconds()
+  const owner = randomUUID()
+  const claimed = await claimCancellation(container, current, iamport.imp_uid, ticket.id, entry, { owner, legacyLeaseMs: leaseSeconds * 1000 })
+  if (claimed.in_flight) {
+    return { kind: "in_flight", state: current }
   }
+  const heartbeat = claimed.row.claim_owner === owner && claimed.row.status === "claimed" ? keepClaimAlive(container, claimed.row.id, owner, leaseSeconds) : null
+  try {
+    return await bookClaimed(container, current, iamport, ticket, entry, { ...claimed, owner, heartbeat })
+  } finally {
+    heartbeat?.stop()
+  }
+}
+
+async function bookClaimed(
+  container: MedusaContainer,
+  current: PaymentState,
+  iamport: IamportPayment,
+  ticket: CancelTicket,
+  entry: CancellationEntry,
+  { row, resumed, owner, heartbeat }: { row: Cancellation; resumed: boolean; owner: string; heartbeat: ClaimHeartbeat | null }
+): Promise<BookingOutcome> {
+  let state = current
   if (row.status === "closed") {
     // A person closed it for good (under this payment's lock, so a plan made before that cannot reach here).
     return { kind: "blocked", reason: row.closed_reason ?? "Closed by a person", state }
@@ -68,6 +87,8 @@ export async function bookCancellation(
     await paymentwallModule(container).updateCancelTickets({ id: ticket.id, cancellation_id: entry.key })
   }
   if (resumed) {
+    // Taken over from a booking that died: make sure it is still ours before touching what it left.
+    await heartbeat?.confirm()
     const tickets = await paymentwallModule(container).listCancelTickets({ payment_id: state.id })
     const ledger = ledgerRows(await ledgerOf(container, iamport.imp_uid)).filter((r) => r.id !== row.id)
     const refundId = refundOfInterruptedBooking(state, row, accountedRefunds(ledger, tickets))
@@ -101,7 +122,10 @@ export async function bookCancellation(
     amount: entry.amount,
     reason: ticket.reason ?? entry.reason ?? null,
     set_at: new Date().toISOString(),
+    claim_owner: owner,
   }
+  // The fence: a booking thought dead (a frozen process) and taken over stops here, before anything is booked.
+  await heartbeat?.confirm()
   const payments = container.resolve<IPaymentModuleService>(Modules.PAYMENT)
   await payments.updatePayment(withData(state.id, { ...state.data, [RECORD_ONLY_KEY]: marker }))
   try {

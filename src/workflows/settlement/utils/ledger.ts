@@ -6,6 +6,8 @@ import type CancellationModel from "../../../modules/iamport-paymentwall/models/
 import { type CancellationStatus, DONE_CANCELLATION_STATUSES } from "../../../modules/iamport-paymentwall/models/cancellation"
 import { type PaymentState } from "./payment-state"
 import { type CancelTicket, paymentwallModule } from "../../../modules/iamport-paymentwall"
+import { CLAIM_IN_FLIGHT_SQL } from "../../../lib/claim-liveness"
+import { pgConnection } from "../../../lib/pg-connection"
 
 export type Cancellation = InferTypeOf<typeof CancellationModel>
 
@@ -56,8 +58,10 @@ export function ledgerRows(ledger: ReadonlyMap<string, Cancellation>): Cancellat
 }
 
 /**
- * Claims an entry's ledger row before booking it. The unique index on (imp_uid, key) refuses a second row, so two
- * processes that race past the lock still meet here; the loser reads the winner's row. Returns the row as it is
+ * Claims an entry's ledger row before booking it, in the name of `owner` (one random id per booking). The unique
+ * index on (imp_uid, key) refuses a second row, so two processes that race past the lock still meet here; the loser
+ * reads the winner's row. A claimed row whose booking is alive (lib/claim-liveness.ts) is left alone; one whose
+ * booking died is taken over at once and renamed, so the dead booking can no longer write. Returns the row as it is
  * now: `booked` or `closed` means there is nothing to do.
  */
 export async function claimCancellation(
@@ -66,8 +70,11 @@ export async function claimCancellation(
   impUid: string,
   ticketId: string,
   entry: CancellationEntry,
-  /** A claim younger than this may still be booking in another process (whose lock expired): leave it alone. */
-  inFlightMs: number
+  claim: {
+    owner: string
+    /** How long a claim without a heartbeat (made before heartbeats existed) counts as alive; 0 takes any claim. */
+    legacyLeaseMs: number
+  }
 ): Promise<{ row: Cancellation; resumed: boolean; in_flight?: boolean }> {
   const service = paymentwallModule(container)
   const existing = rowOf(await ledgerOf(container, impUid), entry)
@@ -75,16 +82,18 @@ export async function claimCancellation(
     if (isDone(existing)) {
       return { row: existing, resumed: false }
     }
-    if (existing.status === "claimed" && Date.now() - new Date(existing.claimed_at).getTime() < inFlightMs) {
+    if (existing.status === "claimed" && claim.legacyLeaseMs > 0 && (await claimInFlightNow(container, existing.id, claim.legacyLeaseMs))) {
       return { row: existing, resumed: false, in_flight: true }
     }
     const row = await service.updateCancellations({
       id: existing.id,
       status: "claimed",
       ticket_id: ticketId,
+      claim_owner: claim.owner,
       attempts: existing.attempts + 1,
       ...(existing.status === "blocked" ? { claimed_at: new Date() } : {}),
     })
+    await beatClaim(container, row.id, claim.owner)
     // A claimed row found here is a booking that died half-way: its Refund may exist.
     return { row, resumed: existing.status === "claimed" }
   }
@@ -101,9 +110,11 @@ export async function claimCancellation(
       cancelled_at: entry.cancelled_at ? new Date(entry.cancelled_at * 1000) : null,
       ticket_id: ticketId,
       status: "claimed",
+      claim_owner: claim.owner,
       attempts: 1,
       claimed_at: new Date(),
     })
+    await beatClaim(container, row.id, claim.owner)
     return { row, resumed: false }
   } catch (error) {
     const raced = rowOf(await ledgerOf(container, impUid), entry)
@@ -113,6 +124,48 @@ export async function claimCancellation(
     // Another process inserted it a moment ago: its booking is in flight.
     return { row: raced, resumed: false, in_flight: raced.status === "claimed" }
   }
+}
+
+/** Whether a claimed row's booking is alive, on the database's clock (the heartbeats are written by it). */
+async function claimInFlightNow(container: MedusaContainer, rowId: string, legacyLeaseMs: number): Promise<boolean> {
+  const { rows } = await pgConnection(container).raw(`select ${CLAIM_IN_FLIGHT_SQL} as in_flight from iamport_pw_cancellation where id = ?`, [
+    legacyLeaseMs / 1000,
+    rowId,
+  ])
+  return rows?.[0]?.in_flight === true
+}
+
+/**
+ * Whether the booking that set a record-only marker is still running: its claim is still its own and alive. A marker
+ * from before claims named their owner counts as running for `legacyLeaseMs` after it was set, as before.
+ */
+export async function markerBookingInFlight(
+  container: MedusaContainer,
+  impUid: string,
+  marker: { cancellation_id: string; set_at?: string; claim_owner?: string },
+  legacyLeaseMs: number
+): Promise<boolean> {
+  if (typeof marker.claim_owner !== "string") {
+    return Date.now() - new Date(marker.set_at ?? 0).getTime() < legacyLeaseMs
+  }
+  const { rows } = await pgConnection(container).raw(
+    `select ${CLAIM_IN_FLIGHT_SQL} as in_flight from iamport_pw_cancellation
+      where imp_uid = ? and (key = ? or alias = ?) and claim_owner = ? and deleted_at is null`,
+    [legacyLeaseMs / 1000, impUid, marker.cancellation_id, marker.cancellation_id, marker.claim_owner]
+  )
+  return rows?.[0]?.in_flight === true
+}
+
+/**
+ * Renews a claim's heartbeat on the database's clock, only while `owner` still holds it: false means another
+ * settlement took the claim over (this booking was thought dead) and this one must not book.
+ */
+export async function beatClaim(container: MedusaContainer, rowId: string, owner: string): Promise<boolean> {
+  const { rowCount } = await pgConnection(container).raw(
+    "update iamport_pw_cancellation set heartbeat_at = now() where id = ? and claim_owner = ? and status = 'claimed' and deleted_at is null",
+    [rowId, owner]
+  )
+  return (rowCount ?? 0) > 0
 }
 
 /**

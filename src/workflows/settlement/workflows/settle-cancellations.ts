@@ -1,7 +1,7 @@
 import { createWorkflow, transform, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
-import { releaseLockStep } from "@medusajs/medusa/core-flows"
 import type { SettleCancellationsInput } from "../utils/settle-input"
 import { settlePaymentWorkflow } from "./settle-payment"
+import { releasePaymentLockStep } from "../../common/steps/release-payment-lock"
 import { acquirePaymentLockStep } from "../../common/steps/acquire-payment-lock"
 import { paymentLockStep } from "../../common/steps/payment-lock"
 
@@ -17,6 +17,6 @@ export const settleCancellationsWorkflow = createWorkflow(settleCancellationsWor
   const lock = paymentLockStep(transform({ input }, ({ input }) => ({ payment_id: input.payment_id })))
   acquirePaymentLockStep(lock)
   const settled = settlePaymentWorkflow.runAsStep({ input })
-  releaseLockStep({ key: lock.key, ownerId: lock.owner_id, executeOnSubWorkflow: true })
+  releasePaymentLockStep(lock)
   return new WorkflowResponse(settled)
 })
