@@ -76,21 +76,22 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     expect(Date.parse(stored.iamport.checked_at)).toBeGreaterThan(Date.parse(before.checked_at))
   })
 
-  it("a snapshot refresh sets only i'mport's word, never over a newer one, and leaves the rest of the payment's data alone", async () => {
+  it("a snapshot refresh keeps i'mport's word in the plugin's table, never over a newer one, and never writes core's payment data", async () => {
     const payments = getContainer().resolve(Modules.PAYMENT)
-    const [before] = await payments.listPayments({ id: paid.paymentId }, { select: ["data"] })
-    const marker = { cancellation_id: "c_other", amount: 1, reason: null, set_at: new Date().toISOString() }
-    // What another writer put there after the settlement read the data: it must survive the refresh.
-    await payments.updatePayment({ id: paid.paymentId, data: { ...before.data, iamport_record_only: marker, cancel_requests: { ref_1: { amount: 1 } } } } as never)
+    const [before] = await payments.listPayments({ id: paid.paymentId }, { select: ["data", "updated_at"] })
     const { paymentwallProvider } = require(`${PLUGIN_ROOT}/.medusa/server/src/providers/iamport-paymentwall/registered-provider`)
     const iamport = await paymentwallProvider(getContainer(), PROVIDER_ID).lookupPayment(paid.impUid)
-    const readAt = new Date()
+    const readAt = new Date(Date.now() + 60_000)
     expect(await refreshSnapshot(getContainer(), paid.paymentId, { ...iamport, cancel_amount: 7 }, readAt)).toBe(true)
-    // An older read does not overwrite it, and a snapshot of another i'mport payment is never written.
+    // An older read does not overwrite it, and a snapshot of another i'mport payment never replaces it.
     expect(await refreshSnapshot(getContainer(), paid.paymentId, { ...iamport, cancel_amount: 1 }, new Date(readAt.getTime() - 1000))).toBe(false)
-    expect(await refreshSnapshot(getContainer(), paid.paymentId, { ...iamport, imp_uid: "imp_other", cancel_amount: 2 }, new Date())).toBe(false)
-    const [after] = await payments.listPayments({ id: paid.paymentId }, { select: ["data"] })
-    expect(after.data).toMatchObject({ iamport_record_only: marker, cancel_requests: { ref_1: { amount: 1 } }, iamport: { cancel_amount: 7, checked_at: readAt.toISOString() } })
+    expect(await refreshSnapshot(getContainer(), paid.paymentId, { ...iamport, imp_uid: "imp_other", cancel_amount: 2 }, new Date(readAt.getTime() + 1000))).toBe(false)
+    const rows = await getContainer().resolve<any>("iamport_paymentwall").listPaymentSnapshots({ payment_id: paid.paymentId })
+    expect(rows).toEqual([expect.objectContaining({ imp_uid: paid.impUid, snapshot: expect.objectContaining({ cancel_amount: 7, checked_at: readAt.toISOString() }) })])
+    // Core's row is as Medusa left it; the widget shows the newer, kept snapshot.
+    const [after] = await payments.listPayments({ id: paid.paymentId }, { select: ["data", "updated_at"] })
+    expect(after).toEqual(before)
+    expect((await view(false)).payments[0].iamport).toMatchObject({ cancel_amount: 7, checked_at: readAt.toISOString() })
   })
 
   it("refuses a malformed query and an unauthenticated caller", async () => {

@@ -3,14 +3,15 @@ import CancelTicket from "./models/cancel-ticket"
 import Cancellation from "./models/cancellation"
 import DeliveryNotice from "./models/delivery-notice"
 import ExtraAttempt from "./models/extra-attempt"
+import PaymentSnapshot from "./models/payment-snapshot"
 import WebhookEvent from "./models/webhook-event"
 import { type PluginSettings, resolvePluginSettings } from "./settings"
 import { markShuttingDown } from "../../lib/shutdown"
 
 type LifecycleHooks = { __hooks?: Record<string, () => Promise<void>> }
 
-/** Cancel tickets, the cancellation ledger, the webhook inbox, the delivery outbox and extra paid attempts. Cross-module work (payments, orders, locks) lives in the workflows. */
-class IamportPaymentwallModuleService extends MedusaService({ CancelTicket, Cancellation, WebhookEvent, DeliveryNotice, ExtraAttempt }) {
+/** Cancel tickets, the cancellation ledger, the webhook inbox, the delivery outbox, extra paid attempts and i'mport's snapshots. Cross-module work (payments, orders, locks) lives in the workflows. */
+class IamportPaymentwallModuleService extends MedusaService({ CancelTicket, Cancellation, WebhookEvent, DeliveryNotice, ExtraAttempt, PaymentSnapshot }) {
   protected readonly settings_: PluginSettings
 
   // Medusa hands a plugin's modules the plugin's options as their module options.

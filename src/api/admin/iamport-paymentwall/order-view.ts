@@ -1,3 +1,4 @@
+import { keptSnapshots } from "../../../lib/paymentwall/kept-snapshot"
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, MedusaError, Modules } from "@medusajs/framework/utils"
 import type { IUserModuleService } from "@medusajs/framework/types"
@@ -77,11 +78,12 @@ export async function paymentwallOrderView(container: MedusaContainer, orderId: 
     container,
     [...tickets.flatMap((t) => [t.requested_by, t.decided_by]), ...extraAttempts.map((a) => a.decided_by)].filter((id): id is string => !!id)
   )
+  const snapshots = await keptSnapshots(container, payments)
   const reasons = await reasonLabels(container, tickets.map((t) => t.refund_reason_id).filter((id): id is string => !!id))
 
   return Promise.all(
     payments.map(async (payment) => {
-      const stored = (payment.data?.iamport as IamportSnapshot | null | undefined) ?? null
+      const stored = snapshots.get(payment.id) ?? null
       const impUid = typeof payment.data?.imp_uid === "string" ? payment.data.imp_uid : null
       let iamport = stored
       let iamportError: string | null = null

@@ -1,3 +1,4 @@
+import { keptSnapshots } from "../../../lib/paymentwall/kept-snapshot"
 import { ContainerRegistrationKeys, MathBN, MedusaError } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { formatAmount, toIamportAmount } from "../../../lib/money"
@@ -83,7 +84,7 @@ export const validateCancelRequestStep = createStep(
       note: input.note ?? null,
       refund_reason_id: input.refund_reason_id ?? null,
       created_by: input.created_by ?? null,
-      snapshot: state.data.iamport ?? null,
+      snapshot: (await keptSnapshots(container, [{ id: state.id, data: state.data }])).get(state.id) ?? null,
     }
     return new StepResponse(plan)
   }

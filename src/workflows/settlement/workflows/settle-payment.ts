@@ -50,11 +50,7 @@ export const settlePaymentWorkflow = createWorkflow(settlePaymentWorkflowId, (in
     }))
   )
   refreshSnapshotStep(
-    transform({ input, target, lookup, prepared, flags }, ({ input, target, lookup, prepared }) => ({
-      ...target,
-      read_at: input.read_at ?? lookup.started_at,
-      booking_in_flight: prepared.booking_in_flight,
-    }))
+    transform({ input, target, lookup, flags }, ({ input, target, lookup }) => ({ ...target, read_at: input.read_at ?? lookup.started_at }))
   )
   recordNoticeLookupStep(
     transform({ input, lookup, flags }, ({ input, lookup }) => ({
