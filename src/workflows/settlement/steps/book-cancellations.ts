@@ -44,7 +44,7 @@ export type BookedCancellations = {
 
 /**
  * Books each cancellation the plan ties to a ticket, or to a new external ticket, exactly once (book-cancellation
- * holds the ledger's claim). One at a time, on a state read again after each booking.
+ * holds the ledger's claim). One at a time, each on the state the booking before it left.
  */
 export async function bookPlannedCancellations(
   container: MedusaContainer,
@@ -71,7 +71,8 @@ export async function bookPlannedCancellations(
       continue
     }
     const outcome = await bookCancellation(container, state, iamport, ticket, step.entry)
-    state = await loadPaymentState(container, state.id)
+    // Each outcome carries the state as the booking left it (read again after any write of Medusa's).
+    state = outcome.state
     if (outcome.kind === "in_flight") {
       result.interrupted = true
     } else if (outcome.kind === "blocked") {

@@ -4,7 +4,7 @@ import type { MedusaContainer } from "@medusajs/framework/types"
 import { TICKET_ATTENTION_EVENT, type TicketEvent, ticketEvent } from "../utils/events"
 import { flagOverReservation } from "../utils/flag-over-reservation"
 import { flagStaleTickets } from "../utils/flag-stale-tickets"
-import { paymentwallModule, RESERVING_TICKET_STATUSES } from "../../../modules/iamport-paymentwall"
+import { OPEN_TICKET_STATUSES, paymentwallModule } from "../../../modules/iamport-paymentwall"
 import { loadPaymentState } from "../utils/payment-state"
 import { type FlagChange, flagChanges, flagsBefore, undoFlagChanges } from "../utils/ticket-flags"
 
@@ -43,8 +43,12 @@ export async function flagTickets(
     flag_waiting_after_ms?: number
   }
 ): Promise<{ flagged: string[]; events: TicketEvent[]; changes: FlagChange[] }> {
+  // Both flags are only ever set on open tickets: with none (the usual end of a booking), nothing to read.
+  const open = await paymentwallModule(container).listCancelTickets({ payment_id: input.payment_id, status: [...OPEN_TICKET_STATUSES] }, { select: ["id"] })
+  if (!open.length) {
+    return { flagged: [], events: [], changes: [] }
+  }
   const state = await loadPaymentState(container, input.payment_id)
-  const open = await paymentwallModule(container).listCancelTickets({ payment_id: input.payment_id, status: [...RESERVING_TICKET_STATUSES] }, { select: ["id"] })
   const before = await flagsBefore(container, open.map((t) => t.id))
   const flagged = [
     ...(input.skip_over_reservation ? [] : await flagOverReservation(container, state, input.iamport)),
