@@ -1,6 +1,6 @@
 import type { IPaymentModuleService, UpdatePaymentDTO } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
-import { settleOpenPayments } from "../helpers/built-plugin"
+import { ledger, settleOpenPayments } from "../helpers/built-plugin"
 import { adminRefund, recordEvents, refundsOf, sandboxTickets, settleAll, ticketsOf } from "../helpers/refunds"
 import { describeStore } from "../helpers/runner"
 import { controlHeaders, sandboxPost, waitFor, WEBHOOK_PATH } from "../helpers/sandbox"
@@ -454,11 +454,11 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     }
     return { entry, ticket, row }
   }
+  const sql = (statement: string, bindings: unknown[]) =>
+    getContainer().resolve<{ raw(sql: string, bindings: unknown[]): Promise<unknown> }>(ContainerRegistrationKeys.PG_CONNECTION).raw(statement, bindings)
   /** The claim's heartbeat as its booking last wrote it, on the database's clock as the plugin writes it. */
   const beatSecondsAgo = (rowId: string, seconds: number) =>
-    getContainer()
-      .resolve<{ raw(sql: string, bindings: unknown[]): Promise<unknown> }>(ContainerRegistrationKeys.PG_CONNECTION)
-      .raw("update iamport_pw_cancellation set heartbeat_at = now() - make_interval(secs => ?) where id = ?", [seconds, rowId])
+    sql("update iamport_pw_cancellation set heartbeat_at = now() - make_interval(secs => ?) where id = ?", [seconds, rowId])
 
   it("a booking that died after Medusa's Refund is finished on the next run, without a second Refund", async () => {
     // Claimed longer ago than a lock lives, before claims had heartbeats; and a Refund the provider recorded.
@@ -493,15 +493,22 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     expect(await sandboxTickets(sandbox(), paid.impUid)).toHaveLength(1)
   })
 
-  it("a claim is taken over as soon as its booking's heartbeat stops, and never while it beats", async () => {
+  it("a claim is taken over as soon as its booking's heartbeat stops, never while it beats, and only after a lock's lifetime once it reached Medusa", async () => {
     // Claimed an hour ago, but its booking still beats: it is alive (a slow Medusa), and nothing takes it over.
     const { row, ticket } = await diedBooking(2000, { owner: "booking-a", claimed_at: new Date(Date.now() - 3_600_000), heartbeat_seconds_ago: 0 })
     await api.post(`/admin/iamport-paymentwall/payments/${paid.paymentId}/settle`, {}, store.admin)
     expect(await refundsOf(getContainer(), paid.paymentId)).toHaveLength(0)
     expect((await module().listCancellations({ id: row.id }))[0]).toMatchObject({ status: "claimed", claim_owner: "booking-a" })
 
-    // Its process dies: a minute without a beat, though the claim is young by a lock's lifetime. Taken over at once.
+    // It had entered Medusa's refund workflow, which nothing can stop half-way, and went silent a minute ago: it may be
+    // a frozen process that finishes there when it wakes, so it stays alone for a lock's whole lifetime.
+    await sql("update iamport_pw_cancellation set booking_at = now() - interval '61 seconds' where id = ?", [row.id])
     await beatSecondsAgo(row.id, 61)
+    await api.post(`/admin/iamport-paymentwall/payments/${paid.paymentId}/settle`, {}, store.admin)
+    expect(await refundsOf(getContainer(), paid.paymentId)).toHaveLength(0)
+
+    // A claim that had not reached Medusa, silent for a minute: its process is gone, and it is taken over at once.
+    await sql("update iamport_pw_cancellation set booking_at = null where id = ?", [row.id])
     await api.post(`/admin/iamport-paymentwall/payments/${paid.paymentId}/settle`, {}, store.admin)
     const refunds = await refundsOf(getContainer(), paid.paymentId)
     expect(refunds.map((r) => Number(r.amount))).toEqual([2000])
@@ -510,5 +517,29 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     expect(after.claim_owner).not.toBe("booking-a")
     expect(await ticketsOf(getContainer(), paid.paymentId)).toEqual([expect.objectContaining({ id: ticket.id, status: "completed" })])
     expect(cancels()).toBe(0)
+  })
+
+  it("a claim is a compare-and-set: of two settlements that take a blocked row at once, one gets it, and a booking that lost its claim writes nothing", async () => {
+    const { row, ticket, entry } = await diedBooking(2000, { owner: "booking-a", claimed_at: new Date(), heartbeat_seconds_ago: 0 })
+    await sql("update iamport_pw_cancellation set status = 'blocked', blocked_reason = 'an open order edit' where id = ?", [row.id])
+    const keyed = { key: entry.cancellation_id, alias: null, names: [entry.cancellation_id], cancellation_id: entry.cancellation_id, position: 0, amount: 2000, cancelled_at: null }
+    const state = { id: paid.paymentId, currency_code: "krw" } as never
+    const claim = (owner: string) => ledger().claimCancellation(getContainer(), state, paid.impUid, ticket.id, keyed as never, { owner, leaseSeconds: 300 })
+    const results = await Promise.all([claim("booking-b"), claim("booking-c")])
+    expect(results.filter((r) => !r.in_flight)).toHaveLength(1)
+    const [claimed] = await module().listCancellations({ id: row.id })
+    const winner = claimed.claim_owner
+    expect(["booking-b", "booking-c"]).toContain(winner)
+    expect(claimed).toMatchObject({ status: "claimed", attempts: 2 })
+    expect(claimed.heartbeat_at).toBeTruthy()
+
+    // The old owner, and the loser, can neither book nor block the row now.
+    for (const owner of ["booking-a", winner === "booking-b" ? "booking-c" : "booking-b"]) {
+      await expect(ledger().markBooked(getContainer(), claimed, "refund_x", owner)).rejects.toThrow("taken over")
+      await expect(ledger().markBlocked(getContainer(), claimed, "late", owner)).rejects.toThrow("taken over")
+    }
+    expect((await module().listCancellations({ id: row.id }))[0]).toMatchObject({ status: "claimed", refund_id: null, claim_owner: winner })
+    await ledger().markBlocked(getContainer(), claimed, "still an open order edit", winner)
+    expect((await module().listCancellations({ id: row.id }))[0]).toMatchObject({ status: "blocked", blocked_reason: "still an open order edit" })
   })
 })

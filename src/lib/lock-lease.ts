@@ -8,7 +8,7 @@ import { errorMessage } from "./error-message"
  */
 export const LOCK_LEASE_SECONDS = 30
 
-type Renewal = { timer: ReturnType<typeof setInterval>; pending: Promise<unknown>; warned: boolean }
+type Renewal = { timer: ReturnType<typeof setInterval>; pending: Promise<unknown>; busy: boolean; warned: boolean }
 
 // On globalThis: the provider and the workflows may load this file twice (two module registries), but there is one
 // process and one set of timers to stop.
@@ -35,18 +35,29 @@ export function keepLocksAlive(
   const until = Date.now() + maxHoldSeconds * 1000
   const renewal: Renewal = {
     pending: Promise.resolve(),
+    busy: false,
     warned: false,
     timer: setInterval(() => {
       if (Date.now() > until) {
         void stopRenewing(ownerId)
         return
       }
-      renewal.pending = locking.acquire(keys, { ownerId, expire: LOCK_LEASE_SECONDS }).catch((error: unknown) => {
-        if (!renewal.warned) {
-          renewal.warned = true
-          logger?.warn(`iamport-paymentwall: could not renew lock ${keys.join(", ")} (${errorMessage(error)}); trying again, and the work under it goes on.`)
-        }
-      })
+      if (renewal.busy) {
+        // One renewal at a time: a slow one still under way could otherwise land after the release stopRenewing waits for.
+        return
+      }
+      renewal.busy = true
+      renewal.pending = locking
+        .acquire(keys, { ownerId, expire: LOCK_LEASE_SECONDS })
+        .catch((error: unknown) => {
+          if (!renewal.warned) {
+            renewal.warned = true
+            logger?.warn(`iamport-paymentwall: could not renew lock ${keys.join(", ")} (${errorMessage(error)}); trying again, and the work under it goes on.`)
+          }
+        })
+        .finally(() => {
+          renewal.busy = false
+        })
     }, (LOCK_LEASE_SECONDS * 1000) / 3),
   }
   renewal.timer.unref?.()

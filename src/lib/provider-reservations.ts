@@ -1,4 +1,4 @@
-import { CLAIM_IN_FLIGHT_SQL } from "./claim-liveness"
+import { claimInFlightSql } from "./claim-liveness"
 import { generateEntityId, MedusaError } from "@medusajs/framework/utils"
 import { keyedCancellations } from "./paymentwall/v1/cancel-history"
 import { type FreeToRefund, freeToRefund, refusalOf } from "./paymentwall/free-to-refund"
@@ -87,9 +87,10 @@ export class ProviderReservations {
         const unrecorded = known.status === "requested" && !known.metadata?.outcome_recorded
         return { kind: unrecorded ? "unrecorded" : "known", ticket_id: known.id }
       }
+      const alive = claimInFlightSql(request.lease_seconds)
       const { rows: ledger } = await trx.raw(
-        `select key, alias, status, refund_id, ${CLAIM_IN_FLIGHT_SQL} as in_flight from iamport_pw_cancellation where imp_uid = ? and deleted_at is null`,
-        [request.lease_seconds, impUid]
+        `select key, alias, status, refund_id, ${alive.sql} as in_flight from iamport_pw_cancellation where imp_uid = ? and deleted_at is null`,
+        [...alive.bindings, impUid]
       )
       // A settlement books a cancellation i'mport already shows through this provider too (record-only): while one is
       // claimed and its booking alive, a cancel sent now could be that booking with its marker lost. Wait for it.

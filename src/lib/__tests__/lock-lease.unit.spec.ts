@@ -76,3 +76,23 @@ describe("a lock's lease, renewed while its work runs", () => {
     expect(stopped).toBe(true)
   })
 })
+
+describe("a slow renewal", () => {
+  beforeEach(() => jest.useFakeTimers())
+  afterEach(() => jest.useRealTimers())
+
+  it("is never overlapped by the next, so the one a stop waits for is the only one under way", async () => {
+    const calls: number[] = []
+    let finish!: () => void
+    const slow = new Promise<void>((resolve) => (finish = resolve))
+    const locking = { acquire: async () => void calls.push(calls.length === 0 ? await slow.then(() => 1) : 2) }
+    keepLocksAlive(locking, ["pay_5"], "owner-5", 300)
+    // Three ticks while the first renewal hangs: no second renewal starts.
+    await jest.advanceTimersByTimeAsync(LOCK_LEASE_SECONDS * 1000)
+    expect(calls).toEqual([])
+    finish()
+    await jest.advanceTimersByTimeAsync((LOCK_LEASE_SECONDS * 1000) / 3)
+    expect(calls).toEqual([1, 2])
+    await stopRenewing("owner-5")
+  })
+})

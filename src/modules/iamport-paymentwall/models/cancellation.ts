@@ -40,6 +40,8 @@ const Cancellation = model
     claim_owner: model.text().nullable(),
     /** Renewed every few seconds while the booking runs: a stale one means its process is gone (lib/claim-liveness.ts). */
     heartbeat_at: model.dateTime().nullable(),
+    /** When the claim's booking entered Medusa's refund workflow, which nothing can fence: see lib/claim-liveness.ts. */
+    booking_at: model.dateTime().nullable(),
     booked_at: model.dateTime().nullable(),
     closed_by: model.text().nullable(),
     closed_at: model.dateTime().nullable(),

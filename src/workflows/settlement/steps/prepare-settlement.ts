@@ -43,8 +43,8 @@ export async function prepareSettlement(container: MedusaContainer, paymentId: s
   // A marker whose booking is still alive (its claim's heartbeat, see lib/claim-liveness.ts) may belong to a process
   // whose lock expired: book nothing this time. One left by a booking that died is cleared.
   const marker = state.data.iamport_record_only
-  const leaseMs = paymentwallProvider(container, state.provider_id).lockTtlSeconds() * 1000
-  const bookingInFlight = !!marker && (await markerBookingInFlight(container, iamport.imp_uid, marker, leaseMs))
+  const leaseSeconds = paymentwallProvider(container, state.provider_id).lockTtlSeconds()
+  const bookingInFlight = !!marker && (await markerBookingInFlight(container, iamport.imp_uid, marker, leaseSeconds))
   if (marker && !bookingInFlight) {
     await clearRecordOnlyMarker(container, state.id)
     state = await loadPaymentState(container, state.id)

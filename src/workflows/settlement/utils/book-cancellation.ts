@@ -17,6 +17,8 @@ import {
   markBlocked,
   markBooked,
   refundOfInterruptedBooking,
+  writeOwnClaim,
+  beatClaim,
 } from "./ledger"
 import { activeOrderChangeReason } from "./order-change"
 import { loadPaymentState, type PaymentState } from "./payment-state"
@@ -52,15 +54,26 @@ export async function bookCancellation(
 ): Promise<BookingOutcome> {
   const leaseSeconds = paymentwallProvider(container, current.provider_id).lockTtlSeconds()
   const owner = randomUUID()
-  const claimed = await claimCancellation(container, current, iamport.imp_uid, ticket.id, entry, { owner, legacyLeaseMs: leaseSeconds * 1000 })
-  if (claimed.in_flight) {
+  const { row, resumed, in_flight } = await claimCancellation(container, current, iamport.imp_uid, ticket.id, entry, { owner, leaseSeconds })
+  if (in_flight) {
     return { kind: "in_flight", state: current }
   }
-  const heartbeat = claimed.row.claim_owner === owner && claimed.row.status === "claimed" ? keepClaimAlive(container, claimed.row.id, owner, leaseSeconds) : null
+  if (row.status === "closed") {
+    // A person closed it for good (under this payment's lock, so a plan made before that cannot reach here).
+    return { kind: "blocked", reason: row.closed_reason ?? "Closed by a person", state: current }
+  }
+  if (row.status === "booked" && row.refund_id) {
+    await completeTicket(container, ticket, entry, row.refund_id)
+    return { kind: "booked", refund_id: row.refund_id, state: current }
+  }
+  if (row.status !== "claimed" || row.claim_owner !== owner) {
+    return { kind: "in_flight", state: current }
+  }
+  const heartbeat = keepClaimAlive(container, row.id, owner, leaseSeconds)
   try {
-    return await bookClaimed(container, current, iamport, ticket, entry, { ...claimed, owner, heartbeat })
+    return await bookClaimed(container, current, iamport, ticket, entry, { row, resumed, owner, heartbeat })
   } finally {
-    heartbeat?.stop()
+    heartbeat.stop()
   }
 }
 
@@ -70,17 +83,9 @@ async function bookClaimed(
   iamport: IamportPayment,
   ticket: CancelTicket,
   entry: CancellationEntry,
-  { row, resumed, owner, heartbeat }: { row: Cancellation; resumed: boolean; owner: string; heartbeat: ClaimHeartbeat | null }
+  { row, resumed, owner, heartbeat }: { row: Cancellation; resumed: boolean; owner: string; heartbeat: ClaimHeartbeat }
 ): Promise<BookingOutcome> {
   let state = current
-  if (row.status === "closed") {
-    // A person closed it for good (under this payment's lock, so a plan made before that cannot reach here).
-    return { kind: "blocked", reason: row.closed_reason ?? "Closed by a person", state }
-  }
-  if (row.status === "booked" && row.refund_id) {
-    await completeTicket(container, ticket, entry, row.refund_id)
-    return { kind: "booked", refund_id: row.refund_id, state }
-  }
   if (ticket.cancellation_id !== entry.key) {
     // Bound before Medusa books: a second ticket can never take this cancellation (unique per payment), and a
     // run that finds the provider's record of an unfinished booking knows whose it is.
@@ -88,13 +93,13 @@ async function bookClaimed(
   }
   if (resumed) {
     // Taken over from a booking that died: make sure it is still ours before touching what it left.
-    await heartbeat?.confirm()
+    await heartbeat.confirm()
     const tickets = await paymentwallModule(container).listCancelTickets({ payment_id: state.id })
     const ledger = ledgerRows(await ledgerOf(container, iamport.imp_uid)).filter((r) => r.id !== row.id)
     const refundId = refundOfInterruptedBooking(state, row, accountedRefunds(ledger, tickets))
     if (refundId && (await medusaFinished(container, state, refundId))) {
       await recomputeRefundedAmount(container, state.payment_collection_id)
-      await markBooked(container, row, refundId)
+      await markBooked(container, row, refundId, owner)
       await completeTicket(container, ticket, entry, refundId)
       return { kind: "booked", refund_id: refundId, state: await loadPaymentState(container, state.id) }
     }
@@ -109,12 +114,12 @@ async function bookClaimed(
 
   const obstacle = await bookingObstacle(container, state, iamport, row)
   if (obstacle) {
-    return block(container, state, row, ticket, entry, obstacle)
+    return block(container, state, row, ticket, entry, obstacle, owner)
   }
 
   if (row.refund_id) {
     // An earlier booking took this claim and was undone: the provider's record-only call takes it afresh.
-    await paymentwallModule(container).updateCancellations({ id: row.id, refund_id: null })
+    await writeOwnClaim(container, row, owner, "refund_id = null", [])
   }
   const marker: RecordOnlyMarker = {
     // The row's own key (an older form for a row written before keys changed), which the provider takes the claim by.
@@ -124,13 +129,19 @@ async function bookClaimed(
     set_at: new Date().toISOString(),
     claim_owner: owner,
   }
-  // The fence: a booking thought dead (a frozen process) and taken over stops here, before anything is booked.
-  await heartbeat?.confirm()
+  // The fence: a booking thought dead (a frozen process) and taken over stops here, before anything is booked. From
+  // here on the claim counts as alive for the lock's whole lifetime: nothing can stop Medusa's workflow half-way.
+  await heartbeat.confirm(true)
   const payments = container.resolve<IPaymentModuleService>(Modules.PAYMENT)
-  await payments.updatePayment(withData(state.id, { ...state.data, [RECORD_ONLY_KEY]: marker }))
+  // The data as it is now, not as this run read it: an older copy written back would erase a record.
+  await payments.updatePayment(withData(state.id, { ...(await currentData(container, state.id)), [RECORD_ONLY_KEY]: marker }))
   try {
     await bookInMedusa(container, state, ticket, entry)
   } catch (error) {
+    if (!(await beatClaim(container, row.id, owner))) {
+      // Taken over while this booking was slow: what is in Medusa now is the other booking's; touch nothing.
+      throw new MedusaError(MedusaError.Types.CONFLICT, `The claim on ledger row ${row.id} was taken over while its booking ran; this booking changed nothing more (${errorMessage(error)}).`)
+    }
     const reason = errorMessage(error)
     const after = await loadPaymentState(container, state.id)
     const made = after.refunds.find((r) => entry.names.includes(after.data.cancel_requests?.[r.id]?.cancellation_id ?? ""))
@@ -139,7 +150,7 @@ async function bookClaimed(
       await removeRefund(container, after, made, false)
     }
     await clearRecordOnlyMarker(container, state.id)
-    return block(container, await loadPaymentState(container, state.id), row, ticket, entry, reason)
+    return block(container, await loadPaymentState(container, state.id), row, ticket, entry, reason, owner)
   }
 
   const after = await loadPaymentState(container, state.id)
@@ -151,7 +162,7 @@ async function bookClaimed(
       `Booked cancellation ${entry.key} of payment ${state.id}, but found no refund recording it.`
     )
   }
-  await markBooked(container, row, refund.id)
+  await markBooked(container, row, refund.id, owner)
   await completeTicket(container, ticket, entry, refund.id)
   return { kind: "booked", refund_id: refund.id, state: after }
 }
@@ -226,9 +237,10 @@ async function block(
   row: Cancellation,
   ticket: CancelTicket,
   entry: CancellationEntry,
-  reason: string
+  reason: string,
+  owner: string
 ): Promise<BookingOutcome> {
-  await markBlocked(container, row, reason)
+  await markBlocked(container, row, reason, owner)
   await paymentwallModule(container).updateCancelTickets({
     id: ticket.id,
     status: "returned",
@@ -254,11 +266,16 @@ async function completeTicket(container: MedusaContainer, ticket: CancelTicket, 
   })
 }
 
-/** Clears only the marker, on the data as it is now: writing back an older copy would erase the provider's records. */
-export async function clearRecordOnlyMarker(container: MedusaContainer, paymentId: string): Promise<void> {
+/** The payment's data as it is now. */
+async function currentData(container: MedusaContainer, paymentId: string): Promise<Record<string, unknown>> {
   const query = container.resolve(ContainerRegistrationKeys.QUERY)
   const { data } = await query.graph({ entity: "payment", fields: ["id", "data"], filters: { id: paymentId } })
-  const current = ((data[0] as { data?: Record<string, unknown> | null } | undefined)?.data ?? {}) as Record<string, unknown>
+  return ((data[0] as { data?: Record<string, unknown> | null } | undefined)?.data ?? {}) as Record<string, unknown>
+}
+
+/** Clears only the marker, on the data as it is now: writing back an older copy would erase the provider's records. */
+export async function clearRecordOnlyMarker(container: MedusaContainer, paymentId: string): Promise<void> {
+  const current = await currentData(container, paymentId)
   if (current[RECORD_ONLY_KEY]) {
     await container.resolve<IPaymentModuleService>(Modules.PAYMENT).updatePayment(withData(paymentId, { ...current, [RECORD_ONLY_KEY]: null }))
   }

@@ -4,8 +4,11 @@ import { CLAIM_HEARTBEAT_SECONDS } from "../../../lib/claim-liveness"
 import { beatClaim } from "./ledger"
 
 export type ClaimHeartbeat = {
-  /** Renews the claim now and throws if another settlement took it over: the fence before anything is booked. */
-  confirm(): Promise<void>
+  /**
+   * Renews the claim now and throws if another settlement took it over: the fence before anything is booked.
+   * `entering`: the booking now enters Medusa's refund workflow (lib/claim-liveness.ts).
+   */
+  confirm(entering?: boolean): Promise<void>
   stop(): void
 }
 
@@ -31,8 +34,8 @@ export function keepClaimAlive(container: MedusaContainer, rowId: string, owner:
   }, CLAIM_HEARTBEAT_SECONDS * 1000)
   timer.unref?.()
   return {
-    async confirm() {
-      if (lost || !(await beatClaim(container, rowId, owner))) {
+    async confirm(entering = false) {
+      if (lost || !(await beatClaim(container, rowId, owner, entering))) {
         lost = true
         throw new MedusaError(
           MedusaError.Types.CONFLICT,

@@ -16,7 +16,7 @@ export async function completeOptimisticTicket(
 ): Promise<PaymentState> {
   const refundId = ticket.refund_id!
   // The Refund exists already (Medusa booked it first): tying it to its entry is safe even mid-claim.
-  const { row } = await claimCancellation(container, state, iamport.imp_uid, ticket.id, entry, { owner: `optimistic:${refundId}`, legacyLeaseMs: 0 })
+  const { row } = await claimCancellation(container, state, iamport.imp_uid, ticket.id, entry, { owner: `optimistic:${refundId}`, leaseSeconds: 0, takeAny: true })
   if (row.status === "closed") {
     // A person closed the entry (only a race with the close gets here): never book over their record.
     return state
