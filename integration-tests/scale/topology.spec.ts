@@ -3,6 +3,10 @@ import type { Store } from "../helpers/store"
 import { controlHeaders, sandboxPost } from "../helpers/sandbox"
 import { CLAIM_STALE_SECONDS } from "../../src/lib/claim-liveness"
 import { LOCK_LEASE_SECONDS } from "../../src/lib/lock-lease"
+import { lockTtlSeconds } from "../../src/lib/lock-ttl"
+import { READ_RETRIES, RETRY_BASE_DELAY_MS } from "../../src/lib/iamport/transport"
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { SCALE_TIMEOUT_MS } = require("./store/provider-timeout") as { SCALE_TIMEOUT_MS: number }
 import { Cluster, tail } from "./cluster"
 import { ledgerViolations } from "./ledger"
 import { approveAll, burst, mix, paidNotice, random, until, waitingTickets, type Widget } from "./scenario"
@@ -140,10 +144,12 @@ describe("production topology: server, server and worker on Redis", () => {
     }
     // The worst moment was hit: a claimed row was left behind by the dead worker.
     expect(hit).toBeGreaterThan(0)
-    // The bound follows from the plugin's own constants, not from a guess: the dead worker's lock runs out one lease
-    // after its last renewal, and its claim counts as dead once its heartbeat is CLAIM_STALE_SECONDS old (both at most
-    // the moment of the kill). From then on any settlement takes it over, so one job run closes every ticket.
-    const takeoverMs = (Math.max(LOCK_LEASE_SECONDS, CLAIM_STALE_SECONDS) + 1) * 1000
+    // The bound follows from the plugin's own rules and the store's options, not from a guess: the dead worker's lock
+    // runs out one lease after its last renewal; its claim counts as dead once its heartbeat is CLAIM_STALE_SECONDS
+    // old, or, if it had entered Medusa's refund workflow, a lock's whole lifetime old (both at most the moment of the
+    // kill). From then on any settlement takes it over, so one job run closes every ticket.
+    const lifetime = lockTtlSeconds(SCALE_TIMEOUT_MS, READ_RETRIES, RETRY_BASE_DELAY_MS)
+    const takeoverMs = (Math.max(LOCK_LEASE_SECONDS, CLAIM_STALE_SECONDS, lifetime) + 1) * 1000
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, killedAt + takeoverMs - Date.now())))
     await runSettlementJob(cluster, "settle-after-worker-kill")
     expect(await openTicketsOf(payments)).toBe(0)

@@ -5,6 +5,7 @@
  * sets the environment. */
 const path = require("node:path")
 const { defineConfig } = require("@medusajs/framework/utils")
+const { SCALE_TIMEOUT_MS } = require("./provider-timeout")
 
 const root = path.resolve(__dirname, "../../..")
 const env = (name) => {
@@ -63,7 +64,7 @@ module.exports = defineConfig({
               channelKey: "channel-key-paymentwall-scale",
               mode: "test",
               apiBaseUrl: env("IAMPORT_SANDBOX_URL"),
-              timeoutMs: 2000,
+              timeoutMs: SCALE_TIMEOUT_MS,
             },
           },
           { resolve: path.join(__dirname, "noop-provider"), id: "noop" },
