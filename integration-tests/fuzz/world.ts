@@ -355,7 +355,7 @@ export class World {
   }
 
   async activeOrderChanges(orderId: string): Promise<number> {
-    const changes = await this.orders().listOrderChanges({ order_id: orderId, status: ["pending", "requested"] } as never, { select: ["id"] })
+    const changes = await this.orders().listOrderChanges({ order_id: orderId, status: ["pending", "requested"] }, { select: ["id"] })
     return changes.length
   }
 

@@ -49,13 +49,13 @@ export async function startDemoStore(ports: DemoPorts, dataDir: string, timeoutM
     // Its own process group, so that a failed run can stop Medusa and PostgreSQL with it.
     { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], env: shellEnv(), detached: true }
   )
-  child.stdout!.on("data", (chunk) => (output += chunk))
-  child.stderr!.on("data", (chunk) => (output += chunk))
+  child.stdout.on("data", (chunk) => (output += chunk))
+  child.stderr.on("data", (chunk) => (output += chunk))
   const stop = () => stopGroup(child)
   try {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`the demo store was not ready within ${timeoutMs / 1000} s:\n${output}`)), timeoutMs)
-      child.stdout!.on("data", () => /Ready in [\d.]+ s/.test(output) && (clearTimeout(timer), resolve()))
+      child.stdout.on("data", () => /Ready in [\d.]+ s/.test(output) && (clearTimeout(timer), resolve()))
       child.once("exit", (code) => (clearTimeout(timer), reject(new Error(`the demo store exited (${code}):\n${output}`))))
     })
   } catch (error) {

@@ -12,7 +12,7 @@ export function ticketsOf(container: MedusaContainer, paymentId: string): Promis
 }
 
 export function refundsOf(container: MedusaContainer, paymentId: string): Promise<AnyRecord[]> {
-  return container.resolve<IPaymentModuleService>(Modules.PAYMENT).listRefunds({ payment_id: paymentId }, { relations: ["refund_reason"] }) as Promise<AnyRecord[]>
+  return container.resolve<IPaymentModuleService>(Modules.PAYMENT).listRefunds({ payment_id: paymentId }, { relations: ["refund_reason"] })
 }
 
 export async function sandboxTickets(sandbox: RunningSandbox, impUid: string): Promise<Ticket[]> {

@@ -72,7 +72,7 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
 
     // What a storefront's saved-card code would reach: the module's calls, each refused with the reason.
     for (const call of [
-      () => payments.listPaymentMethods({ provider_id: PROVIDER_ID, context: { account_holder: { data: {} } } } as never),
+      () => payments.listPaymentMethods({ provider_id: PROVIDER_ID, context: { account_holder: { data: {} } } }),
       () => payments.updateAccountHolder({ provider_id: PROVIDER_ID, context: { account_holder: { id: "acchld_x", data: {} } } } as never),
     ]) {
       await expect(call()).rejects.toThrow("Key-in and Subscription")

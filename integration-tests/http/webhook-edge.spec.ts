@@ -1,5 +1,4 @@
 import path from "node:path"
-import type { MedusaContainer } from "@medusajs/framework/types"
 import pruneWebhookEventsJob from "../../src/jobs/prune-webhook-events"
 import type IamportPaymentwallModuleService from "../../src/modules/iamport-paymentwall/service"
 import { MAX_WEBHOOK_BODY_BYTES, WEBHOOK_SENDER_HEADER } from "../../src/lib/paymentwall/webhook-body"
@@ -82,7 +81,7 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     await inbox().softDeleteWebhookEvents([old[0].id])
     await inbox().createWebhookEvents(Array.from({ length: 5 }, (_, i) => row(i, 29, "young")))
 
-    await pruneWebhookEventsJob(getContainer() as MedusaContainer)
+    await pruneWebhookEventsJob(getContainer())
 
     const left = await inbox().listWebhookEvents({}, { select: ["dedupe_key"], withDeleted: true, take: 2_000 })
     expect(left.map((e) => e.dedupe_key).sort()).toEqual(["young-0", "young-1", "young-2", "young-3", "young-4"])

@@ -99,8 +99,8 @@ export class Cluster {
   async medusa(args: string[], label: string, extraEnv: Record<string, string> = {}): Promise<string> {
     const child = spawn(MEDUSA_BIN, args, { cwd: STORE_DIR, env: { ...this.env(label), ...extraEnv }, stdio: ["ignore", "pipe", "pipe"] })
     let output = ""
-    child.stdout!.on("data", (chunk) => (output += chunk))
-    child.stderr!.on("data", (chunk) => (output += chunk))
+    child.stdout.on("data", (chunk) => (output += chunk))
+    child.stderr.on("data", (chunk) => (output += chunk))
     const code = await new Promise<number | null>((resolve) => child.once("exit", resolve))
     fs.writeFileSync(path.join(this.runDir, `${label}.log`), output)
     if (code !== 0) {

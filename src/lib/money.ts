@@ -43,7 +43,7 @@ export function currencyDecimals(currency: string): number {
 export function toDecimal(amount: BigNumberInput | Decimal): Decimal {
   let decimal: Decimal
   try {
-    decimal = MathBN.convert(amount as BigNumberInput)
+    decimal = MathBN.convert(amount)
   } catch {
     decimal = MathBN.convert(NaN)
   }

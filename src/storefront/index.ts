@@ -123,7 +123,7 @@ type ScriptHost = { IMP?: Iamport; document: Document }
 const loading = new Map<string, Promise<Iamport>>()
 
 /** Loads `iamport.js` once per URL and resolves with `window.IMP`. */
-export function loadIamport(scriptUrl: string = IAMPORT_SCRIPT_URL, host: ScriptHost = globalThis as unknown as ScriptHost): Promise<Iamport> {
+export function loadIamport(scriptUrl: string = IAMPORT_SCRIPT_URL, host: ScriptHost = globalThis): Promise<Iamport> {
   if (host.IMP) {
     return Promise.resolve(host.IMP)
   }
@@ -149,7 +149,7 @@ export function loadIamport(scriptUrl: string = IAMPORT_SCRIPT_URL, host: Script
 export async function payWithPaymentwall(
   data: PaymentwallSessionData,
   options: PayOptions = {},
-  host: ScriptHost = globalThis as unknown as ScriptHost
+  host: ScriptHost = globalThis
 ): Promise<PaymentwallResult> {
   const params = requestPayParams(data, options)
   const IMP = await loadIamport(options.scriptUrl, host)

@@ -136,7 +136,7 @@ const OrderWidget = ({ order }: { order: AdminOrder }) => {
       {error && (
         <div className="px-6 py-4">
           <Text size="small" className="text-ui-fg-error">
-            {(error as Error).message}
+            {error.message}
           </Text>
         </div>
       )}

@@ -59,7 +59,7 @@ export async function stampWebhookSender(req: MedusaRequest, res: MedusaResponse
  */
 export function retryableRefusal(res: Pick<MedusaResponse, "status">): void {
   const status = res.status.bind(res)
-  res.status = ((code: number) => status(code === 400 ? 503 : code)) as MedusaResponse["status"]
+  res.status = (code: number) => status(code === 400 ? 503 : code)
 }
 
 /** The larger of the declared length and what the body parser read (a chunked body declares none). */

@@ -43,7 +43,7 @@ describe("money: Medusa amounts to i'mport major units", () => {
     ["0.01", "USD", 0.01],
     ["999999999.99", "USD", 999999999.99],
   ])("turns %p %s into %p", (input, currency, expected) => {
-    const result = toIamportAmount(input as never, currency)
+    const result = toIamportAmount(input, currency)
     expect(result).toBe(expected)
     expect(JSON.stringify(result)).toBe(String(expected))
   })
@@ -66,7 +66,7 @@ describe("money: Medusa amounts to i'mport major units", () => {
   it("compares as decimals, not floats: 0.1 + 0.2 is not 0.3, but '0.30' is 0.3", () => {
     expect(sameAmount(0.1 + 0.2, 0.3)).toBe(false)
     expect(sameAmount("0.30", 0.3)).toBe(true)
-    expect(sameAmount({ value: "12.50", precision: 20 } as never, 12.5)).toBe(true)
+    expect(sameAmount({ value: "12.50", precision: 20 }, 12.5)).toBe(true)
     expect(sameAmount(new BigNumber(100), "100.00")).toBe(true)
     expect(sameAmount(100, 100.01)).toBe(false)
   })

@@ -158,7 +158,7 @@ export class IamportPaymentwallProviderService extends IamportPort {
       const data = recordOnly(expected, marker, amount, refundId)
       // The settlement's claim on the ledger row is taken by one refund only: another that read the same marker (a
       // store's refund running alongside) is refused, so one cancellation is never booked twice.
-      const taken = !!expected.imp_uid && (await providerReservations(this.container as Record<string, unknown>).takeClaim(expected.imp_uid, marker.cancellation_id, refundId, typeof marker.claim_owner === "string" ? marker.claim_owner : undefined))
+      const taken = !!expected.imp_uid && (await providerReservations(this.container).takeClaim(expected.imp_uid, marker.cancellation_id, refundId, typeof marker.claim_owner === "string" ? marker.claim_owner : undefined))
       if (!taken) {
         throw new MedusaError(
           MedusaError.Types.CONFLICT,
@@ -216,7 +216,7 @@ export class IamportPaymentwallProviderService extends IamportPort {
 
   /** The money gate for every cancel Medusa asks this provider for (gated-cancel.ts). */
   protected async gatedCancel(data: PaymentwallData & Record<string, unknown>, payment: IamportPayment, asked: AskedCancel): Promise<Record<string, unknown>> {
-    const gate = providerReservations(this.container as Record<string, unknown>)
+    const gate = providerReservations(this.container)
     const send = (request: Parameters<typeof sendCancel>[2]) => this.call("cancel the payment", () => sendCancel(this.client_, viewOf(payment), request))
     return gatedCancel({ gate, send, logger: this.logger_, leaseSeconds: this.lockTtlSeconds() }, data, payment, asked)
   }

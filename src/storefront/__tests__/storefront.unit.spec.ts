@@ -34,11 +34,11 @@ function fakeHost(imp: Iamport | undefined, opts: { fail?: boolean } = {}) {
           scripts.push(script.src)
           setTimeout(() => {
             if (opts.fail) {
-              script.onerror?.(new Event("error") as never)
+              script.onerror?.(new Event("error"))
               return
             }
             host.IMP = imp
-            script.onload?.(new Event("load") as never)
+            script.onload?.(new Event("load"))
           })
           return script
         },

@@ -92,10 +92,10 @@ async function reopenCollections(container: MedusaContainer, collections: Collec
     return c.status === PaymentCollectionStatus.CANCELED && MathBN.gte(captured, c.amount)
   })
   if (completed.length) {
-    // `status` is not in 2.21's UpdatePaymentCollectionDTO type, yet the service writes it: core's cancelOrderWorkflow
-    // sets `canceled` through the same call.
+    // The service writes `status` (its updatable fields take it, though 2.21's UpdatePaymentCollectionDTO does not):
+    // core's cancelOrderWorkflow sets `canceled` through the same call.
     await container
       .resolve<IPaymentModuleService>(Modules.PAYMENT)
-      .updatePaymentCollections({ id: completed.map((c) => c.id) }, { status: PaymentCollectionStatus.COMPLETED } as never)
+      .updatePaymentCollections({ id: completed.map((c) => c.id) }, { status: PaymentCollectionStatus.COMPLETED })
   }
 }

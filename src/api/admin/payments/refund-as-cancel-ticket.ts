@@ -47,7 +47,7 @@ function refundBody(req: AuthenticatedMedusaRequest<RefundBody>): RefundBody {
     }
   }
   return {
-    amount: amount as number | undefined,
+    amount,
     note: (body.note as string | null | undefined) ?? undefined,
     refund_reason_id: (body.refund_reason_id as string | null | undefined) ?? undefined,
   }

@@ -296,7 +296,7 @@ describe("a cancel ticket sent from the kept snapshot (cancelAtIamport: one i'mp
     const p = provider()
     const { data, impUid } = await paidSession(p)
     sandbox.context.stats.clear()
-    await p.cancelAtIamport(impUid, { amount: 1000, reason: REASON }, { ...data.iamport!, history_keys: undefined } as never)
+    await p.cancelAtIamport(impUid, { amount: 1000, reason: REASON }, { ...data.iamport!, history_keys: undefined })
     expect(calls("GET /payments/{imp_uid}")).toBe(1)
     expect(calls("POST /payments/cancel")).toBe(1)
   })
@@ -513,7 +513,7 @@ describe("saved payment methods (Key-in and Subscription are not offered for Pay
 
   it("makes no account holder at a logged-in customer's checkout, and does not stop it", async () => {
     // Medusa stores no holder for an empty answer (payment module createAccountHolder: isPresent).
-    expect(await provider().createAccountHolder({ context } as never)).toEqual({})
+    expect(await provider().createAccountHolder({ context })).toEqual({})
   })
 
   it.each([

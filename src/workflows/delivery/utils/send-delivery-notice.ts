@@ -62,14 +62,14 @@ async function sendClaimed(container: MedusaContainer, notice: DeliveryNotice, n
       id,
       attempts,
       last_error: message,
-      request: request as unknown as Record<string, unknown>,
+      request,
       state: failed ? "failed" : "pending",
       next_attempt_at: new Date(now.getTime() + nextAttemptAfter(attempts)),
     })
     logger.warn(`iamport-paymentwall: delivery report ${notice.status} for payment ${notice.payment_id} failed (attempt ${attempts}${failed ? ", given up" : ""}): ${message}`)
     return failed ? "failed" : "retry"
   }
-  await service.updateDeliveryNotices({ id, attempts: notice.attempts + 1, state: "sent", sent_at: new Date(), last_error: null, request: request as unknown as Record<string, unknown> })
+  await service.updateDeliveryNotices({ id, attempts: notice.attempts + 1, state: "sent", sent_at: new Date(), last_error: null, request })
   logger.info(`iamport-paymentwall: reported ${notice.status} (${notice.type}) to Paymentwall for payment ${notice.payment_id}`)
   return "sent"
 }

@@ -28,10 +28,10 @@ export const prepareTicketRetryStep = createStep(
     const state = await loadPaymentState(container, ticket.payment_id)
     const others = (await unbookedTicketsOf(container, ticket.payment_id)).filter((t) => t.id !== ticket.id)
     const available = refundableBalance(state, others)
-    if (MathBN.gt(ticket.amount as never, available)) {
+    if (MathBN.gt(ticket.amount, available)) {
       throw new MedusaError(
         MedusaError.Types.NOT_ALLOWED,
-        `Cannot retry: ${formatAmount(ticket.amount as never)} is more than the ${formatAmount(available)} left to refund.`
+        `Cannot retry: ${formatAmount(ticket.amount)} is more than the ${formatAmount(available)} left to refund.`
       )
     }
     await service.updateCancelTickets({

@@ -55,7 +55,7 @@ export const validateCancelRequestStep = createStep(
     if (unanswered) {
       throw new MedusaError(
         MedusaError.Types.NOT_ALLOWED,
-        `An earlier cancel request of ${formatAmount(unanswered.amount as never)} ${state.currency_code.toUpperCase()} for this payment got no answer from i'mport, so it may have been accepted. ` +
+        `An earlier cancel request of ${formatAmount(unanswered.amount)} ${state.currency_code.toUpperCase()} for this payment got no answer from i'mport, so it may have been accepted. ` +
           `Check the payment's in-progress cancel requests in the i'mport console, then retry or dismiss that request before refunding again.`
       )
     }

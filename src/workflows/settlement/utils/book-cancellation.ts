@@ -193,7 +193,7 @@ async function bookingObstacle(
   row: Cancellation
 ): Promise<string | null> {
   const ledger = ledgerRows(await ledgerOf(container, iamport.imp_uid)).filter((r) => r.id !== row.id)
-  const after = MathBN.add(bookedTotal(ledger), row.amount as never)
+  const after = MathBN.add(bookedTotal(ledger), row.amount)
   if (MathBN.gt(after, iamport.cancel_amount)) {
     return `The ledger would book ${formatAmount(after)} while i'mport shows ${formatAmount(iamport.cancel_amount)} cancelled.`
   }
@@ -270,7 +270,7 @@ async function completeTicket(container: MedusaContainer, ticket: CancelTicket, 
 async function currentData(container: MedusaContainer, paymentId: string): Promise<Record<string, unknown>> {
   const query = container.resolve(ContainerRegistrationKeys.QUERY)
   const { data } = await query.graph({ entity: "payment", fields: ["id", "data"], filters: { id: paymentId } })
-  return ((data[0] as { data?: Record<string, unknown> | null } | undefined)?.data ?? {}) as Record<string, unknown>
+  return (data[0] as { data?: Record<string, unknown> | null } | undefined)?.data ?? {}
 }
 
 /** Clears only the marker, on the data as it is now: writing back an older copy would erase the provider's records. */

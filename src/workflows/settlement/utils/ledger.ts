@@ -232,7 +232,7 @@ export function bookedTotal(ledger: Iterable<Cancellation>): ReturnType<typeof M
   let total = MathBN.convert(0)
   for (const row of ledger) {
     if (isDone(row)) {
-      total = MathBN.add(total, row.amount as never)
+      total = MathBN.add(total, row.amount)
     }
   }
   return MathBN.convert(total)
