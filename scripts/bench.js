@@ -4,7 +4,6 @@
  * Needs `npm run build` first (it measures the built plugin, as a store runs it). */
 const http = require("node:http")
 const path = require("node:path")
-const { performance } = require("node:perf_hooks")
 const axios = require("axios")
 
 const built = path.join(__dirname, "..", ".medusa", "server", "src")

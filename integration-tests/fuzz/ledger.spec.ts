@@ -109,6 +109,7 @@ describeStore(({ api, getContainer, sandbox, store }) => {
       const body = error instanceof FuzzFailure ? error.message : error instanceof Error ? error.stack ?? error.message : String(error)
       const ran = [...((details.counterexample?.[0] ?? []) as Iterable<{ hasRan?: boolean; toString(): string }>)].filter((c) => c.hasRan)
       const sequence = ["  0. order(paid)  (every run starts with one paid order)", ...ran.map((c, i) => `  ${i + 1}. ${String(c)}`)].join("\n")
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- fast-check's commands print their replayPath; their type does not say so
       const replayPath = /replayPath="([^"]*)"/.exec(String(details.counterexample?.[0] ?? ""))?.[1]
       const replay =
         `npm run fuzz -- --seed ${details.seed} --steps ${config.steps} --max-orders ${config.maxOrders} --path "${details.counterexamplePath}"` +

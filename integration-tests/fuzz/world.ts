@@ -232,7 +232,7 @@ export class World {
    * when it was refused with a MedusaError (a 4xx kind) or failed on an injected i'mport fault; anything else is a bug.
    */
   async storeWorkflow(name: "refundPaymentWorkflow" | "cancelOrderWorkflow", input: AnyRecord): Promise<boolean> {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when a step runs a core workflow, in the booted app
     const flows = require("@medusajs/medusa/core-flows") as Record<string, (c: MedusaContainer) => { run: (a: { input: AnyRecord }) => Promise<unknown> }>
     try {
       await flows[name](this.container()).run({ input })

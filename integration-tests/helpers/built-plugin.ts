@@ -12,7 +12,7 @@ import { PLUGIN_ROOT } from "./test-store-config"
  * WorkflowManager refuses at boot.
  */
 function builtModule<T>(relative: string): T {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the build, loaded only once the app has booted (above)
   return require(path.join(PLUGIN_ROOT, ".medusa/server/src", relative)) as T
 }
 

@@ -61,5 +61,6 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
     }
     await new Promise((r) => setTimeout(r, 200))
   }
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- whatever the check threw, as String() shows it
   throw new Error(`Timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`)
 }

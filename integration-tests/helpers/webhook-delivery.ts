@@ -12,13 +12,13 @@ type Subscriber = (args: { event: { name: string; data: unknown }; container: Me
  * `instanceof` and workflows registered by id are the app's own, not a second copy compiled from `src/`.
  */
 export function builtPluginModule<T = Record<string, any>>(relativePath: string): T {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the copy the app loaded, by a path known at run time
   return require(path.join(PLUGIN_ROOT, ".medusa/server/src", relativePath)) as T
 }
 
 /** Medusa's own `payment.webhook_received` subscriber (processPaymentWorkflow: captures and completes carts). */
 export function coreWebhookSubscriber(): Subscriber {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a file of Medusa's build that no export names
   return require(path.join(PLUGIN_ROOT, "node_modules/@medusajs/medusa/dist/subscribers/payment-webhook.js")).default as Subscriber
 }
 
@@ -27,7 +27,7 @@ export function pluginWebhookSubscriber(): Subscriber {
   return builtPluginModule<{ default: Subscriber }>("subscribers/payment-webhook.js").default
 }
 
-export type DeliveryOutcome = { core: unknown | null; plugin: unknown | null }
+export type DeliveryOutcome = { core: unknown; plugin: unknown }
 
 /**
  * Hands one webhook body to both `payment.webhook_received` subscribers, as the event bus does after Medusa's hook

@@ -3,8 +3,8 @@ import { refreshSnapshot } from "../helpers/built-plugin"
 import { adminRefund, defaultRefundReasonId, sandboxTickets, settleAll, ticketsOf } from "../helpers/refunds"
 import { describeStore } from "../helpers/runner"
 import { PROVIDER_ID, sandboxPost, waitFor, WEBHOOK_PATH } from "../helpers/sandbox"
-import { PLUGIN_ROOT } from "../helpers/test-store-config"
 import { paidOrder, type Store } from "../helpers/store"
+import { builtPluginModule } from "../helpers/webhook-delivery"
 
 describeStore(({ api, getContainer, sandbox, store: seeded }) => {
   let store: Store
@@ -21,7 +21,7 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
   it("the plugin's workflows reach the provider Medusa built (the one Medusa internal the plugin relies on)", async () => {
     // The built adapter, as the store runs it: it reads the payment module's `__container__`. If a Medusa upgrade
     // moves providers elsewhere, this fails with the adapter's own NOT_FOUND message, before any refund does.
-    const { paymentwallProvider } = require(`${PLUGIN_ROOT}/.medusa/server/src/providers/iamport-paymentwall/registered-provider`)
+    const { paymentwallProvider } = builtPluginModule("providers/iamport-paymentwall/registered-provider")
     const provider = paymentwallProvider(getContainer(), PROVIDER_ID)
     expect(provider.constructor.identifier).toBe("iamport-paymentwall")
     expect((await provider.lookupPayment(paid.impUid)).imp_uid).toBe(paid.impUid)
@@ -79,7 +79,7 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
   it("a snapshot refresh keeps i'mport's word in the plugin's table, never over a newer one, and never writes core's payment data", async () => {
     const payments = getContainer().resolve(Modules.PAYMENT)
     const [before] = await payments.listPayments({ id: paid.paymentId }, { select: ["data", "updated_at"] })
-    const { paymentwallProvider } = require(`${PLUGIN_ROOT}/.medusa/server/src/providers/iamport-paymentwall/registered-provider`)
+    const { paymentwallProvider } = builtPluginModule("providers/iamport-paymentwall/registered-provider")
     const iamport = await paymentwallProvider(getContainer(), PROVIDER_ID).lookupPayment(paid.impUid)
     const readAt = new Date(Date.now() + 60_000)
     expect(await refreshSnapshot(getContainer(), paid.paymentId, { ...iamport, cancel_amount: 7 }, readAt)).toBe(true)

@@ -68,11 +68,12 @@ function iamportScript(origin: string): string {
 }
 
 const escape = (value: unknown): string =>
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- whatever JSON the page was given, shown as String() shows it
   String(value ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c)
 
 /** Paymentwall's widget: pay, decline, or hold for fraud review (approved later on the control page). */
 function widgetPage(query: URLSearchParams, token: string): string {
-  let params: Record<string, unknown> = {}
+  let params: Record<string, unknown>
   try {
     params = JSON.parse(query.get("p") ?? "{}") as Record<string, unknown>
   } catch {

@@ -87,7 +87,7 @@ export function webhookTrustFor(container: MedusaContainer, provider: string): T
   if (cached) {
     return cached
   }
-  let trust: WebhookTrust = 0
+  let trust: WebhookTrust
   try {
     // Confirms the key names one of this plugin's providers before its options are read from the config.
     paymentwallProvider(container, `pp_${provider}`)

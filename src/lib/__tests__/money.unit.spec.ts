@@ -1,4 +1,4 @@
-import { BigNumber } from "@medusajs/framework/utils"
+import { BigNumber, defaultCurrencies } from "@medusajs/framework/utils"
 import { CURRENCY_DECIMALS, currencyDecimals, formatAmount, sameAmount, supportedCurrency, toIamportAmount } from "../money"
 
 describe("money: Medusa amounts to i'mport major units", () => {
@@ -21,10 +21,6 @@ describe("money: Medusa amounts to i'mport major units", () => {
   })
 
   it("agrees with Medusa's own currency table on every currency it lists", () => {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const { defaultCurrencies } = require("@medusajs/framework/utils") as {
-      defaultCurrencies: Record<string, { decimal_digits: number }>
-    }
     for (const [code, decimals] of Object.entries(CURRENCY_DECIMALS)) {
       expect([code, defaultCurrencies[code]?.decimal_digits]).toEqual([code, decimals])
     }

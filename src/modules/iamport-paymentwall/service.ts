@@ -16,7 +16,7 @@ class IamportPaymentwallModuleService extends MedusaService({ CancelTicket, Canc
 
   // Medusa hands a plugin's modules the plugin's options as their module options.
   constructor(container: Record<string, unknown>, options?: Record<string, unknown>) {
-    // eslint-disable-next-line prefer-rest-params
+    // eslint-disable-next-line prefer-rest-params -- hands MedusaService every argument the module loader passed, as Medusa's own modules do
     super(...(arguments as unknown as [Record<string, unknown>]))
     this.settings_ = resolvePluginSettings(options)
     // Medusa calls these on every module: prepare-shutdown comes before the event bus waits for its running

@@ -16,7 +16,7 @@ type OrderPayment = {
   captures: { amount: number }[] | null
 }
 
-type Collection = { id: string; status: string; amount: number; payments?: OrderPayment[] }
+type Collection = { id: string; status: PaymentCollectionStatus; amount: number; payments?: OrderPayment[] }
 
 /**
  * Medusa 2.21's cancelOrderWorkflow refunds each captured payment and, when a refund fails, only logs it and

@@ -80,7 +80,7 @@ async function holdLocks(req: MedusaRequest, res: MedusaResponse, keys: string[]
       await locking.acquire(keys, { ownerId, expire })
       keepLocksAlive(locking, keys, ownerId, maxHold, req.scope.resolve<Logger>(ContainerRegistrationKeys.LOGGER))
       break
-    } catch (error) {
+    } catch {
       // Taking several keys is not all-or-nothing: give back the ones this attempt got (release checks the owner).
       await locking.release(keys, { ownerId }).catch(() => undefined)
       if (Date.now() >= until) {

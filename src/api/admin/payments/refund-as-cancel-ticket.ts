@@ -28,7 +28,7 @@ export async function refundAsCancelTicket(request: MedusaRequest, res: MedusaRe
     })
     const fields = req.queryConfig?.fields?.length ? req.queryConfig.fields : ["id", "amount", "currency_code", "refunds.*"]
     const { data: refetched } = await query.graph({ entity: "payment", fields, filters: { id: payment.id } })
-    res.status(200).json({ payment: refetched[0], cancel_ticket: ticket })
+    res.status(200).json({ payment: refetched[0] as Record<string, unknown> | undefined, cancel_ticket: ticket })
   } catch (error) {
     next(error)
   }

@@ -1,3 +1,4 @@
+import { inspect } from "node:util"
 import { CONTROL_TOKEN_HEADER, startSandbox, type RunningSandbox } from "../../../sandbox"
 import { IamportClient, type IamportClientOptions } from "../client"
 import {
@@ -95,7 +96,7 @@ describe("i'mport client", () => {
   it("never shows the key or secret when the client itself is printed", () => {
     const c = client()
     expect(JSON.stringify(c)).not.toContain(SECRET)
-    expect(require("node:util").inspect(c, { depth: 5 })).not.toContain(SECRET)
+    expect(inspect(c, { depth: 5 })).not.toContain(SECRET)
   })
 
   it("treats HTTP 200 with code != 0 as a refusal carrying i'mport's message", async () => {
