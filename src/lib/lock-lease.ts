@@ -16,7 +16,7 @@ const REGISTRY = Symbol.for("iamport-paymentwall.lock-renewals")
 
 function renewals(): Map<string, Renewal> {
   const holder = globalThis as { [REGISTRY]?: Map<string, Renewal> }
-  return (holder[REGISTRY] ??= new Map())
+  return (holder[REGISTRY] ??= new Map<string, Renewal>())
 }
 
 /**

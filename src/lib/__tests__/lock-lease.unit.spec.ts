@@ -7,8 +7,12 @@ function lockStore() {
   let hold: Promise<void> | null = null
   return {
     calls,
-    refuse: (value: boolean) => (refuse = value),
-    holdNext: (until: Promise<void>) => (hold = until),
+    refuse: (value: boolean) => {
+      refuse = value
+    },
+    holdNext: (until: Promise<void>) => {
+      hold = until
+    },
     locking: {
       acquire: async (keys: string | string[], args?: { ownerId?: string; expire?: number }) => {
         calls.push({ keys, ...args })
