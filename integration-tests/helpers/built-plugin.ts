@@ -3,7 +3,7 @@ import type * as SettleOpenPayments from "../../src/workflows/settlement/utils/s
 import type * as SendDue from "../../src/workflows/delivery/utils/send-due-delivery-notices"
 import type * as TestCleanup from "../../src/workflows/test-cleanup/utils/cancel-old-test-payments"
 import type * as RefreshSnapshot from "../../src/workflows/settlement/steps/refresh-snapshot"
-import type * as Ledger from "../../src/workflows/settlement/utils/ledger"
+import type * as Ledger from "../../src/workflows/settlement/utils/ledger-claim"
 import { PLUGIN_ROOT } from "./test-store-config"
 
 /**
@@ -30,7 +30,7 @@ export const refreshSnapshot: typeof RefreshSnapshot.refreshSnapshot = (...args)
 
 /** The ledger's claim and its owner-checked writes, as the settlement calls them. */
 export const ledger = (): Pick<typeof Ledger, "claimCancellation" | "markBooked" | "markBlocked"> =>
-  builtModule<typeof Ledger>("workflows/settlement/utils/ledger")
+  builtModule<typeof Ledger>("workflows/settlement/utils/ledger-claim")
 
 type RegisteredProvider = typeof import("../../src/providers/iamport-paymentwall/registered-provider")
 type ProviderService = import("../../src/providers/iamport-paymentwall/service").IamportPaymentwallProviderService

@@ -1,31 +1,20 @@
 import { randomUUID } from "node:crypto"
-import type { IOrderModuleService, IPaymentModuleService, MedusaContainer, UpdatePaymentDTO } from "@medusajs/framework/types"
-import { ContainerRegistrationKeys, MathBN, MedusaError, Modules, OrderStatus } from "@medusajs/framework/utils"
-import { refundPaymentWorkflow } from "@medusajs/medusa/core-flows"
+import type { IPaymentModuleService, MedusaContainer } from "@medusajs/framework/types"
+import { MathBN, MedusaError, Modules, OrderStatus } from "@medusajs/framework/utils"
 import type { CancellationEntry } from "../../../lib/paymentwall/cancellation"
 import type { IamportPayment } from "../../../lib/iamport/types"
 import { formatAmount } from "../../../lib/money"
 import { paymentwallProvider } from "../../../providers/iamport-paymentwall/registered-provider"
 import { RECORD_ONLY_KEY, type RecordOnlyMarker } from "../../../lib/paymentwall/payment-data"
-import {
-  accountedRefunds,
-  bookedTotal,
-  type Cancellation,
-  claimCancellation,
-  ledgerOf,
-  ledgerRows,
-  markBlocked,
-  markBooked,
-  refundOfInterruptedBooking,
-  writeOwnClaim,
-  beatClaim,
-} from "./ledger"
+import { accountedRefunds, bookedTotal, type Cancellation, ledgerOf, ledgerRows, refundOfInterruptedBooking } from "./ledger"
+import { beatClaim, claimCancellation, markBlocked, markBooked, writeOwnClaim } from "./ledger-claim"
 import { activeOrderChangeReason } from "./order-change"
 import { loadPaymentState, type PaymentState } from "./payment-state"
 import { recomputeRefundedAmount, removeRefund } from "./reverse-refund"
 import { type CancelTicket, paymentwallModule } from "../../../modules/iamport-paymentwall"
 import { errorMessage } from "../../../lib/error-message"
 import { type ClaimHeartbeat, keepClaimAlive } from "./claim-heartbeat"
+import { bookInMedusa, clearRecordOnlyMarker, currentData, medusaFinished, withData } from "./medusa-booking"
 
 export type BookingOutcome =
   | { kind: "booked"; refund_id: string; state: PaymentState }
@@ -167,20 +156,6 @@ async function bookClaimed(
   return { kind: "booked", refund_id: refund.id, state: after }
 }
 
-/** Whether Medusa finished the booking of this Refund: the provider recorded it, and the order has its transaction. */
-async function medusaFinished(container: MedusaContainer, state: PaymentState, refundId: string): Promise<boolean> {
-  if (!state.data.cancel_requests?.[refundId]) {
-    return false
-  }
-  if (!state.order_id) {
-    return true
-  }
-  const transactions = await container
-    .resolve<IOrderModuleService>(Modules.ORDER)
-    .listOrderTransactions({ order_id: state.order_id, reference: "refund", reference_id: refundId }, { select: ["id"], take: 1 })
-  return transactions.length > 0
-}
-
 /**
  * An order with an open order change refuses the credit line of refundPaymentWorkflow; a cancelled order takes
  * refunds the way cancel-order books them (no credit line). Anything else is left to Medusa's own checks.
@@ -201,34 +176,6 @@ async function bookingObstacle(
     return null
   }
   return activeOrderChangeReason(container, state.order_id)
-}
-
-async function bookInMedusa(container: MedusaContainer, state: PaymentState, ticket: CancelTicket, entry: CancellationEntry): Promise<void> {
-  const refund = {
-    payment_id: state.id,
-    amount: entry.amount,
-    note: ticket.note ?? undefined,
-    refund_reason_id: ticket.refund_reason_id ?? undefined,
-    created_by: ticket.requested_by ?? undefined,
-  }
-  if (state.order_id && state.order_status !== OrderStatus.CANCELED) {
-    await refundPaymentWorkflow(container).run({ input: refund })
-    return
-  }
-  // No order (a failed cart completion): refundPaymentWorkflow requires one. A cancelled order: cancel-order's
-  // own refundPaymentsWorkflow books a refund and an order transaction, no credit line (that workflow logs and
-  // drops a failed refund, so the two writes are made here in the same order, failing loudly).
-  const booked = await container.resolve<IPaymentModuleService>(Modules.PAYMENT).refundPayment(refund)
-  if (state.order_id) {
-    const made = (booked.refunds ?? []).find((r) => !state.refund_ids.includes(r.id))
-    await container.resolve<IOrderModuleService>(Modules.ORDER).addOrderTransactions({
-      order_id: state.order_id,
-      amount: MathBN.mult(entry.amount, -1),
-      currency_code: state.currency_code,
-      reference: "refund",
-      reference_id: made?.id ?? state.id,
-    })
-  }
 }
 
 async function block(
@@ -266,22 +213,3 @@ async function completeTicket(container: MedusaContainer, ticket: CancelTicket, 
   })
 }
 
-/** The payment's data as it is now. */
-async function currentData(container: MedusaContainer, paymentId: string): Promise<Record<string, unknown>> {
-  const query = container.resolve(ContainerRegistrationKeys.QUERY)
-  const { data } = await query.graph({ entity: "payment", fields: ["id", "data"], filters: { id: paymentId } })
-  return (data[0] as { data?: Record<string, unknown> | null } | undefined)?.data ?? {}
-}
-
-/** Clears only the marker, on the data as it is now: writing back an older copy would erase the provider's records. */
-export async function clearRecordOnlyMarker(container: MedusaContainer, paymentId: string): Promise<void> {
-  const current = await currentData(container, paymentId)
-  if (current[RECORD_ONLY_KEY]) {
-    await container.resolve<IPaymentModuleService>(Modules.PAYMENT).updatePayment(withData(paymentId, { ...current, [RECORD_ONLY_KEY]: null }))
-  }
-}
-
-/** UpdatePaymentDTO is typed without `data`, which the module accepts at runtime. */
-function withData(id: string, data: Record<string, unknown>): UpdatePaymentDTO {
-  return { id, data } as unknown as UpdatePaymentDTO
-}

@@ -1,7 +1,7 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { MedusaError } from "@medusajs/framework/utils"
 import { CLAIM_HEARTBEAT_SECONDS } from "../../../lib/claim-liveness"
-import { beatClaim } from "./ledger"
+import { beatClaim } from "./ledger-claim"
 
 export type ClaimHeartbeat = {
   /**

@@ -3,7 +3,8 @@ import { Modules } from "@medusajs/framework/utils"
 import type { CancellationEntry } from "../../../lib/paymentwall/cancellation"
 import type { IamportPayment } from "../../../lib/iamport/types"
 import { type CancelTicket, paymentwallModule } from "../../../modules/iamport-paymentwall"
-import { type Cancellation, claimCancellation, ledgerRows, markBooked } from "./ledger"
+import { type Cancellation, ledgerRows } from "./ledger"
+import { claimCancellation, markBooked } from "./ledger-claim"
 import { loadPaymentState, type PaymentState } from "./payment-state"
 
 /** An optimistic Refund (order cancel, compensation) that i'mport now shows: tie it to its cancellation. */
