@@ -7,7 +7,12 @@ type Answer = { status: number; body: { code: number; message: string | null; re
 let sandbox: RunningSandbox
 let token: string
 
-async function call(method: string, path: string, body?: unknown, options: { auth?: string | null; form?: boolean } = {}): Promise<Answer> {
+async function call(
+  method: string,
+  path: string,
+  body?: unknown,
+  options: { auth?: string | null; form?: boolean } = {}
+): Promise<Answer> {
   const headers: Record<string, string> = {}
   let payload: string | undefined
   if (body !== undefined) {
@@ -28,7 +33,12 @@ async function call(method: string, path: string, body?: unknown, options: { aut
 }
 
 async function login(): Promise<string> {
-  const res = await call("POST", "/users/getToken", { imp_key: "sandbox_imp_key", imp_secret: "sandbox_imp_secret" }, { auth: null })
+  const res = await call(
+    "POST",
+    "/users/getToken",
+    { imp_key: "sandbox_imp_key", imp_secret: "sandbox_imp_secret" },
+    { auth: null }
+  )
   return res.body.response.access_token as string
 }
 
@@ -39,7 +49,11 @@ async function paid(merchantUid: string, amount = 10000, currency = "KRW"): Prom
 }
 
 /** A loopback receiver for the sandbox's webhooks. */
-async function receiver(): Promise<{ url: string; received: { type: string; body: string }[]; close: () => Promise<void> }> {
+async function receiver(): Promise<{
+  url: string
+  received: { type: string; body: string }[]
+  close: () => Promise<void>
+}> {
   const received: { type: string; body: string }[] = []
   const server = http.createServer((req, res) => {
     let body = ""
@@ -51,7 +65,11 @@ async function receiver(): Promise<{ url: string; received: { type: string; body
   })
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r))
   const { port } = server.address() as AddressInfo
-  return { url: `http://127.0.0.1:${port}/hook`, received, close: () => new Promise((r) => (server.close(() => r()), server.closeAllConnections())) }
+  return {
+    url: `http://127.0.0.1:${port}/hook`,
+    received,
+    close: () => new Promise((r) => (server.close(() => r()), server.closeAllConnections())),
+  }
 }
 
 beforeAll(async () => {
@@ -66,24 +84,43 @@ beforeEach(async () => {
 describe("sandbox: i'mport's REST API", () => {
   it("wraps every answer in i'mport's envelope", async () => {
     const res = await call("POST", "/payments/prepare", { merchant_uid: "env_1", amount: 1000, currency: "KRW" })
-    expect(res.body).toEqual({ code: 0, message: null, response: { merchant_uid: "env_1", amount: 1000, currency: "KRW" } })
+    expect(res.body).toEqual({
+      code: 0,
+      message: null,
+      response: { merchant_uid: "env_1", amount: 1000, currency: "KRW" },
+    })
   })
 
   it("gives the same token while it lives, with expired_at 30 minutes past i'mport's now", async () => {
-    const again = await call("POST", "/users/getToken", { imp_key: "sandbox_imp_key", imp_secret: "sandbox_imp_secret" }, { auth: null })
+    const again = await call(
+      "POST",
+      "/users/getToken",
+      { imp_key: "sandbox_imp_key", imp_secret: "sandbox_imp_secret" },
+      { auth: null }
+    )
     expect(again.body.response.access_token).toBe(token)
     expect(again.body.response.expired_at - again.body.response.now).toBeGreaterThan(1790)
   })
 
   it("extends a token by 5 minutes when asked for it in its last minute", async () => {
     sandbox.context.token!.expiresAt = Math.floor(Date.now() / 1000) + 30
-    const res = await call("POST", "/users/getToken", { imp_key: "sandbox_imp_key", imp_secret: "sandbox_imp_secret" }, { auth: null })
+    const res = await call(
+      "POST",
+      "/users/getToken",
+      { imp_key: "sandbox_imp_key", imp_secret: "sandbox_imp_secret" },
+      { auth: null }
+    )
     expect(res.body.response.access_token).toBe(token)
     expect(res.body.response.expired_at - res.body.response.now).toBeGreaterThanOrEqual(329)
   })
 
   it("accepts getToken as a form body", async () => {
-    const res = await call("POST", "/users/getToken", { imp_key: "sandbox_imp_key", imp_secret: "sandbox_imp_secret" }, { auth: null, form: true })
+    const res = await call(
+      "POST",
+      "/users/getToken",
+      { imp_key: "sandbox_imp_key", imp_secret: "sandbox_imp_secret" },
+      { auth: null, form: true }
+    )
     expect(res.body.code).toBe(0)
   })
 
@@ -109,7 +146,12 @@ describe("sandbox: i'mport's REST API", () => {
     const impUid = await paid("hide_1")
     expect((await call("GET", `/payments/${impUid}`)).status).toBe(404)
     const shown = await call("GET", `/payments/${impUid}?include_sandbox=true`)
-    expect(shown.body.response).toMatchObject({ imp_uid: impUid, sandbox: true, status: "paid", pg_provider: "paymentwall" })
+    expect(shown.body.response).toMatchObject({
+      imp_uid: impUid,
+      sandbox: true,
+      status: "paid",
+      pg_provider: "paymentwall",
+    })
   })
 
   it("finds by merchant_uid and status, and answers 207 when some of many ids are unknown", async () => {
@@ -123,14 +165,25 @@ describe("sandbox: i'mport's REST API", () => {
 
   it("refuses a duplicate prepare, and PUT changes a prepared amount (404 if none)", async () => {
     await call("POST", "/payments/prepare", { merchant_uid: "prep_1", amount: 1000, currency: "KRW" })
-    expect((await call("POST", "/payments/prepare", { merchant_uid: "prep_1", amount: 1000, currency: "KRW" })).body.code).toBe(1)
-    expect((await call("PUT", "/payments/prepare", { merchant_uid: "prep_1", amount: 2000, currency: "KRW" })).body.response.amount).toBe(2000)
-    expect((await call("PUT", "/payments/prepare", { merchant_uid: "prep_none", amount: 1, currency: "KRW" })).status).toBe(404)
+    expect(
+      (await call("POST", "/payments/prepare", { merchant_uid: "prep_1", amount: 1000, currency: "KRW" })).body.code
+    ).toBe(1)
+    expect(
+      (await call("PUT", "/payments/prepare", { merchant_uid: "prep_1", amount: 2000, currency: "KRW" })).body.response
+        .amount
+    ).toBe(2000)
+    expect(
+      (await call("PUT", "/payments/prepare", { merchant_uid: "prep_none", amount: 1, currency: "KRW" })).status
+    ).toBe(404)
   })
 
   it("refuses an amount the currency cannot carry", async () => {
-    expect((await call("POST", "/payments/prepare", { merchant_uid: "prec_1", amount: 10.5, currency: "KRW" })).body.code).toBe(1)
-    expect((await call("POST", "/payments/prepare", { merchant_uid: "prec_2", amount: 10.5, currency: "USD" })).body.code).toBe(0)
+    expect(
+      (await call("POST", "/payments/prepare", { merchant_uid: "prec_1", amount: 10.5, currency: "KRW" })).body.code
+    ).toBe(1)
+    expect(
+      (await call("POST", "/payments/prepare", { merchant_uid: "prec_2", amount: 10.5, currency: "USD" })).body.code
+    ).toBe(0)
   })
 })
 
@@ -154,15 +207,41 @@ describe("sandbox: the widget and the prepared amount", () => {
   it("refuses a second payment, or a fraud review, of a merchant_uid already paid (even once refunded), with 409", async () => {
     const first = await paid("twice_1")
     for (const outcome of ["paid", "fraud_review"]) {
-      const again = await call("POST", "/sandbox/pay", { merchant_uid: "twice_1", outcome, ignore_prepare: true, amount: 10000, currency: "KRW" })
+      const again = await call("POST", "/sandbox/pay", {
+        merchant_uid: "twice_1",
+        outcome,
+        ignore_prepare: true,
+        amount: 10000,
+        currency: "KRW",
+      })
       expect(again.status).toBe(409)
       expect(again.body.message).toContain(`merchant_uid twice_1 was already paid (${first})`)
     }
     await call("POST", `/sandbox/payments/${first}/console-cancel`, {})
-    expect((await call("POST", "/sandbox/pay", { merchant_uid: "twice_1", outcome: "paid", ignore_prepare: true, amount: 10000, currency: "KRW" })).status).toBe(409)
+    expect(
+      (
+        await call("POST", "/sandbox/pay", {
+          merchant_uid: "twice_1",
+          outcome: "paid",
+          ignore_prepare: true,
+          amount: 10000,
+          currency: "KRW",
+        })
+      ).status
+    ).toBe(409)
     expect(sandbox.context.state.attemptsFor("twice_1").map((p) => p.imp_uid)).toEqual([first])
     // A declined try moves no money, so the widget still shows it.
-    expect((await call("POST", "/sandbox/pay", { merchant_uid: "twice_1", outcome: "failed", ignore_prepare: true, amount: 10000, currency: "KRW" })).status).toBe(200)
+    expect(
+      (
+        await call("POST", "/sandbox/pay", {
+          merchant_uid: "twice_1",
+          outcome: "failed",
+          ignore_prepare: true,
+          amount: 10000,
+          currency: "KRW",
+        })
+      ).status
+    ).toBe(200)
   })
 
   it("still lets a late approval of an attempt held before the other paid make a second paid attempt, listed by findAll", async () => {
@@ -196,7 +275,13 @@ describe("sandbox: cancels", () => {
 
   it("opens a Paymentwall ticket: code 0, status and cancel_amount unchanged", async () => {
     const impUid = await paid("tk_1", 10000)
-    const res = await call("POST", "/payments/cancel", { imp_uid: impUid, amount: 3000, checksum: 10000, reason: "r", enable_webhook: true })
+    const res = await call("POST", "/payments/cancel", {
+      imp_uid: impUid,
+      amount: 3000,
+      checksum: 10000,
+      reason: "r",
+      enable_webhook: true,
+    })
     expect(res.body.code).toBe(0)
     expect(res.body.response).toMatchObject({ status: "paid", cancel_amount: 0, cancel_history: [] })
     const [ticket] = [...sandbox.context.state.tickets.values()]
@@ -222,7 +307,10 @@ describe("sandbox: cancels", () => {
     const [ticket] = [...sandbox.context.state.tickets.values()]
     const settled = await call("POST", `/sandbox/tickets/${ticket.id}/settle`, { result: "rejected" })
     expect(settled.body).toMatchObject({ status: "rejected", cancellation_id: null })
-    expect((await call("GET", `/payments/${impUid}?include_sandbox=true`)).body.response).toMatchObject({ status: "paid", cancel_amount: 0 })
+    expect((await call("GET", `/payments/${impUid}?include_sandbox=true`)).body.response).toMatchObject({
+      status: "paid",
+      cancel_amount: 0,
+    })
   })
 
   it("refuses a cancel above what is left, and of a payment that is not paid", async () => {
@@ -258,7 +346,12 @@ describe("sandbox: cancels", () => {
     expect(res.body).toMatchObject({ cancel_amount: 300, status: "cancelled" })
     await sandbox.context.webhooks.idle()
     const last = JSON.parse(hook.received[hook.received.length - 1].body)
-    expect(last).toEqual({ imp_uid: impUid, merchant_uid: "console_1", status: "cancelled", cancellation_id: res.body.cancel_history[0].cancellation_id })
+    expect(last).toEqual({
+      imp_uid: impUid,
+      merchant_uid: "console_1",
+      status: "cancelled",
+      cancellation_id: res.body.cancel_history[0].cancellation_id,
+    })
     await hook.close()
   })
 })
@@ -282,7 +375,10 @@ describe("sandbox: Paymentwall delivery reports", () => {
     sandbox.context.reset()
     token = await login()
     const impUid = await paid("m_delivery")
-    expect((await call("POST", "/paymentwall/delivery", report(impUid))).body).toMatchObject({ code: 0, response: { success: 1 } })
+    expect((await call("POST", "/paymentwall/delivery", report(impUid))).body).toMatchObject({
+      code: 0,
+      response: { success: 1 },
+    })
     const refusals = [
       [{ shipping_address_email: "" }, "missing: shipping_address_email"],
       [{ carrier_tracking_id: undefined }, "missing: carrier_tracking_id"],
@@ -294,10 +390,19 @@ describe("sandbox: Paymentwall delivery reports", () => {
     ] as const
     for (const [change, message] of refusals) {
       const answer = await call("POST", "/paymentwall/delivery", report(impUid, change))
-      expect({ change, code: answer.body.code, message: answer.body.message }).toEqual({ change, code: 1, message: expect.stringContaining(message) })
+      expect({ change, code: answer.body.code, message: answer.body.message }).toEqual({
+        change,
+        code: 1,
+        message: expect.stringContaining(message),
+      })
     }
     // A digital delivery needs no carrier.
-    const digital = report(impUid, { type: "digital", status: "delivered", carrier_tracking_id: undefined, carrier_type: undefined })
+    const digital = report(impUid, {
+      type: "digital",
+      status: "delivered",
+      carrier_tracking_id: undefined,
+      carrier_type: undefined,
+    })
     expect((await call("POST", "/paymentwall/delivery", digital)).body.code).toBe(0)
     expect(sandbox.context.state.deliveries.map((d) => d.status)).toEqual(["order_shipped", "delivered"])
   })
@@ -309,7 +414,9 @@ describe("sandbox: webhooks and faults", () => {
     sandbox.context.webhooks.configure({ url: hook.url, format: "form" })
     const impUid = await paid("wh_1")
     await sandbox.context.webhooks.idle()
-    expect(hook.received).toEqual([{ type: "application/x-www-form-urlencoded", body: `imp_uid=${impUid}&merchant_uid=wh_1&status=paid` }])
+    expect(hook.received).toEqual([
+      { type: "application/x-www-form-urlencoded", body: `imp_uid=${impUid}&merchant_uid=wh_1&status=paid` },
+    ])
     await hook.close()
   })
 
@@ -353,18 +460,36 @@ describe("sandbox: webhooks and faults", () => {
 
   it("answers a non_envelope fault with a proxy's HTML 404 page instead of i'mport's envelope", async () => {
     const impUid = await paid("proxy_1", 1000)
-    const fault = await call("POST", "/sandbox/faults", { route: "GET /payments/{imp_uid}", kind: "non_envelope", times: 1 })
+    const fault = await call("POST", "/sandbox/faults", {
+      route: "GET /payments/{imp_uid}",
+      kind: "non_envelope",
+      times: 1,
+    })
     expect(fault.status).toBe(200)
     const res = await fetch(`${sandbox.url}/payments/${impUid}`, { headers: { authorization: `Bearer ${token}` } })
     expect(res.status).toBe(404)
     expect(res.headers.get("content-type")).toContain("text/html")
     expect(await res.text()).toContain("<h1>404 Not Found</h1>")
-    expect((await call("GET", `/payments/${impUid}?include_sandbox=true`)).body).toMatchObject({ code: 0, response: { imp_uid: impUid } })
+    expect((await call("GET", `/payments/${impUid}?include_sandbox=true`)).body).toMatchObject({
+      code: 0,
+      response: { imp_uid: impUid },
+    })
   })
 
   it("answers a non_envelope fault with the status and body asked for", async () => {
-    await call("POST", "/sandbox/faults", { route: "GET /payments/{imp_uid}", kind: "non_envelope", status: 502, body: "json", times: 1 })
-    await call("POST", "/sandbox/faults", { route: "GET /payments/{imp_uid}", kind: "non_envelope", body: "empty", times: 1 })
+    await call("POST", "/sandbox/faults", {
+      route: "GET /payments/{imp_uid}",
+      kind: "non_envelope",
+      status: 502,
+      body: "json",
+      times: 1,
+    })
+    await call("POST", "/sandbox/faults", {
+      route: "GET /payments/{imp_uid}",
+      kind: "non_envelope",
+      body: "empty",
+      times: 1,
+    })
     const json = await fetch(`${sandbox.url}/payments/imp_1`, { headers: { authorization: `Bearer ${token}` } })
     expect(json.status).toBe(502)
     expect(await json.json()).not.toHaveProperty("code")

@@ -15,10 +15,23 @@ let sessionCounter = 0
 
 function provider(extra: Partial<IamportPaymentwallOptions> = {}): IamportPaymentwallProviderService {
   warnings = []
-  const logger = { warn: (m: string) => warnings.push(m), info: () => undefined, error: () => undefined, debug: () => undefined } as unknown as Logger
+  const logger = {
+    warn: (m: string) => warnings.push(m),
+    info: () => undefined,
+    error: () => undefined,
+    debug: () => undefined,
+  } as unknown as Logger
   return new IamportPaymentwallProviderService(
     { logger },
-    { impKey: "sandbox_imp_key", impSecret: SECRET, impCode: "imp12345678", channelKey: "ch-pw", mode: "test", apiBaseUrl: sandbox.url, ...extra }
+    {
+      impKey: "sandbox_imp_key",
+      impSecret: SECRET,
+      impCode: "imp12345678",
+      channelKey: "ch-pw",
+      mode: "test",
+      apiBaseUrl: sandbox.url,
+      ...extra,
+    }
   )
 }
 
@@ -32,11 +45,19 @@ function notIamport(route: string, extra: Partial<Fault> = {}): void {
 const NOT_IAMPORT = "not i'mport's answer. Check apiBaseUrl"
 
 async function sandboxPost<T = any>(path: string, body: unknown = {}): Promise<T> {
-  const res = await fetch(`${sandbox.url}${path}`, { method: "POST", headers: { "content-type": "application/json", [CONTROL_TOKEN_HEADER]: sandbox.controlToken }, body: JSON.stringify(body) })
+  const res = await fetch(`${sandbox.url}${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", [CONTROL_TOKEN_HEADER]: sandbox.controlToken },
+    body: JSON.stringify(body),
+  })
   return (await res.json()) as T
 }
 
-async function started(p = provider(), amount: unknown = 10000, currency = "krw"): Promise<PaymentwallData & Record<string, unknown>> {
+async function started(
+  p = provider(),
+  amount: unknown = 10000,
+  currency = "krw"
+): Promise<PaymentwallData & Record<string, unknown>> {
   const out = await p.initiatePayment({
     amount: amount as number,
     currency_code: currency,
@@ -54,7 +75,10 @@ async function paidSession(p = provider(), amount: unknown = 10000, currency = "
 }
 
 async function errorOf(promise: Promise<unknown>): Promise<MedusaError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e)
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e
+  )
   expect(error).toBeInstanceOf(MedusaError)
   return error as MedusaError
 }
@@ -81,7 +105,11 @@ describe("initiatePayment", () => {
     })
     expect(data.merchant_uid).toBe(`pw_${data.session_id}`)
     expect(data.merchant_uid.length).toBeLessThanOrEqual(40)
-    expect(sandbox.context.state.prepared.get(data.merchant_uid)).toEqual({ merchant_uid: data.merchant_uid, amount: 12.5, currency: "USD" })
+    expect(sandbox.context.state.prepared.get(data.merchant_uid)).toEqual({
+      merchant_uid: data.merchant_uid,
+      amount: 12.5,
+      currency: "USD",
+    })
     expect(JSON.stringify(data)).not.toContain(SECRET)
     expect(JSON.stringify(data)).not.toContain("sandbox_imp_key")
   })
@@ -143,7 +171,9 @@ describe("updatePayment", () => {
 
 describe("authorizePayment", () => {
   it("waits (pending_authorization) while i'mport has no payment yet", async () => {
-    await expect(provider().authorizePayment({ data: await started() })).resolves.toMatchObject({ status: "pending_authorization" })
+    await expect(provider().authorizePayment({ data: await started() })).resolves.toMatchObject({
+      status: "pending_authorization",
+    })
   })
 
   it("fails loudly when something other than i'mport answers the lookup with a 404 page, instead of waiting", async () => {
@@ -152,7 +182,9 @@ describe("authorizePayment", () => {
     notIamport("GET /payments/find/{merchant_uid}")
     const error = await errorOf(p.authorizePayment({ data }))
     expect(error.type).toBe(MedusaError.Types.UNEXPECTED_STATE)
-    expect(error.message).toContain("Could not look up the payment: GET /payments/find/{merchant_uid}/paid answered HTTP 404")
+    expect(error.message).toContain(
+      "Could not look up the payment: GET /payments/find/{merchant_uid}/paid answered HTTP 404"
+    )
     expect(error.message).toContain(NOT_IAMPORT)
     expect(error.message).not.toContain(SECRET)
   })
@@ -179,7 +211,11 @@ describe("authorizePayment", () => {
   it("turns a failed payment into an error that carries Paymentwall's reason", async () => {
     const p = provider()
     const data = await started(p)
-    await sandboxPost("/sandbox/pay", { merchant_uid: data.merchant_uid, outcome: "failed", fail_reason: "Insufficient funds" })
+    await sandboxPost("/sandbox/pay", {
+      merchant_uid: data.merchant_uid,
+      outcome: "failed",
+      fail_reason: "Insufficient funds",
+    })
     const error = await errorOf(p.authorizePayment({ data }))
     expect(error.type).toBe(MedusaError.Types.PAYMENT_AUTHORIZATION_ERROR)
     expect(error.message).toContain("Insufficient funds")
@@ -188,7 +224,12 @@ describe("authorizePayment", () => {
   it("never captures a payment whose amount differs, and logs it as suspected tampering", async () => {
     const p = provider()
     const data = await started(p, 10000)
-    await sandboxPost("/sandbox/pay", { merchant_uid: data.merchant_uid, outcome: "paid", amount: 100, ignore_prepare: true })
+    await sandboxPost("/sandbox/pay", {
+      merchant_uid: data.merchant_uid,
+      outcome: "paid",
+      amount: 100,
+      ignore_prepare: true,
+    })
     const error = await errorOf(p.authorizePayment({ data }))
     expect(error.message).toContain("amount is 100, expected 10000")
     expect(warnings.join("\n")).toContain("suspected tampering")
@@ -197,7 +238,13 @@ describe("authorizePayment", () => {
   it("never captures a payment in another currency", async () => {
     const p = provider()
     const data = await started(p, 10, "usd")
-    await sandboxPost("/sandbox/pay", { merchant_uid: data.merchant_uid, outcome: "paid", amount: 10, currency: "EUR", ignore_prepare: true })
+    await sandboxPost("/sandbox/pay", {
+      merchant_uid: data.merchant_uid,
+      outcome: "paid",
+      amount: 10,
+      currency: "EUR",
+      ignore_prepare: true,
+    })
     expect((await errorOf(p.authorizePayment({ data }))).message).toContain("currency is EUR, expected USD")
   })
 
@@ -266,7 +313,10 @@ describe("a cancel ticket sent from the kept snapshot (cancelAtIamport: one i'mp
     sandbox.context.stats.clear()
     const out = await p.cancelAtIamport(impUid, { amount: 3000, reason: REASON }, kept(data))
     expect(calls("POST /payments/cancel")).toBe(1)
-    expect(out).toMatchObject({ kind: "unknown", message: expect.stringContaining("new cancellation of the same amount") })
+    expect(out).toMatchObject({
+      kind: "unknown",
+      message: expect.stringContaining("new cancellation of the same amount"),
+    })
   })
 
   it("sends once more when the new cancellation of the same amount has another reason (a console refund)", async () => {
@@ -308,7 +358,10 @@ describe("refundPayment in record-only mode (the plugin's settlement booking a c
   it("refuses a marker whose amount is not the refund's", async () => {
     const p = provider()
     const { data } = await paidSession(p)
-    const marked = { ...data, iamport_record_only: { cancellation_id: "cxl_1", amount: 2500, reason: null, set_at: new Date().toISOString() } }
+    const marked = {
+      ...data,
+      iamport_record_only: { cancellation_id: "cxl_1", amount: 2500, reason: null, set_at: new Date().toISOString() },
+    }
     const error = await errorOf(p.refundPayment({ amount: 2600, data: marked, context: { idempotency_key: "ref_S" } }))
     expect(error.type).toBe(MedusaError.Types.UNEXPECTED_STATE)
     expect(error.message).toContain("does not match the cancellation it books")
@@ -329,7 +382,10 @@ describe("refundPayment in record-only mode (the plugin's settlement booking a c
     const p = provider()
     const { data } = await paidSession(p)
     const setAt = new Date(Date.now() - RECORD_ONLY_MAX_AGE_MS - 1000).toISOString()
-    const marked = { ...data, iamport_record_only: { cancellation_id: "cxl_1", amount: 2500, reason: null, set_at: setAt } }
+    const marked = {
+      ...data,
+      iamport_record_only: { cancellation_id: "cxl_1", amount: 2500, reason: null, set_at: setAt },
+    }
     const error = await errorOf(p.refundPayment({ amount: 2500, data: marked, context: { idempotency_key: "ref_U" } }))
     expect(error.type).toBe(MedusaError.Types.UNEXPECTED_STATE)
     expect(error.message).toContain(`was set at ${setAt}`)
@@ -341,7 +397,12 @@ describe("refundPayment in record-only mode (the plugin's settlement booking a c
     const out = await provider().initiatePayment({
       amount: 1000,
       currency_code: "krw",
-      data: { session_id: newSessionId(), iamport_record_only: { cancellation_id: "x", amount: 1000 }, imp_uid: "imp_forged", cancel_requests: { x: {} } },
+      data: {
+        session_id: newSessionId(),
+        iamport_record_only: { cancellation_id: "x", amount: 1000 },
+        imp_uid: "imp_forged",
+        cancel_requests: { x: {} },
+      },
     })
     // Medusa stores {...storefront data, ...provider data}: the provider's nulls win.
     expect(out.data).toMatchObject({ iamport_record_only: null, imp_uid: null, cancel_requests: null, iamport: null })
@@ -407,14 +468,20 @@ describe("lookupPayments", () => {
 })
 
 describe("getWebhookActionAndData", () => {
-  const hook = (data: Record<string, unknown>, rawData = "", headers: Record<string, unknown> = {}) => ({ data, rawData, headers })
+  const hook = (data: Record<string, unknown>, rawData = "", headers: Record<string, unknown> = {}) => ({
+    data,
+    rawData,
+    headers,
+  })
 
   it("turns a paid webhook into captured with the session and i'mport's amount, after one lookup", async () => {
     const p = provider()
     const data = await started(p, 10000)
     const paid = await sandboxPost("/sandbox/pay", { merchant_uid: data.merchant_uid, outcome: "paid" })
     sandbox.context.stats.clear()
-    const result = await p.getWebhookActionAndData(hook({ imp_uid: paid.imp_uid, merchant_uid: data.merchant_uid, status: "paid" }))
+    const result = await p.getWebhookActionAndData(
+      hook({ imp_uid: paid.imp_uid, merchant_uid: data.merchant_uid, status: "paid" })
+    )
     expect(result).toEqual({ action: "captured", data: { session_id: data.session_id, amount: 10000 } })
     expect(calls("GET /payments/{imp_uid}")).toBe(1)
   })
@@ -424,7 +491,9 @@ describe("getWebhookActionAndData", () => {
     const data = await started(p)
     const paid = await sandboxPost("/sandbox/pay", { merchant_uid: data.merchant_uid, outcome: "paid" })
     const raw = Buffer.from(`imp_uid=${paid.imp_uid}&merchant_uid=${data.merchant_uid}&status=paid`)
-    const result = await p.getWebhookActionAndData(hook({}, raw as never, { "content-type": "application/x-www-form-urlencoded" }))
+    const result = await p.getWebhookActionAndData(
+      hook({}, raw as never, { "content-type": "application/x-www-form-urlencoded" })
+    )
     expect(result.action).toBe("captured")
   })
 
@@ -458,11 +527,19 @@ describe("getWebhookActionAndData", () => {
   it("ignores a payment whose merchant_uid this plugin did not make, or that the body misnames", async () => {
     const p = provider()
     await sandboxPost("/sandbox/reset")
-    const c = await sandboxPost("/sandbox/pay", { merchant_uid: "someone_else_1", outcome: "paid", amount: 1000, currency: "KRW", ignore_prepare: true })
+    const c = await sandboxPost("/sandbox/pay", {
+      merchant_uid: "someone_else_1",
+      outcome: "paid",
+      amount: 1000,
+      currency: "KRW",
+      ignore_prepare: true,
+    })
     expect((await p.getWebhookActionAndData(hook({ imp_uid: c.imp_uid }))).action).toBe("not_supported")
     const data = await started(p)
     const mine = await sandboxPost("/sandbox/pay", { merchant_uid: data.merchant_uid, outcome: "paid" })
-    expect((await p.getWebhookActionAndData(hook({ imp_uid: mine.imp_uid, merchant_uid: "pw_payses_other" }))).action).toBe("not_supported")
+    expect(
+      (await p.getWebhookActionAndData(hook({ imp_uid: mine.imp_uid, merchant_uid: "pw_payses_other" }))).action
+    ).toBe("not_supported")
   })
 
   it("hands cancellations on without a session_id or a lookup: the plugin's subscriber settles them with its own", async () => {
@@ -481,11 +558,17 @@ describe("getWebhookActionAndData", () => {
     const { impUid } = await paidSession(p)
     sandbox.context.stats.clear()
     // The plugin's hook middleware writes the sender it computed into this header, overwriting any a client sent.
-    expect((await p.getWebhookActionAndData(hook({ imp_uid: impUid }, "", { "x-iamport-pw-sender": "203.0.113.9" }))).action).toBe("not_supported")
+    expect(
+      (await p.getWebhookActionAndData(hook({ imp_uid: impUid }, "", { "x-iamport-pw-sender": "203.0.113.9" }))).action
+    ).toBe("not_supported")
     // A client-written X-Forwarded-For is not the sender.
-    expect((await p.getWebhookActionAndData(hook({ imp_uid: impUid }, "", { "x-forwarded-for": "52.78.100.19" }))).action).toBe("not_supported")
+    expect(
+      (await p.getWebhookActionAndData(hook({ imp_uid: impUid }, "", { "x-forwarded-for": "52.78.100.19" }))).action
+    ).toBe("not_supported")
     expect(calls("GET /payments/{imp_uid}")).toBe(0)
-    expect((await p.getWebhookActionAndData(hook({ imp_uid: impUid }, "", { "x-iamport-pw-sender": "52.78.100.19" }))).action).toBe("captured")
+    expect(
+      (await p.getWebhookActionAndData(hook({ imp_uid: impUid }, "", { "x-iamport-pw-sender": "52.78.100.19" }))).action
+    ).toBe("captured")
   })
 
   it("throws, rather than ignoring the webhook as spoofed, when something other than i'mport answers the lookup", async () => {
@@ -509,7 +592,13 @@ describe("getWebhookActionAndData", () => {
 
 describe("saved payment methods (Key-in and Subscription are not offered for Paymentwall through i'mport)", () => {
   const context = { customer: { id: "cus_1", email: "a@b.c" } }
-  const holder = { id: "acchld_1", provider_id: "pp_iamport-paymentwall_paymentwall", external_id: "x", email: "a@b.c", data: {} } as never
+  const holder = {
+    id: "acchld_1",
+    provider_id: "pp_iamport-paymentwall_paymentwall",
+    external_id: "x",
+    email: "a@b.c",
+    data: {},
+  } as never
 
   it("makes no account holder at a logged-in customer's checkout, and does not stop it", async () => {
     // Medusa stores no holder for an empty answer (payment module createAccountHolder: isPresent).
