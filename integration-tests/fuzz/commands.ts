@@ -9,7 +9,11 @@ type AnyRecord = Record<string, any>
 /** i'mport's own webhook address: what the hook middleware would have written as the sender of a genuine notice. */
 const IAMPORT_SENDER = { "content-type": "application/json", "x-iamport-pw-sender": "52.78.100.19" }
 /** An attacker who knows the imp_uid, claiming i'mport's address in X-Forwarded-For. */
-const ATTACKER = { "content-type": "application/json", "x-forwarded-for": "52.78.100.19", "x-iamport-pw-sender": "203.0.113.7" }
+const ATTACKER = {
+  "content-type": "application/json",
+  "x-forwarded-for": "52.78.100.19",
+  "x-iamport-pw-sender": "203.0.113.7",
+}
 /** The provider's timeoutMs in the test store (helpers/test-store-config.ts). */
 const CLIENT_TIMEOUT_MS = 5000
 
@@ -25,8 +29,18 @@ const bump = (map: Map<string, number>, key: string) => map.set(key, (map.get(ke
 function noteStates(o: Observation): void {
   for (const t of o.tickets) {
     const meta = (t.metadata ?? {}) as { approval_candidate?: unknown; matched_by?: string }
-    const flags = [t.rejection_suspected_at ? "rejection suspected" : "", meta.approval_candidate ? "approval suspected" : "", meta.matched_by ? `matched by ${meta.matched_by}` : ""]
-    bump(counters.states, `ticket ${t.origin} ${t.status}${flags.filter(Boolean).map((f) => ` (${f})`).join("")}`)
+    const flags = [
+      t.rejection_suspected_at ? "rejection suspected" : "",
+      meta.approval_candidate ? "approval suspected" : "",
+      meta.matched_by ? `matched by ${meta.matched_by}` : "",
+    ]
+    bump(
+      counters.states,
+      `ticket ${t.origin} ${t.status}${flags
+        .filter(Boolean)
+        .map((f) => ` (${f})`)
+        .join("")}`
+    )
   }
   for (const r of o.ledger) {
     bump(counters.states, `ledger ${r.status}`)
@@ -44,12 +58,20 @@ function noteStates(o: Observation): void {
  * Violations only logged, not failed (FUZZ_IGNORE=f,job): to look past a known bug for the next one. A letter names
  * an invariant; "job" and "check" the equality checks right after a job run or a check-now.
  */
-const IGNORED = new Set((process.env.FUZZ_IGNORE ?? "").split(",").map((s) => s.trim().toLowerCase()).filter(Boolean))
-
+const IGNORED = new Set(
+  (process.env.FUZZ_IGNORE ?? "")
+    .split(",")
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean)
+)
 
 function ignored(violation: string): boolean {
   const letter = /^\((\w)\)/.exec(violation)?.[1] ?? ""
-  return IGNORED.has(letter) || (IGNORED.has("job") && violation.includes("after the job")) || (IGNORED.has("check") && violation.includes("after check-now"))
+  return (
+    IGNORED.has(letter) ||
+    (IGNORED.has("job") && violation.includes("after the job")) ||
+    (IGNORED.has("check") && violation.includes("after check-now"))
+  )
 }
 
 function pick<T>(items: readonly T[], index: number): T {
@@ -100,7 +122,12 @@ function asFailure(error: unknown, w: World): FuzzFailure {
   if (error instanceof FuzzFailure) {
     return error
   }
-  const message = error instanceof Error ? (error instanceof UnexpectedError ? `unexpected: ${error.message}` : error.stack ?? error.message) : String(error)
+  const message =
+    error instanceof Error
+      ? error instanceof UnexpectedError
+        ? `unexpected: ${error.message}`
+        : (error.stack ?? error.message)
+      : String(error)
   return new FuzzFailure(`${message}\n--- run transcript ---\n${w.transcript.join("\n")}`)
 }
 
@@ -116,7 +143,8 @@ export async function afterStep(m: Model, w: World, settled?: Settled, extra: st
     const o = await observe(w, ref)
     noteStates(o)
     w.log(`    ${describe(o)}`)
-    const settledBy = settled === "all" ? "job" : settled instanceof Set && settled.has(ref.paymentId) ? "check" : undefined
+    const settledBy =
+      settled === "all" ? "job" : settled instanceof Set && settled.has(ref.paymentId) ? "check" : undefined
     found.push(...checkObservation(o, settledBy))
   }
   const violations = found.filter((v) => !ignored(v))
@@ -164,7 +192,14 @@ export async function createOrder(m: Model, w: World, outcome: Outcome): Promise
   if (outcome === "paid") {
     const paid = await paidOrder(w.api, w.store, (merchantUid) => pay(merchantUid, "paid"))
     const merchantUid = w.iamport(paid.impUid)!.merchant_uid
-    const ref: PaymentRef = { label, orderId: paid.orderId, paymentId: paid.paymentId, impUid: paid.impUid, merchantUid, amount: paid.amount }
+    const ref: PaymentRef = {
+      label,
+      orderId: paid.orderId,
+      paymentId: paid.paymentId,
+      impUid: paid.impUid,
+      merchantUid,
+      amount: paid.amount,
+    }
     m.payments.push(ref)
     w.log(`    = ${label}: order ${ref.orderId}, payment ${ref.paymentId}, ${ref.impUid}, ${ref.amount} KRW`)
     return
@@ -179,7 +214,13 @@ export async function createOrder(m: Model, w: World, outcome: Outcome): Promise
   }
   const approved = await w.sandboxPost(`/sandbox/payments/${imp_uid}/approve`)
   w.log(`    = Paymentwall approves ${imp_uid} after review -> ${approved.status}`)
-  m.pending.push({ label, cartId: checkout.cartId, paymentCollectionId: checkout.paymentCollectionId, impUid: imp_uid, merchantUid })
+  m.pending.push({
+    label,
+    cartId: checkout.cartId,
+    paymentCollectionId: checkout.paymentCollectionId,
+    impUid: imp_uid,
+    merchantUid,
+  })
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -189,7 +230,11 @@ type AmountSpec = number | "rest"
 const amountText = (a: AmountSpec) => (a === "rest" ? "all that is left" : String(a))
 
 export class AdminRefund extends Step {
-  constructor(readonly p: number, readonly amount: AmountSpec, readonly second: AmountSpec | null) {
+  constructor(
+    readonly p: number,
+    readonly amount: AmountSpec,
+    readonly second: AmountSpec | null
+  ) {
     super()
   }
   toString() {
@@ -215,8 +260,17 @@ export class AdminRefund extends Step {
       }
       // (f) liveness: a refund within what is free (captured − i'mport's cancel_amount − tickets Paymentwall still
       // works on) is accepted, where nothing only a person can clear stands in the way.
-      if (verdict === "refused" && free !== null && typeof this.amount === "number" && this.amount <= free.amount && !free.excuse && !w.faultWasArmed) {
-        w.liveness.push(`(f) ${ref.label}: an admin refund of ${this.amount} was refused although ${free.amount} is free: ${String(res.data.message).slice(0, 200)}`)
+      if (
+        verdict === "refused" &&
+        free !== null &&
+        typeof this.amount === "number" &&
+        this.amount <= free.amount &&
+        !free.excuse &&
+        !w.faultWasArmed
+      ) {
+        w.liveness.push(
+          `(f) ${ref.label}: an admin refund of ${this.amount} was refused although ${free.amount} is free: ${String(res.data.message).slice(0, 200)}`
+        )
       }
     })
   }
@@ -229,7 +283,10 @@ export class AdminRefund extends Step {
  */
 async function trulyFree(w: World, ref: PaymentRef): Promise<{ amount: number; excuse: string | null }> {
   const iamport = w.iamport(ref.impUid)!
-  const pending = w.sandboxTickets(ref.impUid).filter((t) => t.status === "open").reduce((sum, t) => sum + t.amount, 0)
+  const pending = w
+    .sandboxTickets(ref.impUid)
+    .filter((t) => t.status === "open")
+    .reduce((sum, t) => sum + t.amount, 0)
   const tickets: AnyRecord[] = await w.module().listCancelTickets({ payment_id: ref.paymentId })
   const order = await w.http("get", `/admin/orders/${ref.orderId}?fields=id,status`)
   const open = tickets.filter((t) => ["requested", "waiting_for_cancellation"].includes(t.status))
@@ -253,7 +310,10 @@ async function trulyFree(w: World, ref: PaymentRef): Promise<{ amount: number; e
  * provider is the gate, with no admin route in front of it.
  */
 export class StoreRefund extends Step {
-  constructor(readonly p: number, readonly amount: number) {
+  constructor(
+    readonly p: number,
+    readonly amount: number
+  ) {
     super()
   }
   toString() {
@@ -264,7 +324,11 @@ export class StoreRefund extends Step {
   }
   async act(m: Model, w: World) {
     const ref = pick(m.payments, this.p)
-    await w.storeWorkflow("refundPaymentWorkflow", { payment_id: ref.paymentId, amount: this.amount, note: `store ${m.run}.${++m.seq}` })
+    await w.storeWorkflow("refundPaymentWorkflow", {
+      payment_id: ref.paymentId,
+      amount: this.amount,
+      note: `store ${m.run}.${++m.seq}`,
+    })
   }
 }
 
@@ -311,7 +375,10 @@ export class FillIn extends Step {
 // Paymentwall and i'mport
 
 export class SettleTicket extends Step {
-  constructor(readonly t: number, readonly result: "approved" | "rejected") {
+  constructor(
+    readonly t: number,
+    readonly result: "approved" | "rejected"
+  ) {
     super()
   }
   toString() {
@@ -323,7 +390,9 @@ export class SettleTicket extends Step {
   async act(m: Model, w: World) {
     const ticket = pick(m.openSandboxTickets, this.t)
     const res = await w.sandboxPost(`/sandbox/tickets/${ticket.id}/settle`, { result: this.result })
-    w.log(`    ${ticket.id} (${ticket.imp_uid}, ${ticket.amount}, "${ticket.reason}") -> ${res.data.status ?? res.status} ${res.data.message ?? ""}`)
+    w.log(
+      `    ${ticket.id} (${ticket.imp_uid}, ${ticket.amount}, "${ticket.reason}") -> ${res.data.status ?? res.status} ${res.data.message ?? ""}`
+    )
   }
 }
 
@@ -333,7 +402,11 @@ export class SettleTicket extends Step {
  * would ask for money twice, which no plugin can prevent.
  */
 export class ConsoleCancel extends Step {
-  constructor(readonly p: number, readonly amount: AmountSpec, readonly omitId: boolean) {
+  constructor(
+    readonly p: number,
+    readonly amount: AmountSpec,
+    readonly omitId: boolean
+  ) {
     super()
   }
   toString() {
@@ -345,11 +418,16 @@ export class ConsoleCancel extends Step {
   async act(m: Model, w: World) {
     const ref = pick(m.payments, this.p)
     const iamport = w.iamport(ref.impUid)!
-    const inProgress = w.sandboxTickets(ref.impUid).filter((t) => t.status === "open").reduce((sum, t) => sum + t.amount, 0)
+    const inProgress = w
+      .sandboxTickets(ref.impUid)
+      .filter((t) => t.status === "open")
+      .reduce((sum, t) => sum + t.amount, 0)
     const free = iamport.amount - iamport.cancel_amount - inProgress
     const amount = this.amount === "rest" ? free : Math.min(this.amount, free)
     if (amount <= 0) {
-      w.log(`    ${ref.label}: nothing free to refund in the console (cancelled ${iamport.cancel_amount}, in progress ${inProgress})`)
+      w.log(
+        `    ${ref.label}: nothing free to refund in the console (cancelled ${iamport.cancel_amount}, in progress ${inProgress})`
+      )
       return
     }
     const res = await w.sandboxPost(`/sandbox/payments/${ref.impUid}/console-cancel`, {
@@ -359,12 +437,17 @@ export class ConsoleCancel extends Step {
       // An entry without its id also comes without its pg_tid, which i'mport may fill in later (FillIn).
       pg_tid_later: this.omitId,
     })
-    w.log(`    ${ref.label}: ${amount} -> ${res.status} ${res.status === 200 ? `cancel_amount ${res.data.cancel_amount}` : res.data.message}`)
+    w.log(
+      `    ${ref.label}: ${amount} -> ${res.status} ${res.status === 200 ? `cancel_amount ${res.data.cancel_amount}` : res.data.message}`
+    )
   }
 }
 
 export class ArmFault extends Step {
-  constructor(readonly kind: FaultKind, readonly delayMs: number) {
+  constructor(
+    readonly kind: FaultKind,
+    readonly delayMs: number
+  ) {
     super()
   }
   toString() {
@@ -376,7 +459,12 @@ export class ArmFault extends Step {
     return m.fault === null
   }
   async act(m: Model, w: World) {
-    const res = await w.sandboxPost("/sandbox/faults", { route: "POST /payments/cancel", kind: this.kind, times: 1, delay_ms: this.delayMs })
+    const res = await w.sandboxPost("/sandbox/faults", {
+      route: "POST /payments/cancel",
+      kind: this.kind,
+      times: 1,
+      delay_ms: this.delayMs,
+    })
     if (res.status !== 200) {
       throw new Error(`sandbox faults answered ${res.status}`)
     }
@@ -388,7 +476,11 @@ export class ArmFault extends Step {
 // Notices: the harness is the network between i'mport and the store
 
 export class Deliver extends Step {
-  constructor(readonly n: number, readonly copies: number, readonly keep: boolean) {
+  constructor(
+    readonly n: number,
+    readonly copies: number,
+    readonly keep: boolean
+  ) {
     super()
   }
   toString() {
@@ -400,7 +492,9 @@ export class Deliver extends Step {
   async act(m: Model, w: World) {
     const notice = pick(m.notices, this.n)
     notice.deliveries += 1
-    w.log(`    ${notice.label} ${JSON.stringify(notice.body)} (delivery ${notice.deliveries}, ${m.notices.indexOf(notice) + 1} of ${m.notices.length} held)`)
+    w.log(
+      `    ${notice.label} ${JSON.stringify(notice.body)} (delivery ${notice.deliveries}, ${m.notices.indexOf(notice) + 1} of ${m.notices.length} held)`
+    )
     if (!this.keep) {
       m.notices = m.notices.filter((n) => n !== notice)
     }
@@ -443,12 +537,24 @@ export class ConsoleResend extends Step {
   }
 }
 
-const FORGERIES = ["status-x1", "paid", "cancelled", "cancelled-forged-id", "failed", "other-merchant-uid", "unknown-imp-uid"] as const
+const FORGERIES = [
+  "status-x1",
+  "paid",
+  "cancelled",
+  "cancelled-forged-id",
+  "failed",
+  "other-merchant-uid",
+  "unknown-imp-uid",
+] as const
 type Forgery = (typeof FORGERIES)[number]
 
 /** An attacker who knows an imp_uid posts notices. Nothing about money may change that a look-up does not justify. */
 export class Forge extends Step {
-  constructor(readonly p: number, readonly kind: Forgery, readonly copies: number) {
+  constructor(
+    readonly p: number,
+    readonly kind: Forgery,
+    readonly copies: number
+  ) {
     super()
   }
   toString() {
@@ -466,7 +572,11 @@ export class Forge extends Step {
       cancelled: { imp_uid: ref.impUid, merchant_uid: ref.merchantUid, status: "cancelled" },
       "cancelled-forged-id": { imp_uid: ref.impUid, status: "cancelled", cancellation_id: "forged" },
       failed: { imp_uid: ref.impUid, merchant_uid: ref.merchantUid, status: "failed" },
-      "other-merchant-uid": { imp_uid: ref.impUid, merchant_uid: other?.merchantUid ?? `pw_payses_${"0".repeat(26)}`, status: "cancelled" },
+      "other-merchant-uid": {
+        imp_uid: ref.impUid,
+        merchant_uid: other?.merchantUid ?? `pw_payses_${"0".repeat(26)}`,
+        status: "cancelled",
+      },
       "unknown-imp-uid": { imp_uid: "imp_000000000000", merchant_uid: ref.merchantUid, status: "cancelled" },
     }
     const body = bodies[this.kind]
@@ -498,11 +608,16 @@ function paymentwallTicketOf(w: World, ticket: AnyRecord) {
  * otherwise keeps waiting. The admin never lies: a confirmation of a ticket Paymentwall still works on is no bug.
  */
 export class Decide extends Step {
-  constructor(readonly t: number, readonly action: "confirm" | "keep") {
+  constructor(
+    readonly t: number,
+    readonly action: "confirm" | "keep"
+  ) {
     super()
   }
   toString() {
-    return this.action === "confirm" ? `admin confirms the rejection if Paymentwall shows it(waiting ticket #${this.t})` : `admin: keep waiting(waiting ticket #${this.t})`
+    return this.action === "confirm"
+      ? `admin confirms the rejection if Paymentwall shows it(waiting ticket #${this.t})`
+      : `admin: keep waiting(waiting ticket #${this.t})`
   }
   check(m: Readonly<Model>) {
     return m.waitingTickets.length > 0
@@ -512,10 +627,14 @@ export class Decide extends Step {
     const truth = paymentwallTicketOf(w, ticket)
     const candidate = ticket.metadata?.approval_candidate as { key?: string } | undefined
     // A suspected approval: the admin binds it only when Paymentwall shows this ticket approved as that very entry.
-    const bind = !!candidate && truth?.status === "approved" && !!truth.cancellation_id && candidate.key === truth.cancellation_id
-    const confirm = !candidate && this.action === "confirm" && (truth?.status === "rejected" || truth?.status === "approved")
+    const bind =
+      !!candidate && truth?.status === "approved" && !!truth.cancellation_id && candidate.key === truth.cancellation_id
+    const confirm =
+      !candidate && this.action === "confirm" && (truth?.status === "rejected" || truth?.status === "approved")
     const route = `/admin/iamport-paymentwall/tickets/${ticket.id}/${bind ? "bind-approval" : confirm ? "confirm-rejection" : "keep-waiting"}`
-    w.log(`    ticket ${ticket.id} (${ticket.origin}, ${ticket.amount}${ticket.rejection_suspected_at ? ", suspected" : ""}${candidate ? `, approval candidate ${candidate.key}` : ""}); Paymentwall shows ${truth ? `${truth.status} ${truth.cancellation_id ?? ""}` : "nothing"} -> ${route.split("/").pop()}`)
+    w.log(
+      `    ticket ${ticket.id} (${ticket.origin}, ${ticket.amount}${ticket.rejection_suspected_at ? ", suspected" : ""}${candidate ? `, approval candidate ${candidate.key}` : ""}); Paymentwall shows ${truth ? `${truth.status} ${truth.cancellation_id ?? ""}` : "nothing"} -> ${route.split("/").pop()}`
+    )
     const res = await w.http("post", route, {})
     if (res.status === 404 && !res.data.message?.includes?.("not found")) {
       w.log("    -> 404: route not there yet")
@@ -532,7 +651,10 @@ export class Decide extends Step {
  * dismisses it only when i'mport has no such request (or Paymentwall rejected it); otherwise waits.
  */
 export class ResolveUnanswered extends Step {
-  constructor(readonly t: number, readonly prefer: "retry" | "dismiss") {
+  constructor(
+    readonly t: number,
+    readonly prefer: "retry" | "dismiss"
+  ) {
     super()
   }
   toString() {
@@ -545,7 +667,9 @@ export class ResolveUnanswered extends Step {
     const ticket = pick(m.requestedTickets, this.t)
     const truth = paymentwallTicketOf(w, ticket)
     const action = !truth ? this.prefer : truth.status === "rejected" ? "dismiss" : null
-    w.log(`    ticket ${ticket.id} (${ticket.origin}, ${ticket.amount}); i'mport shows ${truth ? `ticket ${truth.status}` : "nothing"} -> ${action ?? "wait"}`)
+    w.log(
+      `    ticket ${ticket.id} (${ticket.origin}, ${ticket.amount}); i'mport shows ${truth ? `ticket ${truth.status}` : "nothing"} -> ${action ?? "wait"}`
+    )
     if (!action) {
       return
     }
@@ -576,7 +700,9 @@ export class CloseReturned extends Step {
     const route = `/admin/iamport-paymentwall/tickets/${ticket.id}/close`
     const res = await w.http("post", route, { note: "Medusa can never book this" })
     if (w.judge(`POST ${route}`, res) === "ok") {
-      w.log(`    ticket ${ticket.id} (${ticket.origin}, ${ticket.amount}) -> ${res.status} ${res.data.cancel_ticket?.status}`)
+      w.log(
+        `    ticket ${ticket.id} (${ticket.origin}, ${ticket.amount}) -> ${res.status} ${res.data.cancel_ticket?.status}`
+      )
     }
   }
 }
@@ -651,7 +777,9 @@ export class RunJob extends Step {
     const { settleOpenPayments } = builtPluginModule("workflows/settlement/utils/settle-open-payments.js")
     const result = await settleOpenPayments(w.container())
     const mine = (result.failed as string[]).filter((f) => m.payments.some((p) => f.startsWith(p.paymentId)))
-    w.log(`    checked ${result.checked}, booked ${result.booked}, failed ${result.failed.length}${mine.length ? `: ${mine.join("; ")}` : ""}`)
+    w.log(
+      `    checked ${result.checked}, booked ${result.booked}, failed ${result.failed.length}${mine.length ? `: ${mine.join("; ")}` : ""}`
+    )
     if (mine.length) {
       throw new UnexpectedError(`the settlement job failed for this run's payments: ${mine.join("; ")}`)
     }
@@ -673,7 +801,9 @@ export class CheckNow extends Step {
     const ref = pick(m.payments, this.p)
     const res = await w.http("post", `/admin/iamport-paymentwall/payments/${ref.paymentId}/settle`, {})
     if (w.judge("POST /admin/iamport-paymentwall/payments/:id/settle", res) === "ok") {
-      w.log(`    ${ref.label}: booked ${JSON.stringify(res.data.booked)} blocked ${JSON.stringify(res.data.blocked)} suspected ${JSON.stringify(res.data.suspected)}`)
+      w.log(
+        `    ${ref.label}: booked ${JSON.stringify(res.data.booked)} blocked ${JSON.stringify(res.data.blocked)} suspected ${JSON.stringify(res.data.suspected)}`
+      )
       return new Set([ref.paymentId])
     }
   }
@@ -684,7 +814,10 @@ export class CheckNow extends Step {
  * Nothing is "settled" afterwards (the order of the two is not known).
  */
 export class Race extends Step {
-  constructor(readonly first: Step, readonly second: Step) {
+  constructor(
+    readonly first: Step,
+    readonly second: Step
+  ) {
     super()
   }
   toString() {
@@ -707,7 +840,9 @@ export function commandArbitraries(): fc.Arbitrary<fc.AsyncCommand<Model, World>
   const refund = fc
     .record({ p: index, a: amount, b: fc.option(amount, { freq: 4, nil: null }) })
     .map(({ p, a, b }) => new AdminRefund(p, a, b))
-  const settle = fc.record({ t: index, r: fc.constantFrom<"approved" | "rejected">("approved", "approved", "rejected") }).map(({ t, r }) => new SettleTicket(t, r))
+  const settle = fc
+    .record({ t: index, r: fc.constantFrom<"approved" | "rejected">("approved", "approved", "rejected") })
+    .map(({ t, r }) => new SettleTicket(t, r))
   const deliver = fc
     .record({ n: index, copies: fc.constantFrom(1, 1, 1, 2, 3, 5), keep: fc.constantFrom(false, false, false, true) })
     .map(({ n, copies, keep }) => new Deliver(n, copies, keep))
@@ -724,8 +859,12 @@ export function commandArbitraries(): fc.Arbitrary<fc.AsyncCommand<Model, World>
     fc
       .record({ p: index, kind: fc.constantFrom(...FORGERIES), copies: fc.constantFrom(1, 1, 2) })
       .map(({ p, kind, copies }) => new Forge(p, kind, copies)),
-    fc.record({ t: index, a: fc.constantFrom<"confirm" | "keep">("confirm", "confirm", "keep") }).map(({ t, a }) => new Decide(t, a)),
-    fc.record({ t: index, prefer: fc.constantFrom<"retry" | "dismiss">("retry", "dismiss") }).map(({ t, prefer }) => new ResolveUnanswered(t, prefer)),
+    fc
+      .record({ t: index, a: fc.constantFrom<"confirm" | "keep">("confirm", "confirm", "keep") })
+      .map(({ t, a }) => new Decide(t, a)),
+    fc
+      .record({ t: index, prefer: fc.constantFrom<"retry" | "dismiss">("retry", "dismiss") })
+      .map(({ t, prefer }) => new ResolveUnanswered(t, prefer)),
     fc.record({ p: index, a: amount, omit: fc.boolean() }).map(({ p, a, omit }) => new ConsoleCancel(p, a, omit)),
     fc.record({ p: index, a: fc.constantFrom(1000, 2000, 4000, 6500, 13000) }).map(({ p, a }) => new StoreRefund(p, a)),
     index.map((p) => new StoreCancelOrder(p)),
@@ -736,7 +875,10 @@ export function commandArbitraries(): fc.Arbitrary<fc.AsyncCommand<Model, World>
     index.map((p) => new OrderEditClose(p)),
     index.map((p) => new OrderCancel(p)),
     fc
-      .record({ kind: fc.constantFrom<FaultKind>("5xx", "5xx_after", "slow"), delay: fc.constantFrom(200, 200, 200, 5600) })
+      .record({
+        kind: fc.constantFrom<FaultKind>("5xx", "5xx_after", "slow"),
+        delay: fc.constantFrom(200, 200, 200, 5600),
+      })
       .map(({ kind, delay }) => new ArmFault(kind, kind === "slow" ? delay : 0)),
     fc.constant(null).map(() => new RunJob()),
     index.map((p) => new CheckNow(p)),
@@ -749,7 +891,9 @@ export function commandArbitraries(): fc.Arbitrary<fc.AsyncCommand<Model, World>
           fc.record({ p: index, a: amount }).map(({ p, a }): Step => new AdminRefund(p, a, null)),
           index.map((p): Step => new OrderCancel(p)),
           index.map((t): Step => new Decide(t, "confirm")),
-          fc.record({ t: index, r: fc.constantFrom<"approved" | "rejected">("approved", "rejected") }).map(({ t, r }): Step => new SettleTicket(t, r))
+          fc
+            .record({ t: index, r: fc.constantFrom<"approved" | "rejected">("approved", "rejected") })
+            .map(({ t, r }): Step => new SettleTicket(t, r))
         ),
       })
       .map(({ n, other }) => new Race(new Deliver(n, 1, false), other)),

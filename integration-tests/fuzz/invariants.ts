@@ -9,7 +9,14 @@ const OPEN = new Set(["requested", "waiting_for_cancellation", "returned"])
 /** Optimistic bookings still open (a): Medusa booked them before i'mport showed anything. */
 const OPTIMISTIC_OPEN = new Set(["requested", "waiting_for_cancellation"])
 
-export type LedgerRow = { id: string; key: string; status: string; refund_id: string | null; amount: number; closed_at: Date | null }
+export type LedgerRow = {
+  id: string
+  key: string
+  status: string
+  refund_id: string | null
+  amount: number
+  closed_at: Date | null
+}
 
 /** Everything the invariants read about one payment, at one moment. */
 export type Observation = {
@@ -30,8 +37,12 @@ export async function observe(world: World, ref: PaymentRef): Promise<Observatio
   const query = world.container().resolve(ContainerRegistrationKeys.QUERY)
   const [refunds, tickets, ledger, payments, order, activeChanges] = await Promise.all([
     world.payments().listRefunds({ payment_id: ref.paymentId }, { select: ["id", "amount"] }),
-    world.module().listCancelTickets({ payment_id: ref.paymentId }, { order: { requested_at: "ASC" } }) as Promise<TicketRow[]>,
-    world.module().listCancellations({ payment_id: ref.paymentId }, { order: { position: "ASC" } }) as Promise<AnyRecord[]>,
+    world.module().listCancelTickets({ payment_id: ref.paymentId }, { order: { requested_at: "ASC" } }) as Promise<
+      TicketRow[]
+    >,
+    world.module().listCancellations({ payment_id: ref.paymentId }, { order: { position: "ASC" } }) as Promise<
+      AnyRecord[]
+    >,
     query.graph({ entity: "payment", fields: ["id", "captures.amount"], filters: { id: ref.paymentId } }),
     world.http("get", `/admin/orders/${ref.orderId}?fields=id,status,+payment_status`),
     world.activeOrderChanges(ref.orderId),
@@ -40,7 +51,9 @@ export async function observe(world: World, ref: PaymentRef): Promise<Observatio
   if (!iamport) {
     throw new Error(`the sandbox has no payment ${ref.impUid}`)
   }
-  const captures = ((payments.data[0] as { captures?: { amount: number }[] } | undefined)?.captures ?? []).map((c) => Number(c.amount))
+  const captures = ((payments.data[0] as { captures?: { amount: number }[] } | undefined)?.captures ?? []).map((c) =>
+    Number(c.amount)
+  )
   const liveRefunds = refunds.map((r) => ({ id: r.id, amount: Number(r.amount) }))
   return {
     ref,
@@ -48,9 +61,18 @@ export async function observe(world: World, ref: PaymentRef): Promise<Observatio
     refunded: liveRefunds.reduce((sum, r) => sum + r.amount, 0),
     captured: captures.reduce((sum, c) => sum + c, 0),
     tickets: tickets.map((t) => ({ ...t, amount: Number(t.amount) })),
-    ledger: ledger.map((r) => ({ id: r.id, key: r.key, status: r.status, refund_id: r.refund_id, amount: Number(r.amount), closed_at: r.closed_at ?? null })),
+    ledger: ledger.map((r) => ({
+      id: r.id,
+      key: r.key,
+      status: r.status,
+      refund_id: r.refund_id,
+      amount: Number(r.amount),
+      closed_at: r.closed_at ?? null,
+    })),
     iamport: { amount: iamport.amount, cancel_amount: iamport.cancel_amount, status: iamport.status },
-    entries: world.keyed(iamport.cancel_history).map((e) => ({ key: e.key, alias: e.alias, amount: Number(e.amount), reason: e.reason ?? "" })),
+    entries: world
+      .keyed(iamport.cancel_history)
+      .map((e) => ({ key: e.key, alias: e.alias, amount: Number(e.amount), reason: e.reason ?? "" })),
     sandboxTickets: world.sandboxTickets(ref.impUid),
     order: { status: order.data.order?.status, payment_status: order.data.order?.payment_status },
     activeChanges,
@@ -88,7 +110,12 @@ export function obstacles(o: Observation): string[] {
   if (o.tickets.some((t) => isOptimistic(t) && t.refund_id && OPTIMISTIC_OPEN.has(t.status)) || untracked(o).length) {
     found.push("an optimistic booking still open")
   }
-  if (o.tickets.some((t) => OPTIMISTIC_OPEN.has(t.status) && (t.metadata as { approval_candidate?: unknown } | null)?.approval_candidate)) {
+  if (
+    o.tickets.some(
+      (t) =>
+        OPTIMISTIC_OPEN.has(t.status) && (t.metadata as { approval_candidate?: unknown } | null)?.approval_candidate
+    )
+  ) {
     found.push("a suspected approval for a person to decide")
   }
   return found
@@ -120,19 +147,25 @@ export function checkObservation(o: Observation, settledBy?: "job" | "check"): s
       .filter((t) => isOptimistic(t) && t.refund_id && OPTIMISTIC_OPEN.has(t.status))
       .reduce((sum, t) => sum + (live.get(t.refund_id!) ?? 0), 0) + untracked(o).reduce((sum, r) => sum + r.amount, 0)
   if (o.refunded - optimistic > o.iamport.cancel_amount) {
-    v.push(`(a) ${p}: Medusa refunded ${o.refunded} (optimistic open ${optimistic}) > i'mport cancel_amount ${o.iamport.cancel_amount}`)
+    v.push(
+      `(a) ${p}: Medusa refunded ${o.refunded} (optimistic open ${optimistic}) > i'mport cancel_amount ${o.iamport.cancel_amount}`
+    )
   }
   const blocking = obstacles(o)
   // A cancellation a person closed by hand (Medusa could never book it) is, on the record, left out of Medusa's total.
   const closedKeys = new Set(o.ledger.filter((r) => r.status === "closed").map((r) => r.key))
   const closedTotal = o.ledger.filter((r) => r.status === "closed").reduce((sum, r) => sum + r.amount, 0)
   if (settled && blocking.length === 0 && o.refunded !== o.iamport.cancel_amount - closedTotal) {
-    v.push(`(a) ${p}: ${after}, no obstacle open, Medusa refunded ${o.refunded} != i'mport cancel_amount ${o.iamport.cancel_amount} − closed by hand ${closedTotal}`)
+    v.push(
+      `(a) ${p}: ${after}, no obstacle open, Medusa refunded ${o.refunded} != i'mport cancel_amount ${o.iamport.cancel_amount} − closed by hand ${closedTotal}`
+    )
   }
   // An untracked Refund is optimistic only until the plugin sees it: the job and check-now adopt every one.
   const stray = untracked(o)
   if (settled && stray.length) {
-    v.push(`(a) ${p}: ${after}, Medusa Refund(s) ${stray.map((r) => `${r.id} (${r.amount})`).join(", ")} still tracked by no ticket or ledger row`)
+    v.push(
+      `(a) ${p}: ${after}, Medusa Refund(s) ${stray.map((r) => `${r.id} (${r.amount})`).join(", ")} still tracked by no ticket or ledger row`
+    )
   }
 
   // (b) each cancel_history entry ↔ at most one Refund (exactly one when settled); no Refund booked twice.
@@ -145,13 +178,19 @@ export function checkObservation(o: Observation, settledBy?: "job" | "check"): s
       refunds.add(t.refund_id!)
     }
     if (refunds.size > 1) {
-      v.push(`(b) ${p}: cancel_history entry ${entry.key} (${entry.amount}) maps to ${refunds.size} Refunds ${[...refunds].join(", ")}`)
+      v.push(
+        `(b) ${p}: cancel_history entry ${entry.key} (${entry.amount}) maps to ${refunds.size} Refunds ${[...refunds].join(", ")}`
+      )
     }
     if (closedKeys.has(entry.key) && refunds.size > 0) {
-      v.push(`(b) ${p}: cancel_history entry ${entry.key} was closed by hand, yet maps to Refund(s) ${[...refunds].join(", ")}`)
+      v.push(
+        `(b) ${p}: cancel_history entry ${entry.key} was closed by hand, yet maps to Refund(s) ${[...refunds].join(", ")}`
+      )
     }
     if (settled && blocking.length === 0 && !closedKeys.has(entry.key) && refunds.size !== 1) {
-      v.push(`(b) ${p}: ${after}, no obstacle open, cancel_history entry ${entry.key} (${entry.amount}) maps to ${refunds.size} Refunds`)
+      v.push(
+        `(b) ${p}: ${after}, no obstacle open, cancel_history entry ${entry.key} (${entry.amount}) maps to ${refunds.size} Refunds`
+      )
     }
   }
   const keys = new Set(o.entries.map((e) => e.key))
@@ -176,7 +215,9 @@ export function checkObservation(o: Observation, settledBy?: "job" | "check"): s
 
   // (c) The plugin's own requests (every ticket but external ones, except those Paymentwall or a person turned down)
   // never ask for more than was captured: a console refund never raises this sum, so there is no exception to it.
-  const own = o.tickets.filter((t) => t.origin !== "external" && !["rejected", "failed"].includes(t.status)).reduce((sum, t) => sum + t.amount, 0)
+  const own = o.tickets
+    .filter((t) => t.origin !== "external" && !["rejected", "failed"].includes(t.status))
+    .reduce((sum, t) => sum + t.amount, 0)
   if (own > o.captured) {
     v.push(`(c) ${p}: the plugin's own requests ask for ${own} > captured ${o.captured}`)
   }
@@ -189,18 +230,25 @@ export function checkObservation(o: Observation, settledBy?: "job" | "check"): s
     // Flagged: a returned one with Medusa's reason for not booking it yet, a request with the figures.
     const holding = o.tickets.filter((t) => OPEN.has(t.status) && !t.refund_id)
     const byConsole = o.entries.filter((e) => e.reason.startsWith("console ")).reduce((sum, e) => sum + e.amount, 0)
-    const flagged = holding.every((t) => t.needs_attention && (t.status === "returned" || /i'mport shows only/.test(String(t.error ?? ""))))
+    const flagged = holding.every(
+      (t) => t.needs_attention && (t.status === "returned" || /i'mport shows only/.test(String(t.error ?? "")))
+    )
     if (over > byConsole || !flagged) {
-      v.push(`(c) ${p}: refunded ${o.refunded} + open tickets ${reserved} > captured ${o.captured}${over <= byConsole ? ", and the requests that no longer fit are not flagged" : ""}`)
+      v.push(
+        `(c) ${p}: refunded ${o.refunded} + open tickets ${reserved} > captured ${o.captured}${over <= byConsole ? ", and the requests that no longer fit are not flagged" : ""}`
+      )
     }
   }
 
   // (e) the order's payment status agrees with the Refund rows. A canceled order with nothing refunded shows
   // Medusa's partially_captured (its collection is canceled, the capture stays): that is Medusa's own rule.
   const expected = o.refunded === 0 ? "captured" : o.refunded < o.captured ? "partially_refunded" : "refunded"
-  const canceledUnrefunded = o.order.status === "canceled" && o.refunded === 0 && o.order.payment_status === "partially_captured"
+  const canceledUnrefunded =
+    o.order.status === "canceled" && o.refunded === 0 && o.order.payment_status === "partially_captured"
   if (o.order.payment_status !== expected && !canceledUnrefunded) {
-    v.push(`(e) ${p}: order ${o.ref.orderId} (${o.order.status}) payment_status ${o.order.payment_status}, expected ${expected} (refunded ${o.refunded} of ${o.captured})`)
+    v.push(
+      `(e) ${p}: order ${o.ref.orderId} (${o.order.status}) payment_status ${o.order.payment_status}, expected ${expected} (refunded ${o.refunded} of ${o.captured})`
+    )
   }
 
   // (g) liveness: once the job has run and no obstacle is open, no ticket stays open whose result i'mport shows.
@@ -208,7 +256,9 @@ export function checkObservation(o: Observation, settledBy?: "job" | "check"): s
     for (const t of o.tickets.filter((t) => t.origin !== "external" && OPTIMISTIC_OPEN.has(t.status))) {
       const pw = paymentwallTicketOf(o, t)
       if (pw?.status === "approved") {
-        v.push(`(g) ${p}: after the job, ticket ${t.id} (${t.amount}) is still ${t.status} although i'mport shows Paymentwall's approval ${pw.cancellation_id}`)
+        v.push(
+          `(g) ${p}: after the job, ticket ${t.id} (${t.amount}) is still ${t.status} although i'mport shows Paymentwall's approval ${pw.cancellation_id}`
+        )
       }
     }
   }
@@ -222,14 +272,18 @@ export function checkObservation(o: Observation, settledBy?: "job" | "check"): s
     // requested and waiting are pending at i'mport; returned and completed are in cancel_amount already.
     const kept = o.captured - o.iamport.cancel_amount - accounted
     if (kept > 0) {
-      v.push(`(j) ${p}: order canceled, but ${kept} of ${o.captured} is neither returned by i'mport (${o.iamport.cancel_amount}) nor on an open or flagged ticket`)
+      v.push(
+        `(j) ${p}: order canceled, but ${kept} of ${o.captured} is neither returned by i'mport (${o.iamport.cancel_amount}) nor on an open or flagged ticket`
+      )
     }
   }
 
   // (i) Paymentwall never pays back more than was paid: returned + tickets it still works on ≤ paid.
   const openAtPaymentwall = o.sandboxTickets.filter((t) => t.status === "open").reduce((sum, t) => sum + t.amount, 0)
   if (o.iamport.cancel_amount + openAtPaymentwall > o.iamport.amount) {
-    v.push(`(i) ${p}: i'mport returned ${o.iamport.cancel_amount} + open Paymentwall tickets ${openAtPaymentwall} > paid ${o.iamport.amount}`)
+    v.push(
+      `(i) ${p}: i'mport returned ${o.iamport.cancel_amount} + open Paymentwall tickets ${openAtPaymentwall} > paid ${o.iamport.amount}`
+    )
   }
   return v
 }
@@ -246,7 +300,9 @@ export function compareForged(before: Observation, after: Observation): string[]
     v.push(`(d) ${p}: i'mport cancel_amount ${before.iamport.cancel_amount} -> ${after.iamport.cancel_amount}`)
   }
   if (after.sandboxTickets.length !== before.sandboxTickets.length) {
-    v.push(`(d) ${p}: a cancel reached Paymentwall (${before.sandboxTickets.length} -> ${after.sandboxTickets.length} tickets)`)
+    v.push(
+      `(d) ${p}: a cancel reached Paymentwall (${before.sandboxTickets.length} -> ${after.sandboxTickets.length} tickets)`
+    )
   }
   const afterRefunds = new Map(after.refunds.map((r) => [r.id, r.amount]))
   for (const r of before.refunds) {
@@ -262,7 +318,9 @@ export function compareForged(before: Observation, after: Observation): string[]
   const untracked = before.refunds.filter((r) => !trackedBefore.has(r.id))
   const newRefunds = after.refunds.filter((r) => !before.refunds.some((b) => b.id === r.id))
   if (newRefunds.length > unbooked.length) {
-    v.push(`(d) ${p}: ${newRefunds.length} new Refunds, but only ${unbooked.length} cancel_history entries were unbooked`)
+    v.push(
+      `(d) ${p}: ${newRefunds.length} new Refunds, but only ${unbooked.length} cancel_history entries were unbooked`
+    )
   }
   const afterTickets = new Map(after.tickets.map((t) => [t.id, t]))
   for (const t of before.tickets) {
@@ -309,7 +367,12 @@ export function compareForged(before: Observation, after: Observation): string[]
 
 /** A short line of one payment's money state for the transcript. */
 export function describe(o: Observation): string {
-  const tickets = o.tickets.map((t) => `${t.origin[0]}:${t.amount}:${t.status}${t.needs_attention ? "!" : ""}${t.refund_id ? "+R" : ""}${t.rejection_suspected_at ? "?" : ""}`).join(" ")
+  const tickets = o.tickets
+    .map(
+      (t) =>
+        `${t.origin[0]}:${t.amount}:${t.status}${t.needs_attention ? "!" : ""}${t.refund_id ? "+R" : ""}${t.rejection_suspected_at ? "?" : ""}`
+    )
+    .join(" ")
   const pw = o.sandboxTickets.map((t) => `${t.amount}:${t.status}`).join(" ")
   const ledger = o.ledger.map((r) => `${r.amount}:${r.status}`).join(" ")
   return (

@@ -65,7 +65,9 @@ describeStore(({ api, getContainer, sandbox, store }) => {
             ctx.webhooks.configure({ url: sink!.url, hold: false, copies: 1, delayMs: 0, format: "json" })
             await ctx.webhooks.idle()
             world.noticeCursor = ctx.webhooks.deliveries.length
-            world.log(`run ${run} (seed ${config.seed}, i'mport writes the ${ctx.options.approvalReason === "own" ? "its own" : "request's"} reason on an approval)`)
+            world.log(
+              `run ${run} (seed ${config.seed}, i'mport writes the ${ctx.options.approvalReason === "own" ? "its own" : "request's"} reason on an approval)`
+            )
             world.log("#0 order(paid)")
             await createOrder(model, world, "paid")
             await afterStep(model, world)
@@ -79,7 +81,10 @@ describeStore(({ api, getContainer, sandbox, store }) => {
           }
           for (const warning of world.warnings) {
             // Ids differ from run to run; the kind of warning is what matters in the summary.
-            const kind = warning.replace(/\b(pw_payses|pay|pwct|ord|order|payses|pwcn|cxl|imp|ordch)_[A-Za-z0-9]+/g, "$1_…")
+            const kind = warning.replace(
+              /\b(pw_payses|pay|pwct|ord|order|payses|pwcn|cxl|imp|ordch)_[A-Za-z0-9]+/g,
+              "$1_…"
+            )
             warnings.set(kind, (warnings.get(kind) ?? 0) + 1)
           }
         }
@@ -96,19 +101,37 @@ describeStore(({ api, getContainer, sandbox, store }) => {
         `fuzz: ${counters.steps} steps, ${runs} runs${shrinkRuns ? ` (+${shrinkRuns} shrinking)` : ""}, ${violations} violations, ` +
         `seed ${config.seed}, ${seconds} s, ${(Number(seconds) / Math.max(1, counters.steps)).toFixed(2)} s/step` +
         (counters.ignored ? `, ${counters.ignored} ignored (FUZZ_IGNORE=${process.env.FUZZ_IGNORE})` : "")
-      const table = (map: Map<string, number>) => [...map].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(", ")
-      process.stdout.write(`fuzz: actions: ${table(counters.actions)}\nfuzz: states seen (payment-steps): ${table(counters.states)}\n`)
+      const table = (map: Map<string, number>) =>
+        [...map]
+          .sort((a, b) => b[1] - a[1])
+          .map(([k, n]) => `${k} ${n}`)
+          .join(", ")
+      process.stdout.write(
+        `fuzz: actions: ${table(counters.actions)}\nfuzz: states seen (payment-steps): ${table(counters.states)}\n`
+      )
       if (warnings.size) {
-        process.stdout.write(`fuzz: subscriber errors (logged by the event bus, not failures):\n  ${[...warnings].map(([k, n]) => `${n}x ${k}`).join("\n  ")}\n`)
+        process.stdout.write(
+          `fuzz: subscriber errors (logged by the event bus, not failures):\n  ${[...warnings].map(([k, n]) => `${n}x ${k}`).join("\n  ")}\n`
+        )
       }
       if (!details.failed) {
         process.stdout.write(`${summary}\n`)
         return
       }
       const error = details.errorInstance
-      const body = error instanceof FuzzFailure ? error.message : error instanceof Error ? error.stack ?? error.message : String(error)
-      const ran = [...((details.counterexample?.[0] ?? []) as Iterable<{ hasRan?: boolean; toString(): string }>)].filter((c) => c.hasRan)
-      const sequence = ["  0. order(paid)  (every run starts with one paid order)", ...ran.map((c, i) => `  ${i + 1}. ${String(c)}`)].join("\n")
+      const body =
+        error instanceof FuzzFailure
+          ? error.message
+          : error instanceof Error
+            ? (error.stack ?? error.message)
+            : String(error)
+      const ran = [
+        ...((details.counterexample?.[0] ?? []) as Iterable<{ hasRan?: boolean; toString(): string }>),
+      ].filter((c) => c.hasRan)
+      const sequence = [
+        "  0. order(paid)  (every run starts with one paid order)",
+        ...ran.map((c, i) => `  ${i + 1}. ${String(c)}`),
+      ].join("\n")
       // eslint-disable-next-line @typescript-eslint/no-base-to-string -- fast-check's commands print their replayPath; their type does not say so
       const replayPath = /replayPath="([^"]*)"/.exec(String(details.counterexample?.[0] ?? ""))?.[1]
       const replay =
@@ -117,7 +140,9 @@ describeStore(({ api, getContainer, sandbox, store }) => {
       const report = [
         `fuzz: a ledger invariant failed. seed ${details.seed}, path ${details.counterexamplePath}`,
         `replay: ${replay}`,
-        shrinkStopped ? `(shrinking stopped after ${config.shrinkSeconds} s: FUZZ_SHRINK_SECONDS, or replay the path to go on)` : "",
+        shrinkStopped
+          ? `(shrinking stopped after ${config.shrinkSeconds} s: FUZZ_SHRINK_SECONDS, or replay the path to go on)`
+          : "",
         `shrunk ${details.numShrinks} time(s); the sequence of actions:`,
         sequence,
         "",

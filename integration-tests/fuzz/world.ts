@@ -177,13 +177,18 @@ export class World {
 
   /** The plugin's own keys for cancel_history entries, from the built code, so the harness keys entries as it does. */
   keyed(history: IamportCancelHistory[]): KeyedCancellation[] {
-    const { keyedCancellations } = builtPluginModule<{ keyedCancellations: (h: IamportCancelHistory[]) => KeyedCancellation[] }>(
-      "lib/paymentwall/v1/cancel-history.js"
-    )
+    const { keyedCancellations } = builtPluginModule<{
+      keyedCancellations: (h: IamportCancelHistory[]) => KeyedCancellation[]
+    }>("lib/paymentwall/v1/cancel-history.js")
     return keyedCancellations(history)
   }
 
-  async http(method: "get" | "post" | "delete", url: string, body?: unknown, headers: Record<string, string> = {}): Promise<HttpResult> {
+  async http(
+    method: "get" | "post" | "delete",
+    url: string,
+    body?: unknown,
+    headers: Record<string, string> = {}
+  ): Promise<HttpResult> {
     const config = { headers: { ...this.store.admin.headers, ...headers }, validateStatus: () => true }
     const res =
       method === "get"
@@ -233,7 +238,10 @@ export class World {
    */
   async storeWorkflow(name: "refundPaymentWorkflow" | "cancelOrderWorkflow", input: AnyRecord): Promise<boolean> {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when a step runs a core workflow, in the booted app
-    const flows = require("@medusajs/medusa/core-flows") as Record<string, (c: MedusaContainer) => { run: (a: { input: AnyRecord }) => Promise<unknown> }>
+    const flows = require("@medusajs/medusa/core-flows") as Record<
+      string,
+      (c: MedusaContainer) => { run: (a: { input: AnyRecord }) => Promise<unknown> }
+    >
     try {
       await flows[name](this.container()).run({ input })
       this.log(`    -> ${name} ran`)
@@ -241,7 +249,12 @@ export class World {
     } catch (error) {
       const type = (error as { type?: string } | null)?.type
       const message = describeError(error)
-      if (type === "not_allowed" || type === "invalid_data" || type === "conflict" || (this.faultHit() && /i'mport/i.test(message))) {
+      if (
+        type === "not_allowed" ||
+        type === "invalid_data" ||
+        type === "conflict" ||
+        (this.faultHit() && /i'mport/i.test(message))
+      ) {
         this.log(`    -> ${name} refused: ${message.slice(0, 200)}`)
         return false
       }
@@ -264,7 +277,9 @@ export class World {
 
   /** Delivers a body to both webhook subscribers `copies` times at once; subscriber errors are warnings. */
   async deliver(body: Record<string, string>, copies: number, headers?: Record<string, string>): Promise<void> {
-    const outcomes = await Promise.all(Array.from({ length: copies }, () => deliverWebhook(this.container(), body, headers)))
+    const outcomes = await Promise.all(
+      Array.from({ length: copies }, () => deliverWebhook(this.container(), body, headers))
+    )
     for (const outcome of outcomes) {
       for (const [who, error] of Object.entries(outcome)) {
         if (error) {
@@ -282,7 +297,11 @@ export class World {
     await webhooks.idle()
     const fresh = webhooks.deliveries.slice(this.noticeCursor)
     this.noticeCursor = webhooks.deliveries.length
-    const notices = fresh.map((d) => ({ label: `n${++model.seq}`, body: { ...(d.body as Record<string, string>) }, deliveries: 0 }))
+    const notices = fresh.map((d) => ({
+      label: `n${++model.seq}`,
+      body: { ...(d.body as Record<string, string>) },
+      deliveries: 0,
+    }))
     model.notices.push(...notices)
     return notices
   }
@@ -345,7 +364,11 @@ export class World {
     }
     if (model.payments.length) {
       const query = this.container().resolve(ContainerRegistrationKeys.QUERY)
-      const { data } = await query.graph({ entity: "order", fields: ["id", "status"], filters: { id: model.payments.map((p) => p.orderId) } })
+      const { data } = await query.graph({
+        entity: "order",
+        fields: ["id", "status"],
+        filters: { id: model.payments.map((p) => p.orderId) },
+      })
       for (const order of data as { id: string; status: string }[]) {
         if (order.status === "canceled") {
           model.canceledOrders.add(order.id)
@@ -355,7 +378,10 @@ export class World {
   }
 
   async activeOrderChanges(orderId: string): Promise<number> {
-    const changes = await this.orders().listOrderChanges({ order_id: orderId, status: ["pending", "requested"] }, { select: ["id"] })
+    const changes = await this.orders().listOrderChanges(
+      { order_id: orderId, status: ["pending", "requested"] },
+      { select: ["id"] }
+    )
     return changes.length
   }
 
@@ -364,8 +390,14 @@ export class World {
     const started = Date.now()
     while (Date.now() - started < timeoutMs) {
       const refunds = await this.payments().listRefunds({ payment_id: paymentId }, { select: ["id"] })
-      const tickets: TicketRow[] = await this.module().listCancelTickets({ payment_id: paymentId }, { select: ["refund_id"] })
-      const ledger: AnyRecord[] = await this.module().listCancellations({ payment_id: paymentId }, { select: ["refund_id"] })
+      const tickets: TicketRow[] = await this.module().listCancelTickets(
+        { payment_id: paymentId },
+        { select: ["refund_id"] }
+      )
+      const ledger: AnyRecord[] = await this.module().listCancellations(
+        { payment_id: paymentId },
+        { select: ["refund_id"] }
+      )
       const tracked = new Set([...tickets.map((t) => t.refund_id), ...ledger.map((r) => r.refund_id)])
       if (refunds.every((r) => tracked.has(r.id))) {
         return true
