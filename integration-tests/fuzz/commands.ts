@@ -1,8 +1,10 @@
 import fc from "fast-check"
 import { completeCart, paidOrder, startCheckout } from "../helpers/store"
 import { builtPluginModule } from "../helpers/webhook-delivery"
+import { UnexpectedError } from "./errors"
 import { checkObservation, compareForged, describe, type Observation, observe } from "./invariants"
-import { type FaultKind, type Model, type PaymentRef, UnexpectedError, type World } from "./world"
+import type { FaultKind, Model, PaymentRef } from "./model"
+import type { World } from "./world"
 
 type AnyRecord = Record<string, any>
 

@@ -1,6 +1,7 @@
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import type { Ticket } from "../../src/sandbox"
-import type { PaymentRef, TicketRow, World } from "./world"
+import type { PaymentRef, TicketRow } from "./model"
+import type { World } from "./world"
 
 type AnyRecord = Record<string, any>
 

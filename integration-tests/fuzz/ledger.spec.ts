@@ -2,7 +2,9 @@ import fc from "fast-check"
 import { describeStore } from "../helpers/runner"
 import { afterStep, commandArbitraries, counters, createOrder, FuzzFailure } from "./commands"
 import { approvalReasonOf, fuzzConfig } from "./config"
-import { emptyModel, startWebhookSink, World } from "./world"
+import { emptyModel } from "./model"
+import { startWebhookSink } from "./webhook-sink"
+import { World } from "./world"
 
 /**
  * The ledger invariants of docs/design.md as a property: fast-check generates sequences of what buyers, Paymentwall,

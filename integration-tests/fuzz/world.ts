@@ -1,6 +1,3 @@
-import http from "node:http"
-import type { AddressInfo } from "node:net"
-import { inspect } from "node:util"
 import type { AxiosInstance } from "axios"
 import type { IOrderModuleService, IPaymentModuleService, MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
@@ -9,127 +6,14 @@ import type { IamportCancelHistory, IamportPayment } from "../../src/lib/iamport
 import { builtPluginModule, deliverWebhook } from "../helpers/webhook-delivery"
 import type { Store } from "../helpers/store"
 import { controlHeaders } from "../helpers/sandbox"
+import { describeError, UnexpectedError } from "./errors"
+import type { Model, Notice, PaymentRef, TicketRow } from "./model"
 
 type AnyRecord = Record<string, any>
 
-/** A Medusa payment of this run, captured, with its order. */
-export type PaymentRef = {
-  label: string
-  orderId: string
-  paymentId: string
-  impUid: string
-  merchantUid: string
-  amount: number
-}
-
-/** A checkout whose payment Paymentwall approved after a review: the order appears when its notice is handled. */
-export type PendingCheckout = {
-  label: string
-  cartId: string
-  paymentCollectionId: string
-  impUid: string
-  merchantUid: string
-}
-
-/** A notification the sandbox (i'mport) sent, held by the harness, which decides when and how often it arrives. */
-export type Notice = { label: string; body: Record<string, string>; deliveries: number }
-
-export type FaultKind = "5xx" | "5xx_after" | "slow"
-export type ArmedFault = { kind: FaultKind; delayMs: number }
-
-export type TicketRow = AnyRecord & {
-  id: string
-  payment_id: string
-  status: string
-  origin: string
-  amount: number
-  reason: string | null
-  refund_id: string | null
-  cancellation_id: string | null
-}
-
-/**
- * What the commands may refer to, refreshed from the real system after every step (fast-check's model). Commands
- * name things by index (modulo what exists), so a shrunk sequence still means something.
- */
-export type Model = {
-  run: number
-  maxOrders: number
-  payments: PaymentRef[]
-  pending: PendingCheckout[]
-  notices: Notice[]
-  fault: ArmedFault | null
-  seq: number
-  steps: number
-  openSandboxTickets: Ticket[]
-  waitingTickets: TicketRow[]
-  requestedTickets: TicketRow[]
-  returnedTickets: TicketRow[]
-  editsOpen: Set<string>
-  canceledOrders: Set<string>
-}
-
-export function emptyModel(run: number, maxOrders: number): Model {
-  return {
-    run,
-    maxOrders,
-    payments: [],
-    pending: [],
-    notices: [],
-    fault: null,
-    seq: 0,
-    steps: 0,
-    openSandboxTickets: [],
-    waitingTickets: [],
-    requestedTickets: [],
-    returnedTickets: [],
-    editsOpen: new Set(),
-    canceledOrders: new Set(),
-  }
-}
-
 export type HttpResult = { status: number; data: AnyRecord }
 
-/** A thrown value as text: workflows rethrow plain objects ({message, type, ...}) as well as Errors. */
-export function describeError(error: unknown): string {
-  if (error instanceof Error) {
-    return error.message
-  }
-  if (error && typeof error === "object") {
-    const { message, type, code } = error as { message?: unknown; type?: unknown; code?: unknown }
-    if (typeof message === "string") {
-      return [type, code].filter(Boolean).length ? `${message} (${[type, code].filter(Boolean).join(", ")})` : message
-    }
-    return inspect(error, { depth: 2, breakLength: Infinity }).slice(0, 300)
-  }
-  return String(error)
-}
-
-/** An HTTP answer or subscriber error nobody expected (a 5xx that is not an injected i'mport fault). */
-export class UnexpectedError extends Error {}
-
 type KeyedCancellation = IamportCancelHistory & { key: string; alias: string; position: number }
-
-/** A sink for the sandbox's webhooks: the sandbox "sends" there, and the harness reads its sent list. */
-export async function startWebhookSink(): Promise<{ url: string; close: () => Promise<void> }> {
-  const server = http.createServer((req, res) => {
-    req.resume()
-    req.on("end", () => {
-      res.writeHead(200, { "content-type": "text/plain" })
-      res.end("ok")
-    })
-  })
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
-  const { port } = server.address() as AddressInfo
-  return {
-    url: `http://127.0.0.1:${port}/webhook`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve())
-        server.closeAllConnections()
-      }),
-  }
-}
 
 /** The real system: the Medusa app (HTTP and container), the in-process sandbox, and the run's transcript. */
 export class World {
