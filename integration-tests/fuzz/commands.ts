@@ -2,8 +2,9 @@ import fc from "fast-check"
 import { completeCart, paidOrder, startCheckout } from "../helpers/store"
 import { builtPluginModule } from "../helpers/webhook-delivery"
 import { UnexpectedError } from "./errors"
-import { checkObservation, compareForged, describe, type Observation, observe } from "./invariants"
+import { checkObservation, compareForged } from "./invariants"
 import type { FaultKind, Model, PaymentRef } from "./model"
+import { describe, type Observation, observe } from "./observation"
 import type { World } from "./world"
 
 type AnyRecord = Record<string, any>
