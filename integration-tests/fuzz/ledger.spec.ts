@@ -1,8 +1,10 @@
 import fc from "fast-check"
 import { describeStore } from "../helpers/runner"
-import { afterStep, commandArbitraries, counters, createOrder, FuzzFailure } from "./commands"
+import { commandArbitraries } from "./arbitraries"
 import { approvalReasonOf, fuzzConfig } from "./config"
 import { emptyModel } from "./model"
+import { createOrder } from "./payment-actions"
+import { afterStep, counters, FuzzFailure } from "./step"
 import { startWebhookSink } from "./webhook-sink"
 import { World } from "./world"
 
