@@ -13,10 +13,7 @@ const TEST_MATCH = {
 
 module.exports = {
   transform: {
-    "^.+\\.[jt]s$": [
-      "@swc/jest",
-      { jsc: { parser: { syntax: "typescript", decorators: true }, target: "es2021" } },
-    ],
+    "^.+\\.[jt]s$": ["@swc/jest", { jsc: { parser: { syntax: "typescript", decorators: true }, target: "es2021" } }],
   },
   testEnvironment: "node",
   moduleFileExtensions: ["js", "ts", "json"],

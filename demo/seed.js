@@ -55,10 +55,7 @@ exports.default = async function seedDemoStore({ container }) {
       selector: { id: store.id },
       update: {
         name: "Paymentwall demo store",
-        supported_currencies: [
-          { currency_code: "krw", is_default: true },
-          { currency_code: "usd" },
-        ],
+        supported_currencies: [{ currency_code: "krw", is_default: true }, { currency_code: "usd" }],
         default_sales_channel_id: channel.id,
       },
     },
@@ -67,8 +64,20 @@ exports.default = async function seedDemoStore({ container }) {
   const { result: regions } = await createRegionsWorkflow(container).run({
     input: {
       regions: [
-        { name: "Korea", currency_code: "krw", countries: ["kr"], payment_providers: [PROVIDER_ID, "pp_system_default"], automatic_taxes: false },
-        { name: "United States", currency_code: "usd", countries: ["us"], payment_providers: [PROVIDER_ID, "pp_system_default"], automatic_taxes: false },
+        {
+          name: "Korea",
+          currency_code: "krw",
+          countries: ["kr"],
+          payment_providers: [PROVIDER_ID, "pp_system_default"],
+          automatic_taxes: false,
+        },
+        {
+          name: "United States",
+          currency_code: "usd",
+          countries: ["us"],
+          payment_providers: [PROVIDER_ID, "pp_system_default"],
+          automatic_taxes: false,
+        },
       ],
     },
   })
@@ -76,14 +85,22 @@ exports.default = async function seedDemoStore({ container }) {
   const existingProfiles = await fulfillment.listShippingProfiles({ type: "default" })
   const profile =
     existingProfiles[0] ??
-    (await createShippingProfilesWorkflow(container).run({ input: { data: [{ name: "Default", type: "default" }] } })).result[0]
+    (await createShippingProfilesWorkflow(container).run({ input: { data: [{ name: "Default", type: "default" }] } }))
+      .result[0]
 
   const {
     result: [location],
   } = await createStockLocationsWorkflow(container).run({
-    input: { locations: [{ name: "Seoul warehouse", address: { city: "Seoul", country_code: "KR", address_1: "1 Sejong-daero" } }] },
+    input: {
+      locations: [
+        { name: "Seoul warehouse", address: { city: "Seoul", country_code: "KR", address_1: "1 Sejong-daero" } },
+      ],
+    },
   })
-  await link.create({ [Modules.STOCK_LOCATION]: { stock_location_id: location.id }, [Modules.FULFILLMENT]: { fulfillment_provider_id: "manual_manual" } })
+  await link.create({
+    [Modules.STOCK_LOCATION]: { stock_location_id: location.id },
+    [Modules.FULFILLMENT]: { fulfillment_provider_id: "manual_manual" },
+  })
   const set = await fulfillment.createFulfillmentSets({
     name: "Seoul warehouse shipping",
     type: "shipping",
@@ -92,7 +109,10 @@ exports.default = async function seedDemoStore({ container }) {
       { name: "United States", geo_zones: [{ country_code: "us", type: "country" }] },
     ],
   })
-  await link.create({ [Modules.STOCK_LOCATION]: { stock_location_id: location.id }, [Modules.FULFILLMENT]: { fulfillment_set_id: set.id } })
+  await link.create({
+    [Modules.STOCK_LOCATION]: { stock_location_id: location.id },
+    [Modules.FULFILLMENT]: { fulfillment_set_id: set.id },
+  })
   await linkSalesChannelsToStockLocationWorkflow(container).run({ input: { id: location.id, add: [channel.id] } })
 
   const courier = (zone, label, prices) => ({
@@ -143,7 +163,13 @@ exports.default = async function seedDemoStore({ container }) {
   const query = container.resolve(ContainerRegistrationKeys.QUERY)
   const { data: items } = await query.graph({ entity: "inventory_item", fields: ["id"] })
   await createInventoryLevelsWorkflow(container).run({
-    input: { inventory_levels: items.map((item) => ({ inventory_item_id: item.id, location_id: location.id, stocked_quantity: Number(process.env.DEMO_STOCK ?? 100) })) },
+    input: {
+      inventory_levels: items.map((item) => ({
+        inventory_item_id: item.id,
+        location_id: location.id,
+        stocked_quantity: Number(process.env.DEMO_STOCK ?? 100),
+      })),
+    },
   })
 
   const {
@@ -156,10 +182,16 @@ exports.default = async function seedDemoStore({ container }) {
   fs.writeFileSync(
     out,
     JSON.stringify(
-      { publishable_key: key.token, regions: regions.map((r) => ({ id: r.id, name: r.name, currency_code: r.currency_code })), products: products.length },
+      {
+        publishable_key: key.token,
+        regions: regions.map((r) => ({ id: r.id, name: r.name, currency_code: r.currency_code })),
+        products: products.length,
+      },
       null,
       2
     )
   )
-  container.resolve(ContainerRegistrationKeys.LOGGER).info(`demo store seeded: ${regions.length} regions, ${products.length} products`)
+  container
+    .resolve(ContainerRegistrationKeys.LOGGER)
+    .info(`demo store seeded: ${regions.length} regions, ${products.length} products`)
 }

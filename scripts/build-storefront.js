@@ -6,6 +6,10 @@ const fs = require("node:fs")
 const path = require("node:path")
 
 const root = path.join(__dirname, "..")
-execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", path.join(root, "tsconfig.storefront.json")], { stdio: "inherit" })
+execFileSync(
+  process.execPath,
+  [require.resolve("typescript/bin/tsc"), "-p", path.join(root, "tsconfig.storefront.json")],
+  { stdio: "inherit" }
+)
 // The package itself is CommonJS: this folder says its files are ES modules, for Node (SSR) as for bundlers.
 fs.writeFileSync(path.join(root, ".medusa", "storefront", "package.json"), JSON.stringify({ type: "module" }) + "\n")

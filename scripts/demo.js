@@ -34,7 +34,11 @@ const DATA = path.resolve(args["data-dir"])
  */
 const PG_BLOCKED = blockedForPostgres(DATA)
 const PG_DIR = PG_BLOCKED
-  ? path.join(fs.existsSync("/var/tmp") ? "/var/tmp" : os.tmpdir(), `medusa-paymentwall-demo-${createHash("sha1").update(DATA).digest("hex").slice(0, 10)}`, "pg")
+  ? path.join(
+      fs.existsSync("/var/tmp") ? "/var/tmp" : os.tmpdir(),
+      `medusa-paymentwall-demo-${createHash("sha1").update(DATA).digest("hex").slice(0, 10)}`,
+      "pg"
+    )
   : path.join(DATA, "pg")
 const ports = {
   "--port": Number(args.port),
@@ -97,7 +101,9 @@ async function main() {
   if (buildPluginIfStale(ROOT)) {
     say("built the plugin (.medusa/server, .medusa/storefront)")
   }
-  const adminBuild = buildAdminIfStale(ROOT, STORE_DIR).then((built) => built && say("built the admin dashboard with the plugin's widget"))
+  const adminBuild = buildAdminIfStale(ROOT, STORE_DIR).then(
+    (built) => built && say("built the admin dashboard with the plugin's widget")
+  )
 
   const pg = await startEmbeddedPostgres({ dataDir: PG_DIR, port: ports["--pg-port"], database: "medusa_demo" })
   cleanups.push(() => pg.stop())
@@ -140,7 +146,9 @@ async function main() {
     await medusaCommand(["db:migrate"], env)
     say("seeding: Korea (KRW) and United States (USD) regions, 3 products, shipping, a publishable key, an admin")
     await medusaCommand(["exec", "./seed.js"], env).catch((error) => {
-      throw new Error(`${error.message}\n       A first run that stopped half-way leaves a half-seeded store: start over with npm run demo -- --reset`)
+      throw new Error(
+        `${error.message}\n       A first run that stopped half-way leaves a half-seeded store: start over with npm run demo -- --reset`
+      )
     })
   }
   const seeded = JSON.parse(fs.readFileSync(env.DEMO_STORE_FILE, "utf8"))

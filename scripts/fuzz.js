@@ -25,7 +25,17 @@
 const { spawnSync } = require("node:child_process")
 const path = require("node:path")
 
-const FLAGS = { seed: "FUZZ_SEED", steps: "FUZZ_STEPS", runs: "FUZZ_RUNS", path: "FUZZ_PATH", "replay-path": "FUZZ_REPLAY_PATH", "shrink-seconds": "FUZZ_SHRINK_SECONDS", "max-orders": "FUZZ_MAX_ORDERS", ignore: "FUZZ_IGNORE", "approval-reason": "FUZZ_APPROVAL_REASON" }
+const FLAGS = {
+  seed: "FUZZ_SEED",
+  steps: "FUZZ_STEPS",
+  runs: "FUZZ_RUNS",
+  path: "FUZZ_PATH",
+  "replay-path": "FUZZ_REPLAY_PATH",
+  "shrink-seconds": "FUZZ_SHRINK_SECONDS",
+  "max-orders": "FUZZ_MAX_ORDERS",
+  ignore: "FUZZ_IGNORE",
+  "approval-reason": "FUZZ_APPROVAL_REASON",
+}
 
 function parse(argv) {
   const env = {}
@@ -39,7 +49,12 @@ function parse(argv) {
       env.FUZZ_VERBOSE = "1"
     } else if (flag === "help" || flag === "h") {
       const text = require("node:fs").readFileSync(__filename, "utf8")
-      console.log(text.slice(text.indexOf("/**") + 3, text.indexOf("*/")).replace(/^ \* ?/gm, "").trim())
+      console.log(
+        text
+          .slice(text.indexOf("/**") + 3, text.indexOf("*/"))
+          .replace(/^ \* ?/gm, "")
+          .trim()
+      )
       process.exit(0)
     } else if (flag && FLAGS[flag]) {
       const value = inline ?? argv[++i]
@@ -82,7 +97,11 @@ function main() {
   const status = run(
     process.execPath,
     [require.resolve("jest/bin/jest", { paths: [root] }), "--silent=false", "--runInBand", "--forceExit"],
-    { ...env, TEST_TYPE: "fuzz", NODE_OPTIONS: [process.env.NODE_OPTIONS, "--experimental-vm-modules"].filter(Boolean).join(" ") }
+    {
+      ...env,
+      TEST_TYPE: "fuzz",
+      NODE_OPTIONS: [process.env.NODE_OPTIONS, "--experimental-vm-modules"].filter(Boolean).join(" "),
+    }
   )
   if (status !== 0) {
     console.log(`fuzz: failed (seed ${env.FUZZ_SEED}); replay with the seed and path printed above`)

@@ -34,17 +34,29 @@ async function main() {
       port,
       database: "postgres",
       // Room for every distinct statement of a benchmark run: an evicted one takes its calls with it.
-      extraFlags: env.TEST_PG_STAT_STATEMENTS === "1" ? ["-c", "shared_preload_libraries=pg_stat_statements", "-c", "pg_stat_statements.max=50000"] : [],
+      extraFlags:
+        env.TEST_PG_STAT_STATEMENTS === "1"
+          ? ["-c", "shared_preload_libraries=pg_stat_statements", "-c", "pg_stat_statements.max=50000"]
+          : [],
     })
     stop = () => pg.stop()
-    Object.assign(env, { DB_HOST: "localhost", DB_PORT: String(port), DB_USERNAME: "postgres", DB_PASSWORD: "postgres" })
-    console.log(`tests: embedded PostgreSQL on localhost:${port} (${((Date.now() - started) / 1000).toFixed(1)} s; DB_HOST uses a server instead)`)
+    Object.assign(env, {
+      DB_HOST: "localhost",
+      DB_PORT: String(port),
+      DB_USERNAME: "postgres",
+      DB_PASSWORD: "postgres",
+    })
+    console.log(
+      `tests: embedded PostgreSQL on localhost:${port} (${((Date.now() - started) / 1000).toFixed(1)} s; DB_HOST uses a server instead)`
+    )
   }
   const child = spawn(command, args, { stdio: "inherit", env, shell: process.platform === "win32" })
   const forward = (signal) => child.kill(signal)
   process.on("SIGINT", forward)
   process.on("SIGTERM", forward)
-  const code = await new Promise((resolve) => child.once("exit", (exitCode, signal) => resolve(exitCode ?? (signal ? 1 : 0))))
+  const code = await new Promise((resolve) =>
+    child.once("exit", (exitCode, signal) => resolve(exitCode ?? (signal ? 1 : 0)))
+  )
   await stop()
   process.exit(code)
 }

@@ -1,7 +1,12 @@
 // The demo storefront: Medusa's store API through @medusajs/js-sdk, and Paymentwall's widget through the plugin's
 // storefront helper, with the same calls a real storefront makes. Bundled by scripts/demo.js.
 import Medusa from "@medusajs/js-sdk"
-import { payWithPaymentwall, PaymentwallError, paymentwallFailure, readPaymentwallRedirect } from "medusa-payment-iamport-paymentwall/storefront"
+import {
+  payWithPaymentwall,
+  PaymentwallError,
+  paymentwallFailure,
+  readPaymentwallRedirect,
+} from "medusa-payment-iamport-paymentwall/storefront"
 
 const PROVIDER_ID = "pp_iamport-paymentwall_paymentwall"
 const CART_KEY = "paymentwall-demo-cart"
@@ -69,7 +74,13 @@ function buyer() {
 async function checkoutCart() {
   const { email, address, region } = buyer()
   const variantId = document.querySelector("input[name=variant]:checked").value
-  const { cart } = await sdk.store.cart.create({ region_id: region.id, email, shipping_address: address, billing_address: address, items: [{ variant_id: variantId, quantity: 1 }] })
+  const { cart } = await sdk.store.cart.create({
+    region_id: region.id,
+    email,
+    shipping_address: address,
+    billing_address: address,
+    items: [{ variant_id: variantId, quantity: 1 }],
+  })
   const { shipping_options } = await sdk.store.fulfillment.listCartOptions({ cart_id: cart.id })
   await sdk.store.cart.addShippingMethod(cart.id, { option_id: shipping_options[0].id })
   const { cart: priced } = await sdk.store.cart.retrieve(cart.id)
@@ -98,7 +109,8 @@ function showOrder(order) {
   box.hidden = false
   box.innerHTML = `<h2 class="ok">Thank you: order placed</h2><p></p><p class="muted">The payment was verified with i'mport's REST API before the order was placed.
     Refund it from the admin: it waits for Paymentwall, which you decide on the sandbox control page.</p><p><a href="/">Shop again</a></p>`
-  box.querySelector("p").textContent = `Order #${order.display_id} · ${money(order.total, order.currency_code)} · ${order.email}`
+  box.querySelector("p").textContent =
+    `Order #${order.display_id} · ${money(order.total, order.currency_code)} · ${order.email}`
   box.dataset.orderId = order.id
 }
 
@@ -152,10 +164,13 @@ async function pay() {
 }
 
 function underReview(cartId) {
-  status("Paymentwall is reviewing this payment. There is no need to pay again: the order is placed here as soon as Paymentwall approves it.", "muted")
+  status(
+    "Paymentwall is reviewing this payment. There is no need to pay again: the order is placed here as soon as Paymentwall approves it.",
+    "muted"
+  )
   const hint = document.createElement("div")
   hint.className = "muted"
-  hint.textContent = "In this demo, approve it on the sandbox control page (\"Approve after fraud review\")."
+  hint.textContent = 'In this demo, approve it on the sandbox control page ("Approve after fraud review").'
   $("status").append(hint)
   watchCart(cartId).catch(() => undefined)
 }

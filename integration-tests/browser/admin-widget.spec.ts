@@ -37,7 +37,15 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
       executablePath: CHROMIUM,
       headless: true,
       // As root in a container, with no network beyond loopback.
-      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
     })
   })
   afterAll(async () => {
@@ -46,7 +54,9 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
 
   beforeEach(async () => {
     store = seeded()
-    paid = await paidOrder(api, store, (merchantUid) => sandboxPost(sandbox(), "/sandbox/pay", { merchant_uid: merchantUid, outcome: "paid" }))
+    paid = await paidOrder(api, store, (merchantUid) =>
+      sandboxPost(sandbox(), "/sandbox/pay", { merchant_uid: merchantUid, outcome: "paid" })
+    )
   })
 
   async function signedInPage(storage: Record<string, string> = {}): Promise<Page> {
@@ -87,21 +97,32 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     await page.getByRole("button", { name: "Save" }).click()
     await page.waitForURL(new RegExp(`/app/orders/${paid.orderId}(\\?|$)`), { timeout: 30_000 })
 
-    await waitFor("the widget to show the waiting ticket", async () => ((await ticketStatus(page)) === "waiting_for_cancellation" ? true : undefined), 30_000)
+    await waitFor(
+      "the widget to show the waiting ticket",
+      async () => ((await ticketStatus(page)) === "waiting_for_cancellation" ? true : undefined),
+      30_000
+    )
     await widget.getByTestId("paymentwall-ticket").first().getByText("Waiting for cancellation").waitFor()
     await page.getByTestId("paymentwall-waiting-explained").waitFor()
     // The plugin's own word at the top of the page, and its toast: the stock toast said "successful".
     const banner = page.getByTestId("paymentwall-waiting-banner")
     await banner.getByText("Sent to Paymentwall: waiting for cancellation").waitFor()
     await banner.getByText(/₩3,000|KRW\s?3,000/).waitFor()
-    await page.getByText("The refund is a cancellation request at Paymentwall.", { exact: false }).first().waitFor({ timeout: 15_000 })
+    await page
+      .getByText("The refund is a cancellation request at Paymentwall.", { exact: false })
+      .first()
+      .waitFor({ timeout: 15_000 })
     // Medusa shows no refund yet.
     expect(await refundsOf(getContainer(), paid.paymentId)).toHaveLength(0)
     expect((await orderWithPayments(api, store, paid.orderId)).payment_status).toBe("captured")
     await shot(page, "3-waiting-for-cancellation")
 
     await settleAll(sandbox(), paid.impUid, "approved")
-    await waitFor("the widget to show the completed ticket", async () => ((await ticketStatus(page)) === "completed" ? true : undefined), 60_000)
+    await waitFor(
+      "the widget to show the completed ticket",
+      async () => ((await ticketStatus(page)) === "completed" ? true : undefined),
+      60_000
+    )
     await page.getByText("Partially refunded").first().waitFor({ timeout: 30_000 })
     // The settled ticket made the widget ask i'mport again.
     await widget.getByText("Partially cancelled").waitFor({ timeout: 15_000 })
@@ -118,10 +139,16 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
   it("a suspected rejection waits for the admin, who confirms it, in the dark theme, in Korean", async () => {
     await api.post(`/admin/payments/${paid.paymentId}/refund`, { amount: 5000, note: "Late delivery" }, store.admin)
     await settleAll(sandbox(), paid.impUid, "rejected")
-    await waitFor("the rejection to be suspected", async () => {
-      const tickets = await getContainer().resolve<any>("iamport_paymentwall").listCancelTickets({ payment_id: paid.paymentId })
-      return tickets[0]?.rejection_suspected_at ? true : undefined
-    }, 30_000)
+    await waitFor(
+      "the rejection to be suspected",
+      async () => {
+        const tickets = await getContainer()
+          .resolve<any>("iamport_paymentwall")
+          .listCancelTickets({ payment_id: paid.paymentId })
+        return tickets[0]?.rejection_suspected_at ? true : undefined
+      },
+      30_000
+    )
 
     const page = await signedInPage({ medusa_admin_theme: "dark", lng: "ko" })
     await page.goto(`${base()}/app/orders/${paid.orderId}`)
@@ -144,7 +171,11 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     expect(await ticketStatus(page)).toBe("waiting_for_cancellation")
     await widget.getByRole("button", { name: "Paymentwall이 거절함" }).click()
     await page.getByRole("alertdialog").getByRole("button", { name: "네, 거절되었습니다" }).click()
-    await waitFor("the widget to show the rejected ticket", async () => ((await ticketStatus(page)) === "rejected" ? true : undefined), 30_000)
+    await waitFor(
+      "the widget to show the rejected ticket",
+      async () => ((await ticketStatus(page)) === "rejected" ? true : undefined),
+      30_000
+    )
     await widget.getByText("취소 거절").waitFor()
     await widget.getByText("아임포트에서 지금 확인").waitFor()
     await shot(page, "6-rejected-dark-ko")
@@ -153,11 +184,20 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
 
   it("a returned cancellation that Medusa cannot book is closed by hand, with a reason, and shows who closed it", async () => {
     expect((await api.post("/admin/order-edits", { order_id: paid.orderId }, store.admin)).status).toBe(200)
-    await sandboxPost(sandbox(), `/sandbox/payments/${paid.impUid}/console-cancel`, { amount: 1500, reason: "Chargeback" })
-    await waitFor("the cancellation to be returned, not booked", async () => {
-      const tickets = await getContainer().resolve<any>("iamport_paymentwall").listCancelTickets({ payment_id: paid.paymentId })
-      return tickets[0]?.status === "returned" ? true : undefined
-    }, 30_000)
+    await sandboxPost(sandbox(), `/sandbox/payments/${paid.impUid}/console-cancel`, {
+      amount: 1500,
+      reason: "Chargeback",
+    })
+    await waitFor(
+      "the cancellation to be returned, not booked",
+      async () => {
+        const tickets = await getContainer()
+          .resolve<any>("iamport_paymentwall")
+          .listCancelTickets({ payment_id: paid.paymentId })
+        return tickets[0]?.status === "returned" ? true : undefined
+      },
+      30_000
+    )
 
     const page = await signedInPage()
     await page.goto(`${base()}/app/orders/${paid.orderId}`)
@@ -172,7 +212,11 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     await form.locator("textarea").fill("Booked by hand in the accounting system")
     await shot(page, "7-close-returned")
     await close.click()
-    await waitFor("the widget to show the closed ticket", async () => ((await ticketStatus(page)) === "closed" ? true : undefined), 30_000)
+    await waitFor(
+      "the widget to show the closed ticket",
+      async () => ((await ticketStatus(page)) === "closed" ? true : undefined),
+      30_000
+    )
     await widget.getByText("Closed because: Booked by hand in the accounting system").waitFor()
     await widget.getByText(/Closed by \S+ at /).waitFor()
     await shot(page, "8-closed-by-hand")
@@ -191,7 +235,11 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     await page.reload()
     const shipped = widget.locator('[data-testid="paymentwall-delivery"][data-status="order_shipped"]')
     await shipped.waitFor({ timeout: 60_000 })
-    await waitFor("the shipment report to be sent", async () => ((await shipped.getAttribute("data-state")) === "sent" ? true : undefined), 30_000)
+    await waitFor(
+      "the shipment report to be sent",
+      async () => ((await shipped.getAttribute("data-state")) === "sent" ? true : undefined),
+      30_000
+    )
     await shipped.getByText(TRACKING_NUMBER, { exact: false }).waitFor()
     await shipped.getByText("Sent").waitFor()
 
@@ -199,8 +247,15 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     await page.reload()
     const delivered = widget.locator('[data-testid="paymentwall-delivery"][data-status="delivered"]')
     await delivered.waitFor({ timeout: 60_000 })
-    await waitFor("the delivery report to be sent", async () => ((await delivered.getAttribute("data-state")) === "sent" ? true : undefined), 30_000)
-    expect((sandbox().context.state.deliveries as { status: string }[]).map((d) => d.status)).toEqual(["order_shipped", "delivered"])
+    await waitFor(
+      "the delivery report to be sent",
+      async () => ((await delivered.getAttribute("data-state")) === "sent" ? true : undefined),
+      30_000
+    )
+    expect((sandbox().context.state.deliveries as { status: string }[]).map((d) => d.status)).toEqual([
+      "order_shipped",
+      "delivered",
+    ])
     await shot(page, "7-delivery-reported", page.getByTestId("paymentwall-deliveries"))
     await page.context().close()
   })

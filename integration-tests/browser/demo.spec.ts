@@ -34,7 +34,11 @@ beforeAll(async () => {
   // A first run: the dashboard is built as part of it (its bundler sets NODE_ENV=production in its own process).
   fs.rmSync(path.join(ROOT, "demo/public/admin"), { recursive: true, force: true })
   demo = await startDemoStore(PORTS, dataDir, 540_000)
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"] })
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
+  })
 }, 600_000)
 
 afterAll(async () => {
@@ -56,7 +60,8 @@ function listening(port: number): Promise<boolean> {
   })
 }
 
-const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `demo-${name}.png`), fullPage: true })
+const shot = (page: Page, name: string) =>
+  page.screenshot({ path: path.join(SHOTS, `demo-${name}.png`), fullPage: true })
 
 /** The admin login the demo printed. */
 function adminLogin(): { email: string; password: string } {
@@ -69,8 +74,16 @@ function adminLogin(): { email: string; password: string } {
 
 /** The order's payment id, through the admin API with the printed login. */
 async function paymentOf(orderId: string): Promise<string> {
-  const login = await (await fetch(`${API}/auth/user/emailpass`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(adminLogin()) })).json()
-  const res = await fetch(`${API}/admin/orders/${orderId}?fields=*payment_collections.payments`, { headers: { authorization: `Bearer ${login.token}` } })
+  const login = await (
+    await fetch(`${API}/auth/user/emailpass`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(adminLogin()),
+    })
+  ).json()
+  const res = await fetch(`${API}/admin/orders/${orderId}?fields=*payment_collections.payments`, {
+    headers: { authorization: `Bearer ${login.token}` },
+  })
   const { order } = await res.json()
   return order.payment_collections[0].payments[0].id
 }
@@ -124,7 +137,10 @@ describe("npm run demo", () => {
     const amount = admin.locator("input[name=amount]")
     await amount.waitFor({ timeout: 60_000 })
     // The form shows the payment it refunds once it has loaded it; fill the amount after that.
-    await admin.getByText(/\(#\w+\)/).first().waitFor({ timeout: 60_000 })
+    await admin
+      .getByText(/\(#\w+\)/)
+      .first()
+      .waitFor({ timeout: 60_000 })
     await amount.fill("10000")
     expect(await amount.inputValue()).toMatch(/^10,?000$/)
     await admin.getByRole("button", { name: "Save" }).click()
@@ -134,7 +150,11 @@ describe("npm run demo", () => {
       throw error
     })
     const widget = admin.getByTestId("paymentwall-widget")
-    await widget.getByTestId("paymentwall-ticket").first().getByText("Waiting for cancellation").waitFor({ timeout: 60_000 })
+    await widget
+      .getByTestId("paymentwall-ticket")
+      .first()
+      .getByText("Waiting for cancellation")
+      .waitFor({ timeout: 60_000 })
     await widget.scrollIntoViewIfNeeded()
     await shot(admin, "3-waiting-for-cancellation")
 
@@ -159,7 +179,10 @@ describe("npm run demo", () => {
   it("a declined payment shows Paymentwall's reason on the storefront and places no order", async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
     await buy(page, "#pw-decline")
-    await page.getByTestId("status").getByText("Paymentwall did not take the payment: Card declined").waitFor({ timeout: 60_000 })
+    await page
+      .getByTestId("status")
+      .getByText("Paymentwall did not take the payment: Card declined")
+      .waitFor({ timeout: 60_000 })
     // A decline is not a review: no hint that it may still become an order, and the buyer may pay again.
     expect(await page.getByTestId("status").textContent()).not.toMatch(/review/i)
     expect(await page.getByTestId("pay").isEnabled()).toBe(true)

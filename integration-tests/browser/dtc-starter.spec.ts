@@ -2,7 +2,16 @@ import fs from "node:fs"
 import os from "node:os"
 import path from "node:path"
 import { chromium, devices, type Browser, type BrowserContext, type Page } from "playwright-core"
-import { SHOTS, checkoutToReview, clickInWidget, clickPay, confirmedOrder, serverErrors, shot, type Buyer } from "../helpers/dtc-checkout"
+import {
+  SHOTS,
+  checkoutToReview,
+  clickInWidget,
+  clickPay,
+  confirmedOrder,
+  serverErrors,
+  shot,
+  type Buyer,
+} from "../helpers/dtc-checkout"
 import { adminOrder, sandboxControl, startDemoStore, type DemoStore } from "../helpers/demo-store"
 import {
   applyExample,
@@ -54,12 +63,21 @@ describeWithStarter("Medusa's DTC starter with the example's Paymentwall files",
   let tsc = { code: null as number | null, output: "" }
 
   /** Runs a step in the store, timing it; fails with its output when it exits with another code than `ok`. */
-  async function step(name: string, command: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs: number, ok = [0]) {
+  async function step(
+    name: string,
+    command: string,
+    args: string[],
+    env: NodeJS.ProcessEnv,
+    timeoutMs: number,
+    ok = [0]
+  ) {
     const started = Date.now()
     const result = await run(command, args, store, env, timeoutMs)
     steps[name] = Math.round((Date.now() - started) / 1000)
     if (result.code === null || !ok.includes(result.code)) {
-      throw new Error(`${name} (${command} ${args.join(" ")}) failed with exit ${result.code} after ${steps[name]} s:\n${result.output.slice(-8000)}`)
+      throw new Error(
+        `${name} (${command} ${args.join(" ")}) failed with exit ${result.code} after ${steps[name]} s:\n${result.output.slice(-8000)}`
+      )
     }
     return result
   }
@@ -68,8 +86,21 @@ describeWithStarter("Medusa's DTC starter with the example's Paymentwall files",
   async function prepareStore(): Promise<void> {
     applyExample((starter as { dir: string }).dir, store)
     const tarball = await packPlugin(work)
-    await step("npm install", "npm", [...INSTALL, tarball], { ...process.env, npm_config_update_notifier: "false" }, 900_000)
-    tsc = await step("tsc", process.execPath, [path.join(store, "node_modules/typescript/bin/tsc"), "--noEmit", "-p", "."], process.env, 600_000, [0, 1, 2])
+    await step(
+      "npm install",
+      "npm",
+      [...INSTALL, tarball],
+      { ...process.env, npm_config_update_notifier: "false" },
+      900_000
+    )
+    tsc = await step(
+      "tsc",
+      process.execPath,
+      [path.join(store, "node_modules/typescript/bin/tsc"), "--noEmit", "-p", "."],
+      process.env,
+      600_000,
+      [0, 1, 2]
+    )
   }
 
   beforeAll(async () => {
@@ -80,7 +111,10 @@ describeWithStarter("Medusa's DTC starter with the example's Paymentwall files",
     store = path.join(work, "store")
     const started = Date.now()
     // The demo store migrates and seeds while the starter installs.
-    const [demoStarted, prepared] = await Promise.allSettled([startDemoStore(PORTS, path.join(work, "demo"), 900_000), prepareStore()])
+    const [demoStarted, prepared] = await Promise.allSettled([
+      startDemoStore(PORTS, path.join(work, "demo"), 900_000),
+      prepareStore(),
+    ])
     demo = demoStarted.status === "fulfilled" ? demoStarted.value : undefined
     for (const outcome of [prepared, demoStarted]) {
       if (outcome.status === "rejected") {
@@ -99,10 +133,24 @@ describeWithStarter("Medusa's DTC starter with the example's Paymentwall files",
       // The example's own variable: the sandbox's iamport.js instead of i'mport's CDN.
       NEXT_PUBLIC_IAMPORT_SCRIPT_URL: `${demo!.sandbox}/v1/iamport.js`,
     }
-    await step("next build", process.execPath, [path.join(store, "node_modules/next/dist/bin/next"), "build"], env, 1_200_000)
+    await step(
+      "next build",
+      process.execPath,
+      [path.join(store, "node_modules/next/dist/bin/next"), "build"],
+      env,
+      1_200_000
+    )
     storefront = await startStorefront(store, PORTS.starter, env, 120_000)
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"] })
-    console.log(`dtc-starter.spec: ready in ${Math.round((Date.now() - started) / 1000)} s (${Object.entries(steps).map(([name, s]) => `${name} ${s} s`).join(", ")})`)
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
+    })
+    console.log(
+      `dtc-starter.spec: ready in ${Math.round((Date.now() - started) / 1000)} s (${Object.entries(steps)
+        .map(([name, s]) => `${name} ${s} s`)
+        .join(", ")})`
+    )
   }, 2_400_000)
 
   afterAll(async () => {
@@ -115,9 +163,15 @@ describeWithStarter("Medusa's DTC starter with the example's Paymentwall files",
   }, 120_000)
 
   const payments = async (email: string) =>
-    (await sandboxControl<SandboxPayment[]>(demo!, "GET", "/sandbox/payments")).filter((payment) => payment.buyer_email === email)
+    (await sandboxControl<SandboxPayment[]>(demo!, "GET", "/sandbox/payments")).filter(
+      (payment) => payment.buyer_email === email
+    )
 
-  const buyer = (name: string): Buyer => ({ email: `${name}-${Date.now()}@example.com`, firstName: "Jiwoo", lastName: "Park" })
+  const buyer = (name: string): Buyer => ({
+    email: `${name}-${Date.now()}@example.com`,
+    firstName: "Jiwoo",
+    lastName: "Park",
+  })
 
   /** The order Medusa placed: paid through Paymentwall by the given i'mport payment, for this buyer. */
   async function expectPaidOrder(orderId: string, email: string, impUid: string): Promise<void> {
@@ -140,7 +194,11 @@ describeWithStarter("Medusa's DTC starter with the example's Paymentwall files",
   it("installs the plugin from its tarball without any of Medusa's server packages", () => {
     const installed = (name: string) => fs.existsSync(path.join(store, "node_modules", name, "package.json"))
     expect(installed("medusa-payment-iamport-paymentwall")).toBe(true)
-    expect(["@medusajs/medusa", "@medusajs/framework", "@medusajs/cli", "@medusajs/admin-sdk", "@medusajs/ui"].filter(installed)).toEqual([])
+    expect(
+      ["@medusajs/medusa", "@medusajs/framework", "@medusajs/cli", "@medusajs/admin-sdk", "@medusajs/ui"].filter(
+        installed
+      )
+    ).toEqual([])
   })
 
   it("type-checks: tsc reports no error in a file the example adds or changes", () => {

@@ -17,7 +17,11 @@ const work = fs.mkdtempSync(path.join(os.tmpdir(), "paymentwall-install-"))
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }))
 
 const npm = (args: string[], cwd: string) =>
-  execFileSync("npm", [...args, "--no-audit", "--no-fund", "--loglevel=error"], { cwd, encoding: "utf8", env: { ...process.env, npm_config_update_notifier: "false" } })
+  execFileSync("npm", [...args, "--no-audit", "--no-fund", "--loglevel=error"], {
+    cwd,
+    encoding: "utf8",
+    env: { ...process.env, npm_config_update_notifier: "false" },
+  })
 
 /** Every installed package's name (scoped ones as @scope/name), nested ones included. */
 function installed(dir: string): string[] {
@@ -31,7 +35,9 @@ function installed(dir: string): string[] {
         continue
       }
       const full = path.join(modules, entry)
-      const scoped = entry.startsWith("@") ? fs.readdirSync(full).map((name) => [`${entry}/${name}`, path.join(full, name)] as const) : [[entry, full] as const]
+      const scoped = entry.startsWith("@")
+        ? fs.readdirSync(full).map((name) => [`${entry}/${name}`, path.join(full, name)] as const)
+        : [[entry, full] as const]
       for (const [name, at] of scoped) {
         names.push(name)
         walk(path.join(at, "node_modules"))
@@ -56,12 +62,17 @@ describe("installing the plugin into a storefront", () => {
     const tarball = path.join(work, npm(["pack", "--pack-destination", work], ROOT).trim().split("\n").pop()!)
     const storefront = path.join(work, "storefront")
     fs.mkdirSync(storefront)
-    fs.writeFileSync(path.join(storefront, "package.json"), JSON.stringify({ name: "empty-storefront", private: true, version: "1.0.0" }))
+    fs.writeFileSync(
+      path.join(storefront, "package.json"),
+      JSON.stringify({ name: "empty-storefront", private: true, version: "1.0.0" })
+    )
     npm(["install", tarball], storefront)
 
     const names = installed(storefront)
     const megabytes = sizeOf(path.join(storefront, "node_modules")) / 1024 / 1024
-    console.log(`storefront install: ${names.length} packages, ${megabytes.toFixed(1)} MB in node_modules (${names.filter((n) => n.startsWith("@medusajs/")).length} from @medusajs)`)
+    console.log(
+      `storefront install: ${names.length} packages, ${megabytes.toFixed(1)} MB in node_modules (${names.filter((n) => n.startsWith("@medusajs/")).length} from @medusajs)`
+    )
     expect(names).toContain("medusa-payment-iamport-paymentwall")
     for (const server of SERVER_PACKAGES) {
       expect(names).not.toContain(server)
@@ -69,8 +80,16 @@ describe("installing the plugin into a storefront", () => {
 
     // The helper is an ES module with its types beside it, and loads without a browser.
     const script = `import("medusa-payment-iamport-paymentwall/storefront").then((m) => console.log(Object.keys(m).sort().join(",")))`
-    const exported = execFileSync(process.execPath, ["-e", script], { cwd: storefront, encoding: "utf8" }).trim().split(",")
-    expect(exported).toEqual(expect.arrayContaining(["payWithPaymentwall", "readPaymentwallRedirect", "requestPayParams", "loadIamport"]))
-    expect(fs.existsSync(path.join(storefront, "node_modules/medusa-payment-iamport-paymentwall/.medusa/storefront/index.d.ts"))).toBe(true)
+    const exported = execFileSync(process.execPath, ["-e", script], { cwd: storefront, encoding: "utf8" })
+      .trim()
+      .split(",")
+    expect(exported).toEqual(
+      expect.arrayContaining(["payWithPaymentwall", "readPaymentwallRedirect", "requestPayParams", "loadIamport"])
+    )
+    expect(
+      fs.existsSync(
+        path.join(storefront, "node_modules/medusa-payment-iamport-paymentwall/.medusa/storefront/index.d.ts")
+      )
+    ).toBe(true)
   })
 })

@@ -23,7 +23,9 @@ export const sendDueDeliveryNotices: typeof SendDue.sendDueDeliveryNotices = (..
   builtModule<typeof SendDue>("workflows/delivery/utils/send-due-delivery-notices").sendDueDeliveryNotices(...args)
 
 export const cancelOldTestPayments: typeof TestCleanup.cancelOldTestPayments = (...args) =>
-  builtModule<typeof TestCleanup>("workflows/test-cleanup/utils/cancel-old-test-payments").cancelOldTestPayments(...args)
+  builtModule<typeof TestCleanup>("workflows/test-cleanup/utils/cancel-old-test-payments").cancelOldTestPayments(
+    ...args
+  )
 
 export const refreshSnapshot: typeof RefreshSnapshot.refreshSnapshot = (...args) =>
   builtModule<typeof RefreshSnapshot>("workflows/settlement/steps/refresh-snapshot").refreshSnapshot(...args)
@@ -40,4 +42,6 @@ type ProviderService = import("../../src/providers/iamport-paymentwall/service")
  * it out as the port), typed as the whole provider for the tests that call it as Medusa's payment module does.
  */
 export const registeredProvider = (...args: Parameters<RegisteredProvider["paymentwallProvider"]>): ProviderService =>
-  builtModule<RegisteredProvider>("providers/iamport-paymentwall/registered-provider").paymentwallProvider(...args) as ProviderService
+  builtModule<RegisteredProvider>("providers/iamport-paymentwall/registered-provider").paymentwallProvider(
+    ...args
+  ) as ProviderService

@@ -26,7 +26,13 @@ const ROOT = path.resolve(__dirname, "../..")
 export function shellEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: "error" }
   for (const key of Object.keys(env)) {
-    if (key === "NODE_ENV" || key === "NODE_OPTIONS" || key === "TEST_TYPE" || key.startsWith("JEST") || key.startsWith("DB_")) {
+    if (
+      key === "NODE_ENV" ||
+      key === "NODE_OPTIONS" ||
+      key === "TEST_TYPE" ||
+      key.startsWith("JEST") ||
+      key.startsWith("DB_")
+    ) {
       delete env[key]
     }
   }
@@ -40,11 +46,16 @@ export async function startDemoStore(ports: DemoPorts, dataDir: string, timeoutM
     process.execPath,
     [
       path.join(ROOT, "scripts/demo.js"),
-      "--data-dir", dataDir,
-      "--port", String(ports.api),
-      "--storefront-port", String(ports.storefront),
-      "--sandbox-port", String(ports.sandbox),
-      "--pg-port", String(ports.pg),
+      "--data-dir",
+      dataDir,
+      "--port",
+      String(ports.api),
+      "--storefront-port",
+      String(ports.storefront),
+      "--sandbox-port",
+      String(ports.sandbox),
+      "--pg-port",
+      String(ports.pg),
     ],
     // Its own process group, so that a failed run can stop Medusa and PostgreSQL with it.
     { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], env: shellEnv(), detached: true }
@@ -54,16 +65,29 @@ export async function startDemoStore(ports: DemoPorts, dataDir: string, timeoutM
   const stop = () => stopGroup(child)
   try {
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the demo store was not ready within ${timeoutMs / 1000} s:\n${output}`)), timeoutMs)
+      const timer = setTimeout(
+        () => reject(new Error(`the demo store was not ready within ${timeoutMs / 1000} s:\n${output}`)),
+        timeoutMs
+      )
       child.stdout.on("data", () => /Ready in [\d.]+ s/.test(output) && (clearTimeout(timer), resolve()))
-      child.once("exit", (code) => (clearTimeout(timer), reject(new Error(`the demo store exited (${code}):\n${output}`))))
+      child.once(
+        "exit",
+        (code) => (clearTimeout(timer), reject(new Error(`the demo store exited (${code}):\n${output}`)))
+      )
     })
   } catch (error) {
     await stop()
     throw error
   }
   const { publishable_key: publishableKey } = JSON.parse(fs.readFileSync(path.join(dataDir, "store.json"), "utf8"))
-  return { api: `http://localhost:${ports.api}`, sandbox: `http://127.0.0.1:${ports.sandbox}`, publishableKey, output: () => output, stop, child }
+  return {
+    api: `http://localhost:${ports.api}`,
+    sandbox: `http://127.0.0.1:${ports.sandbox}`,
+    publishableKey,
+    output: () => output,
+    stop,
+    child,
+  }
 }
 
 /** SIGTERM to the whole group (the demo stops what it started), SIGKILL after 20 s. */
@@ -86,12 +110,19 @@ export function stopGroup(child: ChildProcess): Promise<void> {
 }
 
 /** The sandbox's control API, with the token the demo printed (never logged). */
-export async function sandboxControl<T = Record<string, unknown>>(demo: DemoStore, method: "GET" | "POST", route: string): Promise<T> {
+export async function sandboxControl<T = Record<string, unknown>>(
+  demo: DemoStore,
+  method: "GET" | "POST",
+  route: string
+): Promise<T> {
   const token = /control token (\S+)/.exec(demo.output())?.[1]
   if (!token) {
     throw new Error("the demo printed no sandbox control token")
   }
-  const res = await fetch(`${demo.sandbox}${route}`, { method, headers: { "x-sandbox-token": token, "content-type": "application/json" } })
+  const res = await fetch(`${demo.sandbox}${route}`, {
+    method,
+    headers: { "x-sandbox-token": token, "content-type": "application/json" },
+  })
   const body = (await res.json()) as T
   if (!res.ok) {
     throw new Error(`sandbox ${method} ${route} answered ${res.status}: ${JSON.stringify(body)}`)
@@ -120,9 +151,12 @@ export async function adminOrder(demo: DemoStore, orderId: string): Promise<Admi
     body: JSON.stringify({ email: login[1], password: login[2] }),
   })
   const { token } = (await auth.json()) as { token: string }
-  const res = await fetch(`${demo.api}/admin/orders/${orderId}?fields=id,display_id,email,total,payment_status,*payment_collections.payments`, {
-    headers: { authorization: `Bearer ${token}` },
-  })
+  const res = await fetch(
+    `${demo.api}/admin/orders/${orderId}?fields=id,display_id,email,total,payment_status,*payment_collections.payments`,
+    {
+      headers: { authorization: `Bearer ${token}` },
+    }
+  )
   if (!res.ok) {
     throw new Error(`GET /admin/orders/${orderId} answered ${res.status}`)
   }

@@ -6,7 +6,8 @@ export type Buyer = { email: string; firstName: string; lastName: string }
 
 const SHOTS = path.resolve(__dirname, "../../artifacts/screenshots")
 
-export const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `dtc-starter-${name}.png`), fullPage: true })
+export const shot = (page: Page, name: string) =>
+  page.screenshot({ path: path.join(SHOTS, `dtc-starter-${name}.png`), fullPage: true })
 
 export { SHOTS }
 
@@ -18,7 +19,14 @@ export async function checkoutToReview(page: Page, storefront: string, buyer: Bu
   await add.getByText("Add to cart").waitFor({ timeout: 60_000 })
   await add.click()
   // Disabled while it adds the line to the cart.
-  await page.waitForFunction(() => !document.querySelector("[data-testid=product-container] [data-testid=add-product-button]")?.hasAttribute("disabled"), undefined, { timeout: 60_000 })
+  await page.waitForFunction(
+    () =>
+      !document
+        .querySelector("[data-testid=product-container] [data-testid=add-product-button]")
+        ?.hasAttribute("disabled"),
+    undefined,
+    { timeout: 60_000 }
+  )
   await page.goto(`${storefront}/kr/checkout?step=address`)
   await page.getByTestId("shipping-first-name-input").fill(buyer.firstName, { timeout: 60_000 })
   await page.getByTestId("shipping-last-name-input").fill(buyer.lastName)
@@ -30,7 +38,11 @@ export async function checkoutToReview(page: Page, storefront: string, buyer: Bu
   await page.getByTestId("submit-address-button").click()
   await page.getByTestId("delivery-option-radio").first().click({ timeout: 60_000 })
   const toPayment = page.getByTestId("submit-delivery-option-button")
-  await page.waitForFunction(() => !document.querySelector("[data-testid=submit-delivery-option-button]")?.hasAttribute("disabled"), undefined, { timeout: 60_000 })
+  await page.waitForFunction(
+    () => !document.querySelector("[data-testid=submit-delivery-option-button]")?.hasAttribute("disabled"),
+    undefined,
+    { timeout: 60_000 }
+  )
   await toPayment.click()
   await page.getByText("Card (Paymentwall)").click({ timeout: 60_000 })
   await page.getByTestId("submit-payment-button").click()
@@ -40,10 +52,14 @@ export async function checkoutToReview(page: Page, storefront: string, buyer: Bu
 /** The review step's Paymentwall button, once it may be clicked (it first checks the cart is still open). */
 export async function clickPay(page: Page): Promise<void> {
   const button = page.getByTestId("submit-order-button")
-  await page.waitForFunction(() => {
-    const el = document.querySelector("[data-testid=submit-order-button]")
-    return !!el && !el.hasAttribute("disabled")
-  }, undefined, { timeout: 60_000 })
+  await page.waitForFunction(
+    () => {
+      const el = document.querySelector("[data-testid=submit-order-button]")
+      return !!el && !el.hasAttribute("disabled")
+    },
+    undefined,
+    { timeout: 60_000 }
+  )
   await button.click()
 }
 

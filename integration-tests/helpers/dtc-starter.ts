@@ -23,13 +23,18 @@ export function findStarter(): { dir: string } | { missing: string } {
 
 /** The README's step 1: the starter's payment button moves aside, kept as the fallback for other providers. */
 export const STARTER_MOVES: [from: string, to: string][] = [
-  ["src/modules/checkout/components/payment-button/index.tsx", "src/modules/checkout/components/payment-button/starter.tsx"],
+  [
+    "src/modules/checkout/components/payment-button/index.tsx",
+    "src/modules/checkout/components/payment-button/starter.tsx",
+  ],
 ]
 
 /** The example's files, relative to the store's root: the ones the store adds or changes. */
 export function exampleFiles(): string[] {
   const walk = (dir: string): string[] =>
-    fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? walk(path.join(dir, entry.name)) : [path.join(dir, entry.name)]))
+    fs
+      .readdirSync(dir, { withFileTypes: true })
+      .flatMap((entry) => (entry.isDirectory() ? walk(path.join(dir, entry.name)) : [path.join(dir, entry.name)]))
   return walk(path.join(EXAMPLES, "src")).map((file) => path.relative(EXAMPLES, file))
 }
 
@@ -61,12 +66,23 @@ function makeWritable(dir: string): void {
 export type Run = { code: number | null; output: string }
 
 /** Runs a command to its end and keeps its output (for the failure message); never throws on a non-zero exit. */
-export function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<Run> {
+export function run(
+  command: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number
+): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(command, args, { cwd, env, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, killSignal: "SIGKILL" }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === "number" ? error.code : null) : 0
-      resolve({ code, output: `${stdout}${stderr}${error && code === null ? `\n(${error.message})` : ""}` })
-    })
+    execFile(
+      command,
+      args,
+      { cwd, env, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, killSignal: "SIGKILL" },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === "number" ? error.code : null) : 0
+        resolve({ code, output: `${stdout}${stderr}${error && code === null ? `\n(${error.message})` : ""}` })
+      }
+    )
   })
 }
 
@@ -75,7 +91,13 @@ export async function packPlugin(into: string): Promise<string> {
   if (!fs.existsSync(path.join(ROOT, ".medusa/storefront/index.js"))) {
     throw new Error("the plugin is not built: run npm run build first")
   }
-  const packed = await run("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", into], ROOT, process.env, 120_000)
+  const packed = await run(
+    "npm",
+    ["pack", "--json", "--ignore-scripts", "--pack-destination", into],
+    ROOT,
+    process.env,
+    120_000
+  )
   if (packed.code !== 0) {
     throw new Error(`npm pack failed:\n${packed.output}`)
   }
@@ -94,14 +116,23 @@ export function typeErrorsIn(tscOutput: string, files: string[]): string[] {
 export type RunningStorefront = { url: string; output: () => string; stop: () => Promise<void> }
 
 /** `next start` on `port`, resolved once it answers. */
-export async function startStorefront(dir: string, port: number, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<RunningStorefront> {
+export async function startStorefront(
+  dir: string,
+  port: number,
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number
+): Promise<RunningStorefront> {
   let output = ""
-  const child: ChildProcess = spawn(process.execPath, [path.join(dir, "node_modules/next/dist/bin/next"), "start", "-p", String(port)], {
-    cwd: dir,
-    env,
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
-  })
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [path.join(dir, "node_modules/next/dist/bin/next"), "start", "-p", String(port)],
+    {
+      cwd: dir,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    }
+  )
   child.stdout!.on("data", (chunk) => (output += chunk))
   child.stderr!.on("data", (chunk) => (output += chunk))
   const url = `http://localhost:${port}`
@@ -110,7 +141,10 @@ export async function startStorefront(dir: string, port: number, env: NodeJS.Pro
     if (child.exitCode !== null) {
       throw new Error(`next start exited (${child.exitCode}):\n${output}`)
     }
-    const answered = await fetch(`${url}/kr`, { redirect: "manual" }).then((res) => res.status < 500, () => false)
+    const answered = await fetch(`${url}/kr`, { redirect: "manual" }).then(
+      (res) => res.status < 500,
+      () => false
+    )
     if (answered) {
       return { url, output: () => output, stop: () => stopGroup(child) }
     }

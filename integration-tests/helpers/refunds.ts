@@ -8,18 +8,26 @@ import type { Store } from "./store"
 type AnyRecord = Record<string, any>
 
 export function ticketsOf(container: MedusaContainer, paymentId: string): Promise<AnyRecord[]> {
-  return container.resolve<any>("iamport_paymentwall").listCancelTickets({ payment_id: paymentId }, { order: { requested_at: "ASC" } })
+  return container
+    .resolve<any>("iamport_paymentwall")
+    .listCancelTickets({ payment_id: paymentId }, { order: { requested_at: "ASC" } })
 }
 
 export function refundsOf(container: MedusaContainer, paymentId: string): Promise<AnyRecord[]> {
-  return container.resolve<IPaymentModuleService>(Modules.PAYMENT).listRefunds({ payment_id: paymentId }, { relations: ["refund_reason"] })
+  return container
+    .resolve<IPaymentModuleService>(Modules.PAYMENT)
+    .listRefunds({ payment_id: paymentId }, { relations: ["refund_reason"] })
 }
 
 export async function sandboxTickets(sandbox: RunningSandbox, impUid: string): Promise<Ticket[]> {
   return sandboxGet<Ticket[]>(sandbox, `/sandbox/tickets?imp_uid=${impUid}`)
 }
 
-export async function settleAll(sandbox: RunningSandbox, impUid: string, result: "approved" | "rejected"): Promise<void> {
+export async function settleAll(
+  sandbox: RunningSandbox,
+  impUid: string,
+  result: "approved" | "rejected"
+): Promise<void> {
   for (const ticket of await sandboxTickets(sandbox, impUid)) {
     if (ticket.status === "open") {
       await sandboxPost(sandbox, `/sandbox/tickets/${ticket.id}/settle`, { result })

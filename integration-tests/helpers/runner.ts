@@ -23,7 +23,11 @@ export type StoreOptions = {
   adminRoles?: (container: MedusaContainer) => Promise<string[]>
 }
 
-export function describeStore(suite: (context: StoreSuite) => void, appDir = path.join(__dirname, ".."), options: StoreOptions = {}): void {
+export function describeStore(
+  suite: (context: StoreSuite) => void,
+  appDir = path.join(__dirname, ".."),
+  options: StoreOptions = {}
+): void {
   jest.setTimeout(180_000)
   const sandbox = useSandbox()
   medusaIntegrationTestRunner({

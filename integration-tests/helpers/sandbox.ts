@@ -29,8 +29,16 @@ export function controlHeaders(sandbox: RunningSandbox): Record<string, string> 
   return { [CONTROL_TOKEN_HEADER]: sandbox.controlToken, "content-type": "application/json" }
 }
 
-export async function sandboxPost<T = Record<string, any>>(sandbox: RunningSandbox, path: string, body: unknown = {}): Promise<T> {
-  const res = await fetch(`${sandbox.url}${path}`, { method: "POST", headers: controlHeaders(sandbox), body: JSON.stringify(body) })
+export async function sandboxPost<T = Record<string, any>>(
+  sandbox: RunningSandbox,
+  path: string,
+  body: unknown = {}
+): Promise<T> {
+  const res = await fetch(`${sandbox.url}${path}`, {
+    method: "POST",
+    headers: controlHeaders(sandbox),
+    body: JSON.stringify(body),
+  })
   return answerOf<T>(res, path)
 }
 

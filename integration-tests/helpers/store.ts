@@ -24,7 +24,11 @@ export const ADMIN_PASSWORD = "integration-password"
  * `roles`: RBAC role ids linked to the user before it logs in (Medusa puts them in the token at login). A store
  * with the rbac feature flag on refuses every policy-guarded route to a user without roles.
  */
-export async function loginAdmin(api: AxiosInstance, container: MedusaContainer, roles: string[] = []): Promise<Headers & { userId: string; email: string }> {
+export async function loginAdmin(
+  api: AxiosInstance,
+  container: MedusaContainer,
+  roles: string[] = []
+): Promise<Headers & { userId: string; email: string }> {
   const email = `admin-${Date.now()}-${Math.random().toString(36).slice(2, 8)}@example.com`
   const password = ADMIN_PASSWORD
   const registered = await api.post("/auth/user/emailpass/register", { email, password })
@@ -33,14 +37,22 @@ export async function loginAdmin(api: AxiosInstance, container: MedusaContainer,
     input: { authIdentityId: claims.auth_identity_id, userData: { email, first_name: "Shop", last_name: "Admin" } },
   })
   if (roles.length) {
-    await container.resolve(ContainerRegistrationKeys.LINK).create(roles.map((id) => ({ [Modules.USER]: { user_id: user.id }, [Modules.RBAC]: { rbac_role_id: id } })))
+    await container
+      .resolve(ContainerRegistrationKeys.LINK)
+      .create(roles.map((id) => ({ [Modules.USER]: { user_id: user.id }, [Modules.RBAC]: { rbac_role_id: id } })))
   }
   const login = await api.post("/auth/user/emailpass", { email, password })
   return { headers: { authorization: `Bearer ${login.data.token}` }, userId: user.id, email }
 }
 
 /** A Korean store: region (KRW) with the Paymentwall provider, a product, shipping, and a publishable key. */
-export async function seedStore(api: AxiosInstance, container: MedusaContainer, currency = "krw", unitPrice = 10000, adminRoles: string[] = []): Promise<Store> {
+export async function seedStore(
+  api: AxiosInstance,
+  container: MedusaContainer,
+  currency = "krw",
+  unitPrice = 10000,
+  adminRoles: string[] = []
+): Promise<Store> {
   const admin = await loginAdmin(api, container, adminRoles)
   const country = currency === "krw" ? "kr" : "us"
 
@@ -61,7 +73,8 @@ export async function seedStore(api: AxiosInstance, container: MedusaContainer, 
   const apiKey = (await api.post("/admin/api-keys", { title: "storefront", type: "publishable" }, admin)).data.api_key
   await api.post(`/admin/api-keys/${apiKey.id}/sales-channels`, { add: [salesChannel.id] }, admin)
 
-  const shippingProfile = (await api.post("/admin/shipping-profiles", { name: "Default", type: "default" }, admin)).data.shipping_profile
+  const shippingProfile = (await api.post("/admin/shipping-profiles", { name: "Default", type: "default" }, admin)).data
+    .shipping_profile
   const product = (
     await api.post(
       "/admin/products",
@@ -70,7 +83,13 @@ export async function seedStore(api: AxiosInstance, container: MedusaContainer, 
         status: "published",
         options: [{ title: "Size", values: ["M"] }],
         variants: [
-          { title: "M", sku: `HANBOK-M-${Date.now()}`, prices: [{ currency_code: currency, amount: unitPrice }], options: { Size: "M" }, manage_inventory: false },
+          {
+            title: "M",
+            sku: `HANBOK-M-${Date.now()}`,
+            prices: [{ currency_code: currency, amount: unitPrice }],
+            options: { Size: "M" },
+            manage_inventory: false,
+          },
         ],
         sales_channels: [{ id: salesChannel.id }],
         shipping_profile_id: shippingProfile.id,
@@ -83,7 +102,11 @@ export async function seedStore(api: AxiosInstance, container: MedusaContainer, 
   await api.post(`/admin/stock-locations/${location.id}/sales-channels`, { add: [salesChannel.id] }, admin)
   await api.post(`/admin/stock-locations/${location.id}/fulfillment-providers`, { add: ["manual_manual"] }, admin)
   const sets = (
-    await api.post(`/admin/stock-locations/${location.id}/fulfillment-sets?fields=*fulfillment_sets`, { name: "Shipping", type: "shipping" }, admin)
+    await api.post(
+      `/admin/stock-locations/${location.id}/fulfillment-sets?fields=*fulfillment_sets`,
+      { name: "Shipping", type: "shipping" },
+      admin
+    )
   ).data.stock_location.fulfillment_sets
   const set = (
     await api.post(
@@ -128,7 +151,13 @@ export type Checkout = {
 }
 
 /** A guest's cart up to the Paymentwall payment session: what a storefront does before IMP.request_pay. */
-export async function startCheckout(api: AxiosInstance, store: Store, quantity = 1, providerId = PROVIDER_ID, email = "buyer@example.com"): Promise<Checkout> {
+export async function startCheckout(
+  api: AxiosInstance,
+  store: Store,
+  quantity = 1,
+  providerId = PROVIDER_ID,
+  email = "buyer@example.com"
+): Promise<Checkout> {
   const country = (await api.get(`/store/regions/${store.regionId}`, store.store)).data.region.countries[0].iso_2
   const cart = (
     await api.post(
@@ -137,14 +166,22 @@ export async function startCheckout(api: AxiosInstance, store: Store, quantity =
         region_id: store.regionId,
         sales_channel_id: store.salesChannelId,
         email,
-        shipping_address: { first_name: "Jiwoo", last_name: "Park", address_1: "1 Sejong-daero", city: "Seoul", country_code: country, postal_code: "04524" },
+        shipping_address: {
+          first_name: "Jiwoo",
+          last_name: "Park",
+          address_1: "1 Sejong-daero",
+          city: "Seoul",
+          country_code: country,
+          postal_code: "04524",
+        },
         items: [{ variant_id: store.variantId, quantity }],
       },
       store.store
     )
   ).data.cart
   await api.post(`/store/carts/${cart.id}/shipping-methods`, { option_id: store.shippingOptionId }, store.store)
-  const collection = (await api.post("/store/payment-collections", { cart_id: cart.id }, store.store)).data.payment_collection
+  const collection = (await api.post("/store/payment-collections", { cart_id: cart.id }, store.store)).data
+    .payment_collection
   const withSession = (
     await api.post(
       `/store/payment-collections/${collection.id}/payment-sessions`,
@@ -161,8 +198,13 @@ export async function completeCart(api: AxiosInstance, store: Store, cartId: str
   return { status: res.status, ...res.data }
 }
 
-export async function orderWithPayments(api: AxiosInstance, store: Store, orderId: string): Promise<Record<string, any>> {
-  const fields = "+payment_status,+summary,*payment_collections,*payment_collections.payments,*payment_collections.payments.refunds,*payment_collections.payment_sessions"
+export async function orderWithPayments(
+  api: AxiosInstance,
+  store: Store,
+  orderId: string
+): Promise<Record<string, any>> {
+  const fields =
+    "+payment_status,+summary,*payment_collections,*payment_collections.payments,*payment_collections.payments.refunds,*payment_collections.payment_sessions"
   return (await api.get(`/admin/orders/${orderId}?fields=${fields}`, store.admin)).data.order
 }
 

@@ -19,7 +19,8 @@ export function builtPluginModule<T = Record<string, any>>(relativePath: string)
 /** Medusa's own `payment.webhook_received` subscriber (processPaymentWorkflow: captures and completes carts). */
 export function coreWebhookSubscriber(): Subscriber {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- a file of Medusa's build that no export names
-  return require(path.join(PLUGIN_ROOT, "node_modules/@medusajs/medusa/dist/subscribers/payment-webhook.js")).default as Subscriber
+  return require(path.join(PLUGIN_ROOT, "node_modules/@medusajs/medusa/dist/subscribers/payment-webhook.js"))
+    .default as Subscriber
 }
 
 /** The plugin's built `payment.webhook_received` subscriber (cancellations, the inbox). */

@@ -9,13 +9,16 @@ import { builtPluginModule } from "../helpers/webhook-delivery"
 describeStore(({ api, getContainer, sandbox, store: seeded }) => {
   let store: Store
   let paid: Awaited<ReturnType<typeof paidOrder>>
-  const view = async (live = false) => (await api.get(`/admin/iamport-paymentwall/orders/${paid.orderId}?live=${live}`, store.admin)).data
+  const view = async (live = false) =>
+    (await api.get(`/admin/iamport-paymentwall/orders/${paid.orderId}?live=${live}`, store.admin)).data
 
   beforeEach(async () => {
     store = seeded()
     // No webhooks in this file: every change comes from the admin routes themselves.
     sandbox().context.webhooks.configure({ url: null })
-    paid = await paidOrder(api, store, (merchantUid) => sandboxPost(sandbox(), "/sandbox/pay", { merchant_uid: merchantUid, outcome: "paid" }))
+    paid = await paidOrder(api, store, (merchantUid) =>
+      sandboxPost(sandbox(), "/sandbox/pay", { merchant_uid: merchantUid, outcome: "paid" })
+    )
   })
 
   it("the plugin's workflows reach the provider Medusa built (the one Medusa internal the plugin relies on)", async () => {
@@ -25,7 +28,9 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     const provider = paymentwallProvider(getContainer(), PROVIDER_ID)
     expect(provider.constructor.identifier).toBe("iamport-paymentwall")
     expect((await provider.lookupPayment(paid.impUid)).imp_uid).toBe(paid.impUid)
-    expect(() => paymentwallProvider(getContainer(), "pp_system_default")).toThrow("is not an iamport-paymentwall provider")
+    expect(() => paymentwallProvider(getContainer(), "pp_system_default")).toThrow(
+      "is not an iamport-paymentwall provider"
+    )
   })
 
   it("shows an order's Paymentwall payment and its tickets, with who asked and why", async () => {
@@ -58,7 +63,10 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     const before = (await view(false)).payments[0].iamport
     // This file's store hears no webhooks; here the console refund's notice is sent, but held, so the stored view is
     // the old one until it arrives.
-    await sandboxPost(sandbox(), "/sandbox/webhooks/config", { url: `${api.defaults.baseURL}${WEBHOOK_PATH}`, hold: true })
+    await sandboxPost(sandbox(), "/sandbox/webhooks/config", {
+      url: `${api.defaults.baseURL}${WEBHOOK_PATH}`,
+      hold: true,
+    })
     try {
       await sandboxPost(sandbox(), `/sandbox/payments/${paid.impUid}/console-cancel`, { amount: 1000 })
       expect((await view(false)).payments[0].iamport.cancel_amount).toBe(0)
@@ -72,7 +80,11 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
       const payment = (await view(false)).payments[0]
       return payment.iamport.cancel_amount === 1000 ? payment : undefined
     })
-    expect(stored).toMatchObject({ iamport_live: false, refunded_amount: 1000, iamport: { status: "cancelled", cancellation_ids: [expect.any(String)] } })
+    expect(stored).toMatchObject({
+      iamport_live: false,
+      refunded_amount: 1000,
+      iamport: { status: "cancelled", cancellation_ids: [expect.any(String)] },
+    })
     expect(Date.parse(stored.iamport.checked_at)).toBeGreaterThan(Date.parse(before.checked_at))
   })
 
@@ -84,22 +96,52 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     const readAt = new Date(Date.now() + 60_000)
     expect(await refreshSnapshot(getContainer(), paid.paymentId, { ...iamport, cancel_amount: 7 }, readAt)).toBe(true)
     // An older read does not overwrite it, and a snapshot of another i'mport payment never replaces it.
-    expect(await refreshSnapshot(getContainer(), paid.paymentId, { ...iamport, cancel_amount: 1 }, new Date(readAt.getTime() - 1000))).toBe(false)
-    expect(await refreshSnapshot(getContainer(), paid.paymentId, { ...iamport, imp_uid: "imp_other", cancel_amount: 2 }, new Date(readAt.getTime() + 1000))).toBe(false)
-    const rows = await getContainer().resolve<any>("iamport_paymentwall").listPaymentSnapshots({ payment_id: paid.paymentId })
-    expect(rows).toEqual([expect.objectContaining({ imp_uid: paid.impUid, snapshot: expect.objectContaining({ cancel_amount: 7, checked_at: readAt.toISOString() }) })])
+    expect(
+      await refreshSnapshot(
+        getContainer(),
+        paid.paymentId,
+        { ...iamport, cancel_amount: 1 },
+        new Date(readAt.getTime() - 1000)
+      )
+    ).toBe(false)
+    expect(
+      await refreshSnapshot(
+        getContainer(),
+        paid.paymentId,
+        { ...iamport, imp_uid: "imp_other", cancel_amount: 2 },
+        new Date(readAt.getTime() + 1000)
+      )
+    ).toBe(false)
+    const rows = await getContainer()
+      .resolve<any>("iamport_paymentwall")
+      .listPaymentSnapshots({ payment_id: paid.paymentId })
+    expect(rows).toEqual([
+      expect.objectContaining({
+        imp_uid: paid.impUid,
+        snapshot: expect.objectContaining({ cancel_amount: 7, checked_at: readAt.toISOString() }),
+      }),
+    ])
     // Core's row is as Medusa left it; the widget shows the newer, kept snapshot.
     const [after] = await payments.listPayments({ id: paid.paymentId }, { select: ["data", "updated_at"] })
     expect(after).toEqual(before)
-    expect((await view(false)).payments[0].iamport).toMatchObject({ cancel_amount: 7, checked_at: readAt.toISOString() })
+    expect((await view(false)).payments[0].iamport).toMatchObject({
+      cancel_amount: 7,
+      checked_at: readAt.toISOString(),
+    })
   })
 
   it("refuses a malformed query and an unauthenticated caller", async () => {
-    const bad = await api.get(`/admin/iamport-paymentwall/orders/${paid.orderId}?live=maybe`, { ...store.admin, validateStatus: () => true })
+    const bad = await api.get(`/admin/iamport-paymentwall/orders/${paid.orderId}?live=maybe`, {
+      ...store.admin,
+      validateStatus: () => true,
+    })
     expect(bad.status).toBe(400)
     const anonymous = await api.get(`/admin/iamport-paymentwall/orders/${paid.orderId}`, { validateStatus: () => true })
     expect(anonymous.status).toBe(401)
-    const missing = await api.get(`/admin/iamport-paymentwall/orders/order_missing`, { ...store.admin, validateStatus: () => true })
+    const missing = await api.get(`/admin/iamport-paymentwall/orders/order_missing`, {
+      ...store.admin,
+      validateStatus: () => true,
+    })
     expect(missing.status).toBe(404)
   })
 
@@ -109,7 +151,11 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     const res = await api.post(`/admin/iamport-paymentwall/payments/${paid.paymentId}/settle`, {}, store.admin)
     expect(res.data).toMatchObject({ booked: [expect.any(String)], iamport: { cancel_amount: 3000 } })
     expect((await ticketsOf(getContainer(), paid.paymentId))[0].status).toBe("completed")
-    const bad = await api.post(`/admin/iamport-paymentwall/payments/${paid.paymentId}/settle`, { extra: 1 }, { ...store.admin, validateStatus: () => true })
+    const bad = await api.post(
+      `/admin/iamport-paymentwall/payments/${paid.paymentId}/settle`,
+      { extra: 1 },
+      { ...store.admin, validateStatus: () => true }
+    )
     expect(bad.status).toBe(400)
   })
 
@@ -121,10 +167,18 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     expect(await sandboxTickets(sandbox(), paid.impUid)).toHaveLength(0)
 
     const retried = await api.post(`/admin/iamport-paymentwall/tickets/${ticket.id}/retry`, {}, store.admin)
-    expect(retried.data.cancel_ticket).toMatchObject({ id: ticket.id, status: "waiting_for_cancellation", needs_attention: false })
+    expect(retried.data.cancel_ticket).toMatchObject({
+      id: ticket.id,
+      status: "waiting_for_cancellation",
+      needs_attention: false,
+    })
     expect(await sandboxTickets(sandbox(), paid.impUid)).toHaveLength(1)
 
-    const again = await api.post(`/admin/iamport-paymentwall/tickets/${ticket.id}/retry`, {}, { ...store.admin, validateStatus: () => true })
+    const again = await api.post(
+      `/admin/iamport-paymentwall/tickets/${ticket.id}/retry`,
+      {},
+      { ...store.admin, validateStatus: () => true }
+    )
     expect(again.status).toBe(400)
     expect(await sandboxTickets(sandbox(), paid.impUid)).toHaveLength(1)
   })
@@ -136,14 +190,22 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     const res = await api.post(`/admin/iamport-paymentwall/tickets/${ticket.id}/dismiss`, {}, store.admin)
     expect(res.data.cancel_ticket).toMatchObject({ status: "failed", needs_attention: false })
     expect((await adminRefund(api, store, paid.paymentId, { amount: 13000 })).status).toBe(200)
-    const notFlagged = await api.post(`/admin/iamport-paymentwall/tickets/${ticket.id}/dismiss`, {}, { ...store.admin, validateStatus: () => true })
+    const notFlagged = await api.post(
+      `/admin/iamport-paymentwall/tickets/${ticket.id}/dismiss`,
+      {},
+      { ...store.admin, validateStatus: () => true }
+    )
     expect(notFlagged.status).toBe(400)
   })
 
   it("validates the ticket action body with zod", async () => {
     await adminRefund(api, store, paid.paymentId, { amount: 1000 })
     const [ticket] = await ticketsOf(getContainer(), paid.paymentId)
-    const res = await api.post(`/admin/iamport-paymentwall/tickets/${ticket.id}/dismiss`, { note: 5 }, { ...store.admin, validateStatus: () => true })
+    const res = await api.post(
+      `/admin/iamport-paymentwall/tickets/${ticket.id}/dismiss`,
+      { note: 5 },
+      { ...store.admin, validateStatus: () => true }
+    )
     expect(res.status).toBe(400)
   })
 })

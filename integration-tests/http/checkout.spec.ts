@@ -23,7 +23,10 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     expect(JSON.stringify(checkout.session)).not.toContain("sandbox_imp_secret")
     expect(JSON.stringify(checkout.session)).not.toContain("sandbox_imp_key")
 
-    const paid = await sandboxPost(sandbox(), "/sandbox/pay", { merchant_uid: checkout.session.data.merchant_uid, outcome: "paid" })
+    const paid = await sandboxPost(sandbox(), "/sandbox/pay", {
+      merchant_uid: checkout.session.data.merchant_uid,
+      outcome: "paid",
+    })
     const completed = await completeCart(api, store, checkout.cartId)
     expect(completed.type).toBe("order")
 
@@ -50,20 +53,36 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
         {
           region_id: store.regionId,
           sales_channel_id: store.salesChannelId,
-          shipping_address: { first_name: "Minji", last_name: "Kim", address_1: "1 Sejong-daero", city: "Seoul", country_code: "kr", postal_code: "04524" },
+          shipping_address: {
+            first_name: "Minji",
+            last_name: "Kim",
+            address_1: "1 Sejong-daero",
+            city: "Seoul",
+            country_code: "kr",
+            postal_code: "04524",
+          },
           items: [{ variant_id: store.variantId, quantity: 1 }],
         },
         customer
       )
     ).data.cart
     await api.post(`/store/carts/${cart.id}/shipping-methods`, { option_id: store.shippingOptionId }, customer)
-    const collection = (await api.post("/store/payment-collections", { cart_id: cart.id }, customer)).data.payment_collection
+    const collection = (await api.post("/store/payment-collections", { cart_id: cart.id }, customer)).data
+      .payment_collection
     // Medusa asks the provider for an account holder at a logged-in customer's checkout (createAccountHolder).
-    const withSession = await api.post(`/store/payment-collections/${collection.id}/payment-sessions`, { provider_id: PROVIDER_ID }, customer)
-    const session = withSession.data.payment_collection.payment_sessions.find((s: { provider_id: string }) => s.provider_id === PROVIDER_ID)
+    const withSession = await api.post(
+      `/store/payment-collections/${collection.id}/payment-sessions`,
+      { provider_id: PROVIDER_ID },
+      customer
+    )
+    const session = withSession.data.payment_collection.payment_sessions.find(
+      (s: { provider_id: string }) => s.provider_id === PROVIDER_ID
+    )
     expect(session.data).toMatchObject({ buyer_email: email, buyer_name: "Minji Kim" })
     const payments = getContainer().resolve(Modules.PAYMENT)
-    const { data: holders } = await getContainer().resolve(ContainerRegistrationKeys.QUERY).graph({ entity: "account_holder", fields: ["id"], filters: { provider_id: PROVIDER_ID } })
+    const { data: holders } = await getContainer()
+      .resolve(ContainerRegistrationKeys.QUERY)
+      .graph({ entity: "account_holder", fields: ["id"], filters: { provider_id: PROVIDER_ID } })
     expect(holders).toHaveLength(0)
 
     await sandboxPost(sandbox(), "/sandbox/pay", { merchant_uid: session.data.merchant_uid, outcome: "paid" })
@@ -73,7 +92,11 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     // What a storefront's saved-card code would reach: the module's calls, each refused with the reason.
     for (const call of [
       () => payments.listPaymentMethods({ provider_id: PROVIDER_ID, context: { account_holder: { data: {} } } }),
-      () => payments.updateAccountHolder({ provider_id: PROVIDER_ID, context: { account_holder: { id: "acchld_x", data: {} } } } as never),
+      () =>
+        payments.updateAccountHolder({
+          provider_id: PROVIDER_ID,
+          context: { account_holder: { id: "acchld_x", data: {} } },
+        } as never),
     ]) {
       await expect(call()).rejects.toThrow("Key-in and Subscription")
     }
@@ -100,14 +123,19 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
 
   it("a payment Paymentwall approves after its fraud review completes the cart by webhook", async () => {
     const checkout = await startCheckout(api, store)
-    const review = await sandboxPost(sandbox(), "/sandbox/pay", { merchant_uid: checkout.session.data.merchant_uid, outcome: "fraud_review" })
+    const review = await sandboxPost(sandbox(), "/sandbox/pay", {
+      merchant_uid: checkout.session.data.merchant_uid,
+      outcome: "fraud_review",
+    })
     const refused = await completeCart(api, store, checkout.cartId)
     expect(refused.type).not.toBe("order")
     expect(JSON.stringify(refused)).toContain("Internal error")
 
     await sandboxPost(sandbox(), `/sandbox/payments/${review.imp_uid}/approve`)
     const orderId = await waitFor("the late approval to place the order", async () => {
-      const { data } = await getContainer().resolve("query").graph({ entity: "order_cart", fields: ["order_id"], filters: { cart_id: checkout.cartId } })
+      const { data } = await getContainer()
+        .resolve("query")
+        .graph({ entity: "order_cart", fields: ["order_id"], filters: { cart_id: checkout.cartId } })
       return data[0]?.order_id as string | undefined
     })
     const order = await waitFor("the payment to be captured", async () => {
@@ -140,7 +168,10 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     const completed = await completeCart(api, store, checkout.cartId)
     expect(completed.type).toBe("order")
     // The buyer opened the widget but has not paid: i'mport says ready.
-    const ready = await sandboxPost(sandbox(), "/sandbox/pay", { merchant_uid: checkout.session.data.merchant_uid, outcome: "ready" })
+    const ready = await sandboxPost(sandbox(), "/sandbox/pay", {
+      merchant_uid: checkout.session.data.merchant_uid,
+      outcome: "ready",
+    })
 
     const forged = [
       { imp_uid: ready.imp_uid, merchant_uid: checkout.session.data.merchant_uid, status: "paid" },
@@ -149,10 +180,18 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     for (const body of forged) {
       expect((await api.post(WEBHOOK_PATH, body)).status).toBe(200)
     }
-    expect((await api.post(WEBHOOK_PATH, new URLSearchParams(forged[0]).toString(), { headers: { "content-type": "application/x-www-form-urlencoded" } })).status).toBe(200)
+    expect(
+      (
+        await api.post(WEBHOOK_PATH, new URLSearchParams(forged[0]).toString(), {
+          headers: { "content-type": "application/x-www-form-urlencoded" },
+        })
+      ).status
+    ).toBe(200)
 
     // Each webhook was checked against i'mport: the forged ones were looked up and found wanting.
-    await waitFor("the webhooks to be verified", async () => ((sandbox().context.stats.get("GET /payments/{imp_uid}") ?? 0) >= 3 ? true : undefined))
+    await waitFor("the webhooks to be verified", async () =>
+      (sandbox().context.stats.get("GET /payments/{imp_uid}") ?? 0) >= 3 ? true : undefined
+    )
     await new Promise((r) => setTimeout(r, 500))
     const order = await orderWithPayments(api, store, completed.order.id)
     expect(order.payment_status).toBe("awaiting")

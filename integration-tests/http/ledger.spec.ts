@@ -17,19 +17,26 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
   let paid: Awaited<ReturnType<typeof paidOrder>>
 
   const module = () => getContainer().resolve<any>("iamport_paymentwall")
-  const pay = (merchantUid: string) => sandboxPost<{ imp_uid: string }>(sandbox(), "/sandbox/pay", { merchant_uid: merchantUid, outcome: "paid" })
-  const iamport = async (): Promise<AnyRecord> => (await fetch(`${sandbox().url}/sandbox/payments/${paid.impUid}`, { headers: controlHeaders(sandbox()) })).json()
-  const bookedTotal = async () => (await refundsOf(getContainer(), paid.paymentId)).reduce((sum, r) => sum + Number(r.amount), 0)
+  const pay = (merchantUid: string) =>
+    sandboxPost<{ imp_uid: string }>(sandbox(), "/sandbox/pay", { merchant_uid: merchantUid, outcome: "paid" })
+  const iamport = async (): Promise<AnyRecord> =>
+    (await fetch(`${sandbox().url}/sandbox/payments/${paid.impUid}`, { headers: controlHeaders(sandbox()) })).json()
+  const bookedTotal = async () =>
+    (await refundsOf(getContainer(), paid.paymentId)).reduce((sum, r) => sum + Number(r.amount), 0)
   const cancels = () => sandbox().context.stats.get("POST /payments/cancel") ?? 0
   const runJob = async () => await settleOpenPayments(getContainer())
   const ticketWhere = (what: string, match: (t: AnyRecord) => boolean) =>
     waitFor(what, async () => (await ticketsOf(getContainer(), paid.paymentId)).find(match))
   /** Every delivery for the payment has been handled (Medusa's hook route processes them 5 s later). */
   const deliveriesHandled = (count: number) =>
-    waitFor(`${count} deliveries to be handled`, async () => {
-      const rows: AnyRecord[] = await module().listWebhookEvents({ imp_uid: paid.impUid })
-      return rows.length >= count && rows.every((r) => r.processed_at) ? rows : undefined
-    }, 30_000)
+    waitFor(
+      `${count} deliveries to be handled`,
+      async () => {
+        const rows: AnyRecord[] = await module().listWebhookEvents({ imp_uid: paid.impUid })
+        return rows.length >= count && rows.every((r) => r.processed_at) ? rows : undefined
+      },
+      30_000
+    )
   const forge = (body: AnyRecord) =>
     api.post(WEBHOOK_PATH, body, { headers: { "x-forwarded-for": "52.78.100.19" }, validateStatus: () => true })
 
@@ -68,8 +75,16 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     const suspected = await ticketWhere("the rejection to be suspected", (t) => !!t.rejection_suspected_at)
     expect(suspected.status).toBe("waiting_for_cancellation")
 
-    const confirmed = await api.post(`/admin/iamport-paymentwall/tickets/${suspected.id}/confirm-rejection`, {}, store.admin)
-    expect(confirmed.data.cancel_ticket).toMatchObject({ status: "rejected", decided_by: store.adminUserId, refund_id: null })
+    const confirmed = await api.post(
+      `/admin/iamport-paymentwall/tickets/${suspected.id}/confirm-rejection`,
+      {},
+      store.admin
+    )
+    expect(confirmed.data.cancel_ticket).toMatchObject({
+      status: "rejected",
+      decided_by: store.adminUserId,
+      refund_id: null,
+    })
     expect(confirmed.data.cancel_ticket.decided_at).toBeTruthy()
     expect(events).toEqual([expect.objectContaining({ data: expect.objectContaining({ id: suspected.id }) })])
     expect(await refundsOf(getContainer(), paid.paymentId)).toHaveLength(0)
@@ -82,7 +97,11 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     await forge({ imp_uid: paid.impUid, status: "paid" })
     const suspected = await ticketWhere("the ticket to be suspected", (t) => !!t.rejection_suspected_at)
     const kept = await api.post(`/admin/iamport-paymentwall/tickets/${suspected.id}/keep-waiting`, {}, store.admin)
-    expect(kept.data.cancel_ticket).toMatchObject({ status: "waiting_for_cancellation", rejection_suspected_at: null, decided_by: store.adminUserId })
+    expect(kept.data.cancel_ticket).toMatchObject({
+      status: "waiting_for_cancellation",
+      rejection_suspected_at: null,
+      decided_by: store.adminUserId,
+    })
     expect((await adminRefund(api, store, paid.paymentId, { amount: 13000 })).status).toBe(400)
     // Paymentwall approves after all: booked once.
     await settleAll(sandbox(), paid.impUid, "approved")
@@ -95,7 +114,11 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     sandbox().context.webhooks.configure({ url: null })
     await settleAll(sandbox(), paid.impUid, "approved")
     const [ticket] = await ticketsOf(getContainer(), paid.paymentId)
-    const res = await api.post(`/admin/iamport-paymentwall/tickets/${ticket.id}/confirm-rejection`, {}, { ...store.admin, validateStatus: () => true })
+    const res = await api.post(
+      `/admin/iamport-paymentwall/tickets/${ticket.id}/confirm-rejection`,
+      {},
+      { ...store.admin, validateStatus: () => true }
+    )
     expect(res.status).toBe(400)
     expect(res.data.message).toContain("not rejected")
     expect((await ticketsOf(getContainer(), paid.paymentId))[0]).toMatchObject({ status: "completed" })
@@ -109,21 +132,34 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     // The small ticket is approved, and a chargeback leaves too little for the big one: neither notice arrives.
     const approved = (await sandboxTickets(sandbox(), paid.impUid)).find((t) => t.amount === 2500)!
     await sandboxPost(sandbox(), `/sandbox/tickets/${approved.id}/settle`, { result: "approved" })
-    await sandboxPost(sandbox(), `/sandbox/payments/${paid.impUid}/console-cancel`, { amount: 1000, reason: "Chargeback" })
+    await sandboxPost(sandbox(), `/sandbox/payments/${paid.impUid}/console-cancel`, {
+      amount: 1000,
+      reason: "Chargeback",
+    })
     const events = recordEvents(getContainer(), ["iamport_paymentwall.cancel_ticket.needs_attention"])
     const [small, big] = await ticketsOf(getContainer(), paid.paymentId)
-    const res = await api.post(`/admin/iamport-paymentwall/tickets/${small.id}/confirm-rejection`, {}, { ...store.admin, validateStatus: () => true })
+    const res = await api.post(
+      `/admin/iamport-paymentwall/tickets/${small.id}/confirm-rejection`,
+      {},
+      { ...store.admin, validateStatus: () => true }
+    )
     expect(res.status).toBe(400)
     expect(res.data.message).toContain("not rejected")
     // What the settlement before the decision did stands: both bookings, the flag, and the flag's event.
     expect(await bookedTotal()).toBe(3500)
-    expect((await ticketsOf(getContainer(), paid.paymentId)).find((t) => t.id === big.id)).toMatchObject({ status: "waiting_for_cancellation", needs_attention: true })
+    expect((await ticketsOf(getContainer(), paid.paymentId)).find((t) => t.id === big.id)).toMatchObject({
+      status: "waiting_for_cancellation",
+      needs_attention: true,
+    })
     await waitFor("the flag's event", async () => events.find((e) => e.data.id === big.id))
   })
 
   it("a late approval after a confirmed rejection of an order cancel is booked", async () => {
     expect((await api.post(`/admin/orders/${paid.orderId}/cancel`, {}, store.admin)).status).toBe(200)
-    const waiting = await ticketWhere("the order-cancel ticket", (t) => t.origin === "order_cancel" && t.status === "waiting_for_cancellation")
+    const waiting = await ticketWhere(
+      "the order-cancel ticket",
+      (t) => t.origin === "order_cancel" && t.status === "waiting_for_cancellation"
+    )
     await settleAll(sandbox(), paid.impUid, "rejected")
     await ticketWhere("the rejection to be suspected", (t) => !!t.rejection_suspected_at)
     expect(await bookedTotal()).toBe(13000)
@@ -132,8 +168,14 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
 
     // Paymentwall changes its mind: the cancellation shows up in i'mport's history after all.
     // i'mport keeps the reason the cancel was asked with (see planSettlement).
-    await sandboxPost(sandbox(), `/sandbox/payments/${paid.impUid}/console-cancel`, { amount: 13000, reason: waiting.reason })
-    const ticket = await ticketWhere("the rejected ticket to be booked", (t) => t.id === waiting.id && t.status === "completed")
+    await sandboxPost(sandbox(), `/sandbox/payments/${paid.impUid}/console-cancel`, {
+      amount: 13000,
+      reason: waiting.reason,
+    })
+    const ticket = await ticketWhere(
+      "the rejected ticket to be booked",
+      (t) => t.id === waiting.id && t.status === "completed"
+    )
     expect(ticket.refund_id).toBeTruthy()
     expect(await refundsOf(getContainer(), paid.paymentId)).toHaveLength(1)
     expect(await bookedTotal()).toBe((await iamport()).cancel_amount)
@@ -143,7 +185,10 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
   it("an open order edit makes the booking wait, not repeat, and it is booked once the edit is closed", async () => {
     expect((await api.post("/admin/order-edits", { order_id: paid.orderId }, store.admin)).status).toBe(200)
     sandbox().context.webhooks.configure({ copies: 3 })
-    await sandboxPost(sandbox(), `/sandbox/payments/${paid.impUid}/console-cancel`, { amount: 1500, reason: "Customer called" })
+    await sandboxPost(sandbox(), `/sandbox/payments/${paid.impUid}/console-cancel`, {
+      amount: 1500,
+      reason: "Customer called",
+    })
     const returned = await ticketWhere("the cancellation to be returned, not booked", (t) => t.status === "returned")
     expect(returned.error).toContain("active order change")
     await deliveriesHandled(4)
@@ -159,13 +204,20 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     await runJob()
     const refunds = await refundsOf(getContainer(), paid.paymentId)
     expect(refunds.map((r) => Number(r.amount))).toEqual([1500])
-    expect((await ticketsOf(getContainer(), paid.paymentId))[0]).toMatchObject({ id: returned.id, status: "completed", refund_id: refunds[0].id })
+    expect((await ticketsOf(getContainer(), paid.paymentId))[0]).toMatchObject({
+      id: returned.id,
+      status: "completed",
+      refund_id: refunds[0].id,
+    })
     expect((await orderWithPayments(api, store, paid.orderId)).payment_status).toBe("partially_refunded")
   })
 
   it("a returned ticket that Medusa can never book is closed by a person, on the record, and nothing books or frees it after", async () => {
     expect((await api.post("/admin/order-edits", { order_id: paid.orderId }, store.admin)).status).toBe(200)
-    await sandboxPost(sandbox(), `/sandbox/payments/${paid.impUid}/console-cancel`, { amount: 1500, reason: "Customer called" })
+    await sandboxPost(sandbox(), `/sandbox/payments/${paid.impUid}/console-cancel`, {
+      amount: 1500,
+      reason: "Customer called",
+    })
     const returned = await ticketWhere("the cancellation to be returned, not booked", (t) => t.status === "returned")
     const close = (id: string, body: AnyRecord) =>
       api.post(`/admin/iamport-paymentwall/tickets/${id}/close`, body, { ...store.admin, validateStatus: () => true })
@@ -190,7 +242,10 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
 
     // A second cancellation that Medusa refuses for good.
     expect((await api.post("/admin/order-edits", { order_id: paid.orderId }, store.admin)).status).toBe(200)
-    await sandboxPost(sandbox(), `/sandbox/payments/${paid.impUid}/console-cancel`, { amount: 1000, reason: "Chargeback" })
+    await sandboxPost(sandbox(), `/sandbox/payments/${paid.impUid}/console-cancel`, {
+      amount: 1000,
+      reason: "Chargeback",
+    })
     const stuck = await ticketWhere("the chargeback to be returned", (t) => t.status === "returned")
     const closed = await close(stuck.id, { note: "  Booked by hand in the accounting system  " })
     expect(closed.status).toBe(200)
@@ -201,8 +256,15 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
       metadata: expect.objectContaining({ close_reason: "Booked by hand in the accounting system" }),
     })
     expect(closed.data.cancel_ticket.decided_at).toBeTruthy()
-    const row = (await module().listCancellations({ imp_uid: paid.impUid })).find((r: AnyRecord) => r.ticket_id === stuck.id)
-    expect(row).toMatchObject({ status: "closed", refund_id: null, closed_by: store.adminUserId, closed_reason: "Booked by hand in the accounting system" })
+    const row = (await module().listCancellations({ imp_uid: paid.impUid })).find(
+      (r: AnyRecord) => r.ticket_id === stuck.id
+    )
+    expect(row).toMatchObject({
+      status: "closed",
+      refund_id: null,
+      closed_by: store.adminUserId,
+      closed_reason: "Booked by hand in the accounting system",
+    })
     expect(row.closed_at).toBeTruthy()
     expect((await close(stuck.id, { note: "again" })).status).toBe(400)
 
@@ -211,7 +273,10 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     await runJob()
     await runJob()
     expect(await bookedTotal()).toBe(1500)
-    expect((await ticketsOf(getContainer(), paid.paymentId)).find((t) => t.id === stuck.id)).toMatchObject({ status: "closed", refund_id: null })
+    expect((await ticketsOf(getContainer(), paid.paymentId)).find((t) => t.id === stuck.id)).toMatchObject({
+      status: "closed",
+      refund_id: null,
+    })
     // i'mport shows 13000 − 1500 − 1000 left, of which 2000 waits at Paymentwall: Medusa's own figures leave the
     // closed 1000 out too, so a refund of "the rest" asks for exactly what i'mport holds.
     const sent = cancels()
@@ -220,7 +285,11 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     expect(over.data.message).toContain("returned and closed by hand 1000")
     expect(cancels()).toBe(sent)
     // The order can no longer be cancelled in Medusa (it would ask i'mport for the closed money again): said at once.
-    const cancel = await api.post(`/admin/orders/${paid.orderId}/cancel`, {}, { ...store.admin, validateStatus: () => true })
+    const cancel = await api.post(
+      `/admin/orders/${paid.orderId}/cancel`,
+      {},
+      { ...store.admin, validateStatus: () => true }
+    )
     expect(cancel.status).toBe(400)
     expect(cancel.data.message).toContain("closed by hand")
     expect(cancels()).toBe(sent)
@@ -230,15 +299,31 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
 
   it("a close that died between its ledger write and its ticket write is finished by the next settlement", async () => {
     expect((await api.post("/admin/order-edits", { order_id: paid.orderId }, store.admin)).status).toBe(200)
-    await sandboxPost(sandbox(), `/sandbox/payments/${paid.impUid}/console-cancel`, { amount: 1500, reason: "Chargeback" })
+    await sandboxPost(sandbox(), `/sandbox/payments/${paid.impUid}/console-cancel`, {
+      amount: 1500,
+      reason: "Chargeback",
+    })
     const stuck = await ticketWhere("the cancellation to be returned", (t) => t.status === "returned")
     const [row] = await module().listCancellations({ imp_uid: paid.impUid })
     // The close's first write, as it would have made it, then the process died.
-    await module().updateCancellations({ id: row.id, status: "closed", refund_id: null, closed_by: store.adminUserId, closed_at: new Date(), closed_reason: "Written off" })
+    await module().updateCancellations({
+      id: row.id,
+      status: "closed",
+      refund_id: null,
+      closed_by: store.adminUserId,
+      closed_at: new Date(),
+      closed_reason: "Written off",
+    })
     expect((await api.delete(`/admin/order-edits/${paid.orderId}`, store.admin)).status).toBe(200)
     await runJob()
     const ticket = (await ticketsOf(getContainer(), paid.paymentId)).find((t) => t.id === stuck.id)
-    expect(ticket).toMatchObject({ status: "closed", refund_id: null, decided_by: store.adminUserId, needs_attention: false, metadata: expect.objectContaining({ close_reason: "Written off" }) })
+    expect(ticket).toMatchObject({
+      status: "closed",
+      refund_id: null,
+      decided_by: store.adminUserId,
+      needs_attention: false,
+      metadata: expect.objectContaining({ close_reason: "Written off" }),
+    })
     expect(await bookedTotal()).toBe(0)
   })
 
@@ -247,12 +332,19 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     sandbox().context.webhooks.configure({ url: null })
     await sandboxPost(sandbox(), `/sandbox/payments/${paid.impUid}/console-cancel`, { amount: 6500 })
     expect((await adminRefund(api, store, paid.paymentId, { amount: 6500 })).status).toBe(200)
-    const refused = await api.post(`/admin/orders/${paid.orderId}/cancel`, {}, { ...store.admin, validateStatus: () => true })
+    const refused = await api.post(
+      `/admin/orders/${paid.orderId}/cancel`,
+      {},
+      { ...store.admin, validateStatus: () => true }
+    )
     expect(refused.status).toBe(400)
     expect(refused.data.message).toContain("Paymentwall is still settling a refund of 6500")
     // The console's cancellation is booked as external; the admin's ticket still waits at Paymentwall.
     const tickets = await ticketsOf(getContainer(), paid.paymentId)
-    expect(tickets.map((t) => [t.origin, t.status]).sort()).toEqual([["admin", "waiting_for_cancellation"], ["external", "completed"]])
+    expect(tickets.map((t) => [t.origin, t.status]).sort()).toEqual([
+      ["admin", "waiting_for_cancellation"],
+      ["external", "completed"],
+    ])
     // Sent from the payment's snapshot, taken before the console refund: refused on its stale checksum, read again,
     // sent once more. Paymentwall holds one ticket.
     expect(cancels()).toBe(2)
@@ -266,24 +358,42 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
 
   it("a console refund of the same amount made while an admin refund waits is not taken for Paymentwall's answer", async () => {
     expect((await adminRefund(api, store, paid.paymentId, { amount: 6500, note: "Damaged box" })).status).toBe(200)
-    await sandboxPost(sandbox(), `/sandbox/payments/${paid.impUid}/console-cancel`, { amount: 6500, reason: "Customer called" })
+    await sandboxPost(sandbox(), `/sandbox/payments/${paid.impUid}/console-cancel`, {
+      amount: 6500,
+      reason: "Customer called",
+    })
     // It may also be Paymentwall's approval written with i'mport's own reason: a person says which, at once.
-    const flagged = await ticketWhere("the admin's ticket to be flagged", (t) => t.origin === "admin" && !!t.metadata?.approval_candidate)
+    const flagged = await ticketWhere(
+      "the admin's ticket to be flagged",
+      (t) => t.origin === "admin" && !!t.metadata?.approval_candidate
+    )
     expect(flagged).toMatchObject({ status: "waiting_for_cancellation", refund_id: null, needs_attention: true })
     // Nothing is left to refund while the admin's ticket waits, so no second request reaches Paymentwall.
     expect((await adminRefund(api, store, paid.paymentId, { amount: 4000 })).status).toBe(400)
     expect(cancels()).toBe(1)
     // "Keep waiting": the console's refund is booked as external, and the admin's ticket still holds its amount.
-    expect((await api.post(`/admin/iamport-paymentwall/tickets/${flagged.id}/keep-waiting`, {}, store.admin)).status).toBe(200)
-    await ticketWhere("the console refund to be booked as external", (t) => t.origin === "external" && t.status === "completed")
-    expect((await ticketsOf(getContainer(), paid.paymentId)).find((t) => t.origin === "admin")).toMatchObject({ status: "waiting_for_cancellation", refund_id: null })
+    expect(
+      (await api.post(`/admin/iamport-paymentwall/tickets/${flagged.id}/keep-waiting`, {}, store.admin)).status
+    ).toBe(200)
+    await ticketWhere(
+      "the console refund to be booked as external",
+      (t) => t.origin === "external" && t.status === "completed"
+    )
+    expect((await ticketsOf(getContainer(), paid.paymentId)).find((t) => t.origin === "admin")).toMatchObject({
+      status: "waiting_for_cancellation",
+      refund_id: null,
+    })
     expect((await adminRefund(api, store, paid.paymentId, { amount: 4000 })).status).toBe(400)
     expect(cancels()).toBe(1)
   })
 
   it("an order cancel with an open order edit is refused before i'mport hears of it", async () => {
     expect((await api.post("/admin/order-edits", { order_id: paid.orderId }, store.admin)).status).toBe(200)
-    const refused = await api.post(`/admin/orders/${paid.orderId}/cancel`, {}, { ...store.admin, validateStatus: () => true })
+    const refused = await api.post(
+      `/admin/orders/${paid.orderId}/cancel`,
+      {},
+      { ...store.admin, validateStatus: () => true }
+    )
     expect(refused.status).toBe(400)
     expect(refused.data.message).toContain("active order change")
     expect(cancels()).toBe(0)
@@ -303,7 +413,10 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     expect(unanswered.error).not.toContain("i'mport shows only")
     // i'mport never got it, so its console lets the merchant refund more than the request leaves.
     await sandboxPost(sandbox(), `/sandbox/payments/${paid.impUid}/console-cancel`, { amount: 10000 })
-    const flagged = await ticketWhere("the request to be flagged", (t) => t.id === unanswered.id && /shows only/.test(t.error ?? ""))
+    const flagged = await ticketWhere(
+      "the request to be flagged",
+      (t) => t.id === unanswered.id && /shows only/.test(t.error ?? "")
+    )
     expect(flagged).toMatchObject({ status: "requested", needs_attention: true, amount: 5000 })
     expect(flagged.error).toContain("i'mport shows only 3000 KRW left to return")
     expect(flagged.error).toContain("may have been accepted")
@@ -313,7 +426,11 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     const sent = cancels()
     const more = await adminRefund(api, store, paid.paymentId, { amount: 1000 })
     expect(more.status).toBe(400)
-    const retry = await api.post(`/admin/iamport-paymentwall/tickets/${unanswered.id}/retry`, {}, { ...store.admin, validateStatus: () => true })
+    const retry = await api.post(
+      `/admin/iamport-paymentwall/tickets/${unanswered.id}/retry`,
+      {},
+      { ...store.admin, validateStatus: () => true }
+    )
     expect(retry.status).toBe(400)
     expect(retry.data.message).toContain("Cannot retry")
     expect(cancels()).toBe(sent)
@@ -327,7 +444,10 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
 
   it("entries without cancellation_id are booked once each", async () => {
     for (const amount of [1000, 1000]) {
-      await sandboxPost(sandbox(), `/sandbox/payments/${paid.impUid}/console-cancel`, { amount, omit_cancellation_id: true })
+      await sandboxPost(sandbox(), `/sandbox/payments/${paid.impUid}/console-cancel`, {
+        amount,
+        omit_cancellation_id: true,
+      })
     }
     expect((await iamport()).cancel_history.every((e: AnyRecord) => !e.cancellation_id)).toBe(true)
     await deliveriesHandled(3)
@@ -352,7 +472,10 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
   })
 
   it("one cancellation seen first without, then with its cancellation_id is booked once", async () => {
-    await sandboxPost(sandbox(), `/sandbox/payments/${paid.impUid}/console-cancel`, { amount: 1200, omit_cancellation_id: true })
+    await sandboxPost(sandbox(), `/sandbox/payments/${paid.impUid}/console-cancel`, {
+      amount: 1200,
+      omit_cancellation_id: true,
+    })
     await ticketWhere("the cancellation to be booked", (t) => t.status === "completed")
     // A later answer carries the id it left out before.
     sandbox().context.state.payments.get(paid.impUid)!.cancel_history[0].cancellation_id = "cxl_seen_late"
@@ -366,7 +489,10 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
   it("dismissing an order cancel that never reached i'mport reverses the refund Medusa booked for it", async () => {
     sandbox().context.faults.push({ route: "POST /payments/cancel", kind: "5xx", times: 1, delayMs: 0 })
     expect((await api.post(`/admin/orders/${paid.orderId}/cancel`, {}, store.admin)).status).toBe(200)
-    const ticket = await ticketWhere("the unanswered order-cancel ticket", (t) => t.origin === "order_cancel" && t.status === "requested")
+    const ticket = await ticketWhere(
+      "the unanswered order-cancel ticket",
+      (t) => t.origin === "order_cancel" && t.status === "requested"
+    )
     expect(await bookedTotal()).toBe(13000)
     expect(cancels()).toBe(1)
     const dismissed = await api.post(`/admin/iamport-paymentwall/tickets/${ticket.id}/dismiss`, {}, store.admin)
@@ -380,7 +506,12 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     // An attempt held for fraud review before the buyer paid again, approved late and refunded in the console.
     let other = ""
     const twice = await paidOrder(api, store, async (merchantUid) => {
-      other = (await sandboxPost<{ imp_uid: string }>(sandbox(), "/sandbox/pay", { merchant_uid: merchantUid, outcome: "fraud_review" })).imp_uid
+      other = (
+        await sandboxPost<{ imp_uid: string }>(sandbox(), "/sandbox/pay", {
+          merchant_uid: merchantUid,
+          outcome: "fraud_review",
+        })
+      ).imp_uid
       return pay(merchantUid)
     })
     const merchantUid = sandbox().context.state.payments.get(other)!.merchant_uid
@@ -417,7 +548,10 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
    * What a process leaves when it dies in the middle of booking a console refund of `amount`: its ticket bound to
    * the cancellation, and a claimed ledger row (`claim` sets its owner, claim time and heartbeat).
    */
-  const diedBooking = async (amount: number, claim: { owner?: string; claimed_at: Date; heartbeat_seconds_ago?: number }) => {
+  const diedBooking = async (
+    amount: number,
+    claim: { owner?: string; claimed_at: Date; heartbeat_seconds_ago?: number }
+  ) => {
     sandbox().context.webhooks.configure({ url: null })
     await sandboxPost(sandbox(), `/sandbox/payments/${paid.impUid}/console-cancel`, { amount })
     const entry = (await iamport()).cancel_history[0]
@@ -455,18 +589,31 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     return { entry, ticket, row }
   }
   const sql = (statement: string, bindings: unknown[]) =>
-    getContainer().resolve<{ raw(sql: string, bindings: unknown[]): Promise<unknown> }>(ContainerRegistrationKeys.PG_CONNECTION).raw(statement, bindings)
+    getContainer()
+      .resolve<{ raw(sql: string, bindings: unknown[]): Promise<unknown> }>(ContainerRegistrationKeys.PG_CONNECTION)
+      .raw(statement, bindings)
   /** The claim's heartbeat as its booking last wrote it, on the database's clock as the plugin writes it. */
   const beatSecondsAgo = (rowId: string, seconds: number) =>
-    sql("update iamport_pw_cancellation set heartbeat_at = now() - make_interval(secs => ?) where id = ?", [seconds, rowId])
+    sql("update iamport_pw_cancellation set heartbeat_at = now() - make_interval(secs => ?) where id = ?", [
+      seconds,
+      rowId,
+    ])
 
   it("a booking that died after Medusa's Refund is finished on the next run, without a second Refund", async () => {
     // Claimed longer ago than a lock lives, before claims had heartbeats; and a Refund the provider recorded.
     const { entry, ticket } = await diedBooking(2000, { claimed_at: new Date(Date.now() - 3_600_000) })
     const payments = getContainer().resolve<IPaymentModuleService>(Modules.PAYMENT)
     const [payment] = await payments.listPayments({ id: paid.paymentId }, { select: ["id", "data"] })
-    const marker = { cancellation_id: entry.cancellation_id, amount: 2000, reason: null, set_at: new Date().toISOString() }
-    await payments.updatePayment({ id: paid.paymentId, data: { ...payment.data, iamport_record_only: marker } } as unknown as UpdatePaymentDTO)
+    const marker = {
+      cancellation_id: entry.cancellation_id,
+      amount: 2000,
+      reason: null,
+      set_at: new Date().toISOString(),
+    }
+    await payments.updatePayment({
+      id: paid.paymentId,
+      data: { ...payment.data, iamport_record_only: marker },
+    } as unknown as UpdatePaymentDTO)
     await payments.refundPayment({ payment_id: paid.paymentId, amount: 2000 })
 
     await runJob()
@@ -475,7 +622,9 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     expect(refunds).toHaveLength(1)
     const [row] = await module().listCancellations({ imp_uid: paid.impUid })
     expect(row).toMatchObject({ status: "booked", refund_id: refunds[0].id, ticket_id: ticket.id })
-    expect(await ticketsOf(getContainer(), paid.paymentId)).toEqual([expect.objectContaining({ id: ticket.id, status: "completed", refund_id: refunds[0].id })])
+    expect(await ticketsOf(getContainer(), paid.paymentId)).toEqual([
+      expect.objectContaining({ id: ticket.id, status: "completed", refund_id: refunds[0].id }),
+    ])
     expect(cancels()).toBe(0)
   })
 
@@ -483,8 +632,16 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     const payments = getContainer().resolve<IPaymentModuleService>(Modules.PAYMENT)
     const [payment] = await payments.listPayments({ id: paid.paymentId }, { select: ["id", "data"] })
     // Left by a booking that died an hour ago (a younger one may belong to a booking still running elsewhere).
-    const marker = { cancellation_id: "left-behind", amount: 13000, reason: null, set_at: new Date(Date.now() - 3_600_000).toISOString() }
-    await payments.updatePayment({ id: paid.paymentId, data: { ...payment.data, iamport_record_only: marker } } as unknown as UpdatePaymentDTO)
+    const marker = {
+      cancellation_id: "left-behind",
+      amount: 13000,
+      reason: null,
+      set_at: new Date(Date.now() - 3_600_000).toISOString(),
+    }
+    await payments.updatePayment({
+      id: paid.paymentId,
+      data: { ...payment.data, iamport_record_only: marker },
+    } as unknown as UpdatePaymentDTO)
     await api.post(`/admin/iamport-paymentwall/payments/${paid.paymentId}/settle`, {}, store.admin)
     const [after] = await payments.listPayments({ id: paid.paymentId }, { select: ["id", "data"] })
     expect(after.data?.iamport_record_only).toBeNull()
@@ -495,10 +652,17 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
 
   it("a claim is taken over as soon as its booking's heartbeat stops, never while it beats, and only after a lock's lifetime once it reached Medusa", async () => {
     // Claimed an hour ago, but its booking still beats: it is alive (a slow Medusa), and nothing takes it over.
-    const { row, ticket } = await diedBooking(2000, { owner: "booking-a", claimed_at: new Date(Date.now() - 3_600_000), heartbeat_seconds_ago: 0 })
+    const { row, ticket } = await diedBooking(2000, {
+      owner: "booking-a",
+      claimed_at: new Date(Date.now() - 3_600_000),
+      heartbeat_seconds_ago: 0,
+    })
     await api.post(`/admin/iamport-paymentwall/payments/${paid.paymentId}/settle`, {}, store.admin)
     expect(await refundsOf(getContainer(), paid.paymentId)).toHaveLength(0)
-    expect((await module().listCancellations({ id: row.id }))[0]).toMatchObject({ status: "claimed", claim_owner: "booking-a" })
+    expect((await module().listCancellations({ id: row.id }))[0]).toMatchObject({
+      status: "claimed",
+      claim_owner: "booking-a",
+    })
 
     // It had entered Medusa's refund workflow, which nothing can stop half-way, and went silent a minute ago: it may be
     // a frozen process that finishes there when it wakes, so it stays alone for a lock's whole lifetime.
@@ -515,16 +679,37 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     const [after] = await module().listCancellations({ id: row.id })
     expect(after).toMatchObject({ status: "booked", refund_id: refunds[0].id, attempts: 2 })
     expect(after.claim_owner).not.toBe("booking-a")
-    expect(await ticketsOf(getContainer(), paid.paymentId)).toEqual([expect.objectContaining({ id: ticket.id, status: "completed" })])
+    expect(await ticketsOf(getContainer(), paid.paymentId)).toEqual([
+      expect.objectContaining({ id: ticket.id, status: "completed" }),
+    ])
     expect(cancels()).toBe(0)
   })
 
   it("a claim is a compare-and-set: of two settlements that take a blocked row at once, one gets it, and a booking that lost its claim writes nothing", async () => {
-    const { row, ticket, entry } = await diedBooking(2000, { owner: "booking-a", claimed_at: new Date(), heartbeat_seconds_ago: 0 })
-    await sql("update iamport_pw_cancellation set status = 'blocked', blocked_reason = 'an open order edit' where id = ?", [row.id])
-    const keyed = { key: entry.cancellation_id, alias: null, names: [entry.cancellation_id], cancellation_id: entry.cancellation_id, position: 0, amount: 2000, cancelled_at: null }
+    const { row, ticket, entry } = await diedBooking(2000, {
+      owner: "booking-a",
+      claimed_at: new Date(),
+      heartbeat_seconds_ago: 0,
+    })
+    await sql(
+      "update iamport_pw_cancellation set status = 'blocked', blocked_reason = 'an open order edit' where id = ?",
+      [row.id]
+    )
+    const keyed = {
+      key: entry.cancellation_id,
+      alias: null,
+      names: [entry.cancellation_id],
+      cancellation_id: entry.cancellation_id,
+      position: 0,
+      amount: 2000,
+      cancelled_at: null,
+    }
     const state = { id: paid.paymentId, currency_code: "krw" } as never
-    const claim = (owner: string) => ledger().claimCancellation(getContainer(), state, paid.impUid, ticket.id, keyed as never, { owner, leaseSeconds: 300 })
+    const claim = (owner: string) =>
+      ledger().claimCancellation(getContainer(), state, paid.impUid, ticket.id, keyed as never, {
+        owner,
+        leaseSeconds: 300,
+      })
     const results = await Promise.all([claim("booking-b"), claim("booking-c")])
     expect(results.filter((r) => !r.in_flight)).toHaveLength(1)
     const [claimed] = await module().listCancellations({ id: row.id })
@@ -538,8 +723,15 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
       await expect(ledger().markBooked(getContainer(), claimed, "refund_x", owner)).rejects.toThrow("taken over")
       await expect(ledger().markBlocked(getContainer(), claimed, "late", owner)).rejects.toThrow("taken over")
     }
-    expect((await module().listCancellations({ id: row.id }))[0]).toMatchObject({ status: "claimed", refund_id: null, claim_owner: winner })
+    expect((await module().listCancellations({ id: row.id }))[0]).toMatchObject({
+      status: "claimed",
+      refund_id: null,
+      claim_owner: winner,
+    })
     await ledger().markBlocked(getContainer(), claimed, "still an open order edit", winner)
-    expect((await module().listCancellations({ id: row.id }))[0]).toMatchObject({ status: "blocked", blocked_reason: "still an open order edit" })
+    expect((await module().listCancellations({ id: row.id }))[0]).toMatchObject({
+      status: "blocked",
+      blocked_reason: "still an open order edit",
+    })
   })
 })

@@ -18,9 +18,11 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
   let store: Store
   let paid: Awaited<ReturnType<typeof paidOrder>>
 
-  const pay = (merchantUid: string) => sandboxPost<{ imp_uid: string }>(sandbox(), "/sandbox/pay", { merchant_uid: merchantUid, outcome: "paid" })
+  const pay = (merchantUid: string) =>
+    sandboxPost<{ imp_uid: string }>(sandbox(), "/sandbox/pay", { merchant_uid: merchantUid, outcome: "paid" })
   const cancels = () => sandbox().context.stats.get("POST /payments/cancel") ?? 0
-  const bookedTotal = async () => (await refundsOf(getContainer(), paid.paymentId)).reduce((sum, r) => sum + Number(r.amount), 0)
+  const bookedTotal = async () =>
+    (await refundsOf(getContainer(), paid.paymentId)).reduce((sum, r) => sum + Number(r.amount), 0)
   const failure = async (run: () => Promise<unknown>): Promise<string> => {
     try {
       await run()
@@ -33,33 +35,64 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
   beforeEach(async () => {
     store = seeded()
     paid = await paidOrder(api, store, pay)
-    await waitFor("the payment webhook to be handled", async () =>
-      (await getContainer().resolve<any>("iamport_paymentwall").listWebhookEvents({ imp_uid: paid.impUid })).some((e: AnyRecord) => e.processed_at) || undefined
+    await waitFor(
+      "the payment webhook to be handled",
+      async () =>
+        (await getContainer().resolve<any>("iamport_paymentwall").listWebhookEvents({ imp_uid: paid.impUid })).some(
+          (e: AnyRecord) => e.processed_at
+        ) || undefined
     )
   })
 
   describe("the provider itself, as Medusa's payment module calls it", () => {
     const provider = () => registeredProvider(getContainer(), PROVIDER_ID)
     const paymentData = async (): Promise<AnyRecord> =>
-      (await getContainer().resolve<IPaymentModuleService>(Modules.PAYMENT).retrievePayment(paid.paymentId, { select: ["data"] })).data as AnyRecord
+      (
+        await getContainer()
+          .resolve<IPaymentModuleService>(Modules.PAYMENT)
+          .retrievePayment(paid.paymentId, { select: ["data"] })
+      ).data as AnyRecord
     const refund = async (amount: number, key: string, data?: AnyRecord) =>
-      (await provider().refundPayment({ amount, data: data ?? (await paymentData()), context: { idempotency_key: key } })).data as AnyRecord
+      (
+        await provider().refundPayment({
+          amount,
+          data: data ?? (await paymentData()),
+          context: { idempotency_key: key },
+        })
+      ).data as AnyRecord
 
     it("a refund opens a Paymentwall ticket, saved before i'mport heard of it, and is recorded as waiting under Medusa's refund id", async () => {
       const data = await refund(3000, "ref_A")
-      expect(data).toMatchObject({ merchant_uid: expect.any(String), imp_uid: paid.impUid, cancel_requests: { ref_A: { amount: 3000, status: "waiting_for_cancellation", cancellation_id: null } } })
-      expect(await sandboxTickets(sandbox(), paid.impUid)).toEqual([expect.objectContaining({ amount: 3000, enable_webhook: true, status: "open" })])
+      expect(data).toMatchObject({
+        merchant_uid: expect.any(String),
+        imp_uid: paid.impUid,
+        cancel_requests: { ref_A: { amount: 3000, status: "waiting_for_cancellation", cancellation_id: null } },
+      })
+      expect(await sandboxTickets(sandbox(), paid.impUid)).toEqual([
+        expect.objectContaining({ amount: 3000, enable_webhook: true, status: "open" }),
+      ])
       const [ticket] = await ticketsOf(getContainer(), paid.paymentId)
-      expect(ticket).toMatchObject({ status: "waiting_for_cancellation", refund_id: "ref_A", order_id: paid.orderId, origin: "admin", metadata: expect.objectContaining({ request_key: "ref_A", via_provider: true }) })
+      expect(ticket).toMatchObject({
+        status: "waiting_for_cancellation",
+        refund_id: "ref_A",
+        order_id: paid.orderId,
+        origin: "admin",
+        metadata: expect.objectContaining({ request_key: "ref_A", via_provider: true }),
+      })
     })
 
     it("a cancel i'mport settles at once is recorded as completed with its cancellation_id, and booked once", async () => {
       sandbox().context.options.cancelMode = "immediate"
       await refundPaymentWorkflow(getContainer()).run({ input: { payment_id: paid.paymentId, amount: 4000 } })
       const [refund] = await refundsOf(getContainer(), paid.paymentId)
-      expect((await paymentData()).cancel_requests[refund.id]).toMatchObject({ status: "completed", cancellation_id: expect.stringMatching(/^cxl_/) })
+      expect((await paymentData()).cancel_requests[refund.id]).toMatchObject({
+        status: "completed",
+        cancellation_id: expect.stringMatching(/^cxl_/),
+      })
       await settleOpenPayments(getContainer())
-      expect(await ticketsOf(getContainer(), paid.paymentId)).toEqual([expect.objectContaining({ status: "completed", refund_id: refund.id })])
+      expect(await ticketsOf(getContainer(), paid.paymentId)).toEqual([
+        expect.objectContaining({ status: "completed", refund_id: refund.id }),
+      ])
       expect(await bookedTotal()).toBe(4000)
     })
 
@@ -73,15 +106,28 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     })
 
     it("a request saved under the same key with nothing recorded (a crash either side of the cancel) is flagged, never sent again nor taken as done", async () => {
-      const ticket = await getContainer().resolve<any>("iamport_paymentwall").createCancelTickets({
-        payment_id: paid.paymentId, provider_id: PROVIDER_ID, order_id: paid.orderId, imp_uid: paid.impUid, merchant_uid: (await paymentData()).merchant_uid,
-        amount: 1000, currency_code: "krw", origin: "admin", status: "requested", reason: "Refund requested in Medusa", requested_at: new Date(),
-        metadata: { request_key: "ref_crashed", via_provider: true },
-      })
+      const ticket = await getContainer()
+        .resolve<any>("iamport_paymentwall")
+        .createCancelTickets({
+          payment_id: paid.paymentId,
+          provider_id: PROVIDER_ID,
+          order_id: paid.orderId,
+          imp_uid: paid.impUid,
+          merchant_uid: (await paymentData()).merchant_uid,
+          amount: 1000,
+          currency_code: "krw",
+          origin: "admin",
+          status: "requested",
+          reason: "Refund requested in Medusa",
+          requested_at: new Date(),
+          metadata: { request_key: "ref_crashed", via_provider: true },
+        })
       const error = await failure(() => refund(1000, "ref_crashed"))
       expect(error).toContain("may or may not have reached i'mport")
       expect(cancels()).toBe(0)
-      expect(await ticketsOf(getContainer(), paid.paymentId)).toEqual([expect.objectContaining({ id: ticket.id, status: "requested", needs_attention: true })])
+      expect(await ticketsOf(getContainer(), paid.paymentId)).toEqual([
+        expect.objectContaining({ id: ticket.id, status: "requested", needs_attention: true }),
+      ])
     })
 
     it("refuses more than i'mport shows left, and sends nothing", async () => {
@@ -105,7 +151,10 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
 
     it("reads i'mport first, so a data snapshot from capture never meets an older refund of the same amount and reason", async () => {
       sandbox().context.options.cancelMode = "immediate"
-      await sandboxPost(sandbox(), `/sandbox/payments/${paid.impUid}/console-cancel`, { amount: 3000, reason: "Refund requested in Medusa" })
+      await sandboxPost(sandbox(), `/sandbox/payments/${paid.impUid}/console-cancel`, {
+        amount: 3000,
+        reason: "Refund requested in Medusa",
+      })
       const data = await refund(3000, "ref_cancel")
       expect(data.cancel_requests.ref_cancel).toMatchObject({ status: "completed", amount: 3000 })
       expect(cancels()).toBe(1)
@@ -114,32 +163,63 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     describe("a settlement's booking through the provider (record-only)", () => {
       const claim = async (amount: number, owner?: string) => {
         const key = `cxl_claimed_${amount}`
-        await getContainer().resolve<any>("iamport_paymentwall").createCancellations({
-          imp_uid: paid.impUid, payment_id: paid.paymentId, key, alias: key, cancellation_id: key, position: 0, amount,
-          currency_code: "krw", status: "claimed", claim_owner: owner ?? null, attempts: 1, claimed_at: new Date(),
-        })
+        await getContainer()
+          .resolve<any>("iamport_paymentwall")
+          .createCancellations({
+            imp_uid: paid.impUid,
+            payment_id: paid.paymentId,
+            key,
+            alias: key,
+            cancellation_id: key,
+            position: 0,
+            amount,
+            currency_code: "krw",
+            status: "claimed",
+            claim_owner: owner ?? null,
+            attempts: 1,
+            claimed_at: new Date(),
+          })
         const data = await paymentData()
-        return { ...data, iamport_record_only: { cancellation_id: key, amount, reason: "size", set_at: new Date().toISOString(), claim_owner: owner } }
+        return {
+          ...data,
+          iamport_record_only: {
+            cancellation_id: key,
+            amount,
+            reason: "size",
+            set_at: new Date().toISOString(),
+            claim_owner: owner,
+          },
+        }
       }
 
       it("a booking taken over while its process was frozen records nothing: its marker names a claim no longer its own", async () => {
         const marked = await claim(2500, "booking-taker")
-        const frozen = { ...marked, iamport_record_only: { ...marked.iamport_record_only, claim_owner: "booking-frozen" } }
+        const frozen = {
+          ...marked,
+          iamport_record_only: { ...marked.iamport_record_only, claim_owner: "booking-frozen" },
+        }
         expect(await failure(() => refund(2500, "ref_R5", frozen))).toContain("not claimed for it")
         expect(cancels()).toBe(0)
         // The booking that holds the claim records it.
-        expect(await refund(2500, "ref_R6", marked)).toMatchObject({ cancel_requests: { ref_R6: { status: "completed", cancellation_id: "cxl_claimed_2500" } } })
+        expect(await refund(2500, "ref_R6", marked)).toMatchObject({
+          cancel_requests: { ref_R6: { status: "completed", cancellation_id: "cxl_claimed_2500" } },
+        })
         expect(cancels()).toBe(0)
       })
 
       it("one booking marker books one Refund: a second refund that read the same marker is refused", async () => {
         const marked = await claim(2500)
         const first = await refund(2500, "ref_R1", marked)
-        expect(first).toMatchObject({ iamport_record_only: null, cancel_requests: { ref_R1: { status: "completed", cancellation_id: "cxl_claimed_2500", amount: 2500 } } })
+        expect(first).toMatchObject({
+          iamport_record_only: null,
+          cancel_requests: { ref_R1: { status: "completed", cancellation_id: "cxl_claimed_2500", amount: 2500 } },
+        })
         const second = await failure(() => refund(2500, "ref_R2", marked))
         expect(second).toContain("not claimed for it")
         expect(cancels()).toBe(0)
-        const [row] = await getContainer().resolve<any>("iamport_paymentwall").listCancellations({ imp_uid: paid.impUid })
+        const [row] = await getContainer()
+          .resolve<any>("iamport_paymentwall")
+          .listCancellations({ imp_uid: paid.impUid })
         expect(row).toMatchObject({ status: "claimed", refund_id: "ref_R1" })
       })
 
@@ -152,17 +232,29 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     })
 
     it("a void of a paid payment cancels what i'mport shows left, once, whatever Medusa retries", async () => {
-      const voided = (await provider().cancelPayment({ data: await paymentData(), context: { idempotency_key: paid.paymentId } })).data as AnyRecord
-      expect(voided.cancel_requests[paid.paymentId]).toMatchObject({ amount: 13000, status: "waiting_for_cancellation" })
+      const voided = (
+        await provider().cancelPayment({ data: await paymentData(), context: { idempotency_key: paid.paymentId } })
+      ).data as AnyRecord
+      expect(voided.cancel_requests[paid.paymentId]).toMatchObject({
+        amount: 13000,
+        status: "waiting_for_cancellation",
+      })
       await provider().cancelPayment({ data: voided, context: { idempotency_key: paid.paymentId } })
-      await provider().cancelPayment({ data: { ...voided, imp_uid: null, cancel_requests: null }, context: { idempotency_key: paid.paymentId } })
+      await provider().cancelPayment({
+        data: { ...voided, imp_uid: null, cancel_requests: null },
+        context: { idempotency_key: paid.paymentId },
+      })
       expect(cancels()).toBe(1)
-      expect(await ticketsOf(getContainer(), paid.paymentId)).toEqual([expect.objectContaining({ amount: 13000, refund_id: null, status: "waiting_for_cancellation" })])
+      expect(await ticketsOf(getContainer(), paid.paymentId)).toEqual([
+        expect.objectContaining({ amount: 13000, refund_id: null, status: "waiting_for_cancellation" }),
+      ])
     })
 
     it("a void while a refund waits at Paymentwall is refused: it would ask for that money twice", async () => {
       expect((await adminRefund(api, store, paid.paymentId, { amount: 5000 })).status).toBe(200)
-      const error = await failure(async () => provider().cancelPayment({ data: await paymentData(), context: { idempotency_key: paid.paymentId } }))
+      const error = await failure(async () =>
+        provider().cancelPayment({ data: await paymentData(), context: { idempotency_key: paid.paymentId } })
+      )
       expect(error).toContain("of which 5000 waits in Paymentwall cancellation tickets")
       expect(cancels()).toBe(1)
     })
@@ -175,8 +267,12 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
 
     it("a store's own refundPaymentWorkflow beyond what is free is refused before i'mport hears of it", async () => {
       const sent = cancels()
-      const message = await failure(() => refundPaymentWorkflow(getContainer()).run({ input: { payment_id: paid.paymentId, amount: 10000 } }))
-      expect(message).toContain("i'mport shows 13000 left to refund, of which 5000 waits in Paymentwall cancellation tickets")
+      const message = await failure(() =>
+        refundPaymentWorkflow(getContainer()).run({ input: { payment_id: paid.paymentId, amount: 10000 } })
+      )
+      expect(message).toContain(
+        "i'mport shows 13000 left to refund, of which 5000 waits in Paymentwall cancellation tickets"
+      )
       expect(message).toContain("Nothing was sent to i'mport")
       expect(cancels()).toBe(sent)
       expect(await refundsOf(getContainer(), paid.paymentId)).toHaveLength(0)
@@ -188,18 +284,28 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
       expect(cancels()).toBe(2)
       const tickets = await ticketsOf(getContainer(), paid.paymentId)
       const [refund] = await refundsOf(getContainer(), paid.paymentId)
-      expect(tickets.map((t) => [Number(t.amount), t.status])).toEqual([[5000, "waiting_for_cancellation"], [8000, "waiting_for_cancellation"]])
+      expect(tickets.map((t) => [Number(t.amount), t.status])).toEqual([
+        [5000, "waiting_for_cancellation"],
+        [8000, "waiting_for_cancellation"],
+      ])
       expect(tickets[1]).toMatchObject({ refund_id: refund.id, order_id: paid.orderId })
       // Nothing is free now: a third request, from anywhere, is refused.
       const sent = cancels()
-      expect(await failure(() => refundPaymentWorkflow(getContainer()).run({ input: { payment_id: paid.paymentId, amount: 1 } }))).toContain("at most 0 is free")
+      expect(
+        await failure(() =>
+          refundPaymentWorkflow(getContainer()).run({ input: { payment_id: paid.paymentId, amount: 1 } })
+        )
+      ).toContain("at most 0 is free")
       expect((await adminRefund(api, store, paid.paymentId, { amount: 1 })).status).toBe(400)
       expect(cancels()).toBe(sent)
 
       // Paymentwall approves both: each booked once, the store's own Refund not a second time.
       await settleAll(sandbox(), paid.impUid, "approved")
-      await waitFor("both tickets to complete", async () =>
-        (await ticketsOf(getContainer(), paid.paymentId)).every((t) => t.status === "completed") || undefined, 30_000
+      await waitFor(
+        "both tickets to complete",
+        async () =>
+          (await ticketsOf(getContainer(), paid.paymentId)).every((t) => t.status === "completed") || undefined,
+        30_000
       )
       expect(await bookedTotal()).toBe(13000)
     })
@@ -207,7 +313,9 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     it("a store's own cancelOrderWorkflow while a refund waits is refused before i'mport hears of it", async () => {
       const sent = cancels()
       // Medusa's refund step only logs a refused refund; the plugin's hook then refuses the cancel itself.
-      const message = await failure(() => cancelOrderWorkflow(getContainer()).run({ input: { order_id: paid.orderId } }))
+      const message = await failure(() =>
+        cancelOrderWorkflow(getContainer()).run({ input: { order_id: paid.orderId } })
+      )
       expect(message).toContain("The order was not cancelled: Medusa could not refund 13000 KRW")
       expect(cancels()).toBe(sent)
       expect(await refundsOf(getContainer(), paid.paymentId)).toHaveLength(0)
@@ -225,7 +333,10 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
       const res = await adminRefund(api, store, paid.paymentId, { amount: 8000 })
       expect(res.status).toBe(200)
       const tickets = await ticketsOf(getContainer(), paid.paymentId)
-      expect(tickets.map((t) => [Number(t.amount), t.status])).toEqual([[5000, "completed"], [8000, "waiting_for_cancellation"]])
+      expect(tickets.map((t) => [Number(t.amount), t.status])).toEqual([
+        [5000, "completed"],
+        [8000, "waiting_for_cancellation"],
+      ])
       expect((await refundsOf(getContainer(), paid.paymentId)).map((r) => Number(r.amount))).toEqual([5000])
     })
   })
@@ -241,14 +352,20 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
       expect((await adminRefund(api, store, paid.paymentId, { amount: 13000, note: "Damaged box" })).status).toBe(200)
       await settleAll(sandbox(), paid.impUid, "approved")
       const ticket = await ticketWhere("the ticket to complete", (t) => t.status === "completed")
-      expect(ticket).toMatchObject({ origin: "admin", refund_id: expect.any(String), metadata: expect.objectContaining({ matched_by: "amount" }) })
+      expect(ticket).toMatchObject({
+        origin: "admin",
+        refund_id: expect.any(String),
+        metadata: expect.objectContaining({ matched_by: "amount" }),
+      })
       const refunds = await refundsOf(getContainer(), paid.paymentId)
       expect(refunds.map((r) => [Number(r.amount), r.note])).toEqual([[13000, "Damaged box"]])
       expect(await ticketsOf(getContainer(), paid.paymentId)).toHaveLength(1)
     })
 
     it("a partial refund's approval is flagged at once, its amount held once, and booked to the ticket when a shop admin says so", async () => {
-      expect((await adminRefund(api, store, paid.paymentId, { amount: 5000, note: "Sleeve too short" })).status).toBe(200)
+      expect((await adminRefund(api, store, paid.paymentId, { amount: 5000, note: "Sleeve too short" })).status).toBe(
+        200
+      )
       await settleAll(sandbox(), paid.impUid, "approved")
       const flagged = await ticketWhere("the ticket to be flagged", (t) => !!t.metadata?.approval_candidate)
       expect(flagged).toMatchObject({ status: "waiting_for_cancellation", needs_attention: true })
@@ -257,8 +374,14 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
       expect((await adminRefund(api, store, paid.paymentId, { amount: 8000 })).status).toBe(400)
 
       const bound = await api.post(`/admin/iamport-paymentwall/tickets/${flagged.id}/bind-approval`, {}, store.admin)
-      expect(bound.data.cancel_ticket).toMatchObject({ status: "completed", decided_by: store.adminUserId, metadata: expect.objectContaining({ matched_by: "person" }) })
-      expect((await refundsOf(getContainer(), paid.paymentId)).map((r) => [Number(r.amount), r.note])).toEqual([[5000, "Sleeve too short"]])
+      expect(bound.data.cancel_ticket).toMatchObject({
+        status: "completed",
+        decided_by: store.adminUserId,
+        metadata: expect.objectContaining({ matched_by: "person" }),
+      })
+      expect((await refundsOf(getContainer(), paid.paymentId)).map((r) => [Number(r.amount), r.note])).toEqual([
+        [5000, "Sleeve too short"],
+      ])
       // The rest of i'mport's balance is free now.
       expect((await adminRefund(api, store, paid.paymentId, { amount: 8000 })).status).toBe(200)
     })
@@ -270,7 +393,10 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
       const kept = await api.post(`/admin/iamport-paymentwall/tickets/${flagged.id}/keep-waiting`, {}, store.admin)
       expect(kept.data.cancel_ticket).toMatchObject({ status: "waiting_for_cancellation", needs_attention: false })
       const tickets = await ticketsOf(getContainer(), paid.paymentId)
-      expect(tickets.map((t) => [t.origin, t.status]).sort()).toEqual([["admin", "waiting_for_cancellation"], ["external", "completed"]])
+      expect(tickets.map((t) => [t.origin, t.status]).sort()).toEqual([
+        ["admin", "waiting_for_cancellation"],
+        ["external", "completed"],
+      ])
       expect(await bookedTotal()).toBe(5000)
       // i'mport shows 8000 left, and the ticket's 5000 still waits: 3000 is free.
       expect((await adminRefund(api, store, paid.paymentId, { amount: 3001 })).status).toBe(400)
@@ -280,7 +406,11 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
 
   it("an entry without cancellation_id whose pg_tid i'mport fills in later is booked once, and an approval after it to its ticket", async () => {
     sandbox().context.webhooks.configure({ url: null })
-    await sandboxPost(sandbox(), `/sandbox/payments/${paid.impUid}/console-cancel`, { amount: 1000, omit_cancellation_id: true, pg_tid_later: true })
+    await sandboxPost(sandbox(), `/sandbox/payments/${paid.impUid}/console-cancel`, {
+      amount: 1000,
+      omit_cancellation_id: true,
+      pg_tid_later: true,
+    })
     await settleOpenPayments(getContainer())
     await sandboxPost(sandbox(), `/sandbox/payments/${paid.impUid}/fill-in`, {})
     await settleOpenPayments(getContainer())
@@ -291,7 +421,10 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     await settleAll(sandbox(), paid.impUid, "approved")
     await settleOpenPayments(getContainer())
     expect((await refundsOf(getContainer(), paid.paymentId)).map((r) => Number(r.amount)).sort()).toEqual([1000, 2000])
-    expect((await ticketsOf(getContainer(), paid.paymentId)).map((t) => [t.origin, t.status]).sort()).toEqual([["admin", "completed"], ["external", "completed"]])
+    expect((await ticketsOf(getContainer(), paid.paymentId)).map((t) => [t.origin, t.status]).sort()).toEqual([
+      ["admin", "completed"],
+      ["external", "completed"],
+    ])
   })
 
   it("a chargeback on a 45-day-old payment whose notice was lost is booked by the job's sweep of older payments", async () => {
@@ -300,7 +433,10 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     await payments.updatePayment({ id: paid.paymentId, captured_at: old } as unknown as UpdatePaymentDTO)
     expect((await payments.retrievePayment(paid.paymentId)).captured_at).toEqual(old)
     sandbox().context.webhooks.configure({ url: null })
-    await sandboxPost(sandbox(), `/sandbox/payments/${paid.impUid}/console-cancel`, { amount: 13000, reason: "Chargeback" })
+    await sandboxPost(sandbox(), `/sandbox/payments/${paid.impUid}/console-cancel`, {
+      amount: 13000,
+      reason: "Chargeback",
+    })
     const run = await settleOpenPayments(getContainer())
     expect(run).toMatchObject({ booked: 1, iamport_calls: 1 })
     expect((await refundsOf(getContainer(), paid.paymentId)).map((r) => Number(r.amount))).toEqual([13000])

@@ -12,7 +12,9 @@ import { loginAdmin, paidOrder, type Store } from "../helpers/store"
 type AnyRecord = Record<string, any>
 type Rbac = {
   createRbacRoles(data: { name: string }[]): Promise<{ id: string }[]>
-  createRbacPolicies(data: { key: string; resource: string; operation: string; name: string }[]): Promise<{ id: string }[]>
+  createRbacPolicies(
+    data: { key: string; resource: string; operation: string; name: string }[]
+  ): Promise<{ id: string }[]>
   createRbacRolePolicies(data: { role_id: string; policy_id: string }[]): Promise<unknown>
 }
 
@@ -37,9 +39,11 @@ async function makeRole(container: MedusaContainer, name: string, keys: string[]
 describeStore(
   ({ api, getContainer, sandbox, store: seeded }) => {
     let store: Store
-    const pay = (merchantUid: string) => sandboxPost<{ imp_uid: string }>(sandbox(), "/sandbox/pay", { merchant_uid: merchantUid, outcome: "paid" })
+    const pay = (merchantUid: string) =>
+      sandboxPost<{ imp_uid: string }>(sandbox(), "/sandbox/pay", { merchant_uid: merchantUid, outcome: "paid" })
     const outbox = () => getContainer().resolve<IamportPaymentwallModuleService>("iamport_paymentwall")
-    const view = async (orderId: string) => (await api.get(`/admin/iamport-paymentwall/orders/${orderId}`, store.admin)).data.payments[0]
+    const view = async (orderId: string) =>
+      (await api.get(`/admin/iamport-paymentwall/orders/${orderId}`, store.admin)).data.payments[0]
     const reports = () => sandbox().context.state.deliveries as AnyRecord[]
 
     beforeEach(() => {
@@ -55,7 +59,12 @@ describeStore(
         const [row] = await outbox().listDeliveryNotices({ payment_id: paid.paymentId, status: "order_shipped" })
         return row?.attempts === 1 ? row : undefined
       })
-      expect(failed).toMatchObject({ state: "pending", carrier_tracking_id: TRACKING_NUMBER, carrier_type: "CJ Logistics", type: "physical" })
+      expect(failed).toMatchObject({
+        state: "pending",
+        carrier_tracking_id: TRACKING_NUMBER,
+        carrier_type: "CJ Logistics",
+        type: "physical",
+      })
       expect(failed.last_error).toBeTruthy()
       expect(reports()).toHaveLength(0)
 
@@ -64,7 +73,10 @@ describeStore(
       await Promise.all([1, 2, 3].map(() => bus.emit({ name: "shipment.created", data: { id: fulfillmentId } })))
       const later = new Date(Date.now() + 5 * 60_000)
       // Two runs of the job at once: the row's lock lets one send.
-      const runs = await Promise.all([sendDueDeliveryNotices(getContainer(), later), sendDueDeliveryNotices(getContainer(), later)])
+      const runs = await Promise.all([
+        sendDueDeliveryNotices(getContainer(), later),
+        sendDueDeliveryNotices(getContainer(), later),
+      ])
       expect(runs.reduce((sum, r) => sum + r.sent, 0)).toBe(1)
       await new Promise((r) => setTimeout(r, 1000))
       await sendDueDeliveryNotices(getContainer(), later)
@@ -112,14 +124,20 @@ describeStore(
         // 60 minutes and 0.7 s after the first capture: the first payment is old enough, the second is not.
         const now = new Date(capturedAt + 60 * 60_000 + 700)
         expect(await cancelOldTestPayments(getContainer(), now)).toEqual({ cancelled: [old.paymentId], failed: [] })
-        expect(await sandboxTickets(sandbox(), old.impUid)).toEqual([expect.objectContaining({ amount: old.amount, status: "open" })])
+        expect(await sandboxTickets(sandbox(), old.impUid)).toEqual([
+          expect.objectContaining({ amount: old.amount, status: "open" }),
+        ])
         expect(await sandboxTickets(sandbox(), young.impUid)).toEqual([])
         expect(await ticketsOf(getContainer(), old.paymentId)).toEqual([
-          expect.objectContaining({ status: "waiting_for_cancellation", requested_by: null, note: expect.stringContaining("autoCancelTestPaymentsAfterMinutes") }),
+          expect.objectContaining({
+            status: "waiting_for_cancellation",
+            requested_by: null,
+            note: expect.stringContaining("autoCancelTestPaymentsAfterMinutes"),
+          }),
         ])
-        expect(info.mock.calls.map(([line]) => String(line)).filter((line) => line.includes("cancelled automatically"))).toEqual([
-          expect.stringContaining(old.paymentId),
-        ])
+        expect(
+          info.mock.calls.map(([line]) => String(line)).filter((line) => line.includes("cancelled automatically"))
+        ).toEqual([expect.stringContaining(old.paymentId)])
         // Its money is already asked back: the next run asks nothing more of it, and takes the second once it is old.
         expect(await cancelOldTestPayments(getContainer(), now)).toEqual({ cancelled: [], failed: [] })
         const [youngPayment] = await getContainer().resolve(Modules.PAYMENT).listPayments({ id: young.paymentId })
@@ -159,7 +177,9 @@ describeStore(
       expect(await ticketsOf(getContainer(), paid.paymentId)).toEqual([])
 
       // The store's full admin may act.
-      expect((await api.post(`/admin/iamport-paymentwall/payments/${paid.paymentId}/settle`, {}, as(store.admin))).status).toBe(200)
+      expect(
+        (await api.post(`/admin/iamport-paymentwall/payments/${paid.paymentId}/settle`, {}, as(store.admin))).status
+      ).toBe(200)
       expect((await adminRefund(api, store, paid.paymentId, { amount: 1000 })).status).toBe(200)
     })
   },

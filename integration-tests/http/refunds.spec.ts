@@ -1,6 +1,14 @@
 import { Modules } from "@medusajs/framework/utils"
 import { settleOpenPayments } from "../helpers/built-plugin"
-import { adminRefund, defaultRefundReasonId, recordEvents, refundsOf, sandboxTickets, settleAll, ticketsOf } from "../helpers/refunds"
+import {
+  adminRefund,
+  defaultRefundReasonId,
+  recordEvents,
+  refundsOf,
+  sandboxTickets,
+  settleAll,
+  ticketsOf,
+} from "../helpers/refunds"
 import { describeStore } from "../helpers/runner"
 import { controlHeaders, sandboxPost, waitFor } from "../helpers/sandbox"
 import { completeCart, orderWithPayments, paidOrder, startCheckout, type Store } from "../helpers/store"
@@ -9,9 +17,12 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
   let store: Store
   let paid: Awaited<ReturnType<typeof paidOrder>>
 
-  const pay = (merchantUid: string) => sandboxPost<{ imp_uid: string }>(sandbox(), "/sandbox/pay", { merchant_uid: merchantUid, outcome: "paid" })
-  const iamport = async () => (await fetch(`${sandbox().url}/sandbox/payments/${paid.impUid}`, { headers: controlHeaders(sandbox()) })).json()
-  const bookedTotal = async () => (await refundsOf(getContainer(), paid.paymentId)).reduce((sum, r) => sum + Number(r.amount), 0)
+  const pay = (merchantUid: string) =>
+    sandboxPost<{ imp_uid: string }>(sandbox(), "/sandbox/pay", { merchant_uid: merchantUid, outcome: "paid" })
+  const iamport = async () =>
+    (await fetch(`${sandbox().url}/sandbox/payments/${paid.impUid}`, { headers: controlHeaders(sandbox()) })).json()
+  const bookedTotal = async () =>
+    (await refundsOf(getContainer(), paid.paymentId)).reduce((sum, r) => sum + Number(r.amount), 0)
   const waitForTicket = (status: string, index = 0) =>
     waitFor(`ticket ${index} to be ${status}`, async () => {
       const tickets = await ticketsOf(getContainer(), paid.paymentId)
@@ -22,15 +33,23 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     store = seeded()
     paid = await paidOrder(api, store, pay)
     // The checkout's own "paid" webhook is processed 5 s later; let it pass before refunding.
-    await waitFor("the payment webhook to be handled", async () =>
-      (await getContainer().resolve<any>("iamport_paymentwall").listWebhookEvents({ imp_uid: paid.impUid })).some((e: any) => e.processed_at) || undefined
+    await waitFor(
+      "the payment webhook to be handled",
+      async () =>
+        (await getContainer().resolve<any>("iamport_paymentwall").listWebhookEvents({ imp_uid: paid.impUid })).some(
+          (e: any) => e.processed_at
+        ) || undefined
     )
   })
 
   it("a partial refund waits for Paymentwall, then is booked exactly once with its reason and note", async () => {
     const reasonId = await defaultRefundReasonId(api, store)
     const events = recordEvents(getContainer(), ["payment.refunded"])
-    const res = await adminRefund(api, store, paid.paymentId, { amount: 3000, note: "Sleeve too short", refund_reason_id: reasonId })
+    const res = await adminRefund(api, store, paid.paymentId, {
+      amount: 3000,
+      note: "Sleeve too short",
+      refund_reason_id: reasonId,
+    })
     expect(res.status).toBe(200)
     expect(res.data.cancel_ticket).toMatchObject({ status: "waiting_for_cancellation", origin: "admin" })
 
@@ -38,7 +57,9 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     expect(await refundsOf(getContainer(), paid.paymentId)).toHaveLength(0)
     expect((await orderWithPayments(api, store, paid.orderId)).payment_status).toBe("captured")
     expect(await iamport()).toMatchObject({ status: "paid", cancel_amount: 0 })
-    expect(await sandboxTickets(sandbox(), paid.impUid)).toEqual([expect.objectContaining({ amount: 3000, status: "open" })])
+    expect(await sandboxTickets(sandbox(), paid.impUid)).toEqual([
+      expect.objectContaining({ amount: 3000, status: "open" }),
+    ])
 
     sandbox().context.stats.clear()
     await settleAll(sandbox(), paid.impUid, "approved")
@@ -49,18 +70,31 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
 
     const refunds = await refundsOf(getContainer(), paid.paymentId)
     expect(refunds).toHaveLength(1)
-    expect(refunds[0]).toMatchObject({ note: "Sleeve too short", created_by: store.adminUserId, refund_reason: { id: reasonId } })
+    expect(refunds[0]).toMatchObject({
+      note: "Sleeve too short",
+      created_by: store.adminUserId,
+      refund_reason: { id: reasonId },
+    })
     expect(Number(refunds[0].amount)).toBe(3000)
-    expect(ticket).toMatchObject({ refund_id: refunds[0].id, cancellation_id: (await iamport()).cancel_history[0].cancellation_id })
+    expect(ticket).toMatchObject({
+      refund_id: refunds[0].id,
+      cancellation_id: (await iamport()).cancel_history[0].cancellation_id,
+    })
     const order = await orderWithPayments(api, store, paid.orderId)
     expect(order.payment_status).toBe("partially_refunded")
-    expect(events.filter((e) => e.name === "payment.refunded")).toEqual([{ name: "payment.refunded", data: { id: paid.paymentId } }])
+    expect(events.filter((e) => e.name === "payment.refunded")).toEqual([
+      { name: "payment.refunded", data: { id: paid.paymentId } },
+    ])
     expect(await bookedTotal()).toBe((await iamport()).cancel_amount)
     // The record-only marker is gone: a later refund through Medusa's own paths must reach i'mport again.
     expect(order.payment_collections[0].payments[0].data.iamport_record_only).toBeNull()
     // The widget's polls (live=false) read the snapshot the settlement's look-up refreshed: no stale "paid".
     const view = (await api.get(`/admin/iamport-paymentwall/orders/${paid.orderId}?live=false`, store.admin)).data
-    expect(view.payments[0]).toMatchObject({ iamport_live: false, refunded_amount: 3000, iamport: { status: "cancelled", cancel_amount: 3000 } })
+    expect(view.payments[0]).toMatchObject({
+      iamport_live: false,
+      refunded_amount: 3000,
+      iamport: { status: "cancelled", cancel_amount: 3000 },
+    })
   })
 
   it("a refund is one i'mport call, also after a console refund the settlement booked (its look-up refreshed the snapshot)", async () => {
@@ -69,7 +103,10 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     expect((await adminRefund(api, store, paid.paymentId, { amount: 1000 })).status).toBe(200)
     expect([count("GET /payments/{imp_uid}"), count("POST /payments/cancel")]).toEqual([0, 1])
 
-    await sandboxPost(sandbox(), `/sandbox/payments/${paid.impUid}/console-cancel`, { amount: 2000, reason: "Customer called" })
+    await sandboxPost(sandbox(), `/sandbox/payments/${paid.impUid}/console-cancel`, {
+      amount: 2000,
+      reason: "Customer called",
+    })
     await waitFor("the console refund to be booked", async () =>
       (await ticketsOf(getContainer(), paid.paymentId)).find((t) => t.origin === "external" && t.status === "completed")
     )
@@ -108,13 +145,18 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     expect(ticket.refund_id).toBeNull()
     expect(await refundsOf(getContainer(), paid.paymentId)).toHaveLength(0)
     expect((await orderWithPayments(api, store, paid.orderId)).payment_status).toBe("captured")
-    expect(events).toEqual([expect.objectContaining({ data: expect.objectContaining({ id: ticket.id, payment_id: paid.paymentId }) })])
+    expect(events).toEqual([
+      expect.objectContaining({ data: expect.objectContaining({ id: ticket.id, payment_id: paid.paymentId }) }),
+    ])
     // The money is refundable again.
     expect((await adminRefund(api, store, paid.paymentId, { amount: 13000 })).status).toBe(200)
   })
 
   it("a refund made in the i'mport console is booked as external", async () => {
-    await sandboxPost(sandbox(), `/sandbox/payments/${paid.impUid}/console-cancel`, { amount: 2000, reason: "Customer called" })
+    await sandboxPost(sandbox(), `/sandbox/payments/${paid.impUid}/console-cancel`, {
+      amount: 2000,
+      reason: "Customer called",
+    })
     const ticket = await waitForTicket("completed")
     expect(ticket).toMatchObject({ origin: "external", reason: "Customer called" })
     const refunds = await refundsOf(getContainer(), paid.paymentId)
@@ -130,10 +172,16 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     sandbox().context.stats.clear()
     await settleAll(sandbox(), paid.impUid, "approved")
     await waitForTicket("completed")
-    await waitFor("all 20 deliveries to be handled", async () => {
-      const events = await getContainer().resolve<any>("iamport_paymentwall").listWebhookEvents({ imp_uid: paid.impUid, status: "cancelled" })
-      return events.length === 20 && events.every((e: any) => e.processed_at) ? events : undefined
-    }, 60_000)
+    await waitFor(
+      "all 20 deliveries to be handled",
+      async () => {
+        const events = await getContainer()
+          .resolve<any>("iamport_paymentwall")
+          .listWebhookEvents({ imp_uid: paid.impUid, status: "cancelled" })
+        return events.length === 20 && events.every((e: any) => e.processed_at) ? events : undefined
+      },
+      60_000
+    )
     expect(await refundsOf(getContainer(), paid.paymentId)).toHaveLength(1)
     expect(await bookedTotal()).toBe(4000)
     // Queued on the payment's lock, the copies are covered by the first one's lookup.
@@ -184,7 +232,10 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     expect(first.status).toBe(500)
     expect(first.data.message).toContain("may have been accepted")
     expect(await refundsOf(getContainer(), paid.paymentId)).toHaveLength(0)
-    expect((await ticketsOf(getContainer(), paid.paymentId))[0]).toMatchObject({ status: "requested", needs_attention: true })
+    expect((await ticketsOf(getContainer(), paid.paymentId))[0]).toMatchObject({
+      status: "requested",
+      needs_attention: true,
+    })
 
     const retry = await adminRefund(api, store, paid.paymentId, { amount: 6000 })
     expect(retry.status).toBe(400)
@@ -243,7 +294,9 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     // Medusa books order-cancel refunds at once; the provider saved the cancel as a ticket before i'mport heard of
     // it, and the plugin's order.canceled subscriber names it the order's cancel.
     const ticket = await waitFor("the order-cancel ticket", async () =>
-      (await ticketsOf(getContainer(), paid.paymentId)).find((t) => t.origin === "order_cancel" && t.status === "waiting_for_cancellation")
+      (await ticketsOf(getContainer(), paid.paymentId)).find(
+        (t) => t.origin === "order_cancel" && t.status === "waiting_for_cancellation"
+      )
     )
     expect(ticket).toMatchObject({ origin: "order_cancel", amount: 13000 })
     expect(ticket.refund_id).toBeTruthy()
@@ -260,7 +313,9 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     // having saved the request as a ticket first.
     const payments = getContainer().resolve(Modules.PAYMENT)
     await payments.refundPayment({ payment_id: paid.paymentId, amount: 2500 })
-    expect(await ticketsOf(getContainer(), paid.paymentId)).toEqual([expect.objectContaining({ status: "waiting_for_cancellation", amount: 2500, refund_id: expect.any(String) })])
+    expect(await ticketsOf(getContainer(), paid.paymentId)).toEqual([
+      expect.objectContaining({ status: "waiting_for_cancellation", amount: 2500, refund_id: expect.any(String) }),
+    ])
     expect(await sandboxTickets(sandbox(), paid.impUid)).toHaveLength(1)
 
     sandbox().context.webhooks.configure({ url: null })
@@ -268,13 +323,22 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     const result = await settleOpenPayments(getContainer())
     expect(result).toMatchObject({ checked: 1, booked: 0, failed: [] })
     const [ticket] = await ticketsOf(getContainer(), paid.paymentId)
-    expect(ticket).toMatchObject({ origin: "admin", status: "completed", amount: 2500, metadata: { booked_by_medusa_before_settlement: true } })
+    expect(ticket).toMatchObject({
+      origin: "admin",
+      status: "completed",
+      amount: 2500,
+      metadata: { booked_by_medusa_before_settlement: true },
+    })
     expect(await bookedTotal()).toBe((await iamport()).cancel_amount)
   })
 
   it("an order cancel waits while Paymentwall settles a refund, so the money is not asked back twice", async () => {
     expect((await adminRefund(api, store, paid.paymentId, { amount: 3000 })).status).toBe(200)
-    const refused = await api.post(`/admin/orders/${paid.orderId}/cancel`, {}, { ...store.admin, validateStatus: () => true })
+    const refused = await api.post(
+      `/admin/orders/${paid.orderId}/cancel`,
+      {},
+      { ...store.admin, validateStatus: () => true }
+    )
     expect(refused.status).toBe(400)
     expect(refused.data.message).toContain("Paymentwall is still settling a refund of 3000 KRW")
     expect(await sandboxTickets(sandbox(), paid.impUid)).toHaveLength(1)
@@ -293,7 +357,9 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     const waiting = await waitForTicket("waiting_for_cancellation")
     expect(await bookedTotal()).toBe(13000)
     await settleAll(sandbox(), paid.impUid, "rejected")
-    await waitFor("the rejection to be suspected", async () => ((await ticketsOf(getContainer(), paid.paymentId))[0]?.rejection_suspected_at ? true : undefined))
+    await waitFor("the rejection to be suspected", async () =>
+      (await ticketsOf(getContainer(), paid.paymentId))[0]?.rejection_suspected_at ? true : undefined
+    )
     // The notice alone changes no money.
     expect(await bookedTotal()).toBe(13000)
     await api.post(`/admin/iamport-paymentwall/tickets/${waiting.id}/confirm-rejection`, {}, store.admin)

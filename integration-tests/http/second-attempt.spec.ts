@@ -18,16 +18,27 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
   const pay = (merchantUid: string, outcome = "paid", extra: AnyRecord = {}) =>
     sandboxPost<{ imp_uid: string }>(sandbox(), "/sandbox/pay", { merchant_uid: merchantUid, outcome, ...extra })
   const iamport = (impUid: string) => sandbox().context.state.payments.get(impUid)!
-  const extraAttempts = (paymentId: string): Promise<AnyRecord[]> => module().listExtraAttempts({ payment_id: paymentId })
+  const extraAttempts = (paymentId: string): Promise<AnyRecord[]> =>
+    module().listExtraAttempts({ payment_id: paymentId })
   const attemptWhere = (what: string, impUid: string, match: (a: AnyRecord) => boolean) =>
-    waitFor(what, async () => ((await module().listExtraAttempts({ imp_uid: impUid })) as AnyRecord[]).find(match), 30_000)
+    waitFor(
+      what,
+      async () => ((await module().listExtraAttempts({ imp_uid: impUid })) as AnyRecord[]).find(match),
+      30_000
+    )
   const noticesHandled = (impUid: string, count: number) =>
-    waitFor(`${count} notice(s) of ${impUid} to be handled`, async () => {
-      const rows: AnyRecord[] = await module().listWebhookEvents({ imp_uid: impUid })
-      return rows.length >= count && rows.every((r) => r.processed_at) ? rows : undefined
-    }, 30_000)
-  const forge = (body: AnyRecord) => api.post(WEBHOOK_PATH, body, { headers: { "x-forwarded-for": "52.78.100.19" }, validateStatus: () => true })
-  const cancelAttempt = (id: string) => api.post(`/admin/iamport-paymentwall/attempts/${id}/cancel`, {}, { ...store.admin, validateStatus: () => true })
+    waitFor(
+      `${count} notice(s) of ${impUid} to be handled`,
+      async () => {
+        const rows: AnyRecord[] = await module().listWebhookEvents({ imp_uid: impUid })
+        return rows.length >= count && rows.every((r) => r.processed_at) ? rows : undefined
+      },
+      30_000
+    )
+  const forge = (body: AnyRecord) =>
+    api.post(WEBHOOK_PATH, body, { headers: { "x-forwarded-for": "52.78.100.19" }, validateStatus: () => true })
+  const cancelAttempt = (id: string) =>
+    api.post(`/admin/iamport-paymentwall/attempts/${id}/cancel`, {}, { ...store.admin, validateStatus: () => true })
   const cancelsSent = () => sandbox().context.stats.get("POST /payments/cancel") ?? 0
 
   /** The buyer's first try is held for fraud review, the second pays and completes the cart. */
@@ -50,7 +61,12 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     await sandboxPost(sandbox(), `/sandbox/payments/${order.held}/approve`)
 
     const found = await attemptWhere("the second payment to be recorded", order.held, (a) => a.status === "found")
-    expect(found).toMatchObject({ payment_id: order.paymentId, order_id: order.orderId, merchant_uid: order.merchantUid, currency_code: "krw" })
+    expect(found).toMatchObject({
+      payment_id: order.paymentId,
+      order_id: order.orderId,
+      merchant_uid: order.merchantUid,
+      currency_code: "krw",
+    })
     expect(Number(found.amount)).toBe(order.amount)
     const logged = warn.mock.calls.map((c) => String(c[0])).find((line) => line.includes("charged twice"))
     expect(logged).toEqual(expect.stringContaining(order.orderId))
@@ -62,20 +78,32 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     const view = (await api.get(`/admin/iamport-paymentwall/orders/${order.orderId}`, store.admin)).data
     expect(view.payments[0]).toMatchObject({
       imp_uid: order.impUid,
-      extra_attempts: [expect.objectContaining({ id: found.id, imp_uid: order.held, status: "found", amount: order.amount })],
+      extra_attempts: [
+        expect.objectContaining({ id: found.id, imp_uid: order.held, status: "found", amount: order.amount }),
+      ],
     })
 
     const cancelled = await cancelAttempt(found.id)
     expect(cancelled.status).toBe(200)
-    expect(cancelled.data.extra_attempt).toMatchObject({ id: found.id, status: "waiting_for_cancellation", decided_by: store.adminUserId })
+    expect(cancelled.data.extra_attempt).toMatchObject({
+      id: found.id,
+      status: "waiting_for_cancellation",
+      decided_by: store.adminUserId,
+    })
     expect(await sandboxTickets(sandbox(), order.held)).toEqual([
-      expect.objectContaining({ amount: order.amount, status: "open", reason: "Second payment of an order already paid" }),
+      expect.objectContaining({
+        amount: order.amount,
+        status: "open",
+        reason: "Second payment of an order already paid",
+      }),
     ])
     // Paymentwall approves the ticket: its cancelled notice updates the attempt, and settles nothing on the order's payment.
     await settleAll(sandbox(), order.held, "approved")
     await attemptWhere("the second payment to show cancelled", order.held, (a) => a.status === "cancelled")
     const notices = await noticesHandled(order.held, 3)
-    expect(notices.filter((n) => n.status === "cancelled")).toEqual([expect.objectContaining({ error: null, outcome: expect.stringContaining("cancelled at i'mport") })])
+    expect(notices.filter((n) => n.status === "cancelled")).toEqual([
+      expect.objectContaining({ error: null, outcome: expect.stringContaining("cancelled at i'mport") }),
+    ])
 
     expect(iamport(order.held)).toMatchObject({ status: "cancelled", cancel_amount: order.amount })
     expect(iamport(order.impUid)).toMatchObject({ status: "paid", cancel_amount: 0 })
@@ -110,7 +138,12 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     // One i'mport call for the payment's attempts (bounded per run), one batch read of the recorded ones still open.
     expect(sandbox().context.stats.get("GET /payments/findAll/{merchant_uid}")).toBe(1)
     const [found] = await extraAttempts(order.paymentId)
-    expect(found).toMatchObject({ imp_uid: order.held, status: "found", order_id: order.orderId, metadata: expect.objectContaining({ found_by: "job" }) })
+    expect(found).toMatchObject({
+      imp_uid: order.held,
+      status: "found",
+      order_id: order.orderId,
+      metadata: expect.objectContaining({ found_by: "job" }),
+    })
     expect(await settleOpenPayments(getContainer())).toMatchObject({ extra_attempts: 0, failed: [] })
     expect(await extraAttempts(order.paymentId)).toHaveLength(1)
 
@@ -137,12 +170,22 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     }
     // The sandbox's own notice of the foreign payment reaches the store too: only the forged ones name our merchant_uid.
     const forgedFor = (impUid: string) =>
-      waitFor(`the forged notice naming ${impUid} to be handled`, async () => {
-        const rows: AnyRecord[] = (await module().listWebhookEvents({ imp_uid: impUid })).filter((n: AnyRecord) => n.merchant_uid === merchantUid)
-        return rows.length && rows.every((r) => r.processed_at) ? rows : undefined
-      }, 30_000)
-    expect(await forgedFor(foreign.imp_uid)).toEqual([expect.objectContaining({ error: null, outcome: expect.stringContaining("is not a second paid attempt") })])
-    expect(await forgedFor(unknown)).toEqual([expect.objectContaining({ error: null, outcome: expect.stringContaining(`i'mport knows no payment ${unknown}`) })])
+      waitFor(
+        `the forged notice naming ${impUid} to be handled`,
+        async () => {
+          const rows: AnyRecord[] = (await module().listWebhookEvents({ imp_uid: impUid })).filter(
+            (n: AnyRecord) => n.merchant_uid === merchantUid
+          )
+          return rows.length && rows.every((r) => r.processed_at) ? rows : undefined
+        },
+        30_000
+      )
+    expect(await forgedFor(foreign.imp_uid)).toEqual([
+      expect.objectContaining({ error: null, outcome: expect.stringContaining("is not a second paid attempt") }),
+    ])
+    expect(await forgedFor(unknown)).toEqual([
+      expect.objectContaining({ error: null, outcome: expect.stringContaining(`i'mport knows no payment ${unknown}`) }),
+    ])
     expect(await module().listExtraAttempts({})).toEqual([])
     expect(await settleOpenPayments(getContainer())).toMatchObject({ extra_attempts: 0 })
     expect(await module().listExtraAttempts({})).toEqual([])
@@ -154,8 +197,13 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     const found = await attemptWhere("the second payment to be recorded", order.held, () => true)
     const refused = await cancelAttempt(found.id)
     expect(refused.status).toBe(400)
-    expect(refused.data.message).toContain(`i'mport refused to cancel payment ${order.held}: [Paymentwall] Refunds are not supported`)
-    expect(await module().retrieveExtraAttempt(found.id)).toMatchObject({ status: "failed", error: expect.stringContaining("Refunds are not supported") })
+    expect(refused.data.message).toContain(
+      `i'mport refused to cancel payment ${order.held}: [Paymentwall] Refunds are not supported`
+    )
+    expect(await module().retrieveExtraAttempt(found.id)).toMatchObject({
+      status: "failed",
+      error: expect.stringContaining("Refunds are not supported"),
+    })
     expect((await cancelAttempt(found.id)).status).toBe(400)
     expect(cancelsSent()).toBe(2)
     expect(iamport(order.held)).toMatchObject({ status: "paid", cancel_amount: 0 })
@@ -175,7 +223,9 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     })
     const refused = await cancelAttempt(row.id)
     expect(refused.status).toBe(400)
-    expect(refused.data.message).toContain(`Cannot cancel i'mport payment ${order.impUid} as a second payment: it is the attempt Medusa captured`)
+    expect(refused.data.message).toContain(
+      `Cannot cancel i'mport payment ${order.impUid} as a second payment: it is the attempt Medusa captured`
+    )
     expect(cancelsSent()).toBe(0)
     expect(await module().retrieveExtraAttempt(row.id)).toMatchObject({ status: "found", decided_by: null })
     expect((await cancelAttempt("pwxa_unknown")).status).toBe(404)

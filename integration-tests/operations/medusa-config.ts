@@ -22,9 +22,20 @@ module.exports = defineConfig({
   },
   featureFlags: { rbac: true },
   admin: { disable: true },
-  plugins: [{ ...pluginWithTestOptions(), options: { ...pluginWithTestOptions().options, deliveryCarriers: { manual_manual: "CJ Logistics" } } }],
+  plugins: [
+    {
+      ...pluginWithTestOptions(),
+      options: { ...pluginWithTestOptions().options, deliveryCarriers: { manual_manual: "CJ Logistics" } },
+    },
+  ],
   modules: [
-    { ...payment, options: { ...payment.options, providers: [{ ...provider, options: { ...provider.options, autoCancelTestPaymentsAfterMinutes: 60 } }] } },
+    {
+      ...payment,
+      options: {
+        ...payment.options,
+        providers: [{ ...provider, options: { ...provider.options, autoCancelTestPaymentsAfterMinutes: 60 } }],
+      },
+    },
     { key: Modules.RBAC, resolve: "@medusajs/medusa/rbac" },
   ],
 })

@@ -22,7 +22,9 @@ export class Meter {
   /** The observer's role and pool, and pg_stat_statements in the bench's database if PostgreSQL has it loaded. */
   static async open(cluster: Cluster): Promise<Meter> {
     const db = cluster.db
-    await db.query(`DO $$ BEGIN CREATE ROLE ${OBSERVER} LOGIN PASSWORD '${OBSERVER}'; EXCEPTION WHEN duplicate_object THEN NULL; END $$`)
+    await db.query(
+      `DO $$ BEGIN CREATE ROLE ${OBSERVER} LOGIN PASSWORD '${OBSERVER}'; EXCEPTION WHEN duplicate_object THEN NULL; END $$`
+    )
     await db.query(`GRANT pg_read_all_stats TO ${OBSERVER}`)
     await db.query(`GRANT SELECT ON refund, capture TO ${OBSERVER}`)
     let unit: Meter["unit"] = "statements"
@@ -70,7 +72,10 @@ export class Meter {
    */
   async settled(): Promise<Snapshot> {
     let now = await this.snapshot()
-    for (let quiet = 0, deadline = Date.now() + 60_000; this.unit === "statements" && quiet < 4 && Date.now() < deadline; ) {
+    for (
+      let quiet = 0, deadline = Date.now() + 60_000;
+      this.unit === "statements" && quiet < 4 && Date.now() < deadline;
+    ) {
       await sleep(500)
       const next = await this.snapshot()
       quiet = next.queries === now.queries && next.iamport === now.iamport ? quiet + 1 : 0
@@ -83,7 +88,9 @@ export class Meter {
   async since(before: Snapshot): Promise<Work> {
     const now = await this.settled()
     if (now.evicted !== before.evicted) {
-      throw new Error("pg_stat_statements evicted statements during a phase, so its count would be short: raise pg_stat_statements.max (scripts/with-test-db.js)")
+      throw new Error(
+        "pg_stat_statements evicted statements during a phase, so its count would be short: raise pg_stat_statements.max (scripts/with-test-db.js)"
+      )
     }
     const own = this.unit === "transactions" ? now.own - before.own : 0
     return { queries: now.queries - before.queries - own, iamport: now.iamport - before.iamport }

@@ -61,9 +61,16 @@ async function main(): Promise<void> {
     say(`preparing ${PAYMENTS} payments per path; counting database ${meter.unit}`)
 
     const refunded = await waitingTickets(cluster, [a, b], store, PAYMENTS)
-    const authorized = await inParallel(Array.from({ length: PAYMENTS }), 4, (_, i) => noopPayment(cluster, i % 2 ? b : a, store))
-    const captured = await inParallel(Array.from({ length: PAYMENTS }), 4, async (_, i) => capture(i % 2 ? b : a, store, await noopPayment(cluster, i % 2 ? b : a, store)))
-    const coreJobs = authorized.map((p): Job => ({ key: p.paymentId, send: () => notice(cluster, "noop_noop", { session_id: p.sessionId, amount: p.amount }) }))
+    const authorized = await inParallel(Array.from({ length: PAYMENTS }), 4, (_, i) =>
+      noopPayment(cluster, i % 2 ? b : a, store)
+    )
+    const captured = await inParallel(Array.from({ length: PAYMENTS }), 4, async (_, i) =>
+      capture(i % 2 ? b : a, store, await noopPayment(cluster, i % 2 ? b : a, store))
+    )
+    const coreJobs = authorized.map((p): Job => ({
+      key: p.paymentId,
+      send: () => notice(cluster, "noop_noop", { session_id: p.sessionId, amount: p.amount }),
+    }))
     const floorJobs = captured.map((p): Job => ({ key: p.paymentId, send: () => adminRefund(a, store, p) }))
 
     // What the processes do on their own, with no request: counted in every phase too, so shown beside them.
@@ -76,16 +83,27 @@ async function main(): Promise<void> {
     // Approved only now, so nothing but the notices could book them in between.
     const cancellations = await approveAll(cluster, refunded)
     const byImp = new Map(refunded.map((p) => [p.impUid, p]))
-    const pluginJobs = cancellations.map((body): Job => ({ key: byImp.get(body.imp_uid)!.paymentId, send: () => notice(cluster, "iamport-paymentwall_paymentwall", body) }))
+    const pluginJobs = cancellations.map((body): Job => ({
+      key: byImp.get(body.imp_uid)!.paymentId,
+      send: () => notice(cluster, "iamport-paymentwall_paymentwall", body),
+    }))
     const plugin = await measure(meter, pluginJobs, "refund")
 
-    const phases: [string, Phase][] = [["core", core], ["floor", floor], ["plugin", plugin]]
+    const phases: [string, Phase][] = [
+      ["core", core],
+      ["floor", floor],
+      ["plugin", plugin],
+    ]
     const early = phases.filter(([, p]) => p.early > 0)
     for (const [name, p] of early) {
-      console.error(`[bench:medusa] ${name}: ${p.early} of ${p.count} bookings are older than the request that should have made them`)
+      console.error(
+        `[bench:medusa] ${name}: ${p.early} of ${p.count} bookings are older than the request that should have made them`
+      )
     }
     if (early.length) {
-      console.error("[bench:medusa] something else booked them (a scheduled job? a leftover process?): no figures printed from such rows")
+      console.error(
+        "[bench:medusa] something else booked them (a scheduled job? a leftover process?): no figures printed from such rows"
+      )
       process.exitCode = 1
       return
     }
@@ -102,16 +120,30 @@ function report(unit: Meter["unit"], idle: Work, core: Phase, floor: Phase, plug
   const ms = (n: number) => n.toFixed(0).padStart(8)
   const row = (name: string, f: Figures, p?: Phase) =>
     `${name.padEnd(37)} ${ms(f.p50)} ${ms(f.p99)} ${ms(f.mean)}` +
-    (p ? ` ${p.perSecond.toFixed(1).padStart(10)} ${(p.queries / p.count).toFixed(1).padStart(11)} ${(p.iamport / p.count).toFixed(2).padStart(13)}` : "")
+    (p
+      ? ` ${p.perSecond.toFixed(1).padStart(10)} ${(p.queries / p.count).toFixed(1).padStart(11)} ${(p.iamport / p.count).toFixed(2).padStart(13)}`
+      : "")
   const [c, f, pl] = [afterDelay(core), whole(floor), afterDelay(plugin)]
   const share = { p50: pl.p50 - f.p50, p99: pl.p99 - f.p99 }
   const [label, short] = unit === "statements" ? ["statements", "stmts"] : ["transactions", "xacts"]
-  console.log(`\nbench:medusa on ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, ${new Date().toISOString().slice(0, 10)}`)
-  console.log(`topology: 2 servers + 1 worker (medusa start, NODE_ENV=production), Redis event bus (concurrency ${process.env.SCALE_EVENT_CONCURRENCY ?? 10}), workflow engine, locking, caching; PostgreSQL; the plugin's scheduled jobs off`)
-  console.log(`latency: ${SERIAL} requests one at a time, sent → booked row's created_at; throughput: ${PAYMENTS - SERIAL} sent at once, first sent → last booked`)
-  console.log(`per booking, over each whole phase: database ${label} (${unit === "statements" ? "pg_stat_statements calls, BEGIN/COMMIT included" : "pg_stat_database xact_commit + xact_rollback"}) and i'mport API calls (the sandbox's count)`)
-  console.log(`"after the delay": less Medusa's fixed ${HOOK_DELAY_MS / 1000} s queue delay on the hook route, i.e. the subscribers' and workflows' own time`)
-  console.log(`idle: ${idle.queries} ${label} and ${idle.iamport} i'mport calls in ${IDLE_MS / 1000} s with no request (left in the counts below)`)
+  console.log(
+    `\nbench:medusa on ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, ${new Date().toISOString().slice(0, 10)}`
+  )
+  console.log(
+    `topology: 2 servers + 1 worker (medusa start, NODE_ENV=production), Redis event bus (concurrency ${process.env.SCALE_EVENT_CONCURRENCY ?? 10}), workflow engine, locking, caching; PostgreSQL; the plugin's scheduled jobs off`
+  )
+  console.log(
+    `latency: ${SERIAL} requests one at a time, sent → booked row's created_at; throughput: ${PAYMENTS - SERIAL} sent at once, first sent → last booked`
+  )
+  console.log(
+    `per booking, over each whole phase: database ${label} (${unit === "statements" ? "pg_stat_statements calls, BEGIN/COMMIT included" : "pg_stat_database xact_commit + xact_rollback"}) and i'mport API calls (the sandbox's count)`
+  )
+  console.log(
+    `"after the delay": less Medusa's fixed ${HOOK_DELAY_MS / 1000} s queue delay on the hook route, i.e. the subscribers' and workflows' own time`
+  )
+  console.log(
+    `idle: ${idle.queries} ${label} and ${idle.iamport} i'mport calls in ${IDLE_MS / 1000} s with no request (left in the counts below)`
+  )
   console.log(`${"path".padEnd(37)}   p50 ms   p99 ms  mean ms bookings/s  ${short}/each  i'mport/each`)
   console.log(row("core: captured notice → Capture", whole(core), core))
   console.log(row("plugin: cancellation → Refund", whole(plugin), plugin))
@@ -119,8 +151,12 @@ function report(unit: Meter["unit"], idle: Work, core: Phase, floor: Phase, plug
   console.log(row("plugin, after the delay", pl))
   console.log(row("floor: admin refund → Refund", f, floor))
   console.log(`${"plugin's share (after delay − floor)".padEnd(37)} ${ms(share.p50)} ${ms(share.p99)}`)
-  console.log(`ratio plugin's share / core after the delay: p50 ${(share.p50 / c.p50).toFixed(2)}, p99 ${(share.p99 / c.p99).toFixed(2)}   (goal ≤ 1)`)
-  console.log(`ratio ${label} per booking, plugin / core: ${(plugin.queries / plugin.count / (core.queries / core.count)).toFixed(2)}   (goal ≤ 2)`)
+  console.log(
+    `ratio plugin's share / core after the delay: p50 ${(share.p50 / c.p50).toFixed(2)}, p99 ${(share.p99 / c.p99).toFixed(2)}   (goal ≤ 1)`
+  )
+  console.log(
+    `ratio ${label} per booking, plugin / core: ${(plugin.queries / plugin.count / (core.queries / core.count)).toFixed(2)}   (goal ≤ 2)`
+  )
 }
 
 /** One at a time for latency, then the rest at once for throughput; the phase's statements and i'mport calls. */
@@ -135,7 +171,12 @@ async function measure(meter: Meter, jobs: Job[], table: "refund" | "capture"): 
   const rest = jobs.slice(SERIAL)
   const started = Date.now()
   await inParallel(rest, 40, async (job) => sent.set(job.key, await job.send()))
-  for (const [key, at] of await waitBooked(meter, table, rest.map((j) => j.key))) booked.set(key, at)
+  for (const [key, at] of await waitBooked(
+    meter,
+    table,
+    rest.map((j) => j.key)
+  ))
+    booked.set(key, at)
   const last = Math.max(...rest.map((j) => booked.get(j.key)!))
   const work = await meter.since(before)
   return {
@@ -196,7 +237,9 @@ async function adminRefund(api: AxiosInstance, store: Store, payment: NoopPaymen
   const at = Date.now()
   const res = await api.post(`/admin/payments/${payment.paymentId}/refund`, { amount: payment.amount }, store.admin)
   if (res.status !== 200) {
-    throw new Error(`the refund of ${payment.paymentId} answered ${res.status}: ${JSON.stringify(res.data).slice(0, 300)}`)
+    throw new Error(
+      `the refund of ${payment.paymentId} answered ${res.status}: ${JSON.stringify(res.data).slice(0, 300)}`
+    )
   }
   return at
 }
@@ -204,7 +247,9 @@ async function adminRefund(api: AxiosInstance, store: Store, payment: NoopPaymen
 async function capture(api: AxiosInstance, store: Store, payment: NoopPayment): Promise<NoopPayment> {
   const res = await api.post(`/admin/payments/${payment.paymentId}/capture`, {}, store.admin)
   if (res.status !== 200) {
-    throw new Error(`the capture of ${payment.paymentId} answered ${res.status}: ${JSON.stringify(res.data).slice(0, 300)}`)
+    throw new Error(
+      `the capture of ${payment.paymentId} answered ${res.status}: ${JSON.stringify(res.data).slice(0, 300)}`
+    )
   }
   return payment
 }
@@ -225,7 +270,9 @@ async function noopPayment(cluster: Cluster, api: AxiosInstance, store: Store): 
   if (completed.type !== "order") {
     throw new Error(`a no-op cart did not complete: ${JSON.stringify(completed).slice(0, 300)}`)
   }
-  const { rows } = await cluster.db.query(`SELECT id, amount FROM payment WHERE payment_session_id = $1`, [checkout.session.id])
+  const { rows } = await cluster.db.query(`SELECT id, amount FROM payment WHERE payment_session_id = $1`, [
+    checkout.session.id,
+  ])
   return { paymentId: rows[0].id, amount: Number(rows[0].amount), sessionId: checkout.session.id }
 }
 

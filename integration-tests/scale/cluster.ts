@@ -16,7 +16,12 @@ export type ProcessName = "server-a" | "server-b" | "worker"
 const MODES: Record<ProcessName, "server" | "worker"> = { "server-a": "server", "server-b": "server", worker: "worker" }
 
 /** scheduledJobs: false turns the plugin's scheduled jobs off in every process (its `scheduledJobs` option), for the benchmark. */
-export type ClusterOptions = { locking?: "redis" | "postgres"; basePort?: number; label?: string; scheduledJobs?: boolean }
+export type ClusterOptions = {
+  locking?: "redis" | "postgres"
+  basePort?: number
+  label?: string
+  scheduledJobs?: boolean
+}
 
 type Running = { child: ChildProcess; exited: Promise<number | null>; log: string }
 
@@ -43,8 +48,17 @@ export class Cluster {
 
   /** Redis, the sandbox, a fresh database migrated and seeded, and the three processes, ready. */
   static async start(options: ClusterOptions = {}): Promise<Cluster> {
-    const full: Required<ClusterOptions> = { locking: "redis", basePort: 19100, label: "scale", scheduledJobs: true, ...options }
-    const redis = await startRedis(full.basePort + 10, path.join(PLUGIN_ROOT, "artifacts", "scale", full.label, "redis"))
+    const full: Required<ClusterOptions> = {
+      locking: "redis",
+      basePort: 19100,
+      label: "scale",
+      scheduledJobs: true,
+      ...options,
+    }
+    const redis = await startRedis(
+      full.basePort + 10,
+      path.join(PLUGIN_ROOT, "artifacts", "scale", full.label, "redis")
+    )
     const sandbox = await startSandbox({ ticketSettleAfterMs: null })
     const database = `scale_${full.label.replace(/\W/g, "_")}_${Date.now()}`
     const admin = pgClient("postgres")
@@ -97,7 +111,11 @@ export class Cluster {
 
   /** A one-off Medusa command in the store (migrate, seed, exec a script), waited for; its output is kept in the run's folder. */
   async medusa(args: string[], label: string, extraEnv: Record<string, string> = {}): Promise<string> {
-    const child = spawn(MEDUSA_BIN, args, { cwd: STORE_DIR, env: { ...this.env(label), ...extraEnv }, stdio: ["ignore", "pipe", "pipe"] })
+    const child = spawn(MEDUSA_BIN, args, {
+      cwd: STORE_DIR,
+      env: { ...this.env(label), ...extraEnv },
+      stdio: ["ignore", "pipe", "pipe"],
+    })
     let output = ""
     child.stdout.on("data", (chunk) => (output += chunk))
     child.stderr.on("data", (chunk) => (output += chunk))
@@ -143,7 +161,10 @@ export class Cluster {
   }
 
   /** SIGTERM, then the exit code and how long the process took to go (SIGKILL after `graceMs`). */
-  async stopProcess(name: ProcessName, graceMs = 60_000): Promise<{ code: number | null; ms: number; killed: boolean }> {
+  async stopProcess(
+    name: ProcessName,
+    graceMs = 60_000
+  ): Promise<{ code: number | null; ms: number; killed: boolean }> {
     const running = this.processes.get(name)
     if (!running) {
       return { code: null, ms: 0, killed: false }
@@ -216,7 +237,12 @@ function connectionUrl(database: string): string {
   return `postgres://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${host}:${port}/${database}`
 }
 
-async function waitForHealth(url: string, timeoutMs: number, exited: Promise<number | null>, log: string): Promise<void> {
+async function waitForHealth(
+  url: string,
+  timeoutMs: number,
+  exited: Promise<number | null>,
+  log: string
+): Promise<void> {
   const deadline = Date.now() + timeoutMs
   let gone = false
   void exited.then(() => (gone = true))

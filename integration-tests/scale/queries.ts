@@ -6,10 +6,10 @@ const OPEN = ["requested", "waiting_for_cancellation", "returned"]
 
 /** Tickets of a payment that still hold money (requested, waiting at Paymentwall, returned but not booked). */
 export async function openTickets(cluster: Cluster, paymentId: string): Promise<number> {
-  const { rows } = await cluster.db.query(`SELECT count(*) AS n FROM iamport_pw_cancel_ticket WHERE payment_id = $1 AND status = ANY($2) AND deleted_at IS NULL`, [
-    paymentId,
-    OPEN,
-  ])
+  const { rows } = await cluster.db.query(
+    `SELECT count(*) AS n FROM iamport_pw_cancel_ticket WHERE payment_id = $1 AND status = ANY($2) AND deleted_at IS NULL`,
+    [paymentId, OPEN]
+  )
   return Number(rows[0].n)
 }
 
@@ -30,13 +30,25 @@ export async function capturedByWidget(cluster: Cluster, widgets: Widget[]): Pro
   )
   return rows.map((row) => {
     const widget = bySession.get(row.payment_session_id)!
-    return { orderId: row.order_id, paymentId: row.id, impUid: widget.impUid, merchantUid: widget.merchantUid, amount: Number(row.amount) }
+    return {
+      orderId: row.order_id,
+      paymentId: row.id,
+      impUid: widget.impUid,
+      merchantUid: widget.merchantUid,
+      amount: Number(row.amount),
+    }
   })
 }
 
 /** The plugin's inbox since `sinceMs`: one row per delivery the worker handled. */
-export async function inboxOf(cluster: Cluster, sinceMs: number): Promise<{ total: number; unprocessed: number; failed: string[] }> {
-  const { rows } = await cluster.db.query(`SELECT processed_at, outcome, error FROM iamport_pw_webhook_event WHERE received_at >= $1`, [new Date(sinceMs - 1000)])
+export async function inboxOf(
+  cluster: Cluster,
+  sinceMs: number
+): Promise<{ total: number; unprocessed: number; failed: string[] }> {
+  const { rows } = await cluster.db.query(
+    `SELECT processed_at, outcome, error FROM iamport_pw_webhook_event WHERE received_at >= $1`,
+    [new Date(sinceMs - 1000)]
+  )
   return {
     total: rows.length,
     unprocessed: rows.filter((r) => !r.processed_at).length,
@@ -55,13 +67,18 @@ export async function runSettlementJob(cluster: Cluster, label = "settle"): Prom
 }
 
 export async function ticketStatuses(cluster: Cluster, paymentId: string): Promise<string[]> {
-  const { rows } = await cluster.db.query(`SELECT status FROM iamport_pw_cancel_ticket WHERE payment_id = $1 AND deleted_at IS NULL ORDER BY requested_at`, [paymentId])
+  const { rows } = await cluster.db.query(
+    `SELECT status FROM iamport_pw_cancel_ticket WHERE payment_id = $1 AND deleted_at IS NULL ORDER BY requested_at`,
+    [paymentId]
+  )
   return rows.map((r) => r.status)
 }
 
 /** Ledger rows claimed and not yet booked: a booking in flight (or left by a process that died). */
 export async function claimedRows(cluster: Cluster): Promise<number> {
-  const { rows } = await cluster.db.query(`SELECT count(*) AS n FROM iamport_pw_cancellation WHERE status = 'claimed' AND deleted_at IS NULL`)
+  const { rows } = await cluster.db.query(
+    `SELECT count(*) AS n FROM iamport_pw_cancellation WHERE status = 'claimed' AND deleted_at IS NULL`
+  )
   return Number(rows[0].n)
 }
 

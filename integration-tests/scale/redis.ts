@@ -17,14 +17,29 @@ export async function startRedis(port: number, dir: string): Promise<RedisServer
     throw new Error(INSTALL_HINT)
   }
   if (await listening(port)) {
-    throw new Error(`port ${port} is taken (a redis-server left from an earlier run?): stop it, or choose another base port`)
+    throw new Error(
+      `port ${port} is taken (a redis-server left from an earlier run?): stop it, or choose another base port`
+    )
   }
   fs.mkdirSync(dir, { recursive: true })
   let child: ChildProcess | undefined
   const launch = async () => {
     child = spawn(
       "redis-server",
-      ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--appendonly", "yes", "--appendfsync", "everysec", "--save", ""],
+      [
+        "--port",
+        String(port),
+        "--bind",
+        "127.0.0.1",
+        "--dir",
+        dir,
+        "--appendonly",
+        "yes",
+        "--appendfsync",
+        "everysec",
+        "--save",
+        "",
+      ],
       { stdio: ["ignore", fs.openSync(`${dir}/redis.log`, "a"), fs.openSync(`${dir}/redis.log`, "a")] }
     )
     await waitForPort(port, 20_000)

@@ -32,13 +32,20 @@ export function shuffle<T>(items: T[], rnd: () => number): T[] {
 }
 
 /** Payments captured, each with a full refund asked by the admin and waiting as a ticket at Paymentwall. */
-export async function waitingTickets(cluster: Cluster, apis: AxiosInstance[], store: Store, count: number): Promise<PaidPayment[]> {
+export async function waitingTickets(
+  cluster: Cluster,
+  apis: AxiosInstance[],
+  store: Store,
+  count: number
+): Promise<PaidPayment[]> {
   return inParallel(Array.from({ length: count }), 4, async (_, i) => {
     const api = apis[i % apis.length]
     const payment = await paidOrder(cluster, api, store)
     const asked = await refund(api, store, payment.paymentId, payment.amount)
     if (asked.status !== 200) {
-      throw new Error(`refund of ${payment.paymentId} answered ${asked.status}: ${JSON.stringify(asked.data).slice(0, 300)}`)
+      throw new Error(
+        `refund of ${payment.paymentId} answered ${asked.status}: ${JSON.stringify(asked.data).slice(0, 300)}`
+      )
     }
     return payment
   })
@@ -48,12 +55,19 @@ export async function waitingTickets(cluster: Cluster, apis: AxiosInstance[], st
 export async function approveAll(cluster: Cluster, payments: PaidPayment[]): Promise<Record<string, string>[]> {
   const notices: Record<string, string>[] = []
   for (const payment of payments) {
-    for (const ticket of [...cluster.sandbox.context.state.tickets.values()].filter((t) => t.imp_uid === payment.impUid && t.status === "open")) {
+    for (const ticket of [...cluster.sandbox.context.state.tickets.values()].filter(
+      (t) => t.imp_uid === payment.impUid && t.status === "open"
+    )) {
       await sandboxPost(cluster.sandbox, `/sandbox/tickets/${ticket.id}/settle`, { result: "approved" })
     }
     const iamport = cluster.sandbox.context.state.payments.get(payment.impUid)!
     for (const entry of iamport.cancel_history) {
-      notices.push({ imp_uid: payment.impUid, merchant_uid: payment.merchantUid, status: "cancelled", ...(entry.cancellation_id ? { cancellation_id: entry.cancellation_id } : {}) })
+      notices.push({
+        imp_uid: payment.impUid,
+        merchant_uid: payment.merchantUid,
+        status: "cancelled",
+        ...(entry.cancellation_id ? { cancellation_id: entry.cancellation_id } : {}),
+      })
     }
   }
   return notices
@@ -66,7 +80,12 @@ export function mix(bodies: Record<string, string>[], rnd: () => number, maxCopi
   return shuffle(trimmed, rnd).map((body, i) => ({ body, to: SERVERS[i % 2] }))
 }
 
-function fill(copies: Record<string, string>[], bodies: Record<string, string>[], total: number, rnd: () => number): Record<string, string>[] {
+function fill(
+  copies: Record<string, string>[],
+  bodies: Record<string, string>[],
+  total: number,
+  rnd: () => number
+): Record<string, string>[] {
   // Every body at least once; extra copies dropped or added at random to reach the total.
   const out = [...bodies]
   const extra = shuffle(copies.slice(bodies.length), rnd)
@@ -89,7 +108,12 @@ export function paidNotice(widget: Widget): Record<string, string> {
 }
 
 /** Polls `check` until it returns true; fails with `describe()` after `timeoutMs`. */
-export async function until(what: string, check: () => Promise<boolean>, timeoutMs: number, describe: () => Promise<string> = async () => ""): Promise<number> {
+export async function until(
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  describe: () => Promise<string> = async () => ""
+): Promise<number> {
   const started = Date.now()
   while (Date.now() - started < timeoutMs) {
     if (await check()) {

@@ -11,7 +11,9 @@ export function client(cluster: Cluster, name: ProcessName): AxiosInstance {
   // A storefront call that fails is never expected: say what the store answered before a helper trips over it.
   api.interceptors.response.use((res) => {
     if (res.status >= 400 && res.config.url?.startsWith("/store")) {
-      console.warn(`${name} ${res.config.method?.toUpperCase()} ${res.config.url} answered ${res.status}: ${JSON.stringify(res.data).slice(0, 500)}`)
+      console.warn(
+        `${name} ${res.config.method?.toUpperCase()} ${res.config.url} answered ${res.status}: ${JSON.stringify(res.data).slice(0, 500)}`
+      )
     }
     return res
   })
@@ -29,7 +31,9 @@ export async function openStore(cluster: Cluster, api: AxiosInstance): Promise<S
   const store = { headers: { "x-publishable-api-key": seeded.publishable_key } }
   const region = seeded.regions.find((r) => r.currency_code === "krw")!
   const [channel] = (await api.get("/admin/sales-channels?name=Demo%20storefront", admin)).data.sales_channels
-  const option = (await api.get("/admin/shipping-options?q=CJ", admin)).data.shipping_options.find((o: { name: string }) => o.name === "CJ Logistics courier")
+  const option = (await api.get("/admin/shipping-options?q=CJ", admin)).data.shipping_options.find(
+    (o: { name: string }) => o.name === "CJ Logistics courier"
+  )
   const product = (await api.get("/store/products?handle=celadon-tea-cup&fields=*variants", store)).data.products[0]
   return {
     admin,
@@ -44,10 +48,17 @@ export async function openStore(cluster: Cluster, api: AxiosInstance): Promise<S
 }
 
 /** A checkout up to a payment paid at the sandbox's widget, not yet known to Medusa (its notice will tell it). */
-export async function paidAtWidget(cluster: Cluster, api: AxiosInstance, store: Store): Promise<{ cartId: string; sessionId: string; merchantUid: string; impUid: string }> {
+export async function paidAtWidget(
+  cluster: Cluster,
+  api: AxiosInstance,
+  store: Store
+): Promise<{ cartId: string; sessionId: string; merchantUid: string; impUid: string }> {
   const checkout = await startCheckout(api, store, 1, PROVIDER_ID, buyerEmail())
   const merchantUid = checkout.session.data.merchant_uid as string
-  const paid = await sandboxPost<{ imp_uid: string }>(cluster.sandbox, "/sandbox/pay", { merchant_uid: merchantUid, outcome: "paid" })
+  const paid = await sandboxPost<{ imp_uid: string }>(cluster.sandbox, "/sandbox/pay", {
+    merchant_uid: merchantUid,
+    outcome: "paid",
+  })
   return { cartId: checkout.cartId, sessionId: checkout.session.id, merchantUid, impUid: paid.imp_uid }
 }
 
@@ -79,7 +90,11 @@ export async function refund(api: AxiosInstance, store: Store, paymentId: string
 /** The notice i'mport sends, POSTed to a process's hook URL as i'mport's server would: JSON, unsigned. */
 export async function sendNotice(cluster: Cluster, to: ProcessName, body: Record<string, string>): Promise<number> {
   try {
-    const res = await fetch(cluster.hookUrl(to), { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) })
+    const res = await fetch(cluster.hookUrl(to), {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    })
     await res.arrayBuffer()
     return res.status
   } catch {
@@ -88,7 +103,11 @@ export async function sendNotice(cluster: Cluster, to: ProcessName, body: Record
 }
 
 /** Runs `work` over `items`, `concurrency` at a time, in order of start. */
-export async function inParallel<T, R>(items: T[], concurrency: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function inParallel<T, R>(
+  items: T[],
+  concurrency: number,
+  work: (item: T, index: number) => Promise<R>
+): Promise<R[]> {
   const results: R[] = new Array(items.length)
   let next = 0
   await Promise.all(

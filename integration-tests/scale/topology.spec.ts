@@ -11,7 +11,16 @@ import { Cluster, tail } from "./cluster"
 import { ledgerViolations } from "./ledger"
 import { approveAll, burst, mix, paidNotice, random, until, waitingTickets, type Widget } from "./scenario"
 import { client, inParallel, openStore, paidAtWidget, paidOrder, refund, sendNotice, type PaidPayment } from "./shop"
-import { capturedByWidget, cancelCalls, claimedRows, firstClaim, inboxOf, openTickets, runSettlementJob, ticketStatuses } from "./queries"
+import {
+  capturedByWidget,
+  cancelCalls,
+  claimedRows,
+  firstClaim,
+  inboxOf,
+  openTickets,
+  runSettlementJob,
+  ticketStatuses,
+} from "./queries"
 
 jest.setTimeout(20 * 60_000)
 
@@ -42,12 +51,16 @@ describe("production topology: server, server and worker on Redis", () => {
     await cluster?.stop()
   })
 
-  const violations = (payments: PaidPayment[], settledBy?: "job" | "check") => ledgerViolations(cluster, a, store, payments, settledBy)
+  const violations = (payments: PaidPayment[], settledBy?: "job" | "check") =>
+    ledgerViolations(cluster, a, store, payments, settledBy)
 
   it("race: two admins refund the same payment through different servers at once; one wins, i'mport hears one cancel", async () => {
     for (let round = 0; round < 3; round++) {
       const payment = await paidOrder(cluster, a, store)
-      const [first, second] = await Promise.all([refund(a, store, payment.paymentId, payment.amount), refund(b, store, payment.paymentId, payment.amount)])
+      const [first, second] = await Promise.all([
+        refund(a, store, payment.paymentId, payment.amount),
+        refund(b, store, payment.paymentId, payment.amount),
+      ])
       const statuses = [first.status, second.status].sort()
       expect(statuses[0]).toBe(200)
       expect(statuses[1]).toBeGreaterThanOrEqual(400)
@@ -68,7 +81,9 @@ describe("production topology: server, server and worker on Redis", () => {
     all.push(...warm)
     const before = await cluster.workerMemory()
 
-    const widgets = await inParallel(Array.from({ length: 200 }), 4, (_, i) => paidAtWidget(cluster, i % 2 ? b : a, store))
+    const widgets = await inParallel(Array.from({ length: 200 }), 4, (_, i) =>
+      paidAtWidget(cluster, i % 2 ? b : a, store)
+    )
     const refunded = await waitingTickets(cluster, [a, b], store, 130)
     const cancellations = await approveAll(cluster, refunded)
     const notices = mix([...widgets.map(paidNotice), ...cancellations], rnd, 5, 1000)
@@ -84,12 +99,18 @@ describe("production topology: server, server and worker on Redis", () => {
       "every paid notice captured and every cancellation booked",
       async () => (await paidOf(widgets)).length === widgets.length && (await openTicketsOf(refunded)) === 0,
       10 * 60_000,
-      async () => `captured ${(await paidOf(widgets)).length}/${widgets.length}, open tickets ${await openTicketsOf(refunded)}; worker log: ${tail(cluster.processes.get("worker")!.log, 2000)}`
+      async () =>
+        `captured ${(await paidOf(widgets)).length}/${widgets.length}, open tickets ${await openTicketsOf(refunded)}; worker log: ${tail(cluster.processes.get("worker")!.log, 2000)}`
     )
     const captured = await paidOf(widgets)
     all.push(...captured, ...refunded)
     // Every accepted delivery reaches the worker and is handled: one inbox row each, all processed, none failed.
-    await until("every delivery handled", async () => drained(await inboxOf(cluster, started), 1000), 5 * 60_000, async () => JSON.stringify(await inboxOf(cluster, started)))
+    await until(
+      "every delivery handled",
+      async () => drained(await inboxOf(cluster, started), 1000),
+      5 * 60_000,
+      async () => JSON.stringify(await inboxOf(cluster, started))
+    )
     expect((await inboxOf(cluster, started)).failed).toEqual([])
     expect(await violations([...captured, ...refunded])).toEqual([])
 
@@ -104,7 +125,12 @@ describe("production topology: server, server and worker on Redis", () => {
   it("kill: the server dies after i'mport accepted a cancel and before the ticket was saved as waiting; after a restart nothing is doubled or lost", async () => {
     const payment = await paidOrder(cluster, a, store)
     // i'mport acts at once and answers 30 s late: the window in which the asking process dies.
-    await sandboxPost(cluster.sandbox, "/sandbox/faults", { route: "POST /payments/cancel", kind: "slow_after", delay_ms: 30_000, times: 1 })
+    await sandboxPost(cluster.sandbox, "/sandbox/faults", {
+      route: "POST /payments/cancel",
+      kind: "slow_after",
+      delay_ms: 30_000,
+      times: 1,
+    })
     const asked = refund(b, store, payment.paymentId, payment.amount).catch((error: Error) => error)
     await until("i'mport accepted the cancel", async () => cancelCalls(cluster, payment.impUid) === 1, 30_000)
     await cluster.kill("server-b")
@@ -117,7 +143,11 @@ describe("production topology: server, server and worker on Redis", () => {
     for (const body of await approveAll(cluster, [payment])) {
       expect(await sendNotice(cluster, "server-b", body)).toBe(200)
     }
-    await until("the cancellation booked", async () => (await openTickets(cluster, payment.paymentId)) === 0, 5 * 60_000)
+    await until(
+      "the cancellation booked",
+      async () => (await openTickets(cluster, payment.paymentId)) === 0,
+      5 * 60_000
+    )
     await runSettlementJob(cluster, "settle-after-server-kill")
     expect(cancelCalls(cluster, payment.impUid)).toBe(1)
     expect(await violations([payment], "job")).toEqual([])
@@ -130,7 +160,11 @@ describe("production topology: server, server and worker on Redis", () => {
     let hit = 0
     let killedAt = 0
     for (let round = 0; round < 3 && hit === 0; round++) {
-      const sending = burst(cluster, notices.map((body, i) => ({ body, to: i % 2 ? "server-b" : "server-a" })), 10)
+      const sending = burst(
+        cluster,
+        notices.map((body, i) => ({ body, to: i % 2 ? "server-b" : "server-a" })),
+        10
+      )
       // A ledger row is claimed just before Medusa's refund workflow runs and marked booked after it: kill then.
       if (await firstClaim(cluster, 60_000)) {
         await cluster.kill("worker")
@@ -160,7 +194,9 @@ describe("production topology: server, server and worker on Redis", () => {
 
   it("redis restart during a burst: notices refused while it is down are sent again, and none is lost", async () => {
     const rnd = random(SEED + 1)
-    const widgets = await inParallel(Array.from({ length: 40 }), 4, (_, i) => paidAtWidget(cluster, i % 2 ? b : a, store))
+    const widgets = await inParallel(Array.from({ length: 40 }), 4, (_, i) =>
+      paidAtWidget(cluster, i % 2 ? b : a, store)
+    )
     const refunded = await waitingTickets(cluster, [a, b], store, 40)
     const notices = mix([...widgets.map(paidNotice), ...(await approveAll(cluster, refunded))], rnd, 3)
     const started = Date.now()
@@ -183,20 +219,32 @@ describe("production topology: server, server and worker on Redis", () => {
     expect(refused.filter((s) => s.status !== 0 && s.status < 500)).toEqual([])
     // i'mport's resend (or the console's) for every notice not answered 200.
     for (const s of refused) {
-      await until("a refused notice accepted again", async () => (await sendNotice(cluster, s.notice.to, s.notice.body)) === 200, 60_000)
+      await until(
+        "a refused notice accepted again",
+        async () => (await sendNotice(cluster, s.notice.to, s.notice.body)) === 200,
+        60_000
+      )
     }
     await until(
       "every paid notice captured and every cancellation booked",
-      async () => (await capturedByWidget(cluster, widgets)).length === widgets.length && (await openTicketsOf(refunded)) === 0,
+      async () =>
+        (await capturedByWidget(cluster, widgets)).length === widgets.length && (await openTicketsOf(refunded)) === 0,
       6 * 60_000,
-      async () => `captured ${(await capturedByWidget(cluster, widgets)).length}/${widgets.length}, open tickets ${await openTicketsOf(refunded)}`
+      async () =>
+        `captured ${(await capturedByWidget(cluster, widgets)).length}/${widgets.length}, open tickets ${await openTicketsOf(refunded)}`
     )
-    await until("every delivery handled", async () => drained(await inboxOf(cluster, started), notices.length), 5 * 60_000)
+    await until(
+      "every delivery handled",
+      async () => drained(await inboxOf(cluster, started), notices.length),
+      5 * 60_000
+    )
     const inbox = await inboxOf(cluster, started)
     await runSettlementJob(cluster, "settle-after-redis-restart")
     const captured = await capturedByWidget(cluster, widgets)
     expect(await violations([...captured, ...refunded], "job")).toEqual([])
-    console.log(`scale redis restart: ${notices.length} notices, ${refused.length} refused while Redis was down and sent again; inbox ${inbox.total} deliveries, ${inbox.failed.length} failed attempts retried`)
+    console.log(
+      `scale redis restart: ${notices.length} notices, ${refused.length} refused while Redis was down and sent again; inbox ${inbox.total} deliveries, ${inbox.failed.length} failed attempts retried`
+    )
     all.push(...captured, ...refunded)
   })
 
@@ -208,7 +256,11 @@ describe("production topology: server, server and worker on Redis", () => {
       await sandboxPost(cluster.sandbox, "/sandbox/faults", { route, kind: "slow", delay_ms: 1500, times: 10_000 })
     }
     const started = Date.now()
-    const sending = burst(cluster, mix(notices, random(SEED + 2), 1).flatMap((n) => [n, n, n]), 10)
+    const sending = burst(
+      cluster,
+      mix(notices, random(SEED + 2), 1).flatMap((n) => [n, n, n]),
+      10
+    )
     expect((await sending).filter((s) => s.status !== 200)).toEqual([])
     expect(await firstClaim(cluster, 60_000)).toBe(true)
     const stopped = await cluster.stopProcess("worker", 120_000)
@@ -225,7 +277,12 @@ describe("production topology: server, server and worker on Redis", () => {
     // Nothing half-booked: every Refund is accounted for by a booked or claimed ledger row.
     expect(await violations(payments)).toEqual([])
     await cluster.startProcess("worker")
-    await until("every ticket closed", async () => (await openTicketsOf(payments)) === 0, 6 * 60_000, async () => `${await openTicketsOf(payments)} open`)
+    await until(
+      "every ticket closed",
+      async () => (await openTicketsOf(payments)) === 0,
+      6 * 60_000,
+      async () => `${await openTicketsOf(payments)} open`
+    )
     await runSettlementJob(cluster, "settle-after-shutdown")
     expect(await violations(payments, "job")).toEqual([])
     all.push(...payments)
@@ -246,6 +303,7 @@ describe("production topology: server, server and worker on Redis", () => {
 })
 
 /** At least `expected` deliveries recorded (a retried one is recorded again), none still being handled. */
-const drained = (inbox: { total: number; unprocessed: number }, expected: number) => inbox.total >= expected && inbox.unprocessed === 0
+const drained = (inbox: { total: number; unprocessed: number }, expected: number) =>
+  inbox.total >= expected && inbox.unprocessed === 0
 
 const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(0)

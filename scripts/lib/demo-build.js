@@ -22,10 +22,16 @@ const mtime = (file) => (fs.existsSync(file) ? fs.statSync(file).mtimeMs : 0)
 /** `npm run build` when the build is missing or older than src/. Returns true when it built. */
 function buildPluginIfStale(root) {
   const marker = path.join(root, ".medusa", "storefront", "index.js")
-  if (mtime(marker) > newest(path.join(root, "src")) && mtime(path.join(root, ".medusa", "server", "src", "sandbox", "index.js"))) {
+  if (
+    mtime(marker) > newest(path.join(root, "src")) &&
+    mtime(path.join(root, ".medusa", "server", "src", "sandbox", "index.js"))
+  ) {
     return false
   }
-  execFileSync(process.execPath, [path.join(root, "node_modules", "@medusajs", "cli", "cli.js"), "plugin:build"], { cwd: root, stdio: ["ignore", "ignore", "inherit"] })
+  execFileSync(process.execPath, [path.join(root, "node_modules", "@medusajs", "cli", "cli.js"), "plugin:build"], {
+    cwd: root,
+    stdio: ["ignore", "ignore", "inherit"],
+  })
   execFileSync(process.execPath, [path.join(root, "scripts", "build-storefront.js")], { cwd: root, stdio: "inherit" })
   return true
 }
@@ -44,11 +50,16 @@ function buildAdminIfStale(root, storeDir) {
     return Promise.resolve(false)
   }
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [__filename, "--build-admin", storeDir, outDir, pluginAdmin], { cwd: storeDir, stdio: ["ignore", "ignore", "pipe"] })
+    const child = spawn(process.execPath, [__filename, "--build-admin", storeDir, outDir, pluginAdmin], {
+      cwd: storeDir,
+      stdio: ["ignore", "ignore", "pipe"],
+    })
     let errors = ""
     child.stderr.on("data", (chunk) => (errors += chunk))
     child.once("error", reject)
-    child.once("exit", (code) => (code === 0 ? resolve(true) : reject(new Error(`the admin dashboard did not build (exit ${code}):\n${errors}`))))
+    child.once("exit", (code) =>
+      code === 0 ? resolve(true) : reject(new Error(`the admin dashboard did not build (exit ${code}):\n${errors}`))
+    )
   })
 }
 

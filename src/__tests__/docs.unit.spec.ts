@@ -65,14 +65,20 @@ function anchorsOf(markdown: string): Set<string> {
 /** What a relative link points at, or why it points nowhere. */
 function brokenLink(from: string, target: string): string | null {
   const [pathPart, fragment] = target.split("#", 2)
-  const resolved = pathPart ? path.resolve(path.dirname(path.join(ROOT, from)), decodeURIComponent(pathPart.split("?")[0])) : path.join(ROOT, from)
+  const resolved = pathPart
+    ? path.resolve(path.dirname(path.join(ROOT, from)), decodeURIComponent(pathPart.split("?")[0]))
+    : path.join(ROOT, from)
   if (resolved !== ROOT && !resolved.startsWith(ROOT + path.sep)) {
     return "leaves the repository"
   }
   if (!fs.existsSync(resolved)) {
     return "names no file"
   }
-  if (fragment && resolved.endsWith(".md") && !anchorsOf(fs.readFileSync(resolved, "utf8")).has(fragment.toLowerCase())) {
+  if (
+    fragment &&
+    resolved.endsWith(".md") &&
+    !anchorsOf(fs.readFileSync(resolved, "utf8")).has(fragment.toLowerCase())
+  ) {
     return `names no heading #${fragment}`
   }
   return null
@@ -124,7 +130,9 @@ function toldLines(file: string): string[] {
 }
 
 describe("no file points outside the repository", () => {
-  const scanned = ["src", "scripts", "integration-tests", "docs", "README.md", "CHANGELOG.md"].flatMap(filesUnder).filter((f) => f !== THIS_FILE)
+  const scanned = ["src", "scripts", "integration-tests", "docs", "README.md", "CHANGELOG.md"]
+    .flatMap(filesUnder)
+    .filter((f) => f !== THIS_FILE)
 
   /** Places that exist only on a maintainer's machine, never in a clone. */
   const OUTSIDE = [/\.\.\/shared\b/, /\/work\/shared\b/, /\bshared\/(?:seed|starters|reference)\//, /\bDESIGN\.md\b/]
@@ -135,24 +143,24 @@ describe("no file points outside the repository", () => {
 
   it("mentions no ../shared, /work/shared, shared/seed or DESIGN.md in a document or a comment (the design is docs/design.md)", () => {
     const found = scanned.flatMap((file) =>
-      toldLines(file)
-        .flatMap((line, i) => (OUTSIDE.some((pattern) => pattern.test(line)) ? [`${file}:${i + 1}: ${line.trim()}`] : []))
+      toldLines(file).flatMap((line, i) =>
+        OUTSIDE.some((pattern) => pattern.test(line)) ? [`${file}:${i + 1}: ${line.trim()}`] : []
+      )
     )
     expect(found).toEqual([])
   })
 
   it("climbs no ../ path above the repository's root in a document or a comment", () => {
     const found = scanned.flatMap((file) =>
-      toldLines(file)
-        .flatMap((line, i) =>
-          [...line.matchAll(/(?:\.\.\/)+[\w.@-]*/g)]
-            .map((m) => m[0])
-            .filter((relative) => {
-              const resolved = path.resolve(path.dirname(path.join(ROOT, file)), relative)
-              return resolved !== ROOT && !resolved.startsWith(ROOT + path.sep)
-            })
-            .map((relative) => `${file}:${i + 1}: ${relative}`)
-        )
+      toldLines(file).flatMap((line, i) =>
+        [...line.matchAll(/(?:\.\.\/)+[\w.@-]*/g)]
+          .map((m) => m[0])
+          .filter((relative) => {
+            const resolved = path.resolve(path.dirname(path.join(ROOT, file)), relative)
+            return resolved !== ROOT && !resolved.startsWith(ROOT + path.sep)
+          })
+          .map((relative) => `${file}:${i + 1}: ${relative}`)
+      )
     )
     expect(found).toEqual([])
   })

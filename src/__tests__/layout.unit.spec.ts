@@ -20,7 +20,9 @@ function sources(dir: string): string[] {
 /** Each relative import of a file, resolved to a path under src (without extension). */
 function importsOf(file: string): string[] {
   const text = fs.readFileSync(file, "utf8")
-  return [...text.matchAll(/from\s+"(\.{1,2}\/[^"]+)"/g)].map((m) => path.relative(SRC, path.resolve(path.dirname(file), m[1])))
+  return [...text.matchAll(/from\s+"(\.{1,2}\/[^"]+)"/g)].map((m) =>
+    path.relative(SRC, path.resolve(path.dirname(file), m[1]))
+  )
 }
 
 const PROVIDER_DIR = "providers/iamport-paymentwall"
@@ -32,7 +34,11 @@ describe("the code's layout", () => {
   it("nothing outside the provider imports it, but through the one adapter", () => {
     const offenders = files
       .filter((file) => !path.relative(SRC, file).startsWith("providers/"))
-      .flatMap((file) => importsOf(file).filter((target) => target.startsWith(PROVIDER_DIR) && target !== ADAPTER).map((target) => `${path.relative(SRC, file)} → ${target}`))
+      .flatMap((file) =>
+        importsOf(file)
+          .filter((target) => target.startsWith(PROVIDER_DIR) && target !== ADAPTER)
+          .map((target) => `${path.relative(SRC, file)} → ${target}`)
+      )
     expect(offenders).toEqual([])
     // The check reads imports at all: the adapter itself is imported from many places.
     expect(files.filter((file) => importsOf(file).includes(ADAPTER)).length).toBeGreaterThan(10)
@@ -42,25 +48,48 @@ describe("the code's layout", () => {
     const misplaced = files
       .map((file) => path.relative(path.join(SRC, "workflows"), file))
       .filter((file) => !file.startsWith(".."))
-      .filter((file) => file !== "index.ts" && !/^[a-z-]+\/(workflows|steps|utils)\/[a-z-]+\.ts$/.test(file) && !/^hooks\/[a-z-]+\.ts$/.test(file))
+      .filter(
+        (file) =>
+          file !== "index.ts" &&
+          !/^[a-z-]+\/(workflows|steps|utils)\/[a-z-]+\.ts$/.test(file) &&
+          !/^hooks\/[a-z-]+\.ts$/.test(file)
+      )
     expect(misplaced).toEqual([])
   })
 
   it("every step and workflow exports its id", () => {
-    const declared = files.flatMap((file) => [...fs.readFileSync(file, "utf8").matchAll(/export const \w+(Step|Workflow) = create(Step|Workflow)\(/g)])
+    const declared = files.flatMap((file) => [
+      ...fs.readFileSync(file, "utf8").matchAll(/export const \w+(Step|Workflow) = create(Step|Workflow)\(/g),
+    ])
     expect(declared.length).toBeGreaterThan(30)
     const missing = files.filter((file) => {
       const text = fs.readFileSync(file, "utf8")
       const steps = [...text.matchAll(/export const (\w+Step) = createStep\(\s*(\w+)/g)]
       const workflows = [...text.matchAll(/export const (\w+Workflow) = createWorkflow\(\s*(\w+)/g)]
-      return [...steps, ...workflows].some(([, name, id]) => id !== `${name}Id` || !text.includes(`export const ${name}Id = "`))
+      return [...steps, ...workflows].some(
+        ([, name, id]) => id !== `${name}Id` || !text.includes(`export const ${name}Id = "`)
+      )
     })
     expect(missing.map((file) => path.relative(SRC, file))).toEqual([])
   })
 
   it("a settlement's phases are written down once: only the settlement workflow composes its steps", () => {
-    const settlementSteps = ["lookUpForSettlementStep", "prepareSettlementStep", "planSettlementStep", "bookCancellationsStep", "flagTicketsStep"]
-    const composers = files.filter((file) => settlementSteps.some((step) => new RegExp(`\\b${step}\\(`).test(fs.readFileSync(file, "utf8")) && !fs.readFileSync(file, "utf8").includes(`export const ${step} =`)))
-    expect(composers.map((file) => path.relative(SRC, file))).toEqual(["workflows/settlement/workflows/settle-payment.ts"])
+    const settlementSteps = [
+      "lookUpForSettlementStep",
+      "prepareSettlementStep",
+      "planSettlementStep",
+      "bookCancellationsStep",
+      "flagTicketsStep",
+    ]
+    const composers = files.filter((file) =>
+      settlementSteps.some(
+        (step) =>
+          new RegExp(`\\b${step}\\(`).test(fs.readFileSync(file, "utf8")) &&
+          !fs.readFileSync(file, "utf8").includes(`export const ${step} =`)
+      )
+    )
+    expect(composers.map((file) => path.relative(SRC, file))).toEqual([
+      "workflows/settlement/workflows/settle-payment.ts",
+    ])
   })
 })

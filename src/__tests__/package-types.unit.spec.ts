@@ -32,20 +32,40 @@ export async function check(data: PaymentwallSessionData): Promise<string> {
 
 describe("the published package's types", () => {
   it("type-checks a store's imports of every public entry point from the packed tarball", () => {
-    if (!fs.existsSync(path.join(ROOT, ".medusa/server/src/sandbox/index.d.ts")) || !fs.existsSync(path.join(ROOT, ".medusa/storefront/index.d.ts"))) {
+    if (
+      !fs.existsSync(path.join(ROOT, ".medusa/server/src/sandbox/index.d.ts")) ||
+      !fs.existsSync(path.join(ROOT, ".medusa/storefront/index.d.ts"))
+    ) {
       throw new Error("Build the plugin first (npm run build): its declarations are missing")
     }
     fs.rmSync(CONSUMER, { recursive: true, force: true })
     const installed = path.join(CONSUMER, "node_modules", "medusa-payment-iamport-paymentwall")
     fs.mkdirSync(installed, { recursive: true })
-    const [{ filename }] = JSON.parse(execFileSync("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", CONSUMER], { cwd: ROOT, encoding: "utf8" }))
+    const [{ filename }] = JSON.parse(
+      execFileSync("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", CONSUMER], {
+        cwd: ROOT,
+        encoding: "utf8",
+      })
+    )
     execFileSync("tar", ["-xzf", path.join(CONSUMER, filename), "-C", installed, "--strip-components=1"])
-    fs.writeFileSync(path.join(CONSUMER, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }))
+    fs.writeFileSync(
+      path.join(CONSUMER, "package.json"),
+      JSON.stringify({ name: "consumer", private: true, type: "module" })
+    )
     fs.writeFileSync(path.join(CONSUMER, "index.ts"), SOURCE)
     fs.writeFileSync(
       path.join(CONSUMER, "tsconfig.json"),
       JSON.stringify({
-        compilerOptions: { strict: true, noEmit: true, module: "Node16", moduleResolution: "Node16", target: "ES2021", lib: ["ES2021", "DOM"], types: ["node"], skipLibCheck: true },
+        compilerOptions: {
+          strict: true,
+          noEmit: true,
+          module: "Node16",
+          moduleResolution: "Node16",
+          target: "ES2021",
+          lib: ["ES2021", "DOM"],
+          types: ["node"],
+          skipLibCheck: true,
+        },
         files: ["index.ts"],
       })
     )

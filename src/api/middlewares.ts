@@ -2,7 +2,11 @@ import { defineMiddlewares, validateAndTransformBody } from "@medusajs/framework
 import { guardOrderCancel } from "./admin/orders/guard-order-cancel"
 import { stampWebhookSender } from "./hooks/webhook-sender"
 import { refundAsCancelTicket } from "./admin/payments/refund-as-cancel-ticket"
-import { AdminPaymentwallAttemptCancel, AdminPaymentwallCheck, AdminPaymentwallTicketAction } from "./admin/iamport-paymentwall/validators"
+import {
+  AdminPaymentwallAttemptCancel,
+  AdminPaymentwallCheck,
+  AdminPaymentwallTicketAction,
+} from "./admin/iamport-paymentwall/validators"
 import { CORE_ORDER_UPDATE, CORE_REFUND, READ_PAYMENTWALL, SEND_REFUND, WRITE_PAYMENTWALL } from "./policies"
 
 export default defineMiddlewares({

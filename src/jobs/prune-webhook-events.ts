@@ -45,7 +45,9 @@ export default async function pruneWebhookEventsJob(container: MedusaContainer):
   const removed = await pruneWebhookEvents(service, olderThan)
   container
     .resolve<Logger>(ContainerRegistrationKeys.LOGGER)
-    .info(`iamport-paymentwall: pruned ${removed} webhook inbox row(s) received before ${olderThan.toISOString()} (${days} days)`)
+    .info(
+      `iamport-paymentwall: pruned ${removed} webhook inbox row(s) received before ${olderThan.toISOString()} (${days} days)`
+    )
 }
 
 export const config = {

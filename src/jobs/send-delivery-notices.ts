@@ -12,7 +12,9 @@ export default async function sendDeliveryNoticesJob(container: MedusaContainer)
   if (result.sent || result.retry || result.failed) {
     container
       .resolve<Logger>(ContainerRegistrationKeys.LOGGER)
-      .info(`iamport-paymentwall: delivery reports: ${result.sent} sent, ${result.retry} to retry, ${result.failed} given up`)
+      .info(
+        `iamport-paymentwall: delivery reports: ${result.sent} sent, ${result.retry} to retry, ${result.failed} given up`
+      )
   }
 }
 

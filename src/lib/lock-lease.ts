@@ -37,28 +37,33 @@ export function keepLocksAlive(
     pending: Promise.resolve(),
     busy: false,
     warned: false,
-    timer: setInterval(() => {
-      if (Date.now() > until) {
-        void stopRenewing(ownerId)
-        return
-      }
-      if (renewal.busy) {
-        // One renewal at a time: a slow one still under way could otherwise land after the release stopRenewing waits for.
-        return
-      }
-      renewal.busy = true
-      renewal.pending = locking
-        .acquire(keys, { ownerId, expire: LOCK_LEASE_SECONDS })
-        .catch((error: unknown) => {
-          if (!renewal.warned) {
-            renewal.warned = true
-            logger?.warn(`iamport-paymentwall: could not renew lock ${keys.join(", ")} (${errorMessage(error)}); trying again, and the work under it goes on.`)
-          }
-        })
-        .finally(() => {
-          renewal.busy = false
-        })
-    }, (LOCK_LEASE_SECONDS * 1000) / 3),
+    timer: setInterval(
+      () => {
+        if (Date.now() > until) {
+          void stopRenewing(ownerId)
+          return
+        }
+        if (renewal.busy) {
+          // One renewal at a time: a slow one still under way could otherwise land after the release stopRenewing waits for.
+          return
+        }
+        renewal.busy = true
+        renewal.pending = locking
+          .acquire(keys, { ownerId, expire: LOCK_LEASE_SECONDS })
+          .catch((error: unknown) => {
+            if (!renewal.warned) {
+              renewal.warned = true
+              logger?.warn(
+                `iamport-paymentwall: could not renew lock ${keys.join(", ")} (${errorMessage(error)}); trying again, and the work under it goes on.`
+              )
+            }
+          })
+          .finally(() => {
+            renewal.busy = false
+          })
+      },
+      (LOCK_LEASE_SECONDS * 1000) / 3
+    ),
   }
   renewal.timer.unref?.()
   renewals().set(ownerId, renewal)

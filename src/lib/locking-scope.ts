@@ -26,7 +26,9 @@ export function warnIfLocksStayInProcess(container: MedusaContainer): void {
 export function lockingScopeWarning(container: MedusaContainer): string | null {
   const config = container.resolve<ConfigModule>(ContainerRegistrationKeys.CONFIG_MODULE)
   const workerMode = config.projectConfig.workerMode ?? "shared"
-  const locking = container.resolve<{ defaultProviderId?: string } | undefined>(Modules.LOCKING, { allowUnregistered: true })
+  const locking = container.resolve<{ defaultProviderId?: string } | undefined>(Modules.LOCKING, {
+    allowUnregistered: true,
+  })
   if (workerMode === "shared" || locking?.defaultProviderId !== IN_MEMORY_LOCKING) {
     return null
   }

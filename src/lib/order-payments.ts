@@ -25,13 +25,17 @@ export async function paymentwallPaymentsOfOrder(
   fields: readonly OrderPaymentField[]
 ): Promise<{ status: string | null; payments: OrderPaymentRow[] } | null> {
   const query = container.resolve(ContainerRegistrationKeys.QUERY)
-  const wanted = ["id", "provider_id", ...fields].map((f) => (f === "refunds" ? "payment_collections.payments.refunds.amount" : `payment_collections.payments.${f}`))
+  const wanted = ["id", "provider_id", ...fields].map((f) =>
+    f === "refunds" ? "payment_collections.payments.refunds.amount" : `payment_collections.payments.${f}`
+  )
   const { data } = await query.graph({ entity: "order", fields: ["id", "status", ...wanted], filters: { id: orderId } })
   const order = data[0] as { status?: string; payment_collections?: { payments?: OrderPaymentRow[] }[] } | undefined
   if (!order) {
     return null
   }
-  const payments = (order.payment_collections ?? []).flatMap((c) => c.payments ?? []).filter((p) => isPaymentwallProviderId(p.provider_id))
+  const payments = (order.payment_collections ?? [])
+    .flatMap((c) => c.payments ?? [])
+    .filter((p) => isPaymentwallProviderId(p.provider_id))
   return { status: order.status ?? null, payments }
 }
 

@@ -62,11 +62,12 @@ export class ProviderReservations {
     if (reservation.kind === "unrecorded") {
       // Saved, and then nothing recorded: the process died before or after i'mport heard of it. Never send twice,
       // and never report as done what may never have been sent: a person checks i'mport's console.
-      const error = "An earlier request under this key was saved and then nothing was recorded: it may or may not have reached i'mport."
-      await this.pg.raw("update iamport_pw_cancel_ticket set needs_attention = true, error = coalesce(error, ?), updated_at = now() where id = ?", [
-        error,
-        reservation.ticket_id,
-      ])
+      const error =
+        "An earlier request under this key was saved and then nothing was recorded: it may or may not have reached i'mport."
+      await this.pg.raw(
+        "update iamport_pw_cancel_ticket set needs_attention = true, error = coalesce(error, ?), updated_at = now() where id = ?",
+        [error, reservation.ticket_id]
+      )
       throw new MedusaError(
         MedusaError.Types.UNEXPECTED_STATE,
         `${error} Check the payment's cancel requests in the i'mport console, then dismiss or retry ticket ${reservation.ticket_id}.`
@@ -81,8 +82,12 @@ export class ProviderReservations {
     return this.pg.transaction(async (trx) => {
       await trx.raw("select pg_advisory_xact_lock(hashtext(?))", [`iamport-paymentwall:${impUid}`])
       const { rows } = await trx.raw(TICKETS_OF, [impUid])
-      const tickets = rows as unknown as (TicketRow & { metadata: { request_key?: string; outcome_recorded?: boolean } | null })[]
-      const known = tickets.find((t) => t.metadata?.request_key === request.key && t.status !== "failed" && t.status !== "rejected")
+      const tickets = rows as unknown as (TicketRow & {
+        metadata: { request_key?: string; outcome_recorded?: boolean } | null
+      })[]
+      const known = tickets.find(
+        (t) => t.metadata?.request_key === request.key && t.status !== "failed" && t.status !== "rejected"
+      )
       if (known) {
         const unrecorded = known.status === "requested" && !known.metadata?.outcome_recorded
         return { kind: unrecorded ? "unrecorded" : "known", ticket_id: known.id }
@@ -95,10 +100,16 @@ export class ProviderReservations {
       // A settlement books a cancellation i'mport already shows through this provider too (record-only): while one is
       // claimed and its booking alive, a cancel sent now could be that booking with its marker lost. Wait for it.
       if (ledger.some((row) => row.in_flight === true && !row.refund_id)) {
-        throw new MedusaError(MedusaError.Types.CONFLICT, "A cancellation of this payment is being booked right now; nothing was sent to i'mport. Try again in a moment.")
+        throw new MedusaError(
+          MedusaError.Types.CONFLICT,
+          "A cancellation of this payment is being booked right now; nothing was sent to i'mport. Try again in a moment."
+        )
       }
       const booked = new Set(
-        ledger.filter((row) => DONE_CANCELLATION_STATUSES.includes(row.status as CancellationStatus)).flatMap((row) => [row.key, row.alias]).filter((k): k is string => typeof k === "string")
+        ledger
+          .filter((row) => DONE_CANCELLATION_STATUSES.includes(row.status as CancellationStatus))
+          .flatMap((row) => [row.key, row.alias])
+          .filter((k): k is string => typeof k === "string")
       )
       const free = freeToRefund({ iamport: request.iamport, tickets: tickets.map(planTicketOf), booked })
       const refusal = refusalOf(request.amount, request.currency, free)
@@ -120,13 +131,28 @@ export class ProviderReservations {
             reason, refund_id, needs_attention, requested_at, metadata, created_at, updated_at)
          values (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, 'requested', ?, ?, false, ?, ?::jsonb, ?, ?)`,
         [
-          id, payment.id, payment.provider_id, payment.order_id, impUid, request.iamport.merchant_uid, String(request.amount),
-          JSON.stringify({ value: String(request.amount), precision: 20 }), request.currency.toLowerCase(),
+          id,
+          payment.id,
+          payment.provider_id,
+          payment.order_id,
+          impUid,
+          request.iamport.merchant_uid,
+          String(request.amount),
+          JSON.stringify({ value: String(request.amount), precision: 20 }),
+          request.currency.toLowerCase(),
           // A refund without an order is a checkout Medusa undid; settlement names an order's cancel once it sees it.
           payment.order_id ? "admin" : "compensation",
-          request.reason, request.refund_id, now,
-          JSON.stringify({ request_key: request.key, via_provider: true, booked_by_medusa_before_settlement: !!request.refund_id, history_before: historyBefore }),
-          now, now,
+          request.reason,
+          request.refund_id,
+          now,
+          JSON.stringify({
+            request_key: request.key,
+            via_provider: true,
+            booked_by_medusa_before_settlement: !!request.refund_id,
+            history_before: historyBefore,
+          }),
+          now,
+          now,
         ]
       )
       return { kind: "reserved", ticket_id: id, free, history_before: historyBefore }
@@ -152,12 +178,10 @@ export class ProviderReservations {
     const metadata = `jsonb_set(jsonb_set(coalesce(metadata, '{}'::jsonb), '{history_before}', ?::jsonb), '{outcome_recorded}', 'true'::jsonb)`
     const history = JSON.stringify(outcome.history_before)
     if (outcome.kind === "unanswered") {
-      await this.pg.raw(`update iamport_pw_cancel_ticket set needs_attention = true, error = ?, updated_at = ?, metadata = ${metadata} where id = ?`, [
-        outcome.error,
-        now,
-        history,
-        ticketId,
-      ])
+      await this.pg.raw(
+        `update iamport_pw_cancel_ticket set needs_attention = true, error = ?, updated_at = ?, metadata = ${metadata} where id = ?`,
+        [outcome.error, now, history, ticketId]
+      )
       return true
     }
     // i'mport's answer names the cancellation, unless a settlement already tied it to another ticket (one per payment).
@@ -210,7 +234,10 @@ export class ProviderReservations {
     )
     const row = rows[0] as { id: string; provider_id: string; order_id: string | null } | undefined
     if (!row) {
-      throw new MedusaError(MedusaError.Types.NOT_FOUND, `No Medusa payment was found for payment session ${sessionId}; nothing was sent to i'mport.`)
+      throw new MedusaError(
+        MedusaError.Types.NOT_FOUND,
+        `No Medusa payment was found for payment session ${sessionId}; nothing was sent to i'mport.`
+      )
     }
     return row
   }

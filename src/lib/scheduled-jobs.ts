@@ -17,7 +17,9 @@ export function scheduledJobsOn(container: MedusaContainer): boolean {
     warned = true
     container
       .resolve<Logger>(ContainerRegistrationKeys.LOGGER)
-      .warn("iamport-paymentwall: scheduledJobs is false: the jobs that call i'mport do nothing, and a lost webhook's refund is never booked by the settlement job")
+      .warn(
+        "iamport-paymentwall: scheduledJobs is false: the jobs that call i'mport do nothing, and a lost webhook's refund is never booked by the settlement job"
+      )
   }
   return false
 }

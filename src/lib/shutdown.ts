@@ -22,5 +22,8 @@ export function isShuttingDown(): boolean {
 
 /** Thrown by work that did not start because the process is going away: a transient failure, retried. */
 export function shuttingDownError(what: string): MedusaError {
-  return new MedusaError(MedusaError.Types.UNEXPECTED_STATE, `${what} not started: this process is shutting down. A retry or the settlement job will do it.`)
+  return new MedusaError(
+    MedusaError.Types.UNEXPECTED_STATE,
+    `${what} not started: this process is shutting down. A retry or the settlement job will do it.`
+  )
 }

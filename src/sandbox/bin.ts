@@ -53,7 +53,11 @@ async function main(): Promise<void> {
   const format = values["webhook-format"]
   const result = values["settle-result"]
   const port = Number(values.port)
-  if ((format !== "json" && format !== "form") || (result !== "approved" && result !== "rejected") || !Number.isInteger(port)) {
+  if (
+    (format !== "json" && format !== "form") ||
+    (result !== "approved" && result !== "rejected") ||
+    !Number.isInteger(port)
+  ) {
     console.error(USAGE)
     process.exitCode = 2
     return
@@ -86,21 +90,35 @@ async function main(): Promise<void> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
     if (code === "EADDRINUSE" || code === "EACCES") {
-      console.error(`iamport-sandbox: port ${port} on ${values.host} is ${code === "EADDRINUSE" ? "in use" : "not allowed"}; choose another with --port N (0 picks a free one).`)
+      console.error(
+        `iamport-sandbox: port ${port} on ${values.host} is ${code === "EADDRINUSE" ? "in use" : "not allowed"}; choose another with --port N (0 picks a free one).`
+      )
       process.exitCode = 1
       return
     }
     throw error
   }
-  const kept = values["state-file"] ? `its state is kept in ${values["state-file"]}` : "its state lives in memory and ends with it"
+  const kept = values["state-file"]
+    ? `its state is kept in ${values["state-file"]}`
+    : "its state lives in memory and ends with it"
   console.log(`iamport-sandbox listening on ${sandbox.url} (apiBaseUrl for the provider; ${kept})`)
   console.log(`  storefront script: ${sandbox.url}/v1/iamport.js`)
   // The control page carries the token, so it is served only to this machine under a loopback name (control-auth.ts).
-  const local = isLoopbackName(values.host) ? sandbox.url : WILDCARDS.has(values.host) ? `http://127.0.0.1:${sandbox.port}` : null
-  console.log(`  control page:      ${local ? `${local}/` : `none on ${values.host} (served to loopback only: bind 0.0.0.0 to have it at 127.0.0.1)`}`)
+  const local = isLoopbackName(values.host)
+    ? sandbox.url
+    : WILDCARDS.has(values.host)
+      ? `http://127.0.0.1:${sandbox.port}`
+      : null
+  console.log(
+    `  control page:      ${local ? `${local}/` : `none on ${values.host} (served to loopback only: bind 0.0.0.0 to have it at 127.0.0.1)`}`
+  )
   // Printed once, here: a local per-run token for scripts and curl (the control page carries it by itself).
-  console.log(`  control token:     ${sandbox.controlToken}   (header ${CONTROL_TOKEN_HEADER}; --control-token fixes it)`)
-  console.log(`  e.g. curl -H '${CONTROL_TOKEN_HEADER}: ${sandbox.controlToken}' ${local ?? sandbox.url}/sandbox/payments`)
+  console.log(
+    `  control token:     ${sandbox.controlToken}   (header ${CONTROL_TOKEN_HEADER}; --control-token fixes it)`
+  )
+  console.log(
+    `  e.g. curl -H '${CONTROL_TOKEN_HEADER}: ${sandbox.controlToken}' ${local ?? sandbox.url}/sandbox/payments`
+  )
   if (values["unsafe-host"] && !isLoopbackName(values.host)) {
     console.error(`
   !!! WARNING: --unsafe-host ${values.host}: the sandbox is reachable from the network.

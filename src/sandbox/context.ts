@@ -59,7 +59,14 @@ export type NonEnvelopeBody = "html" | "empty" | "json"
  * (default 404) with `body` (default "html"), and i'mport never sees the request. `refused`: i'mport's definite no
  * (HTTP 200, code -1), as a PG refusing a cancel for its own reasons answers; nothing is done.
  */
-export type Fault = { route: string; kind: FaultKind; times: number; delayMs: number; status?: number; body?: NonEnvelopeBody }
+export type Fault = {
+  route: string
+  kind: FaultKind
+  times: number
+  delayMs: number
+  status?: number
+  body?: NonEnvelopeBody
+}
 
 /** One i'mport API call as the sandbox received it, for the control page: never a secret or a token. */
 export type ReceivedCall = { at: number; method: string; path: string; status: number; auth: string }
@@ -73,7 +80,12 @@ export const SANDBOX_IMP_SECRET = "sandbox_imp_secret"
 export class SandboxContext {
   readonly state = new SandboxState()
   readonly webhooks: WebhookDispatcher
-  readonly options: Required<Omit<SandboxOptions, "webhook" | "log" | "ticketSettleAfterMs" | "stateFile" | "controlToken" | "unsafeHost" | "allowProduction">> & {
+  readonly options: Required<
+    Omit<
+      SandboxOptions,
+      "webhook" | "log" | "ticketSettleAfterMs" | "stateFile" | "controlToken" | "unsafeHost" | "allowProduction"
+    >
+  > & {
     ticketSettleAfterMs: number | null
     log?: (line: string) => void
     stateFile?: string
@@ -127,7 +139,9 @@ export class SandboxContext {
       fs.renameSync(`${file}.tmp`, file)
     } catch (error) {
       // The sandbox goes on in memory; the next change tries again.
-      console.error(`iamport-sandbox: could not save its state to ${file}: ${error instanceof Error ? error.message : String(error)}`)
+      console.error(
+        `iamport-sandbox: could not save its state to ${file}: ${error instanceof Error ? error.message : String(error)}`
+      )
     }
   }
 

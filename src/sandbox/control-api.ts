@@ -1,10 +1,26 @@
 import type { IncomingMessage, ServerResponse } from "node:http"
 import type { Fault, FaultKind, NonEnvelopeBody, SandboxContext } from "./context"
 import { BadRequest, booleanField, numberField, readBody, send, stringField } from "./http-util"
-import { approveLate, consoleCancel, failPayment, fillInEntries, notify, paymentOrRefuse, payThroughWidget, settleTicket, type WidgetOutcome } from "./paymentwall"
+import {
+  approveLate,
+  consoleCancel,
+  failPayment,
+  fillInEntries,
+  notify,
+  paymentOrRefuse,
+  payThroughWidget,
+  settleTicket,
+  type WidgetOutcome,
+} from "./paymentwall"
 import { publicPayment } from "./state"
 
-type Handler = (ctx: SandboxContext, req: IncomingMessage, res: ServerResponse, params: string[], query: URLSearchParams) => Promise<void>
+type Handler = (
+  ctx: SandboxContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  params: string[],
+  query: URLSearchParams
+) => Promise<void>
 
 const OUTCOMES = new Set(["paid", "failed", "fraud_review", "ready"])
 const FAULT_KINDS = new Set(["5xx", "5xx_after", "slow", "slow_after", "drop", "non_envelope", "refused"])
@@ -16,9 +32,18 @@ const NON_ENVELOPE_BODIES = new Set(["html", "empty", "json"])
  * x-sandbox-token (all but the `open` health check), and JSON for all but GETs.
  */
 export const CONTROL_ROUTES: { method: string; pattern: RegExp; handler: Handler; open?: true }[] = [
-  { method: "GET", pattern: /^\/sandbox\/health$/, handler: async (_c, _q, res) => send(res, 200, { ok: true }), open: true },
+  {
+    method: "GET",
+    pattern: /^\/sandbox\/health$/,
+    handler: async (_c, _q, res) => send(res, 200, { ok: true }),
+    open: true,
+  },
   { method: "POST", pattern: /^\/sandbox\/pay$/, handler: pay },
-  { method: "GET", pattern: /^\/sandbox\/payments$/, handler: async (ctx, _q, res) => send(res, 200, [...ctx.state.payments.values()].map(publicPayment)) },
+  {
+    method: "GET",
+    pattern: /^\/sandbox\/payments$/,
+    handler: async (ctx, _q, res) => send(res, 200, [...ctx.state.payments.values()].map(publicPayment)),
+  },
   { method: "GET", pattern: /^\/sandbox\/payments\/([^/]+)$/, handler: showPayment },
   { method: "POST", pattern: /^\/sandbox\/payments\/([^/]+)\/approve$/, handler: approve },
   { method: "POST", pattern: /^\/sandbox\/payments\/([^/]+)\/fail$/, handler: fail },
@@ -34,11 +59,27 @@ export const CONTROL_ROUTES: { method: string; pattern: RegExp; handler: Handler
   { method: "POST", pattern: /^\/sandbox\/webhooks\/config$/, handler: configureWebhooks },
   { method: "POST", pattern: /^\/sandbox\/webhooks\/flush$/, handler: flushWebhooks },
   { method: "POST", pattern: /^\/sandbox\/webhooks\/resend$/, handler: resendWebhook },
-  { method: "GET", pattern: /^\/sandbox\/stats$/, handler: async (ctx, _q, res) => send(res, 200, Object.fromEntries(ctx.stats)) },
-  { method: "DELETE", pattern: /^\/sandbox\/stats$/, handler: async (ctx, _q, res) => (ctx.stats.clear(), send(res, 200, {})) },
+  {
+    method: "GET",
+    pattern: /^\/sandbox\/stats$/,
+    handler: async (ctx, _q, res) => send(res, 200, Object.fromEntries(ctx.stats)),
+  },
+  {
+    method: "DELETE",
+    pattern: /^\/sandbox\/stats$/,
+    handler: async (ctx, _q, res) => (ctx.stats.clear(), send(res, 200, {})),
+  },
   { method: "GET", pattern: /^\/sandbox\/calls$/, handler: async (ctx, _q, res) => send(res, 200, ctx.calls) },
-  { method: "GET", pattern: /^\/sandbox\/deliveries$/, handler: async (ctx, _q, res) => send(res, 200, ctx.state.deliveries) },
-  { method: "POST", pattern: /^\/sandbox\/reset$/, handler: async (ctx, _q, res) => (ctx.reset(), send(res, 200, { ok: true })) },
+  {
+    method: "GET",
+    pattern: /^\/sandbox\/deliveries$/,
+    handler: async (ctx, _q, res) => send(res, 200, ctx.state.deliveries),
+  },
+  {
+    method: "POST",
+    pattern: /^\/sandbox\/reset$/,
+    handler: async (ctx, _q, res) => (ctx.reset(), send(res, 200, { ok: true })),
+  },
 ]
 
 async function pay(ctx: SandboxContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -66,11 +107,21 @@ async function pay(ctx: SandboxContext, req: IncomingMessage, res: ServerRespons
   send(res, 200, publicPayment(payment))
 }
 
-async function showPayment(ctx: SandboxContext, _req: IncomingMessage, res: ServerResponse, [impUid]: string[]): Promise<void> {
+async function showPayment(
+  ctx: SandboxContext,
+  _req: IncomingMessage,
+  res: ServerResponse,
+  [impUid]: string[]
+): Promise<void> {
   send(res, 200, publicPayment(paymentOrRefuse(ctx, impUid)))
 }
 
-async function approve(ctx: SandboxContext, _req: IncomingMessage, res: ServerResponse, [impUid]: string[]): Promise<void> {
+async function approve(
+  ctx: SandboxContext,
+  _req: IncomingMessage,
+  res: ServerResponse,
+  [impUid]: string[]
+): Promise<void> {
   send(res, 200, publicPayment(approveLate(ctx, impUid)))
 }
 
@@ -79,14 +130,31 @@ async function fail(ctx: SandboxContext, req: IncomingMessage, res: ServerRespon
   send(res, 200, publicPayment(failPayment(ctx, impUid, stringField(body.reason) ?? "Card declined")))
 }
 
-async function consoleRefund(ctx: SandboxContext, req: IncomingMessage, res: ServerResponse, [impUid]: string[]): Promise<void> {
+async function consoleRefund(
+  ctx: SandboxContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  [impUid]: string[]
+): Promise<void> {
   const body = await readBody(req)
   const reason = stringField(body.reason) ?? "Refunded in the i'mport console"
-  const payment = consoleCancel(ctx, impUid, numberField(body.amount), reason, body.omit_cancellation_id === true, body.pg_tid_later === true)
+  const payment = consoleCancel(
+    ctx,
+    impUid,
+    numberField(body.amount),
+    reason,
+    body.omit_cancellation_id === true,
+    body.pg_tid_later === true
+  )
   send(res, 200, publicPayment(payment))
 }
 
-async function fillIn(ctx: SandboxContext, _req: IncomingMessage, res: ServerResponse, [impUid]: string[]): Promise<void> {
+async function fillIn(
+  ctx: SandboxContext,
+  _req: IncomingMessage,
+  res: ServerResponse,
+  [impUid]: string[]
+): Promise<void> {
   send(res, 200, publicPayment(fillInEntries(ctx, impUid)))
 }
 
@@ -99,7 +167,13 @@ async function setApprovalReason(ctx: SandboxContext, req: IncomingMessage, res:
   send(res, 200, { reason })
 }
 
-async function listTickets(ctx: SandboxContext, _req: IncomingMessage, res: ServerResponse, _p: string[], query: URLSearchParams): Promise<void> {
+async function listTickets(
+  ctx: SandboxContext,
+  _req: IncomingMessage,
+  res: ServerResponse,
+  _p: string[],
+  query: URLSearchParams
+): Promise<void> {
   const impUid = query.get("imp_uid")
   const status = query.get("status")
   send(
@@ -109,7 +183,12 @@ async function listTickets(ctx: SandboxContext, _req: IncomingMessage, res: Serv
   )
 }
 
-async function settle(ctx: SandboxContext, req: IncomingMessage, res: ServerResponse, [ticketId]: string[]): Promise<void> {
+async function settle(
+  ctx: SandboxContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  [ticketId]: string[]
+): Promise<void> {
   const body = await readBody(req)
   const result = stringField(body.result) ?? "approved"
   if (result !== "approved" && result !== "rejected") {

@@ -72,7 +72,8 @@ export function hostRefusal(ctx: Guarded, req: IncomingMessage): Refusal | null 
   }
   return {
     status: 421,
-    message: "The sandbox listens on loopback and answers its APIs and pages only under a loopback Host (localhost, 127.0.0.1, [::1]); this request named another host, as a DNS-rebinding page would.",
+    message:
+      "The sandbox listens on loopback and answers its APIs and pages only under a loopback Host (localhost, 127.0.0.1, [::1]); this request named another host, as a DNS-rebinding page would.",
   }
 }
 
@@ -114,7 +115,8 @@ export function pageRefusal(ctx: Guarded, req: IncomingMessage): Refusal | null 
   if (!remote || !isLoopbackName(remote) || !isLoopbackHostHeader(req.headers.host)) {
     return {
       status: 403,
-      message: "This page carries the sandbox's control token, so it is served only to a browser on the sandbox's own machine, under http://localhost or http://127.0.0.1.",
+      message:
+        "This page carries the sandbox's control token, so it is served only to a browser on the sandbox's own machine, under http://localhost or http://127.0.0.1.",
     }
   }
   return null

@@ -10,7 +10,12 @@ import { FRAUD_REVIEW_REASON } from "./paymentwall"
  * the run's token, which is why it is served to this machine only (carriesToken).
  */
 export const CONTROL_PAGE_ROUTES: PageRoute[] = [
-  { method: "GET", pattern: /^\/(?:control)?$/, handler: (ctx, _req, res) => html(res, controlPage(ctx.controlToken, ctx.options.stateFile)), carriesToken: true },
+  {
+    method: "GET",
+    pattern: /^\/(?:control)?$/,
+    handler: (ctx, _req, res) => html(res, controlPage(ctx.controlToken, ctx.options.stateFile)),
+    carriesToken: true,
+  },
 ]
 
 function html(res: ServerResponse, body: string): void {
@@ -27,9 +32,12 @@ function html(res: ServerResponse, body: string): void {
 
 /** Where the state lives, in the page's words. */
 const stateNote = (stateFile: string | undefined): string =>
-  stateFile ? `The state is saved in <code>${escapeHtml(stateFile)}</code> and outlives a restart.` : "The state is kept in memory: a restart forgets it."
+  stateFile
+    ? `The state is saved in <code>${escapeHtml(stateFile)}</code> and outlives a restart.`
+    : "The state is kept in memory: a restart forgets it."
 
-const escapeHtml = (v: string): string => v.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!)
+const escapeHtml = (v: string): string =>
+  v.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!)
 
 const controlPage = (token: string, stateFile: string | undefined): string => `<!doctype html>
 <html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>i'mport + Paymentwall sandbox</title>

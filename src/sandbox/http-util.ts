@@ -65,12 +65,21 @@ export class BadRequest extends Error {}
 
 export function send(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body)
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text) })
+  res.writeHead(status, {
+    "content-type": "application/json; charset=utf-8",
+    "content-length": Buffer.byteLength(text),
+  })
   res.end(text)
 }
 
 /** i'mport's envelope. */
-export function envelope(res: ServerResponse, status: number, code: number, message: string | null, response: unknown): void {
+export function envelope(
+  res: ServerResponse,
+  status: number,
+  code: number,
+  message: string | null,
+  response: unknown
+): void {
   send(res, status, { code, message, response })
 }
 

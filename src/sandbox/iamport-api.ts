@@ -5,7 +5,13 @@ import { type Json, booleanField, envelope, numberField, readBody, stringField }
 import { paymentOrRefuse, scheduleAutoSettle } from "./paymentwall"
 import { Refusal, fitsCurrency, fromMinor, publicPayment, toMinor } from "./state"
 
-type Handler = (ctx: SandboxContext, req: IncomingMessage, res: ServerResponse, params: string[], query: URLSearchParams) => Promise<void>
+type Handler = (
+  ctx: SandboxContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  params: string[],
+  query: URLSearchParams
+) => Promise<void>
 
 type Route = { method: string; pattern: RegExp; name: string; authed: boolean; handler: Handler }
 
@@ -15,15 +21,39 @@ const NOT_FOUND_MESSAGE = "존재하지 않는 결제정보입니다."
 /** The i'mport V1 endpoints the plugin uses, with i'mport's envelope, status codes and refusals. */
 export const IAMPORT_ROUTES: Route[] = [
   { method: "POST", pattern: /^\/users\/getToken$/, name: "POST /users/getToken", authed: false, handler: getToken },
-  { method: "GET", pattern: /^\/payments\/prepare\/([^/]+)$/, name: "GET /payments/prepare/{merchant_uid}", authed: true, handler: getPrepared },
+  {
+    method: "GET",
+    pattern: /^\/payments\/prepare\/([^/]+)$/,
+    name: "GET /payments/prepare/{merchant_uid}",
+    authed: true,
+    handler: getPrepared,
+  },
   { method: "POST", pattern: /^\/payments\/prepare$/, name: "POST /payments/prepare", authed: true, handler: prepare },
   { method: "PUT", pattern: /^\/payments\/prepare$/, name: "PUT /payments/prepare", authed: true, handler: prepare },
   { method: "POST", pattern: /^\/payments\/cancel$/, name: "POST /payments/cancel", authed: true, handler: cancel },
-  { method: "GET", pattern: /^\/payments\/find\/([^/]+)(?:\/([^/]+))?$/, name: "GET /payments/find/{merchant_uid}", authed: true, handler: find },
-  { method: "GET", pattern: /^\/payments\/findAll\/([^/]+)(?:\/([^/]+))?$/, name: "GET /payments/findAll/{merchant_uid}", authed: true, handler: findAll },
+  {
+    method: "GET",
+    pattern: /^\/payments\/find\/([^/]+)(?:\/([^/]+))?$/,
+    name: "GET /payments/find/{merchant_uid}",
+    authed: true,
+    handler: find,
+  },
+  {
+    method: "GET",
+    pattern: /^\/payments\/findAll\/([^/]+)(?:\/([^/]+))?$/,
+    name: "GET /payments/findAll/{merchant_uid}",
+    authed: true,
+    handler: findAll,
+  },
   { method: "GET", pattern: /^\/payments$/, name: "GET /payments?imp_uid[]", authed: true, handler: getMany },
   { method: "GET", pattern: /^\/payments\/([^/]+)$/, name: "GET /payments/{imp_uid}", authed: true, handler: getOne },
-  { method: "POST", pattern: /^\/paymentwall\/delivery$/, name: "POST /paymentwall/delivery", authed: true, handler: delivery },
+  {
+    method: "POST",
+    pattern: /^\/paymentwall\/delivery$/,
+    name: "POST /paymentwall/delivery",
+    authed: true,
+    handler: delivery,
+  },
 ]
 
 async function getToken(ctx: SandboxContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -40,7 +70,13 @@ function visible(query: URLSearchParams): (sandbox: boolean) => boolean {
   return (sandbox) => !sandbox || include
 }
 
-async function getOne(ctx: SandboxContext, _req: IncomingMessage, res: ServerResponse, [impUid]: string[], query: URLSearchParams): Promise<void> {
+async function getOne(
+  ctx: SandboxContext,
+  _req: IncomingMessage,
+  res: ServerResponse,
+  [impUid]: string[],
+  query: URLSearchParams
+): Promise<void> {
   const payment = ctx.state.payments.get(impUid)
   if (!payment || !visible(query)(payment.sandbox)) {
     return envelope(res, 404, 1, NOT_FOUND_MESSAGE, null)
@@ -48,7 +84,13 @@ async function getOne(ctx: SandboxContext, _req: IncomingMessage, res: ServerRes
   envelope(res, 200, 0, null, publicPayment(payment))
 }
 
-async function find(ctx: SandboxContext, _req: IncomingMessage, res: ServerResponse, [merchantUid, status]: string[], query: URLSearchParams): Promise<void> {
+async function find(
+  ctx: SandboxContext,
+  _req: IncomingMessage,
+  res: ServerResponse,
+  [merchantUid, status]: string[],
+  query: URLSearchParams
+): Promise<void> {
   if (status && !STATUSES.has(status)) {
     return envelope(res, 400, 1, `payment_status must be one of ready, paid, cancelled, failed`, null)
   }
@@ -63,7 +105,13 @@ async function find(ctx: SandboxContext, _req: IncomingMessage, res: ServerRespo
 }
 
 /** Every attempt of a merchant_uid (optionally in one status), in i'mport's paged list; one page holds them all here. */
-async function findAll(ctx: SandboxContext, _req: IncomingMessage, res: ServerResponse, [merchantUid, status]: string[], query: URLSearchParams): Promise<void> {
+async function findAll(
+  ctx: SandboxContext,
+  _req: IncomingMessage,
+  res: ServerResponse,
+  [merchantUid, status]: string[],
+  query: URLSearchParams
+): Promise<void> {
   if (status && !STATUSES.has(status)) {
     return envelope(res, 400, 1, `payment_status must be one of ready, paid, cancelled, failed`, null)
   }
@@ -77,7 +125,13 @@ async function findAll(ctx: SandboxContext, _req: IncomingMessage, res: ServerRe
   envelope(res, 200, 0, null, { total: list.length, previous: 0, next: 0, list: list.map(publicPayment) })
 }
 
-async function getMany(ctx: SandboxContext, _req: IncomingMessage, res: ServerResponse, _p: string[], query: URLSearchParams): Promise<void> {
+async function getMany(
+  ctx: SandboxContext,
+  _req: IncomingMessage,
+  res: ServerResponse,
+  _p: string[],
+  query: URLSearchParams
+): Promise<void> {
   const ids = query.getAll("imp_uid[]")
   if (ids.length === 0 || ids.length > 100) {
     return envelope(res, 400, 1, "imp_uid[] must name 1 to 100 payments", null)
@@ -87,7 +141,13 @@ async function getMany(ctx: SandboxContext, _req: IncomingMessage, res: ServerRe
   if (found.length === 0) {
     return envelope(res, 404, 1, NOT_FOUND_MESSAGE, null)
   }
-  envelope(res, found.length < ids.length ? 207 : 200, 0, null, found.map((p) => publicPayment(p!)))
+  envelope(
+    res,
+    found.length < ids.length ? 207 : 200,
+    0,
+    null,
+    found.map((p) => publicPayment(p!))
+  )
 }
 
 async function prepare(ctx: SandboxContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -116,7 +176,12 @@ async function prepare(ctx: SandboxContext, req: IncomingMessage, res: ServerRes
   envelope(res, 200, 0, null, prepared)
 }
 
-async function getPrepared(ctx: SandboxContext, _req: IncomingMessage, res: ServerResponse, [merchantUid]: string[]): Promise<void> {
+async function getPrepared(
+  ctx: SandboxContext,
+  _req: IncomingMessage,
+  res: ServerResponse,
+  [merchantUid]: string[]
+): Promise<void> {
   const prepared = ctx.state.prepared.get(merchantUid)
   if (!prepared) {
     return envelope(res, 404, 1, "사전등록된 결제정보가 존재하지 않습니다.", null)
@@ -148,7 +213,13 @@ async function cancel(ctx: SandboxContext, req: IncomingMessage, res: ServerResp
     return envelope(res, 200, 1, "이미 전액취소된 주문입니다.", null)
   }
   if (ctx.state.nonRefundable.has(payment.imp_uid)) {
-    return envelope(res, 200, 1, "[Paymentwall] Refunds are not supported for this payment method in the buyer's country.", null)
+    return envelope(
+      res,
+      200,
+      1,
+      "[Paymentwall] Refunds are not supported for this payment method in the buyer's country.",
+      null
+    )
   }
   const requested = numberField(body.amount)
   if (requested !== undefined && (requested < 0 || !fitsCurrency(requested, payment.currency))) {
@@ -180,8 +251,14 @@ async function cancel(ctx: SandboxContext, req: IncomingMessage, res: ServerResp
 }
 
 const DELIVERY_REQUIRED = [
-  "imp_uid", "merchant_uid", "type", "status", "estimated_delivery_datetime", "estimated_update_datetime",
-  "refundable", "shipping_address_email",
+  "imp_uid",
+  "merchant_uid",
+  "type",
+  "status",
+  "estimated_delivery_datetime",
+  "estimated_update_datetime",
+  "refundable",
+  "shipping_address_email",
 ]
 
 const DELIVERY_TYPES = new Set(["physical", "digital"])
@@ -201,7 +278,8 @@ async function delivery(ctx: SandboxContext, req: IncomingMessage, res: ServerRe
     !DELIVERY_TYPES.has(String(body.type)) && "type is physical or digital",
     !DELIVERY_STATUSES.has(String(body.status)) && "status is order_placed, order_shipped, delivering or delivered",
     body.refundable !== "yes" && body.refundable !== "no" && "refundable is yes or no",
-    !["estimated_delivery_datetime", "estimated_update_datetime"].every((key) => Number.isInteger(Number(body[key]))) && "the datetimes are UNIX seconds",
+    !["estimated_delivery_datetime", "estimated_update_datetime"].every((key) => Number.isInteger(Number(body[key]))) &&
+      "the datetimes are UNIX seconds",
   ].filter((problem): problem is string => !!problem)
   if (invalid.length) {
     return envelope(res, 200, 1, invalid.join("; "), null)

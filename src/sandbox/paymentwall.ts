@@ -40,9 +40,16 @@ export function payThroughWidget(ctx: SandboxContext, input: WidgetPayment): Iam
   if (amount === undefined || !(amount > 0) || !fitsCurrency(amount, currency)) {
     throw new Refusal(`amount ${amount} ${currency} is not a valid amount`, 400)
   }
-  if (!input.ignore_prepare && prepared && (prepared.amount !== amount || (prepared.currency && prepared.currency !== currency))) {
+  if (
+    !input.ignore_prepare &&
+    prepared &&
+    (prepared.amount !== amount || (prepared.currency && prepared.currency !== currency))
+  ) {
     // i'mport's pre-check: IMP.request_pay with another amount than the prepared one does not open the window.
-    throw new Refusal(`amount ${amount} ${currency} differs from the prepared ${prepared.amount} ${prepared.currency}`, 400)
+    throw new Refusal(
+      `amount ${amount} ${currency} differs from the prepared ${prepared.amount} ${prepared.currency}`,
+      400
+    )
   }
   refuseReusedMerchantUid(ctx, input)
   const paid = input.outcome === "paid"
@@ -68,7 +75,8 @@ export function payThroughWidget(ctx: SandboxContext, input: WidgetPayment): Iam
     paid_at: paid ? started : 0,
     failed_at: failed ? started : 0,
     cancelled_at: 0,
-    fail_reason: input.outcome === "fraud_review" ? FRAUD_REVIEW_REASON : failed ? input.fail_reason ?? "Card declined" : null,
+    fail_reason:
+      input.outcome === "fraud_review" ? FRAUD_REVIEW_REASON : failed ? (input.fail_reason ?? "Card declined") : null,
     cancel_reason: null,
     receipt_url: paid ? `https://sandbox.invalid/receipts/${input.merchant_uid}` : null,
     cancel_history: [],
@@ -98,7 +106,10 @@ function refuseReusedMerchantUid(ctx: SandboxContext, input: WidgetPayment): voi
   }
   const paid = ctx.state.attemptsFor(input.merchant_uid).find((p) => p.paid_at > 0)
   if (paid) {
-    throw new Refusal(`merchant_uid ${input.merchant_uid} was already paid (${paid.imp_uid}); a payment needs a merchant_uid that was never paid`, 409)
+    throw new Refusal(
+      `merchant_uid ${input.merchant_uid} was already paid (${paid.imp_uid}); a payment needs a merchant_uid that was never paid`,
+      409
+    )
   }
 }
 
@@ -137,7 +148,12 @@ export function failPayment(ctx: SandboxContext, impUid: string, reason: string)
 export const PAYMENTWALL_APPROVAL_REASON = "Paymentwall refund approved"
 
 /** Paymentwall works through a ticket: approved adds the cancel_history entry; rejected leaves the payment. */
-export function settleTicket(ctx: SandboxContext, ticketId: string, result: "approved" | "rejected", message?: string): Ticket {
+export function settleTicket(
+  ctx: SandboxContext,
+  ticketId: string,
+  result: "approved" | "rejected",
+  message?: string
+): Ticket {
   const ticket = ctx.state.tickets.get(ticketId)
   if (!ticket) {
     throw new Refusal(`no ticket ${ticketId}`, 404)
@@ -153,7 +169,11 @@ export function settleTicket(ctx: SandboxContext, ticketId: string, result: "app
       ticket.status = "rejected"
       ticket.message = "Nothing left to refund"
     } else {
-      const entry = ctx.state.applyCancellation(payment, ticket.amount, ctx.options.approvalReason === "own" ? PAYMENTWALL_APPROVAL_REASON : ticket.reason)
+      const entry = ctx.state.applyCancellation(
+        payment,
+        ticket.amount,
+        ctx.options.approvalReason === "own" ? PAYMENTWALL_APPROVAL_REASON : ticket.reason
+      )
       ticket.status = "approved"
       ticket.cancellation_id = entry.cancellation_id ?? null
       ticket.message = message ?? null
@@ -208,7 +228,9 @@ export function consoleCancel(
 /** i'mport fills in what it left out of a payment's cancel_history entries (pg_tid), silently: no webhook. */
 export function fillInEntries(ctx: SandboxContext, impUid: string): IamportPayment {
   const payment = paymentOrRefuse(ctx, impUid)
-  payment.cancel_history = payment.cancel_history.map((entry) => (entry.pg_tid ? entry : { ...entry, pg_tid: `pw_ref_${randomBytes(5).toString("hex")}` }))
+  payment.cancel_history = payment.cancel_history.map((entry) =>
+    entry.pg_tid ? entry : { ...entry, pg_tid: `pw_ref_${randomBytes(5).toString("hex")}` }
+  )
   ctx.state.touch(payment)
   return payment
 }

@@ -167,9 +167,21 @@ function refuse(res: ServerResponse, refusal: Refusal): void {
 /** Records the call once answered; the token is shown by its first characters only, and getToken's body not at all. */
 function logCallWhenAnswered(ctx: SandboxContext, req: IncomingMessage, res: ServerResponse, url: URL): void {
   const token = tokenOf(req)
-  const auth = token ? `token ${token.replace(/^Bearer\s+/i, "").slice(0, 4)}… (masked)` : url.pathname === "/users/getToken" ? "imp_key, imp_secret (masked)" : "none"
+  const auth = token
+    ? `token ${token.replace(/^Bearer\s+/i, "").slice(0, 4)}… (masked)`
+    : url.pathname === "/users/getToken"
+      ? "imp_key, imp_secret (masked)"
+      : "none"
   const at = Date.now()
-  res.once("close", () => ctx.logCall({ at, method: req.method ?? "GET", path: `${url.pathname}${url.search}`, status: res.writableFinished ? res.statusCode : 0, auth }))
+  res.once("close", () =>
+    ctx.logCall({
+      at,
+      method: req.method ?? "GET",
+      path: `${url.pathname}${url.search}`,
+      status: res.writableFinished ? res.statusCode : 0,
+      auth,
+    })
+  )
 }
 
 /** Path parameters, decoded; an optional group that did not match is "". */
@@ -204,7 +216,9 @@ function sendNonEnvelope(res: ServerResponse, status: number, body: NonEnvelopeB
 function deferred(res: ServerResponse): { res: ServerResponse; flush: () => void } {
   const writes: (() => void)[] = []
   const proxy = Object.create(res, {
-    writeHead: { value: (...args: Parameters<ServerResponse["writeHead"]>) => (writes.push(() => res.writeHead(...args)), proxy) },
+    writeHead: {
+      value: (...args: Parameters<ServerResponse["writeHead"]>) => (writes.push(() => res.writeHead(...args)), proxy),
+    },
     end: { value: (...args: unknown[]) => (writes.push(() => (res.end as (...a: unknown[]) => void)(...args)), proxy) },
     headersSent: { value: false },
   }) as ServerResponse

@@ -22,7 +22,10 @@ export type Ticket = {
 }
 
 export class Refusal extends Error {
-  constructor(message: string, readonly httpStatus = 200) {
+  constructor(
+    message: string,
+    readonly httpStatus = 200
+  ) {
     super(message)
   }
 }

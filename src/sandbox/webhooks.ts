@@ -89,12 +89,19 @@ export class WebhookDispatcher {
   }
 
   async #post(url: string, format: "json" | "form", body: IamportWebhookBody): Promise<void> {
-    const clean = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined && v !== null)) as Record<string, string>
+    const clean = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined && v !== null)) as Record<
+      string,
+      string
+    >
     const text = format === "json" ? JSON.stringify(clean) : new URLSearchParams(clean).toString()
     const record: Delivery = { body: clean, format, status: null, error: null, at: new Date().toISOString() }
     this.deliveries.push(record)
     try {
-      record.status = await post(url, text, format === "json" ? "application/json" : "application/x-www-form-urlencoded")
+      record.status = await post(
+        url,
+        text,
+        format === "json" ? "application/json" : "application/x-www-form-urlencoded"
+      )
     } catch (error) {
       record.error = error instanceof Error ? error.message : String(error)
     }
@@ -109,7 +116,11 @@ function post(url: string, body: string, contentType: string): Promise<number> {
       target,
       {
         method: "POST",
-        headers: { "content-type": contentType, "content-length": Buffer.byteLength(body), "user-agent": "iamport-sandbox" },
+        headers: {
+          "content-type": contentType,
+          "content-length": Buffer.byteLength(body),
+          "user-agent": "iamport-sandbox",
+        },
         // i'mport's first delivery: connect 10 s, read 30 s. One connection per notification, as i'mport does.
         timeout: 30_000,
         agent: false,

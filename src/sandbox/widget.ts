@@ -9,8 +9,17 @@ import { scriptLiteral, type PageRoute } from "./http-util"
  * control token; so it is served to this machine only (carriesToken), while iamport.js (no token) is served to all.
  */
 export const PAGE_ROUTES: PageRoute[] = [
-  { method: "GET", pattern: /^\/v1\/iamport\.js$/, handler: (_ctx, req, res) => page(res, "text/javascript", iamportScript(originOf(req))) },
-  { method: "GET", pattern: /^\/widget$/, handler: (ctx, _req, res, url) => page(res, "text/html", widgetPage(url.searchParams, ctx.controlToken)), carriesToken: true },
+  {
+    method: "GET",
+    pattern: /^\/v1\/iamport\.js$/,
+    handler: (_ctx, req, res) => page(res, "text/javascript", iamportScript(originOf(req))),
+  },
+  {
+    method: "GET",
+    pattern: /^\/widget$/,
+    handler: (ctx, _req, res, url) => page(res, "text/html", widgetPage(url.searchParams, ctx.controlToken)),
+    carriesToken: true,
+  },
 ]
 
 /** The sandbox's origin as the browser reached it. */
@@ -19,7 +28,11 @@ function originOf(req: IncomingMessage): string {
 }
 
 function page(res: ServerResponse, type: string, body: string): void {
-  res.writeHead(200, { "content-type": `${type}; charset=utf-8`, "content-length": Buffer.byteLength(body), "cache-control": "no-store" })
+  res.writeHead(200, {
+    "content-type": `${type}; charset=utf-8`,
+    "content-length": Buffer.byteLength(body),
+    "cache-control": "no-store",
+  })
   res.end(body)
 }
 
@@ -69,7 +82,10 @@ function iamportScript(origin: string): string {
 
 const escape = (value: unknown): string =>
   // eslint-disable-next-line @typescript-eslint/no-base-to-string -- whatever JSON the page was given, shown as String() shows it
-  String(value ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c)
+  String(value ?? "").replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c
+  )
 
 /** Paymentwall's widget: pay, decline, or hold for fraud review (approved later on the control page). */
 function widgetPage(query: URLSearchParams, token: string): string {

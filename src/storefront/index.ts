@@ -67,7 +67,11 @@ export class PaymentwallError extends Error {
   /** The payment's imp_uid, when i'mport made one (a declined payment has one). */
   readonly impUid: string | null
 
-  constructor(kind: PaymentwallErrorKind, message: string, extra: { code?: string | null; impUid?: string | null } = {}) {
+  constructor(
+    kind: PaymentwallErrorKind,
+    message: string,
+    extra: { code?: string | null; impUid?: string | null } = {}
+  ) {
     super(message)
     this.name = "PaymentwallError"
     this.kind = kind
@@ -88,7 +92,10 @@ export type PayOptions = {
 }
 
 /** The request_pay parameters for a session; throws `invalid_session` when Paymentwall's required fields are missing. */
-export function requestPayParams(data: PaymentwallSessionData, options: Pick<PayOptions, "redirectUrl" | "buyer"> = {}): RequestPayParams {
+export function requestPayParams(
+  data: PaymentwallSessionData,
+  options: Pick<PayOptions, "redirectUrl" | "buyer"> = {}
+): RequestPayParams {
   const email = (options.buyer?.email ?? data.buyer_email ?? "").trim()
   const name = (options.buyer?.name ?? data.buyer_name ?? "").trim()
   const tel = (options.buyer?.tel ?? data.buyer_tel ?? "").trim()
@@ -101,7 +108,10 @@ export function requestPayParams(data: PaymentwallSessionData, options: Pick<Pay
     !email && "buyer e-mail",
   ].filter((field): field is string => typeof field === "string")
   if (missing.length) {
-    throw new PaymentwallError("invalid_session", `The payment session cannot open Paymentwall: it has no ${missing.join(", ")}.`)
+    throw new PaymentwallError(
+      "invalid_session",
+      `The payment session cannot open Paymentwall: it has no ${missing.join(", ")}.`
+    )
   }
   if (!/\S+\s+\S+/.test(name)) {
     throw new PaymentwallError("invalid_session", `Paymentwall needs the buyer's name as "First Last", got "${name}".`)
@@ -134,7 +144,9 @@ export function loadIamport(scriptUrl: string = IAMPORT_SCRIPT_URL, host: Script
       script.src = scriptUrl
       script.async = true
       script.onload = () =>
-        host.IMP ? resolve(host.IMP) : reject(new PaymentwallError("script", `${scriptUrl} loaded, but defined no IMP.`))
+        host.IMP
+          ? resolve(host.IMP)
+          : reject(new PaymentwallError("script", `${scriptUrl} loaded, but defined no IMP.`))
       script.onerror = () => {
         loading.delete(scriptUrl)
         reject(new PaymentwallError("script", `Could not load i'mport's script from ${scriptUrl}.`))
@@ -181,7 +193,10 @@ export type PaymentwallFailure = "review" | "declined" | "not_paid"
 export const FRAUD_REVIEW_REASON = /\(PG사 결제 장애\)|internal error|under review/i
 
 /** Classifies a PaymentwallError for the buyer (see PaymentwallFailure); `reviewReason` overrides the text matched. */
-export function paymentwallFailure(error: PaymentwallError, reviewReason: RegExp = FRAUD_REVIEW_REASON): PaymentwallFailure {
+export function paymentwallFailure(
+  error: PaymentwallError,
+  reviewReason: RegExp = FRAUD_REVIEW_REASON
+): PaymentwallFailure {
   if (error.kind !== "payment_failed" || !error.impUid) {
     return "not_paid"
   }
@@ -201,7 +216,10 @@ export type WaitForCartOptions = {
  * Resolves true once `isCompleted` says the cart was completed (by the plugin, on a late approval), or false when
  * stopped. A failing check (network, a server restarting) is tried again at the next interval.
  */
-export async function waitForCompletedCart(isCompleted: () => Promise<boolean>, options: WaitForCartOptions = {}): Promise<boolean> {
+export async function waitForCompletedCart(
+  isCompleted: () => Promise<boolean>,
+  options: WaitForCartOptions = {}
+): Promise<boolean> {
   const interval = options.intervalMs ?? 3000
   const deadline = options.timeoutMs === undefined ? Infinity : Date.now() + options.timeoutMs
   while (!options.signal?.aborted && Date.now() < deadline) {
@@ -254,7 +272,10 @@ function resultOf(response: RequestPayResponse, merchantUid: string): Paymentwal
   const failed = flag === false || !!response.error_code || (flag === undefined && !!response.error_msg)
   const impUid = response.imp_uid ?? null
   if (failed) {
-    return new PaymentwallError("payment_failed", response.error_msg || "The payment was not completed.", { code: response.error_code, impUid })
+    return new PaymentwallError("payment_failed", response.error_msg || "The payment was not completed.", {
+      code: response.error_code,
+      impUid,
+    })
   }
   return { imp_uid: impUid, merchant_uid: response.merchant_uid ?? merchantUid }
 }

@@ -8,7 +8,10 @@ import { settleCancellationsWorkflow } from "../workflows/settlement/workflows/s
  * This tracks each Paymentwall cancel as a ticket right away (rather than at the next webhook or job run), so a
  * rejection can later reverse the booking.
  */
-export default async function trackOrderCancelRefunds({ event, container }: SubscriberArgs<{ id: string }>): Promise<void> {
+export default async function trackOrderCancelRefunds({
+  event,
+  container,
+}: SubscriberArgs<{ id: string }>): Promise<void> {
   const order = await paymentwallPaymentsOfOrder(container, event.data.id, ["data"])
   for (const payment of order?.payments ?? []) {
     const impUid = payment.data?.imp_uid

@@ -22,7 +22,10 @@ type WebhookEventData = { provider: string; payload: WebhookPayload }
  * cancelled attempt other than the captured one is checked as a second charge. Nothing in a body is believed: it
  * decides only whether to look again.
  */
-export default async function iamportPaymentwallWebhook({ event, container }: SubscriberArgs<WebhookEventData>): Promise<void> {
+export default async function iamportPaymentwallWebhook({
+  event,
+  container,
+}: SubscriberArgs<WebhookEventData>): Promise<void> {
   const providerId = `pp_${event.data.provider}`
   if (!isPaymentwallProviderId(providerId)) {
     return
@@ -34,7 +37,12 @@ export default async function iamportPaymentwallWebhook({ event, container }: Su
   const inboxId = await recordDelivery(container, body, sender, receivedAt)
   const service = paymentwallModule(container)
   const finish = (outcome: string, error?: string) =>
-    service.updateWebhookEvents({ id: inboxId, processed_at: new Date(), outcome, error: error?.slice(0, 1000) ?? null })
+    service.updateWebhookEvents({
+      id: inboxId,
+      processed_at: new Date(),
+      outcome,
+      error: error?.slice(0, 1000) ?? null,
+    })
 
   if (notice.refused || !body.imp_uid) {
     // A sender outside the allow-list or a body naming nothing costs no i'mport call.
@@ -44,7 +52,9 @@ export default async function iamportPaymentwallWebhook({ event, container }: Su
     // The body only says where to look: a genuine notice names its merchant_uid. Without one, only a payment the
     // plugin already tracks by imp_uid is looked at (no i'mport call outside the lock for a body that costs nothing
     // to forge); anything else is left to the settlement job's sweep.
-    const paymentId = body.merchant_uid ? await medusaPaymentOf(container, body.merchant_uid) : await trackedPaymentOf(container, body.imp_uid)
+    const paymentId = body.merchant_uid
+      ? await medusaPaymentOf(container, body.merchant_uid)
+      : await trackedPaymentOf(container, body.imp_uid)
     if (!paymentId) {
       return void (await finish("no Medusa payment for it (yet)"))
     }
@@ -52,7 +62,10 @@ export default async function iamportPaymentwallWebhook({ event, container }: Su
     if (captured && captured !== body.imp_uid) {
       return void (await finish(await otherAttempt(container, paymentId, body)))
     }
-    const open = await service.listCancelTickets({ payment_id: paymentId, status: [...OPEN_TICKET_STATUSES] }, { select: ["id"], take: 1 })
+    const open = await service.listCancelTickets(
+      { payment_id: paymentId, status: [...OPEN_TICKET_STATUSES] },
+      { select: ["id"], take: 1 }
+    )
     if (body.status !== "cancelled" && open.length === 0) {
       return void (await finish("nothing to settle"))
     }
@@ -61,7 +74,11 @@ export default async function iamportPaymentwallWebhook({ event, container }: Su
         payment_id: paymentId,
         provider_id: providerId,
         imp_uid: body.imp_uid,
-        notice: { webhook_event_id: inboxId, received_at: receivedAt.toISOString(), suggests_rejection: !body.cancellation_id },
+        notice: {
+          webhook_event_id: inboxId,
+          received_at: receivedAt.toISOString(),
+          suggests_rejection: !body.cancellation_id,
+        },
         rejection_grace_ms: service.settings().rejectionGraceSeconds * 1000,
       },
     })
@@ -76,7 +93,12 @@ export default async function iamportPaymentwallWebhook({ event, container }: Su
 }
 
 /** One inbox row per delivery, written before anything else is done with it. */
-async function recordDelivery(container: MedusaContainer, body: IamportWebhookBody, sourceIp: string | undefined, at: Date): Promise<string> {
+async function recordDelivery(
+  container: MedusaContainer,
+  body: IamportWebhookBody,
+  sourceIp: string | undefined,
+  at: Date
+): Promise<string> {
   const service = paymentwallModule(container)
   const dedupeKey = [body.imp_uid, body.status, body.cancellation_id].map((v) => v ?? "-").join("|")
   const row = await service.createWebhookEvents({
@@ -91,7 +113,10 @@ async function recordDelivery(container: MedusaContainer, body: IamportWebhookBo
   return row.id
 }
 
-async function medusaPaymentOf(container: MedusaContainer, merchantUid: IamportPayment["merchant_uid"] | undefined): Promise<string | null> {
+async function medusaPaymentOf(
+  container: MedusaContainer,
+  merchantUid: IamportPayment["merchant_uid"] | undefined
+): Promise<string | null> {
   const sessionId = sessionIdFromMerchantUid(merchantUid)
   return sessionId ? paymentIdForSession(container, sessionId) : null
 }
@@ -99,7 +124,9 @@ async function medusaPaymentOf(container: MedusaContainer, merchantUid: IamportP
 async function trackedPaymentOf(container: MedusaContainer, impUid: string): Promise<string | null> {
   const service = paymentwallModule(container)
   const [ticket] = await service.listCancelTickets({ imp_uid: impUid }, { select: ["payment_id"], take: 1 })
-  const [attempt] = ticket ? [] : await service.listExtraAttempts({ imp_uid: impUid }, { select: ["payment_id"], take: 1 })
+  const [attempt] = ticket
+    ? []
+    : await service.listExtraAttempts({ imp_uid: impUid }, { select: ["payment_id"], take: 1 })
   return ticket?.payment_id ?? attempt?.payment_id ?? null
 }
 
@@ -111,11 +138,16 @@ async function trackedPaymentOf(container: MedusaContainer, impUid: string): Pro
  */
 async function otherAttempt(container: MedusaContainer, paymentId: string, body: IamportWebhookBody): Promise<string> {
   const impUid = body.imp_uid!
-  const [recorded] = await paymentwallModule(container).listExtraAttempts({ imp_uid: impUid }, { select: ["id"], take: 1 })
+  const [recorded] = await paymentwallModule(container).listExtraAttempts(
+    { imp_uid: impUid },
+    { select: ["id"], take: 1 }
+  )
   if (!recorded && body.status !== "paid" && body.status !== "cancelled") {
     return "another attempt of the order: nothing to settle"
   }
-  const { result } = await recordExtraAttemptWorkflow(container).run({ input: { payment_id: paymentId, imp_uid: impUid, found_by: "notice" } })
+  const { result } = await recordExtraAttemptWorkflow(container).run({
+    input: { payment_id: paymentId, imp_uid: impUid, found_by: "notice" },
+  })
   return `another attempt of the order: ${result.outcome === "ignored" ? `ignored (${result.reason})` : result.reason}`
 }
 

@@ -31,11 +31,19 @@ module.exports = defineConfig({
     databaseDriverOptions: { connection: { ssl: false } },
     redisUrl,
     workerMode: env("MEDUSA_WORKER_MODE"),
-    http: { jwtSecret: "scale-jwt-secret", cookieSecret: "scale-cookie-secret", storeCors: "*", adminCors: "*", authCors: "*" },
+    http: {
+      jwtSecret: "scale-jwt-secret",
+      cookieSecret: "scale-cookie-secret",
+      storeCors: "*",
+      adminCors: "*",
+      authCors: "*",
+    },
   },
   admin: { disable: true },
   // SCALE_SCHEDULED_JOBS=off (the benchmark): the plugin's jobs must not book what the benchmark times.
-  plugins: [{ resolve: root, options: { rejectionGraceSeconds: 0, scheduledJobs: process.env.SCALE_SCHEDULED_JOBS !== "off" } }],
+  plugins: [
+    { resolve: root, options: { rejectionGraceSeconds: 0, scheduledJobs: process.env.SCALE_SCHEDULED_JOBS !== "off" } },
+  ],
   modules: [
     {
       resolve: "@medusajs/medusa/event-bus-redis",
@@ -45,7 +53,11 @@ module.exports = defineConfig({
     { resolve: "@medusajs/medusa/locking", options: { providers: [locking] } },
     {
       resolve: "@medusajs/medusa/caching",
-      options: { providers: [{ resolve: "@medusajs/caching-redis", id: "caching-redis", is_default: true, options: { redisUrl } }] },
+      options: {
+        providers: [
+          { resolve: "@medusajs/caching-redis", id: "caching-redis", is_default: true, options: { redisUrl } },
+        ],
+      },
     },
     {
       resolve: "@medusajs/medusa/payment",

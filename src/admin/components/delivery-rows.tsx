@@ -20,20 +20,32 @@ export function DeliveryRows({ deliveries }: { deliveries: Delivery[] }) {
         </Text>
       ) : (
         deliveries.map((d) => (
-          <div key={d.id} className="flex flex-col gap-y-1" data-testid="paymentwall-delivery" data-status={d.status} data-state={d.state}>
+          <div
+            key={d.id}
+            className="flex flex-col gap-y-1"
+            data-testid="paymentwall-delivery"
+            data-status={d.status}
+            data-state={d.state}
+          >
             <div className="flex items-center justify-between gap-x-2">
               <Text size="small" leading="compact">
                 {t(`iamportPaymentwall.delivery.status.${d.status}`)}
                 {d.type === "digital" ? ` · ${t("iamportPaymentwall.delivery.digital")}` : ""}
                 {d.carrier_tracking_id ? ` · ${d.carrier_type ?? ""} ${d.carrier_tracking_id}` : ""}
               </Text>
-              <StatusBadge color={STATE_COLOR[d.state]}>{t(`iamportPaymentwall.delivery.state.${d.state}`)}</StatusBadge>
+              <StatusBadge color={STATE_COLOR[d.state]}>
+                {t(`iamportPaymentwall.delivery.state.${d.state}`)}
+              </StatusBadge>
             </div>
             <Text size="xsmall" className="text-ui-fg-subtle">
               {d.state === "sent"
                 ? t("iamportPaymentwall.delivery.sentAt", { when: formatDate(d.sent_at, lang) })
                 : d.state === "pending" && d.attempts > 0
-                  ? t("iamportPaymentwall.delivery.retryAt", { when: formatDate(d.next_attempt_at, lang), attempts: d.attempts, error: d.last_error ?? "" })
+                  ? t("iamportPaymentwall.delivery.retryAt", {
+                      when: formatDate(d.next_attempt_at, lang),
+                      attempts: d.attempts,
+                      error: d.last_error ?? "",
+                    })
                   : d.state === "failed"
                     ? t("iamportPaymentwall.delivery.gaveUp", { attempts: d.attempts, error: d.last_error ?? "" })
                     : t("iamportPaymentwall.delivery.queued")}

@@ -18,7 +18,15 @@ const cancellable = (a: ExtraAttempt) => a.status === "found" || a.status === "f
  * Second paid attempts of the order: money i'mport holds that Medusa never booked, so it shows nowhere else. A shop
  * admin cancels each at i'mport in full, after confirming.
  */
-export function ExtraAttemptRows({ attempts, busy, onCancel }: { attempts: ExtraAttempt[]; busy: boolean; onCancel: (id: string) => void }) {
+export function ExtraAttemptRows({
+  attempts,
+  busy,
+  onCancel,
+}: {
+  attempts: ExtraAttempt[]
+  busy: boolean
+  onCancel: (id: string) => void
+}) {
   const { t, i18n } = useTranslation()
   const prompt = usePrompt()
   const lang = i18n.language
@@ -46,10 +54,17 @@ export function ExtraAttemptRows({ attempts, busy, onCancel }: { attempts: Extra
         {t("iamportPaymentwall.extraAttempt.title")}
       </Text>
       {attempts.map((attempt) => (
-        <div key={attempt.id} className="flex flex-col gap-y-2" data-testid="paymentwall-extra-attempt" data-status={attempt.status}>
+        <div
+          key={attempt.id}
+          className="flex flex-col gap-y-2"
+          data-testid="paymentwall-extra-attempt"
+          data-status={attempt.status}
+        >
           <div className="flex items-center justify-between gap-x-4">
             <div className="flex items-center gap-x-2">
-              <StatusBadge color={COLORS[attempt.status]}>{t(`iamportPaymentwall.extraAttempt.status.${attempt.status}`)}</StatusBadge>
+              <StatusBadge color={COLORS[attempt.status]}>
+                {t(`iamportPaymentwall.extraAttempt.status.${attempt.status}`)}
+              </StatusBadge>
               <Text size="small" leading="compact" className="font-mono">
                 {attempt.imp_uid}
               </Text>
@@ -70,7 +85,10 @@ export function ExtraAttemptRows({ attempts, busy, onCancel }: { attempts: Extra
           )}
           {attempt.decided_at && (
             <Text size="small" className="text-ui-fg-subtle">
-              {t("iamportPaymentwall.extraAttempt.decidedBy", { who: attempt.decided_by ?? "?", when: formatDate(attempt.decided_at, lang) })}
+              {t("iamportPaymentwall.extraAttempt.decidedBy", {
+                who: attempt.decided_by ?? "?",
+                when: formatDate(attempt.decided_at, lang),
+              })}
             </Text>
           )}
           {cancellable(attempt) && (

@@ -10,9 +10,14 @@ function statusOf(payment: PaymentView): { key: string; color: "green" | "orange
   }
   if (iamport.status === "cancelled") {
     // V1 shows "cancelled" for partial cancels too; fully cancelled is cancel_amount >= amount.
-    return iamport.cancel_amount >= iamport.amount ? { key: "cancelled", color: "red" } : { key: "partially_cancelled", color: "orange" }
+    return iamport.cancel_amount >= iamport.amount
+      ? { key: "cancelled", color: "red" }
+      : { key: "partially_cancelled", color: "orange" }
   }
-  return { key: iamport.status, color: iamport.status === "paid" ? "green" : iamport.status === "failed" ? "red" : "grey" }
+  return {
+    key: iamport.status,
+    color: iamport.status === "paid" ? "green" : iamport.status === "failed" ? "red" : "grey",
+  }
 }
 
 function Row({ label, children }: { label: string; children: React.ReactNode }) {
@@ -83,7 +88,12 @@ export function PaymentSummary({ payment }: { payment: PaymentView }) {
       </Row>
       {iamport?.checked_at && (
         <Row label={t("iamportPaymentwall.snapshot")}>
-          <Text size="small" leading="compact" data-testid="paymentwall-snapshot-age" title={formatDate(iamport.checked_at, lang)}>
+          <Text
+            size="small"
+            leading="compact"
+            data-testid="paymentwall-snapshot-age"
+            title={formatDate(iamport.checked_at, lang)}
+          >
             {payment.iamport_live
               ? t("iamportPaymentwall.snapshotLive")
               : t("iamportPaymentwall.snapshotAge", { duration: formatDuration(iamport.checked_at, null, lang) })}
@@ -92,7 +102,12 @@ export function PaymentSummary({ payment }: { payment: PaymentView }) {
       )}
       {iamport?.receipt_url && (
         <Row label={t("iamportPaymentwall.receipt")}>
-          <a href={iamport.receipt_url} target="_blank" rel="noreferrer" className="text-ui-fg-interactive txt-compact-small">
+          <a
+            href={iamport.receipt_url}
+            target="_blank"
+            rel="noreferrer"
+            className="text-ui-fg-interactive txt-compact-small"
+          >
             {t("iamportPaymentwall.openReceipt")}
           </a>
         </Row>

@@ -30,7 +30,9 @@ export function TicketRow({ ticket, onAction, busy }: { ticket: Ticket; onAction
     const confirmed = await prompt({
       variant: "danger",
       title: t("iamportPaymentwall.confirmRejectionTitle"),
-      description: t("iamportPaymentwall.confirmRejectionDescription", { amount: formatMoney(ticket.amount, ticket.currency_code, lang) }),
+      description: t("iamportPaymentwall.confirmRejectionDescription", {
+        amount: formatMoney(ticket.amount, ticket.currency_code, lang),
+      }),
       confirmText: t("iamportPaymentwall.confirmRejectionConfirm"),
       cancelText: t("iamportPaymentwall.cancelAction"),
     })
@@ -43,15 +45,22 @@ export function TicketRow({ ticket, onAction, busy }: { ticket: Ticket; onAction
   // Only a person can say Paymentwall rejected a ticket: a webhook cannot prove it.
   const suspected = ticket.status === "waiting_for_cancellation" && !!ticket.rejection_suspected_at
   // i'mport shows a cancellation of this amount with another reason: only a person can say it is this ticket's.
-  const candidate = ticket.status === "waiting_for_cancellation" || ticket.status === "requested" ? ticket.metadata?.approval_candidate : undefined
+  const candidate =
+    ticket.status === "waiting_for_cancellation" || ticket.status === "requested"
+      ? ticket.metadata?.approval_candidate
+      : undefined
   const dismissable = (ticket.needs_attention && !suspected && !candidate) || ticket.status === "requested"
   const matchedBy = ticket.metadata?.matched_by
   return (
     <div className="flex flex-col gap-y-2 px-6 py-4" data-testid="paymentwall-ticket" data-status={ticket.status}>
       <div className="flex items-center justify-between gap-x-4">
         <div className="flex items-center gap-x-2">
-          <StatusBadge color={COLORS[ticket.status]}>{t(`iamportPaymentwall.ticketStatus.${ticket.status}`)}</StatusBadge>
-          {suspected && <StatusBadge color="red">{t("iamportPaymentwall.ticketStatus.rejection_suspected")}</StatusBadge>}
+          <StatusBadge color={COLORS[ticket.status]}>
+            {t(`iamportPaymentwall.ticketStatus.${ticket.status}`)}
+          </StatusBadge>
+          {suspected && (
+            <StatusBadge color="red">{t("iamportPaymentwall.ticketStatus.rejection_suspected")}</StatusBadge>
+          )}
           {ticket.needs_attention && !suspected && (
             <StatusBadge color="red">{t("iamportPaymentwall.ticketStatus.needs_attention")}</StatusBadge>
           )}
@@ -94,7 +103,10 @@ export function TicketRow({ ticket, onAction, busy }: { ticket: Ticket; onAction
       )}
       {candidate && (
         <Text size="small" className="text-ui-fg-subtle" data-testid="paymentwall-approval-candidate">
-          {t("iamportPaymentwall.approvalCandidate", { amount: formatMoney(candidate.amount, ticket.currency_code, lang), reason: candidate.reason || "—" })}
+          {t("iamportPaymentwall.approvalCandidate", {
+            amount: formatMoney(candidate.amount, ticket.currency_code, lang),
+            reason: candidate.reason || "—",
+          })}
         </Text>
       )}
       {matchedBy && ticket.status === "completed" && (
@@ -160,7 +172,13 @@ function CloseReturned({ ticketId, onAction, busy }: { ticketId: string; onActio
   if (!open) {
     return (
       <div className="flex justify-end">
-        <Button size="small" variant="secondary" disabled={busy} onClick={() => setOpen(true)} data-testid="paymentwall-close-open">
+        <Button
+          size="small"
+          variant="secondary"
+          disabled={busy}
+          onClick={() => setOpen(true)}
+          data-testid="paymentwall-close-open"
+        >
           {t("iamportPaymentwall.close")}
         </Button>
       </div>
@@ -171,12 +189,22 @@ function CloseReturned({ ticketId, onAction, busy }: { ticketId: string; onActio
       <Text size="small" className="text-ui-fg-subtle">
         {t("iamportPaymentwall.closeExplained")}
       </Text>
-      <Textarea value={note} onChange={(e) => setNote(e.target.value)} placeholder={t("iamportPaymentwall.closeNote")} maxLength={500} />
+      <Textarea
+        value={note}
+        onChange={(e) => setNote(e.target.value)}
+        placeholder={t("iamportPaymentwall.closeNote")}
+        maxLength={500}
+      />
       <div className="flex justify-end gap-x-2">
         <Button size="small" variant="secondary" disabled={busy} onClick={() => setOpen(false)}>
           {t("iamportPaymentwall.cancelAction")}
         </Button>
-        <Button size="small" variant="danger" disabled={busy || !note.trim()} onClick={() => onAction("close", ticketId, note.trim())}>
+        <Button
+          size="small"
+          variant="danger"
+          disabled={busy || !note.trim()}
+          onClick={() => onAction("close", ticketId, note.trim())}
+        >
           {t("iamportPaymentwall.closeConfirm")}
         </Button>
       </div>

@@ -18,17 +18,27 @@ async function call<T>(path: string, init?: RequestInit): Promise<T> {
 }
 
 export const paymentwallApi = {
-  order: (orderId: string, live: boolean) => call<OrderView>(`/admin/iamport-paymentwall/orders/${orderId}?live=${live}`),
-  settle: (paymentId: string) => call<{ booked: string[] }>(`/admin/iamport-paymentwall/payments/${paymentId}/settle`, { method: "POST", body: "{}" }),
-  retry: (ticketId: string) => call(`/admin/iamport-paymentwall/tickets/${ticketId}/retry`, { method: "POST", body: "{}" }),
-  dismiss: (ticketId: string) => call(`/admin/iamport-paymentwall/tickets/${ticketId}/dismiss`, { method: "POST", body: "{}" }),
+  order: (orderId: string, live: boolean) =>
+    call<OrderView>(`/admin/iamport-paymentwall/orders/${orderId}?live=${live}`),
+  settle: (paymentId: string) =>
+    call<{ booked: string[] }>(`/admin/iamport-paymentwall/payments/${paymentId}/settle`, {
+      method: "POST",
+      body: "{}",
+    }),
+  retry: (ticketId: string) =>
+    call(`/admin/iamport-paymentwall/tickets/${ticketId}/retry`, { method: "POST", body: "{}" }),
+  dismiss: (ticketId: string) =>
+    call(`/admin/iamport-paymentwall/tickets/${ticketId}/dismiss`, { method: "POST", body: "{}" }),
   confirmRejection: (ticketId: string) =>
     call(`/admin/iamport-paymentwall/tickets/${ticketId}/confirm-rejection`, { method: "POST", body: "{}" }),
-  keepWaiting: (ticketId: string) => call(`/admin/iamport-paymentwall/tickets/${ticketId}/keep-waiting`, { method: "POST", body: "{}" }),
+  keepWaiting: (ticketId: string) =>
+    call(`/admin/iamport-paymentwall/tickets/${ticketId}/keep-waiting`, { method: "POST", body: "{}" }),
   close: (ticketId: string, note?: string) =>
     call(`/admin/iamport-paymentwall/tickets/${ticketId}/close`, { method: "POST", body: JSON.stringify({ note }) }),
-  bindApproval: (ticketId: string) => call(`/admin/iamport-paymentwall/tickets/${ticketId}/bind-approval`, { method: "POST", body: "{}" }),
-  cancelAttempt: (attemptId: string) => call(`/admin/iamport-paymentwall/attempts/${attemptId}/cancel`, { method: "POST", body: "{}" }),
+  bindApproval: (ticketId: string) =>
+    call(`/admin/iamport-paymentwall/tickets/${ticketId}/bind-approval`, { method: "POST", body: "{}" }),
+  cancelAttempt: (attemptId: string) =>
+    call(`/admin/iamport-paymentwall/attempts/${attemptId}/cancel`, { method: "POST", body: "{}" }),
 }
 
 /** Under the dashboard's order-detail key, so its own Refund form invalidates this too. */

@@ -6,5 +6,7 @@ const PROVIDER_PREFIX = "pp_iamport-paymentwall_"
 export const POLL_MS = 5000
 
 export function hasPaymentwallPayment(order: AdminOrder): boolean {
-  return (order.payment_collections ?? []).some((c) => (c.payments ?? []).some((p) => p.provider_id?.startsWith(PROVIDER_PREFIX)))
+  return (order.payment_collections ?? []).some((c) =>
+    (c.payments ?? []).some((p) => p.provider_id?.startsWith(PROVIDER_PREFIX))
+  )
 }

@@ -1,5 +1,6 @@
 /** The JSON of GET /admin/iamport-paymentwall/orders/:id, as the widget reads it. */
-export type TicketStatus = "requested" | "waiting_for_cancellation" | "returned" | "completed" | "closed" | "rejected" | "failed"
+export type TicketStatus =
+  "requested" | "waiting_for_cancellation" | "returned" | "completed" | "closed" | "rejected" | "failed"
 
 export type Ticket = {
   id: string

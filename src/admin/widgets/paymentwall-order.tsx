@@ -26,7 +26,9 @@ function reporting(view: OrderView | undefined): boolean {
 
 /** A second payment's cancel sent and not settled yet: the next notice or job run changes it. */
 function cancellingAttempt(view: OrderView | undefined): boolean {
-  return !!view?.payments.some((p) => (p.extra_attempts ?? []).some((a) => a.status === "cancel_requested" || a.status === "waiting_for_cancellation"))
+  return !!view?.payments.some((p) =>
+    (p.extra_attempts ?? []).some((a) => a.status === "cancel_requested" || a.status === "waiting_for_cancellation")
+  )
 }
 
 /** Fingerprint of the tickets' states: when it changes, Medusa's own order data (refunds) changed too. */
@@ -35,7 +37,9 @@ function ticketStates(view: OrderView | undefined): string {
 }
 
 /** Keyed by the order: the dashboard may reuse the widget when the admin moves to another order, and its refs are per order. */
-const PaymentwallOrderWidget = ({ data: order }: DetailWidgetProps<AdminOrder>) => <OrderWidget key={order.id} order={order} />
+const PaymentwallOrderWidget = ({ data: order }: DetailWidgetProps<AdminOrder>) => (
+  <OrderWidget key={order.id} order={order} />
+)
 
 const OrderWidget = ({ order }: { order: AdminOrder }) => {
   const { t, i18n } = useTranslation()
@@ -52,7 +56,10 @@ const OrderWidget = ({ order }: { order: AdminOrder }) => {
       return paymentwallApi.order(order.id, live)
     },
     enabled: show,
-    refetchInterval: (query) => (awaiting(query.state.data) || reporting(query.state.data) || cancellingAttempt(query.state.data) ? POLL_MS : false),
+    refetchInterval: (query) =>
+      awaiting(query.state.data) || reporting(query.state.data) || cancellingAttempt(query.state.data)
+        ? POLL_MS
+        : false,
   })
 
   const states = ticketStates(data)
@@ -74,7 +81,10 @@ const OrderWidget = ({ order }: { order: AdminOrder }) => {
       return
     }
     const fresh = known.current ? waitingTickets(data).filter((ticket) => !known.current?.has(ticket.id)) : []
-    known.current = new Set([...(known.current ?? []), ...data.payments.flatMap((p) => p.tickets.map((ticket) => ticket.id))])
+    known.current = new Set([
+      ...(known.current ?? []),
+      ...data.payments.flatMap((p) => p.tickets.map((ticket) => ticket.id)),
+    ])
     if (fresh.length) {
       toast.info(t("iamportPaymentwall.waitingTitle"), { description: t("iamportPaymentwall.waitingToast") })
     }
@@ -143,10 +153,16 @@ const OrderWidget = ({ order }: { order: AdminOrder }) => {
       {data?.payments.map((payment) => (
         <div key={payment.id} className="divide-y">
           <PaymentSummary payment={payment} />
-          <ExtraAttemptRows attempts={payment.extra_attempts ?? []} busy={cancelAttempt.isPending} onCancel={(id) => cancelAttempt.mutate(id)} />
+          <ExtraAttemptRows
+            attempts={payment.extra_attempts ?? []}
+            busy={cancelAttempt.isPending}
+            onCancel={(id) => cancelAttempt.mutate(id)}
+          />
           {payment.auto_cancel_at && (
             <div className="bg-ui-tag-orange-bg px-6 py-3" data-testid="paymentwall-auto-cancel">
-              <Text size="small">{t("iamportPaymentwall.autoCancel", { when: formatDate(payment.auto_cancel_at, i18n.language) })}</Text>
+              <Text size="small">
+                {t("iamportPaymentwall.autoCancel", { when: formatDate(payment.auto_cancel_at, i18n.language) })}
+              </Text>
             </div>
           )}
           {awaiting(data) && (

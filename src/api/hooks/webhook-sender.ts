@@ -29,7 +29,11 @@ const trustCache = new WeakMap<object, Map<string, TrustFunction>>()
  *   client-written X-Forwarded-For entry as req.ip when no proxy stands in front, so req.ip is not used;
  * - makes the route's 400 a 503 (see retryableRefusal).
  */
-export async function stampWebhookSender(req: MedusaRequest, res: MedusaResponse, next: MedusaNextFunction): Promise<void> {
+export async function stampWebhookSender(
+  req: MedusaRequest,
+  res: MedusaResponse,
+  next: MedusaNextFunction
+): Promise<void> {
   const provider = req.params.provider
   if (typeof provider !== "string" || !provider.startsWith(PROVIDER_PARAM_PREFIX)) {
     return next()
@@ -107,7 +111,10 @@ export function webhookTrustFor(container: MedusaContainer, provider: string): T
  * `webhookTrustedProxies` of the payment module's provider registered with this id. Another plugin's provider may
  * share the id (its key differs by identifier), so only an entry whose options are this provider's counts.
  */
-export function webhookTrustFromConfig(config: Pick<ConfigModule, "modules"> | undefined, id: string): WebhookTrust | undefined {
+export function webhookTrustFromConfig(
+  config: Pick<ConfigModule, "modules"> | undefined,
+  id: string
+): WebhookTrust | undefined {
   const payment = config?.modules?.[Modules.PAYMENT]
   const providers: unknown = typeof payment === "object" && payment !== null ? payment.options?.providers : undefined
   if (!Array.isArray(providers)) {

@@ -21,7 +21,10 @@ function inbox(rows: Row[]) {
     deleteWebhookEvents: async (ids: string[]) => {
       deletes.push(ids.length)
       for (const id of ids) {
-        table.splice(table.findIndex((r) => r.id === id), 1)
+        table.splice(
+          table.findIndex((r) => r.id === id),
+          1
+        )
       }
     },
   }
@@ -31,7 +34,10 @@ function inbox(rows: Row[]) {
 const day = 86_400_000
 const now = Date.parse("2026-12-01T00:00:00Z")
 const rows = (count: number, ageDays: number, prefix: string): Row[] =>
-  Array.from({ length: count }, (_, i) => ({ id: `${prefix}${i}`, received_at: new Date(now - ageDays * day - i * 1000) }))
+  Array.from({ length: count }, (_, i) => ({
+    id: `${prefix}${i}`,
+    received_at: new Date(now - ageDays * day - i * 1000),
+  }))
 
 describe("pruning the webhook inbox", () => {
   it("deletes only rows older than the cutoff, in batches, and counts them", async () => {

@@ -8,7 +8,12 @@ describe("errorMessage", () => {
   })
 
   it("reads the plain object a workflow run rethrows, which String() shows as [object Object]", () => {
-    const stored = JSON.parse(JSON.stringify({ ...new MedusaError(MedusaError.Types.NOT_FOUND, "Payment pay_1 was not found."), message: "Payment pay_1 was not found." }))
+    const stored = JSON.parse(
+      JSON.stringify({
+        ...new MedusaError(MedusaError.Types.NOT_FOUND, "Payment pay_1 was not found."),
+        message: "Payment pay_1 was not found.",
+      })
+    )
     expect(stored).not.toBeInstanceOf(Error)
     expect(String(stored)).toBe("[object Object]")
     expect(errorMessage(stored)).toBe("Payment pay_1 was not found.")

@@ -37,7 +37,9 @@ describe("a lock's lease, renewed while its work runs", () => {
     const store = lockStore()
     keepLocksAlive(store.locking, ["pay_1"], "owner-1", 300)
     await jest.advanceTimersByTimeAsync(LOCK_LEASE_SECONDS * 1000)
-    expect(store.calls).toEqual([1, 2, 3].map(() => ({ keys: ["pay_1"], ownerId: "owner-1", expire: LOCK_LEASE_SECONDS })))
+    expect(store.calls).toEqual(
+      [1, 2, 3].map(() => ({ keys: ["pay_1"], ownerId: "owner-1", expire: LOCK_LEASE_SECONDS }))
+    )
     await stopRenewing("owner-1")
     await jest.advanceTimersByTimeAsync(LOCK_LEASE_SECONDS * 1000)
     expect(store.calls).toHaveLength(3)

@@ -13,7 +13,9 @@ function containerWith(workerMode: string | undefined, lockingProvider: string |
 describe("lockingScopeWarning", () => {
   it("warns a server or a worker whose locks are Medusa's in-memory ones", () => {
     for (const mode of ["server", "worker"]) {
-      expect(lockingScopeWarning(containerWith(mode, "in-memory"))).toMatch(new RegExp(`workerMode "${mode}".*locking-redis`))
+      expect(lockingScopeWarning(containerWith(mode, "in-memory"))).toMatch(
+        new RegExp(`workerMode "${mode}".*locking-redis`)
+      )
     }
   })
 

@@ -1,5 +1,12 @@
 import { BigNumber, defaultCurrencies } from "@medusajs/framework/utils"
-import { CURRENCY_DECIMALS, currencyDecimals, formatAmount, sameAmount, supportedCurrency, toIamportAmount } from "../money"
+import {
+  CURRENCY_DECIMALS,
+  currencyDecimals,
+  formatAmount,
+  sameAmount,
+  supportedCurrency,
+  toIamportAmount,
+} from "../money"
 
 describe("money: Medusa amounts to i'mport major units", () => {
   it.each([

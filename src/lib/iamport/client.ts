@@ -128,7 +128,12 @@ export class IamportClient {
   }
 
   preparePayment(request: IamportPrepareRequest): Promise<IamportPrepared> {
-    return this.#authed({ method: "POST", path: "/payments/prepare", endpoint: "POST /payments/prepare", body: request })
+    return this.#authed({
+      method: "POST",
+      path: "/payments/prepare",
+      endpoint: "POST /payments/prepare",
+      body: request,
+    })
   }
 
   updatePreparedPayment(request: IamportPrepareRequest): Promise<IamportPrepared> {

@@ -2,7 +2,8 @@
  * One base error and a subclass per failure a caller handles differently (stripe-node's pattern).
  * Messages carry i'mport's own reason and never the request body, headers or credentials.
  */
-export type IamportErrorKind = "authentication" | "not_found" | "refused" | "transport" | "timeout" | "unexpected_answer"
+export type IamportErrorKind =
+  "authentication" | "not_found" | "refused" | "transport" | "timeout" | "unexpected_answer"
 
 export class IamportError extends Error {
   readonly kind: IamportErrorKind

@@ -150,10 +150,19 @@ function interpret<T>(response: AxiosResponse<unknown>, endpoint: string): T {
     throw new IamportTransportError(`i'mport answered ${endpoint} with HTTP ${status}${said}`, endpoint, status)
   }
   if (envelope.code !== 0) {
-    throw new IamportRefusedError(envelope.code, envelope.message || `i'mport refused (code ${envelope.code})`, endpoint, status)
+    throw new IamportRefusedError(
+      envelope.code,
+      envelope.message || `i'mport refused (code ${envelope.code})`,
+      endpoint,
+      status
+    )
   }
   if (status >= 300 || envelope.response === null || envelope.response === undefined) {
-    throw new IamportTransportError(`i'mport answered ${endpoint} with HTTP ${status} and no response`, endpoint, status)
+    throw new IamportTransportError(
+      `i'mport answered ${endpoint} with HTTP ${status} and no response`,
+      endpoint,
+      status
+    )
   }
   return envelope.response as T
 }

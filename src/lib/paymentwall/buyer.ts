@@ -6,7 +6,10 @@ export type Buyer = { email: string | null; name: string | null }
  * Paymentwall requires buyer_email and buyer_name as "First Last". A logged-in customer supplies both; for a
  * guest the storefront may pass `buyer_email` / `buyer_name` in the session data. Neither is used for money.
  */
-export function buyerFrom(context: PaymentProviderContext | undefined, data: Record<string, unknown> | undefined): Buyer {
+export function buyerFrom(
+  context: PaymentProviderContext | undefined,
+  data: Record<string, unknown> | undefined
+): Buyer {
   const customer = context?.customer
   const email = clean(customer?.email) ?? clean(data?.buyer_email)
   // Typed as AddressDTO, which lacks the names, but the customer's address rows carry them.

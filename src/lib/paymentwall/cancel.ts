@@ -11,16 +11,17 @@ import { historyKeys, type IamportSnapshot } from "./payment-data"
  * What became of one cancel request. `history_before`: the keys (and aliases) of the cancel_history entries i'mport
  * showed just before it was sent; none of them can be this request's cancellation, however equal its amount.
  */
-export type CancelOutcome = { history_before: string[] } & (
+export type CancelOutcome = { history_before: string[] } &
   /** Paymentwall opened a ticket: code 0, nothing in cancel_history yet. */
-  | { kind: "accepted"; payment: IamportPayment }
-  /** i'mport settled it in the answer: a new cancel_history entry. */
-  | { kind: "completed"; payment: IamportPayment; entry: KeyedCancellation }
-  /** i'mport said no (code != 0): nothing happened. */
-  | { kind: "refused"; message: string }
-  /** No usable answer: i'mport may or may not have accepted it, and for a ticket nothing shows which. */
-  | { kind: "unknown"; message: string }
-)
+  (
+    | { kind: "accepted"; payment: IamportPayment }
+    /** i'mport settled it in the answer: a new cancel_history entry. */
+    | { kind: "completed"; payment: IamportPayment; entry: KeyedCancellation }
+    /** i'mport said no (code != 0): nothing happened. */
+    | { kind: "refused"; message: string }
+    /** No usable answer: i'mport may or may not have accepted it, and for a ticket nothing shows which. */
+    | { kind: "unknown"; message: string }
+  )
 
 export type CancelRequest = {
   amount: number
@@ -70,14 +71,22 @@ export async function cancelFromView(
 ): Promise<CancelOutcome> {
   // What waits at Paymentwall as a fresh read shows it: a ticket whose result the history already shows is in
   // cancel_amount, and is not held back a second time.
-  const readAgain = (payment: IamportPayment) => ({ ...request, reserved: reservedIn ? reservedIn(payment) : request.reserved })
+  const readAgain = (payment: IamportPayment) => ({
+    ...request,
+    reserved: reservedIn ? reservedIn(payment) : request.reserved,
+  })
   const sendFresh = async () => {
     const payment = await lookup()
     return sendCancel(client, viewOf(payment), readAgain(payment))
   }
   // A kept view that seems not to leave room may be behind i'mport in the other direction (an approval it shows
   // whose ticket still looks open): read afresh before refusing.
-  if (!kept || toDecimal(request.amount).isGreaterThan(minusAmount(minusAmount(kept.amount, kept.cancel_amount), request.reserved ?? 0))) {
+  if (
+    !kept ||
+    toDecimal(request.amount).isGreaterThan(
+      minusAmount(minusAmount(kept.amount, kept.cancel_amount), request.reserved ?? 0)
+    )
+  ) {
     return sendFresh()
   }
   const outcome = await sendCancel(client, kept, request)
@@ -100,7 +109,10 @@ export async function cancelFromView(
   // i'mport keeps a request's reason on its entry, so a new entry with another reason (a console refund) is not this
   // request's; one with this reason, or with none, may be.
   const looksApplied = keyedCancellations(payment.cancel_history).some(
-    (e) => !isKnown(e, known) && sameAmount(e.amount, request.amount) && (!e.reason?.trim() || e.reason.trim() === request.reason.trim())
+    (e) =>
+      !isKnown(e, known) &&
+      sameAmount(e.amount, request.amount) &&
+      (!e.reason?.trim() || e.reason.trim() === request.reason.trim())
   )
   if (looksApplied) {
     // A refusal should change nothing, yet a cancellation that may be this very one is new since the snapshot:
@@ -138,7 +150,9 @@ export async function sendCancel(
   const refundable = minusAmount(view.amount, view.cancel_amount)
   const free = minusAmount(refundable, reserved)
   if (toDecimal(amount).isGreaterThan(free)) {
-    const waiting = toDecimal(reserved).isGreaterThan(0) ? `, of which ${formatAmount(reserved)} waits in Paymentwall tickets` : ""
+    const waiting = toDecimal(reserved).isGreaterThan(0)
+      ? `, of which ${formatAmount(reserved)} waits in Paymentwall tickets`
+      : ""
     throw new MedusaError(
       MedusaError.Types.INVALID_DATA,
       `Cannot cancel ${formatAmount(amount)} ${view.currency}: i'mport shows ${formatAmount(refundable)} left to refund${waiting}.`
@@ -174,5 +188,7 @@ export async function sendCancel(
     ? keyedCancellations(after.cancel_history).find((e) => !isKnown(e, known) && sameAmount(e.amount, amount))
     : undefined
   const before = historyKeys(after).filter((key) => !entry?.knownAs.includes(key))
-  return entry ? { kind: "completed", payment: after, entry, history_before: before } : { kind: "accepted", payment: after, history_before: before }
+  return entry
+    ? { kind: "completed", payment: after, entry, history_before: before }
+    : { kind: "accepted", payment: after, history_before: before }
 }

@@ -38,7 +38,10 @@ export function isBooked(entry: Pick<CancellationEntry, "names">, booked: Readon
 }
 
 /** Whether `known` (keys a request, a snapshot or a person saw) names this cancellation. */
-export function isKnown(entry: Pick<CancellationEntry, "knownAs">, known: ReadonlySet<string> | readonly string[]): boolean {
+export function isKnown(
+  entry: Pick<CancellationEntry, "knownAs">,
+  known: ReadonlySet<string> | readonly string[]
+): boolean {
   const set = known instanceof Set ? known : new Set(known as readonly string[])
   return entry.knownAs.some((name) => set.has(name))
 }

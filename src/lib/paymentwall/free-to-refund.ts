@@ -43,7 +43,12 @@ export function freeToRefund({ iamport, tickets, booked, cancellations }: FreeIn
   const history = succeeded(cancellations ?? cancellationsOf(iamport))
   const shown = new Set(history.flatMap((e) => e.knownAs))
   const settled = new Set<string>()
-  for (const step of planSettlement({ history, tickets: [...tickets], booked, left: minusAmount(iamport.amount, iamport.cancel_amount).toFixed() })) {
+  for (const step of planSettlement({
+    history,
+    tickets: [...tickets],
+    booked,
+    left: minusAmount(iamport.amount, iamport.cancel_amount).toFixed(),
+  })) {
     // A suspected approval stays waiting until a person decides: in the world where i'mport keeps the request's
     // reason, its entry is a refund made elsewhere and the ticket is still Paymentwall's to pay. Its entry is booked
     // by neither meanwhile, so Medusa counts the amount once.
@@ -96,7 +101,9 @@ export function refusalOf(amount: number, currency: string, free: FreeToRefund):
   if (!toDecimal(amount).isGreaterThan(free.free)) {
     return null
   }
-  const waiting = free.waiting.isGreaterThan(0) ? `, of which ${formatAmount(free.waiting)} waits in Paymentwall cancellation tickets` : ""
+  const waiting = free.waiting.isGreaterThan(0)
+    ? `, of which ${formatAmount(free.waiting)} waits in Paymentwall cancellation tickets`
+    : ""
   return (
     `Cannot refund ${formatAmount(amount)} ${currency.toUpperCase()}: i'mport shows ${formatAmount(free.left)} left to refund${waiting}, ` +
     `so at most ${formatAmount(free.free.isNegative() ? toDecimal(0) : free.free)} is free.`

@@ -12,7 +12,10 @@ export async function keptSnapshots(
   payments: readonly { id: string; data?: Record<string, unknown> | null }[]
 ): Promise<Map<string, IamportSnapshot | null>> {
   const rows = payments.length
-    ? await paymentwallModule(container).listPaymentSnapshots({ payment_id: payments.map((p) => p.id) }, { select: ["payment_id", "imp_uid", "snapshot"] })
+    ? await paymentwallModule(container).listPaymentSnapshots(
+        { payment_id: payments.map((p) => p.id) },
+        { select: ["payment_id", "imp_uid", "snapshot"] }
+      )
     : []
   const kept = new Map<string, IamportSnapshot | null>()
   for (const payment of payments) {

@@ -40,7 +40,10 @@ export type IamportPaymentwallOptions = {
 }
 
 export type ResolvedOptions = Required<
-  Pick<IamportPaymentwallOptions, "impKey" | "impSecret" | "impCode" | "mode" | "apiBaseUrl" | "orderName" | "timeoutMs">
+  Pick<
+    IamportPaymentwallOptions,
+    "impKey" | "impSecret" | "impCode" | "mode" | "apiBaseUrl" | "orderName" | "timeoutMs"
+  >
 > & {
   autoCancelTestPaymentsAfterMinutes: number | null
   channelKey?: string
@@ -70,12 +73,19 @@ const required = (key: string, hint: string) => {
 
 /** A text option that may be left out (empty and null count as left out); trimmed. */
 const optionalText = (key: string) =>
-  z.preprocess((value) => (value === null || value === "" ? undefined : value), z.string({ error: `"${key}" must be a string` }).trim().optional())
+  z.preprocess(
+    (value) => (value === null || value === "" ? undefined : value),
+    z
+      .string({ error: `"${key}" must be a string` })
+      .trim()
+      .optional()
+  )
 
 const wholeNumber = (problem: string) => z.number({ error: problem }).int({ error: problem })
 
 /** null counts as left out, as it did before options were read by zod: the default applies. */
-const orDefault = <T extends z.ZodType>(schema: T) => z.preprocess((value) => (value === null ? undefined : value), schema)
+const orDefault = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => (value === null ? undefined : value), schema)
 
 /**
  * The options as zod reads them, one message per problem that names the option and the fix. The checks across
@@ -93,7 +103,13 @@ const optionsSchema = z
       pg: optionalText("pg").refine((pg) => !pg || PG_PATTERN.test(pg), {
         error: (issue) => `"pg" must be "paymentwall" or "paymentwall.{projectKey}", got "${String(issue.input)}"`,
       }),
-      mode: orDefault(z.enum(["test", "live"], { error: (issue) => `"mode" must be "test" or "live", got ${JSON.stringify(issue.input)}` }).default("live")),
+      mode: orDefault(
+        z
+          .enum(["test", "live"], {
+            error: (issue) => `"mode" must be "test" or "live", got ${JSON.stringify(issue.input)}`,
+          })
+          .default("live")
+      ),
       apiBaseUrl: optionalText("apiBaseUrl")
         .transform((value) => value ?? DEFAULT_API_BASE_URL)
         .transform((value, ctx) => {
@@ -112,7 +128,9 @@ const optionsSchema = z
         }),
       webhookAllowedIps: orDefault(
         z
-          .array(z.unknown(), { error: (issue) => `"webhookAllowedIps" must be a list of IP addresses, got ${JSON.stringify(issue.input)}` })
+          .array(z.unknown(), {
+            error: (issue) => `"webhookAllowedIps" must be a list of IP addresses, got ${JSON.stringify(issue.input)}`,
+          })
           .default([])
           .refine((ips) => ips.every((ip) => typeof ip === "string" && isIP(ip.trim()) !== 0), {
             error: (issue) => `"webhookAllowedIps" must be a list of IP addresses, got ${JSON.stringify(issue.input)}`,
@@ -129,16 +147,24 @@ const optionsSchema = z
       }),
       orderName: optionalText("orderName")
         .transform((value) => value ?? "Order")
-        .refine((name) => name.length <= 40, { error: `"orderName" may have at most 40 characters (Paymentwall's limit)` }),
+        .refine((name) => name.length <= 40, {
+          error: `"orderName" may have at most 40 characters (Paymentwall's limit)`,
+        }),
       timeoutMs: orDefault(
         wholeNumber(`"timeoutMs" must be a whole number of milliseconds between 100 and 120000`)
           .min(100, { error: `"timeoutMs" must be a whole number of milliseconds between 100 and 120000` })
           .max(120_000, { error: `"timeoutMs" must be a whole number of milliseconds between 100 and 120000` })
           .default(15_000)
       ),
-      autoCancelTestPaymentsAfterMinutes: wholeNumber(`"autoCancelTestPaymentsAfterMinutes" must be a whole number of minutes from 1 to 10080 (a week)`)
-        .min(1, { error: `"autoCancelTestPaymentsAfterMinutes" must be a whole number of minutes from 1 to 10080 (a week)` })
-        .max(10_080, { error: `"autoCancelTestPaymentsAfterMinutes" must be a whole number of minutes from 1 to 10080 (a week)` })
+      autoCancelTestPaymentsAfterMinutes: wholeNumber(
+        `"autoCancelTestPaymentsAfterMinutes" must be a whole number of minutes from 1 to 10080 (a week)`
+      )
+        .min(1, {
+          error: `"autoCancelTestPaymentsAfterMinutes" must be a whole number of minutes from 1 to 10080 (a week)`,
+        })
+        .max(10_080, {
+          error: `"autoCancelTestPaymentsAfterMinutes" must be a whole number of minutes from 1 to 10080 (a week)`,
+        })
         .nullish()
         .transform((value) => value ?? null),
     },
@@ -148,21 +174,27 @@ const optionsSchema = z
     const options = ctx.value
     const problem = (message: string) => ctx.issues.push({ code: "custom", message, input: options })
     if (!options.channelKey && !options.pg) {
-      problem(`set "channelKey" (the Paymentwall channel's key in the i'mport console) or the legacy "pg": "paymentwall"`)
+      problem(
+        `set "channelKey" (the Paymentwall channel's key in the i'mport console) or the legacy "pg": "paymentwall"`
+      )
     }
     const url = options.apiBaseUrl
     if (options.mode === "live" && url.protocol !== "https:" && !isLoopback(url.hostname)) {
       problem(`"apiBaseUrl" must use https in live mode (the REST secret travels in it), got "${url.toString()}"`)
     }
     if (options.autoCancelTestPaymentsAfterMinutes !== null && options.mode !== "test") {
-      problem(`"autoCancelTestPaymentsAfterMinutes" cancels payments by itself and is for "mode": "test" only; remove it in live mode`)
+      problem(
+        `"autoCancelTestPaymentsAfterMinutes" cancels payments by itself and is for "mode": "test" only; remove it in live mode`
+      )
     }
   })
 
 /** A MedusaError thrown by fail() carries the prefix; the schema's message is the problem alone. */
 function problemOf(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error)
-  return message.replace(/^iamport-paymentwall provider options: /, "").replace(/ \(medusa-config\.ts, modules → payment → providers → options\)$/, "")
+  return message
+    .replace(/^iamport-paymentwall provider options: /, "")
+    .replace(/ \(medusa-config\.ts, modules → payment → providers → options\)$/, "")
 }
 
 /** Checked once at boot; a store with a wrong option does not start, and the message says what to fix. */

@@ -102,7 +102,7 @@ export function newSessionData(
     currency,
     imp_code: options.impCode,
     channel_key: options.channelKey ?? null,
-    pg: options.channelKey ? null : options.pg ?? null,
+    pg: options.channelKey ? null : (options.pg ?? null),
     name: options.orderName,
     buyer_email: buyer.email,
     buyer_name: buyer.name,
@@ -126,9 +126,15 @@ export function sessionIdFromMerchantUid(merchantUid: string | undefined | null)
 }
 
 /** Our keys from Medusa's data, checked: data that lost them cannot be verified against i'mport. */
-export function readPaymentwallData(data: Record<string, unknown> | undefined): PaymentwallData & Record<string, unknown> {
+export function readPaymentwallData(
+  data: Record<string, unknown> | undefined
+): PaymentwallData & Record<string, unknown> {
   const value = (data ?? {}) as Partial<PaymentwallData> & Record<string, unknown>
-  if (typeof value.merchant_uid !== "string" || typeof value.amount !== "number" || typeof value.currency !== "string") {
+  if (
+    typeof value.merchant_uid !== "string" ||
+    typeof value.amount !== "number" ||
+    typeof value.currency !== "string"
+  ) {
     throw new MedusaError(
       MedusaError.Types.INVALID_DATA,
       "This payment has no i'mport merchant_uid, amount or currency in its data; it was not started by the iamport-paymentwall provider."

@@ -84,8 +84,10 @@ export function planSettlement({ history, tickets, booked, rejectionNotice, left
     const predates = (t: PlanTicket) => !!t.history_before && isKnown(entry, t.history_before)
     // i'mport keeps the reason a cancel was asked with: an entry that gives another reason is someone else's (a
     // refund in i'mport's console of the same amount), not this request settled. An entry with none cannot tell.
-    const otherReason = (t: PlanTicket) => !!t.sent_reason && !!entry.reason?.trim() && entry.reason.trim() !== t.sent_reason.trim()
-    const pick = (candidates: PlanTicket[]) => candidates.find((t) => !used.has(t.id) && !predates(t) && !otherReason(t))
+    const otherReason = (t: PlanTicket) =>
+      !!t.sent_reason && !!entry.reason?.trim() && entry.reason.trim() !== t.sent_reason.trim()
+    const pick = (candidates: PlanTicket[]) =>
+      candidates.find((t) => !used.has(t.id) && !predates(t) && !otherReason(t))
     // A ticket already bound to the entry's key (i'mport's own answer to its cancel, or an earlier booking) is its
     // ticket whatever the reasons say: only the guesses by amount are filtered.
     const ticket =
@@ -102,7 +104,13 @@ export function planSettlement({ history, tickets, booked, rejectionNotice, left
       left === undefined
         ? undefined
         : byAge.find(
-            (t) => AWAITING.has(t.status) && !used.has(t.id) && !t.cancellation_id && sameAmount(t.amount, entry.amount) && !predates(t) && !declined(t)
+            (t) =>
+              AWAITING.has(t.status) &&
+              !used.has(t.id) &&
+              !t.cancellation_id &&
+              sameAmount(t.amount, entry.amount) &&
+              !predates(t) &&
+              !declined(t)
           )
     if (!candidate) {
       steps.push({ type: "external", entry })
@@ -165,7 +173,13 @@ export function planTicketOf(ticket: TicketRow): PlanTicket {
 }
 
 /** The entry a settlement found that may be a ticket's approval (a suspect_approval step), kept in its metadata. */
-export type ApprovalCandidate = { key: string; amount: number; reason: string | null; cancelled_at: number; since: string }
+export type ApprovalCandidate = {
+  key: string
+  amount: number
+  reason: string | null
+  cancelled_at: number
+  since: string
+}
 
 export function approvalCandidateOf(metadata: unknown): ApprovalCandidate | null {
   const candidate = (metadata as { approval_candidate?: ApprovalCandidate } | null)?.approval_candidate

@@ -10,5 +10,8 @@ export const RESERVING_TICKET_STATUSES = ["requested", "waiting_for_cancellation
  * plugin: a ticket is paid in full or not at all, so part of one reserves nothing safely.
  */
 export function reservedTotal(tickets: readonly { amount: unknown }[]): ReturnType<typeof MathBN.convert> {
-  return tickets.reduce((sum, t) => MathBN.convert(MathBN.add(sum, MathBN.convert(t.amount as BigNumberInput))), MathBN.convert(0))
+  return tickets.reduce(
+    (sum, t) => MathBN.convert(MathBN.add(sum, MathBN.convert(t.amount as BigNumberInput))),
+    MathBN.convert(0)
+  )
 }

@@ -11,7 +11,14 @@ import { markShuttingDown } from "../../lib/shutdown"
 type LifecycleHooks = { __hooks?: Record<string, () => Promise<void>> }
 
 /** Cancel tickets, the cancellation ledger, the webhook inbox, the delivery outbox, extra paid attempts and i'mport's snapshots. Cross-module work (payments, orders, locks) lives in the workflows. */
-class IamportPaymentwallModuleService extends MedusaService({ CancelTicket, Cancellation, WebhookEvent, DeliveryNotice, ExtraAttempt, PaymentSnapshot }) {
+class IamportPaymentwallModuleService extends MedusaService({
+  CancelTicket,
+  Cancellation,
+  WebhookEvent,
+  DeliveryNotice,
+  ExtraAttempt,
+  PaymentSnapshot,
+}) {
   protected readonly settings_: PluginSettings
 
   // Medusa hands a plugin's modules the plugin's options as their module options.

@@ -57,8 +57,16 @@ export function resolvePluginSettings(raw: unknown): PluginSettings {
     return value.trim()
   }
   const carriers = options.deliveryCarriers ?? {}
-  if (typeof carriers !== "object" || carriers === null || Array.isArray(carriers) || Object.values(carriers).some((v) => typeof v !== "string" || !v.trim())) {
-    invalid("deliveryCarriers", 'must map fulfillment provider ids or shipping option names to carrier names, e.g. { "manual_manual": "CJ Logistics" }')
+  if (
+    typeof carriers !== "object" ||
+    carriers === null ||
+    Array.isArray(carriers) ||
+    Object.values(carriers).some((v) => typeof v !== "string" || !v.trim())
+  ) {
+    invalid(
+      "deliveryCarriers",
+      'must map fulfillment provider ids or shipping option names to carrier names, e.g. { "manual_manual": "CJ Logistics" }'
+    )
   }
   const delivery = options.deliveryConfirmation ?? true
   if (typeof delivery !== "boolean") {
@@ -71,7 +79,9 @@ export function resolvePluginSettings(raw: unknown): PluginSettings {
   return {
     scheduledJobs: jobs,
     deliveryConfirmation: delivery,
-    deliveryCarriers: Object.fromEntries(Object.entries(carriers as Record<string, string>).map(([k, v]) => [k, v.trim()])),
+    deliveryCarriers: Object.fromEntries(
+      Object.entries(carriers as Record<string, string>).map(([k, v]) => [k, v.trim()])
+    ),
     deliveryDefaultCarrier: text("deliveryDefaultCarrier", "Other"),
     deliveryEstimateDays: number("deliveryEstimateDays", 7, 0, 365),
     rejectionGraceSeconds: number("rejectionGraceSeconds", 60, 0, 86_400),

@@ -21,7 +21,12 @@ export function withCancelRecord(
   const record: CancelRequestRecord = {
     amount,
     currency,
-    status: outcome.kind === "completed" ? "completed" : outcome.kind === "accepted" ? "waiting_for_cancellation" : "requested",
+    status:
+      outcome.kind === "completed"
+        ? "completed"
+        : outcome.kind === "accepted"
+          ? "waiting_for_cancellation"
+          : "requested",
     requested_at: new Date().toISOString(),
     reason,
     cancellation_id: outcome.kind === "completed" ? outcome.entry.key : null,

@@ -33,9 +33,18 @@ export async function gatedCancel(
 ): Promise<Record<string, unknown>> {
   const sessionId = sessionIdFromMerchantUid(data.merchant_uid)
   if (!sessionId) {
-    throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `${data.merchant_uid} is not a merchant_uid this provider made; nothing was sent to i'mport.`)
+    throw new MedusaError(
+      MedusaError.Types.NOT_ALLOWED,
+      `${data.merchant_uid} is not a merchant_uid this provider made; nothing was sent to i'mport.`
+    )
   }
-  const reservation = await gate.reserve({ session_id: sessionId, iamport: payment, currency: data.currency, lease_seconds: leaseSeconds, ...asked })
+  const reservation = await gate.reserve({
+    session_id: sessionId,
+    iamport: payment,
+    currency: data.currency,
+    lease_seconds: leaseSeconds,
+    ...asked,
+  })
   if (reservation.kind === "known") {
     // Asked already under this key (a retry after a crash): never cancel twice. The ticket tracks it.
     return data
@@ -49,7 +58,13 @@ export async function gatedCancel(
     return data
   }
   if (outcome.kind === "refused") {
-    await failTicket(gate, logger, ticketId, outcome.message, new MedusaError(MedusaError.Types.NOT_ALLOWED, `i'mport refused to cancel the payment: ${outcome.message}`))
+    await failTicket(
+      gate,
+      logger,
+      ticketId,
+      outcome.message,
+      new MedusaError(MedusaError.Types.NOT_ALLOWED, `i'mport refused to cancel the payment: ${outcome.message}`)
+    )
     return data
   }
   // The cancel may have gone out: from here on nothing throws, or Medusa would delete the Refund its ticket names.
@@ -62,11 +77,17 @@ export async function gatedCancel(
       ticketId,
       outcome.kind === "unknown"
         ? { kind: "unanswered", error: outcome.message, history_before: historyBefore }
-        : { kind: "waiting", history_before: historyBefore, cancellation_id: outcome.kind === "completed" ? outcome.entry.key : null }
+        : {
+            kind: "waiting",
+            history_before: historyBefore,
+            cancellation_id: outcome.kind === "completed" ? outcome.entry.key : null,
+          }
     )
   } catch (error) {
     // The ticket stays `requested` with the Refund's id: settlement ties it to i'mport's answer, or the job flags it.
-    logger.error(`iamport-paymentwall: the answer to cancel ticket ${ticketId} of ${payment.imp_uid} could not be recorded: ${errorMessage(error)}`)
+    logger.error(
+      `iamport-paymentwall: the answer to cancel ticket ${ticketId} of ${payment.imp_uid} could not be recorded: ${errorMessage(error)}`
+    )
   }
   return withCancelRecord(data, data.currency, outcome, { key: asked.key, amount: asked.amount, reason: asked.reason })
 }
@@ -76,9 +97,17 @@ export async function gatedCancel(
  * settled the ticket meanwhile against a cancellation i'mport shows (record answers false): its Refund must stand,
  * and the provider returns as if done (the caller's data is returned unchanged).
  */
-async function failTicket(gate: ProviderReservations, logger: Logger, ticketId: string, message: string, error: unknown): Promise<void> {
+async function failTicket(
+  gate: ProviderReservations,
+  logger: Logger,
+  ticketId: string,
+  message: string,
+  error: unknown
+): Promise<void> {
   if (await gate.record(ticketId, { kind: "failed", error: message })) {
     throw error
   }
-  logger.warn(`iamport-paymentwall: cancel ticket ${ticketId} was settled by i'mport's history while its request failed (${message}); its refund stands.`)
+  logger.warn(
+    `iamport-paymentwall: cancel ticket ${ticketId} was settled by i'mport's history while its request failed (${message}); its refund stands.`
+  )
 }

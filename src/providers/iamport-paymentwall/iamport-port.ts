@@ -58,7 +58,10 @@ export abstract class IamportPort extends SavedMethodsRefused<IamportPaymentwall
   async confirmDelivery(request: PaymentwallDeliveryRequest): Promise<PaymentwallDeliveryResult> {
     const result = await this.call("report the delivery", () => this.client_.paymentwallDelivery(request))
     if (result && (result.error || result.error_code)) {
-      throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `Paymentwall refused the delivery report: ${result.error ?? result.error_code}`)
+      throw new MedusaError(
+        MedusaError.Types.NOT_ALLOWED,
+        `Paymentwall refused the delivery report: ${result.error ?? result.error_code}`
+      )
     }
     return result
   }
@@ -97,11 +100,16 @@ export abstract class IamportPort extends SavedMethodsRefused<IamportPaymentwall
       const payment = await this.lookupPayment(impUid)
       const problems = this.ownershipProblems(payment)
       if (problems.length) {
-        throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `Cannot cancel i'mport payment ${impUid}: ${problems.join("; ")}`)
+        throw new MedusaError(
+          MedusaError.Types.NOT_ALLOWED,
+          `Cannot cancel i'mport payment ${impUid}: ${problems.join("; ")}`
+        )
       }
       return payment
     }
-    return this.call("cancel the payment", () => cancelFromView(this.client_, viewOfSnapshot(kept, impUid), lookup, request))
+    return this.call("cancel the payment", () =>
+      cancelFromView(this.client_, viewOfSnapshot(kept, impUid), lookup, request)
+    )
   }
 
   protected async call<T>(doing: string, action: () => Promise<T>): Promise<T> {
@@ -110,4 +118,5 @@ export abstract class IamportPort extends SavedMethodsRefused<IamportPaymentwall
     } catch (error) {
       throw toMedusaError(error, doing)
     }
-  }}
+  }
+}

@@ -28,7 +28,10 @@ export function toMedusaError(error: unknown, doing: string): MedusaError {
     )
   }
   if (error instanceof IamportTimeoutError) {
-    return new MedusaError(MedusaError.Types.UNEXPECTED_STATE, `i'mport did not answer in time while trying to ${doing}.`)
+    return new MedusaError(
+      MedusaError.Types.UNEXPECTED_STATE,
+      `i'mport did not answer in time while trying to ${doing}.`
+    )
   }
   if (isIamportError(error)) {
     return new MedusaError(MedusaError.Types.UNEXPECTED_STATE, `Could not ${doing}: ${error.message}`)

@@ -1,7 +1,12 @@
 import type { RefundPaymentInput } from "@medusajs/framework/types"
 import { MedusaError } from "@medusajs/framework/utils"
 import { sameAmount } from "../../lib/money"
-import { type CancelRequestRecord, RECORD_ONLY_KEY, type PaymentwallData, type RecordOnlyMarker } from "../../lib/paymentwall/payment-data"
+import {
+  type CancelRequestRecord,
+  RECORD_ONLY_KEY,
+  type PaymentwallData,
+  type RecordOnlyMarker,
+} from "../../lib/paymentwall/payment-data"
 
 /**
  * How long a record-only marker is honoured. The settlement sets it and books within seconds; an older one was left by

@@ -29,7 +29,9 @@ function refuse(): never {
  * i'mport's Paymentwall guide: Key-in and Subscription are "preparing for service"; docs/production.md). Each call that
  * asks for a saved method gets a MedusaError that says so, instead of Medusa's silent empty answer.
  */
-export abstract class SavedMethodsRefused<TConfig extends Record<string, unknown>> extends AbstractPaymentProvider<TConfig> {
+export abstract class SavedMethodsRefused<
+  TConfig extends Record<string, unknown>,
+> extends AbstractPaymentProvider<TConfig> {
   /**
    * Not refused: Medusa's createPaymentSessionsWorkflow asks for an account holder at every logged-in customer's
    * checkout, and a refusal would stop their payment. No holder is made (the payment module stores none for an

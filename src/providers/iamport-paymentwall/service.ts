@@ -45,8 +45,6 @@ import { authorizedStatus, SESSION_STATUS } from "./session-status"
 import { assertMatches, paymentMismatches } from "./verify"
 import { webhookAction } from "./webhook-action"
 
-
-
 /**
  * Medusa payment provider for i'mport (PortOne V1) on its Paymentwall channel.
  * A paid Paymentwall payment is a sale, so "paid" maps to `captured`; Medusa never calls capturePayment for it.
@@ -60,7 +58,12 @@ export class IamportPaymentwallProviderService extends IamportPort {
     resolveOptions(options)
   }
 
-  async initiatePayment({ amount, currency_code, data, context }: InitiatePaymentInput): Promise<InitiatePaymentOutput> {
+  async initiatePayment({
+    amount,
+    currency_code,
+    data,
+    context,
+  }: InitiatePaymentInput): Promise<InitiatePaymentOutput> {
     const currency = supportedCurrency(currency_code)
     const major = toIamportAmount(amount, currency)
     const sessionId = typeof data?.session_id === "string" ? data.session_id : context?.idempotency_key
@@ -108,7 +111,10 @@ export class IamportPaymentwallProviderService extends IamportPort {
     const payment = await this.call("look up the payment", () => paymentOf(this.client_, expected))
     this.assertMatches(payment, expected)
     if (payment.status !== "paid" && payment.status !== "cancelled") {
-      throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `The i'mport payment ${payment.imp_uid} is ${payment.status}, not paid.`)
+      throw new MedusaError(
+        MedusaError.Types.NOT_ALLOWED,
+        `The i'mport payment ${payment.imp_uid} is ${payment.status}, not paid.`
+      )
     }
     return { data: withSnapshot(expected, payment) }
   }
@@ -158,7 +164,14 @@ export class IamportPaymentwallProviderService extends IamportPort {
       const data = recordOnly(expected, marker, amount, refundId)
       // The settlement's claim on the ledger row is taken by one refund only: another that read the same marker (a
       // store's refund running alongside) is refused, so one cancellation is never booked twice.
-      const taken = !!expected.imp_uid && (await providerReservations(this.container).takeClaim(expected.imp_uid, marker.cancellation_id, refundId, typeof marker.claim_owner === "string" ? marker.claim_owner : undefined))
+      const taken =
+        !!expected.imp_uid &&
+        (await providerReservations(this.container).takeClaim(
+          expected.imp_uid,
+          marker.cancellation_id,
+          refundId,
+          typeof marker.claim_owner === "string" ? marker.claim_owner : undefined
+        ))
       if (!taken) {
         throw new MedusaError(
           MedusaError.Types.CONFLICT,
@@ -206,8 +219,15 @@ export class IamportPaymentwallProviderService extends IamportPort {
   }
 
   /** Registers the amount with i'mport so the widget refuses to charge any other. */
-  protected async register(merchantUid: string, amount: number, currency: string, kind: "new" | "existing"): Promise<void> {
-    await this.call("register the payment amount", () => registerAmount(this.client_, merchantUid, amount, currency, kind))
+  protected async register(
+    merchantUid: string,
+    amount: number,
+    currency: string,
+    kind: "new" | "existing"
+  ): Promise<void> {
+    await this.call("register the payment amount", () =>
+      registerAmount(this.client_, merchantUid, amount, currency, kind)
+    )
   }
 
   protected assertMatches(payment: IamportPayment, expected: PaymentwallData): void {
@@ -215,9 +235,14 @@ export class IamportPaymentwallProviderService extends IamportPort {
   }
 
   /** The money gate for every cancel Medusa asks this provider for (gated-cancel.ts). */
-  protected async gatedCancel(data: PaymentwallData & Record<string, unknown>, payment: IamportPayment, asked: AskedCancel): Promise<Record<string, unknown>> {
+  protected async gatedCancel(
+    data: PaymentwallData & Record<string, unknown>,
+    payment: IamportPayment,
+    asked: AskedCancel
+  ): Promise<Record<string, unknown>> {
     const gate = providerReservations(this.container)
-    const send = (request: Parameters<typeof sendCancel>[2]) => this.call("cancel the payment", () => sendCancel(this.client_, viewOf(payment), request))
+    const send = (request: Parameters<typeof sendCancel>[2]) =>
+      this.call("cancel the payment", () => sendCancel(this.client_, viewOf(payment), request))
     return gatedCancel({ gate, send, logger: this.logger_, leaseSeconds: this.lockTtlSeconds() }, data, payment, asked)
   }
 }

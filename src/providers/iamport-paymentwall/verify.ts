@@ -30,7 +30,12 @@ export function paymentMismatches(payment: IamportPayment, expected: Expected, m
 }
 
 /** Refuses a payment that is not this checkout's, logged as suspected tampering. */
-export function assertMatches(payment: IamportPayment, expected: Expected, mode: "test" | "live", logger: Logger): void {
+export function assertMatches(
+  payment: IamportPayment,
+  expected: Expected,
+  mode: "test" | "live",
+  logger: Logger
+): void {
   const problems = paymentMismatches(payment, expected, mode)
   if (problems.length) {
     logger.warn(`iamport-paymentwall: suspected tampering, payment ${payment.imp_uid} refused: ${problems.join("; ")}`)
@@ -59,7 +64,9 @@ export function channelMismatches(payment: IamportPayment, mode: "test" | "live"
 /** Why i'mport's payment is not one this provider may act on (another PG, the other mode, a foreign merchant_uid). */
 export function ownershipProblems(payment: IamportPayment, mode: "test" | "live"): string[] {
   return [
-    ...(sessionIdFromMerchantUid(payment.merchant_uid) ? [] : [`merchant_uid ${payment.merchant_uid} was not made by this plugin`]),
+    ...(sessionIdFromMerchantUid(payment.merchant_uid)
+      ? []
+      : [`merchant_uid ${payment.merchant_uid} was not made by this plugin`]),
     ...channelMismatches(payment, mode),
   ]
 }

@@ -13,7 +13,8 @@ beforeEach(() => sandbox.context.reset())
 const control = (running: RunningSandbox = sandbox) => ({ headers: { [CONTROL_TOKEN_HEADER]: running.controlToken } })
 
 const token = async () =>
-  (await axios.post(`${sandbox.url}/users/getToken`, { imp_key: "sandbox_imp_key", imp_secret: "sandbox_imp_secret" })).data.response.access_token as string
+  (await axios.post(`${sandbox.url}/users/getToken`, { imp_key: "sandbox_imp_key", imp_secret: "sandbox_imp_secret" }))
+    .data.response.access_token as string
 
 describe("the sandbox's control page", () => {
   it("is served at / and drives only the control API (tickets, payments, calls)", async () => {
@@ -27,8 +28,16 @@ describe("the sandbox's control page", () => {
   })
 
   it("lists every payment, newest last", async () => {
-    await axios.post(`${sandbox.url}/sandbox/pay`, { merchant_uid: "pw_a", outcome: "paid", ignore_prepare: true, amount: 1000, currency: "KRW" }, control())
-    await axios.post(`${sandbox.url}/sandbox/pay`, { merchant_uid: "pw_b", outcome: "fraud_review", ignore_prepare: true, amount: 2000, currency: "KRW" }, control())
+    await axios.post(
+      `${sandbox.url}/sandbox/pay`,
+      { merchant_uid: "pw_a", outcome: "paid", ignore_prepare: true, amount: 1000, currency: "KRW" },
+      control()
+    )
+    await axios.post(
+      `${sandbox.url}/sandbox/pay`,
+      { merchant_uid: "pw_b", outcome: "fraud_review", ignore_prepare: true, amount: 2000, currency: "KRW" },
+      control()
+    )
     const { data } = await axios.get(`${sandbox.url}/sandbox/payments`, control())
     expect(data.map((p: { merchant_uid: string; status: string }) => [p.merchant_uid, p.status])).toEqual([
       ["pw_a", "paid"],
@@ -38,14 +47,15 @@ describe("the sandbox's control page", () => {
 
   it("logs each i'mport call with its HTTP status, and never the credentials or the whole token", async () => {
     const access = await token()
-    await axios.get(`${sandbox.url}/payments/imp_missing`, { headers: { Authorization: `Bearer ${access}` }, validateStatus: () => true })
+    await axios.get(`${sandbox.url}/payments/imp_missing`, {
+      headers: { Authorization: `Bearer ${access}` },
+      validateStatus: () => true,
+    })
     await axios.get(`${sandbox.url}/payments/imp_missing`, { validateStatus: () => true })
     const { data: calls } = await axios.get(`${sandbox.url}/sandbox/calls`, control())
-    expect(calls.map((c: { method: string; path: string; status: number }) => `${c.method} ${c.path} ${c.status}`)).toEqual([
-      "POST /users/getToken 200",
-      "GET /payments/imp_missing 404",
-      "GET /payments/imp_missing 401",
-    ])
+    expect(
+      calls.map((c: { method: string; path: string; status: number }) => `${c.method} ${c.path} ${c.status}`)
+    ).toEqual(["POST /users/getToken 200", "GET /payments/imp_missing 404", "GET /payments/imp_missing 401"])
     const text = JSON.stringify(calls)
     expect(text).not.toContain(access)
     expect(text).not.toMatch(/sandbox_imp_(key|secret)/)
@@ -71,20 +81,34 @@ describe("the sandbox's state file", () => {
     const path = await import("node:path")
     const stateFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "sandbox-state-")), "sandbox.json")
     const first = await startSandbox({ stateFile })
-    const paid = (await axios.post(`${first.url}/sandbox/pay`, { merchant_uid: "pw_keep", outcome: "paid", ignore_prepare: true, amount: 13000, currency: "KRW" }, control(first))).data
-    const auth = { headers: { Authorization: `Bearer ${(await axios.post(`${first.url}/users/getToken`, { imp_key: "sandbox_imp_key", imp_secret: "sandbox_imp_secret" })).data.response.access_token}` } }
+    const paid = (
+      await axios.post(
+        `${first.url}/sandbox/pay`,
+        { merchant_uid: "pw_keep", outcome: "paid", ignore_prepare: true, amount: 13000, currency: "KRW" },
+        control(first)
+      )
+    ).data
+    const auth = {
+      headers: {
+        Authorization: `Bearer ${(await axios.post(`${first.url}/users/getToken`, { imp_key: "sandbox_imp_key", imp_secret: "sandbox_imp_secret" })).data.response.access_token}`,
+      },
+    }
     await axios.post(`${first.url}/payments/cancel`, { imp_uid: paid.imp_uid, amount: 3000, reason: "kept" }, auth)
     await first.close()
 
     const second = await startSandbox({ stateFile })
     try {
       const { data: payments } = await axios.get(`${second.url}/sandbox/payments`, control(second))
-      expect(payments.map((p: { imp_uid: string; status: string }) => [p.imp_uid, p.status])).toEqual([[paid.imp_uid, "paid"]])
+      expect(payments.map((p: { imp_uid: string; status: string }) => [p.imp_uid, p.status])).toEqual([
+        [paid.imp_uid, "paid"],
+      ])
       const { data: tickets } = await axios.get(`${second.url}/sandbox/tickets`, control(second))
       expect(tickets).toMatchObject([{ imp_uid: paid.imp_uid, amount: 3000, status: "open" }])
       // The kept ticket can still be settled, and i'mport's view follows.
       await axios.post(`${second.url}/sandbox/tickets/${tickets[0].id}/settle`, { result: "approved" }, control(second))
-      expect((await axios.get(`${second.url}/sandbox/payments/${paid.imp_uid}`, control(second))).data.cancel_amount).toBe(3000)
+      expect(
+        (await axios.get(`${second.url}/sandbox/payments/${paid.imp_uid}`, control(second))).data.cancel_amount
+      ).toBe(3000)
     } finally {
       await second.close()
     }

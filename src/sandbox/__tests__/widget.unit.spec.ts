@@ -14,19 +14,45 @@ async function pageWithScript(userAgent = "Mozilla/5.0 (X11; Linux x86_64)") {
   const script = await (await fetch(`${sandbox.url}/v1/iamport.js`)).text()
   const appended: { tag: string; src?: string; children: { src?: string }[] }[] = []
   const listeners: Listener[] = []
-  const element = (tag: string) => ({ tag, style: {}, children: [] as { src?: string }[], setAttribute: () => undefined, appendChild(child: { src?: string }) { this.children.push(child) }, parentNode: null as unknown })
+  const element = (tag: string) => ({
+    tag,
+    style: {},
+    children: [] as { src?: string }[],
+    setAttribute: () => undefined,
+    appendChild(child: { src?: string }) {
+      this.children.push(child)
+    },
+    parentNode: null as unknown,
+  })
   const window: Record<string, unknown> = {
     location: { href: "https://shop.example/checkout" },
     addEventListener: (_: string, fn: Listener) => listeners.push(fn),
     removeEventListener: (_: string, fn: Listener) => listeners.splice(listeners.indexOf(fn), 1),
   }
-  const document = { createElement: element, body: { appendChild: (node: (typeof appended)[number]) => appended.push(node) } }
+  const document = {
+    createElement: element,
+    body: { appendChild: (node: (typeof appended)[number]) => appended.push(node) },
+  }
   vm.runInNewContext(script, { window, document, navigator: { userAgent }, encodeURIComponent, JSON, Object })
   const post = (origin: string, data: unknown) => [...listeners].forEach((fn) => fn({ origin, data }))
-  return { IMP: window.IMP as { init(c: string): void; request_pay(p: object, cb: (r: unknown) => void): void }, appended, post, window, listeners }
+  return {
+    IMP: window.IMP as { init(c: string): void; request_pay(p: object, cb: (r: unknown) => void): void },
+    appended,
+    post,
+    window,
+    listeners,
+  }
 }
 
-const params = { channelKey: "ch", merchant_uid: "pw_1", amount: 13000, currency: "KRW", name: "Mug", buyer_email: "a@b.c", buyer_name: "Jiwoo Park" }
+const params = {
+  channelKey: "ch",
+  merchant_uid: "pw_1",
+  amount: 13000,
+  currency: "KRW",
+  name: "Mug",
+  buyer_email: "a@b.c",
+  buyer_name: "Jiwoo Park",
+}
 
 describe("the sandbox's iamport.js stand-in", () => {
   it("opens the widget in an overlay and calls back with what the widget page posts from the sandbox's origin", async () => {
@@ -63,7 +89,13 @@ describe("the sandbox's iamport.js stand-in", () => {
 
 describe("the sandbox's widget page", () => {
   it("shows the order and escapes what the storefront sent, in the page and in its script", async () => {
-    const p = encodeURIComponent(JSON.stringify({ ...params, name: "<img src=x onerror=alert(1)>", buyer_name: "</script><script>alert(1)</script>" }))
+    const p = encodeURIComponent(
+      JSON.stringify({
+        ...params,
+        name: "<img src=x onerror=alert(1)>",
+        buyer_name: "</script><script>alert(1)</script>",
+      })
+    )
     const res = await fetch(`${sandbox.url}/widget?mode=callback&p=${p}`)
     expect(res.headers.get("content-type")).toContain("text/html")
     const html = await res.text()

@@ -79,7 +79,12 @@ describe("requestPayParams", () => {
       { ...session, channel_key: null, pg: "paymentwall", buyer_email: null, buyer_name: null },
       { buyer: { email: "guest@example.com", name: "Min Kim", tel: "010-1234-5678" } }
     )
-    expect(params).toMatchObject({ pg: "paymentwall", buyer_email: "guest@example.com", buyer_name: "Min Kim", buyer_tel: "010-1234-5678" })
+    expect(params).toMatchObject({
+      pg: "paymentwall",
+      buyer_email: "guest@example.com",
+      buyer_name: "Min Kim",
+      buyer_tel: "010-1234-5678",
+    })
     expect(params).not.toHaveProperty("channelKey")
   })
 
@@ -96,7 +101,10 @@ describe("loadIamport", () => {
   it("loads the script once per URL, however many payments ask for it at once", async () => {
     const { imp } = fakeIamport(() => ({}))
     const { host, scripts } = fakeHost(imp)
-    const [a, b] = await Promise.all([loadIamport("http://127.0.0.1:8891/v1/iamport.js", host), loadIamport("http://127.0.0.1:8891/v1/iamport.js", host)])
+    const [a, b] = await Promise.all([
+      loadIamport("http://127.0.0.1:8891/v1/iamport.js", host),
+      loadIamport("http://127.0.0.1:8891/v1/iamport.js", host),
+    ])
     expect(a).toBe(imp)
     expect(b).toBe(imp)
     expect(scripts).toEqual(["http://127.0.0.1:8891/v1/iamport.js"])
@@ -123,40 +131,62 @@ describe("payWithPaymentwall", () => {
   })
 
   it("rejects with Paymentwall's reason and the imp_uid of a declined payment", async () => {
-    const { imp } = fakeIamport(() => ({ success: false, imp_uid: "imp_2", error_code: "F400", error_msg: "Card declined" }))
-    const error = await payWithPaymentwall(session, { scriptUrl: "http://sandbox/x.js" }, fakeHost(imp).host).catch((e: unknown) => e)
+    const { imp } = fakeIamport(() => ({
+      success: false,
+      imp_uid: "imp_2",
+      error_code: "F400",
+      error_msg: "Card declined",
+    }))
+    const error = await payWithPaymentwall(session, { scriptUrl: "http://sandbox/x.js" }, fakeHost(imp).host).catch(
+      (e: unknown) => e
+    )
     expect(error).toMatchObject({ kind: "payment_failed", code: "F400", impUid: "imp_2", message: "Card declined" })
   })
 
   it("reads a failure from the new SDK, which gives error_code and no success flag", async () => {
-    const { imp } = fakeIamport(() => ({ imp_uid: null, merchant_uid: session.merchant_uid, error_code: "USER_CANCEL", error_msg: "closed" }))
-    const error = await payWithPaymentwall(session, { scriptUrl: "http://sandbox/y.js" }, fakeHost(imp).host).catch((e: unknown) => e)
+    const { imp } = fakeIamport(() => ({
+      imp_uid: null,
+      merchant_uid: session.merchant_uid,
+      error_code: "USER_CANCEL",
+      error_msg: "closed",
+    }))
+    const error = await payWithPaymentwall(session, { scriptUrl: "http://sandbox/y.js" }, fakeHost(imp).host).catch(
+      (e: unknown) => e
+    )
     expect(error).toMatchObject({ kind: "payment_failed", code: "USER_CANCEL" })
   })
 })
 
 describe("readPaymentwallRedirect", () => {
   it("reads a successful mobile return", () => {
-    expect(readPaymentwallRedirect("https://shop.example/return?imp_uid=imp_9&merchant_uid=pw_x&imp_success=true")).toEqual({
+    expect(
+      readPaymentwallRedirect("https://shop.example/return?imp_uid=imp_9&merchant_uid=pw_x&imp_success=true")
+    ).toEqual({
       imp_uid: "imp_9",
       merchant_uid: "pw_x",
     })
   })
 
   it("turns a failed return into a PaymentwallError with its message", () => {
-    const result = readPaymentwallRedirect("/return?imp_uid=imp_9&merchant_uid=pw_x&imp_success=false&error_msg=Declined%20by%20bank")
+    const result = readPaymentwallRedirect(
+      "/return?imp_uid=imp_9&merchant_uid=pw_x&imp_success=false&error_msg=Declined%20by%20bank"
+    )
     expect(result).toBeInstanceOf(PaymentwallError)
     expect(result).toMatchObject({ kind: "payment_failed", message: "Declined by bank", impUid: "imp_9" })
   })
 
   it("reads error_code without imp_success, and says null for a URL that carries no result", () => {
-    expect(readPaymentwallRedirect("/return?merchant_uid=pw_x&error_code=F1&error_msg=no")).toMatchObject({ kind: "payment_failed", code: "F1" })
+    expect(readPaymentwallRedirect("/return?merchant_uid=pw_x&error_code=F1&error_msg=no")).toMatchObject({
+      kind: "payment_failed",
+      code: "F1",
+    })
     expect(readPaymentwallRedirect("https://shop.example/checkout")).toBeNull()
   })
 })
 
 describe("paymentwallFailure", () => {
-  const failed = (message: string, impUid: string | null = "imp_3") => new PaymentwallError("payment_failed", message, { code: "F_PG", impUid })
+  const failed = (message: string, impUid: string | null = "imp_3") =>
+    new PaymentwallError("payment_failed", message, { code: "F_PG", impUid })
 
   it("tells a payment held for fraud review (i'mport's PG-failure text) from a card decline", () => {
     expect(paymentwallFailure(failed("(PG사 결제 장애) Internal error"))).toBe("review")
@@ -164,7 +194,9 @@ describe("paymentwallFailure", () => {
   })
 
   it("reads the same from a mobile return", () => {
-    const back = readPaymentwallRedirect("/r?imp_uid=imp_4&merchant_uid=pw_x&imp_success=false&error_msg=%28PG%EC%82%AC%20%EA%B2%B0%EC%A0%9C%20%EC%9E%A5%EC%95%A0%29%20Internal%20error")
+    const back = readPaymentwallRedirect(
+      "/r?imp_uid=imp_4&merchant_uid=pw_x&imp_success=false&error_msg=%28PG%EC%82%AC%20%EA%B2%B0%EC%A0%9C%20%EC%9E%A5%EC%95%A0%29%20Internal%20error"
+    )
     expect(back).toBeInstanceOf(PaymentwallError)
     expect(paymentwallFailure(back as PaymentwallError)).toBe("review")
   })

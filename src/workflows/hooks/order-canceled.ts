@@ -1,6 +1,12 @@
 import { cancelOrderWorkflow } from "@medusajs/medusa/core-flows"
 import type { IPaymentModuleService, Logger, MedusaContainer } from "@medusajs/framework/types"
-import { ContainerRegistrationKeys, MathBN, MedusaError, Modules, PaymentCollectionStatus } from "@medusajs/framework/utils"
+import {
+  ContainerRegistrationKeys,
+  MathBN,
+  MedusaError,
+  Modules,
+  PaymentCollectionStatus,
+} from "@medusajs/framework/utils"
 import { formatAmount } from "../../lib/money"
 import { isPaymentwallProviderId } from "../../lib/paymentwall/provider-id"
 import { paymentwallModule } from "../../modules/iamport-paymentwall"
@@ -57,13 +63,19 @@ cancelOrderWorkflow.hooks.orderCanceled(async ({ order }, { container }) => {
     }
     const refunded = (payment.refunds ?? []).reduce((sum, r) => MathBN.add(sum, r.amount), MathBN.convert(0))
     const left = MathBN.sub(payment.amount, refunded)
-    return MathBN.gt(left, 0) ? [`${formatAmount(left)} ${payment.currency_code.toUpperCase()} of its Paymentwall payment ${payment.id}`] : []
+    return MathBN.gt(left, 0)
+      ? [`${formatAmount(left)} ${payment.currency_code.toUpperCase()} of its Paymentwall payment ${payment.id}`]
+      : []
   })
   if (!kept.length) {
     return
   }
   // A ticket closed by hand is money i'mport returned that Medusa never books: the cancel can never ask for it.
-  const closed = await paymentwallModule(container).listCancelTickets({ payment_id: payments.map((p) => p.id), status: "closed", refund_id: null })
+  const closed = await paymentwallModule(container).listCancelTickets({
+    payment_id: payments.map((p) => p.id),
+    status: "closed",
+    refund_id: null,
+  })
   const reason =
     `Medusa could not refund ${kept.join(", ")} (the provider refused it, ` +
     (closed.length
@@ -73,11 +85,16 @@ cancelOrderWorkflow.hooks.orderCanceled(async ({ order }, { container }) => {
   if (payments.some((p) => !isPaymentwallProviderId(p.provider_id))) {
     container
       .resolve<Logger>(ContainerRegistrationKeys.LOGGER)
-      .error(`iamport-paymentwall: order ${found?.id} was cancelled, but ${reason} Refund the rest once Paymentwall has answered.`)
+      .error(
+        `iamport-paymentwall: order ${found?.id} was cancelled, but ${reason} Refund the rest once Paymentwall has answered.`
+      )
     return
   }
   await reopenCollections(container, found?.payment_collections ?? [])
-  throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `The order was not cancelled: ${reason} Cancel the order once Paymentwall has answered.`)
+  throw new MedusaError(
+    MedusaError.Types.NOT_ALLOWED,
+    `The order was not cancelled: ${reason} Cancel the order once Paymentwall has answered.`
+  )
 })
 
 /**
@@ -88,7 +105,9 @@ cancelOrderWorkflow.hooks.orderCanceled(async ({ order }, { container }) => {
  */
 async function reopenCollections(container: MedusaContainer, collections: Collection[]): Promise<void> {
   const completed = collections.filter((c) => {
-    const captured = (c.payments ?? []).flatMap((p) => p.captures ?? []).reduce((sum, cap) => MathBN.add(sum, cap.amount), MathBN.convert(0))
+    const captured = (c.payments ?? [])
+      .flatMap((p) => p.captures ?? [])
+      .reduce((sum, cap) => MathBN.add(sum, cap.amount), MathBN.convert(0))
     return c.status === PaymentCollectionStatus.CANCELED && MathBN.gte(captured, c.amount)
   })
   if (completed.length) {

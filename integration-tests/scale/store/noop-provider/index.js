@@ -35,7 +35,9 @@ class NoopPaymentProvider extends AbstractPaymentProvider {
   }
   async getWebhookActionAndData(payload) {
     const { session_id, amount } = payload.data ?? {}
-    return session_id ? { action: PaymentActions.SUCCESSFUL, data: { session_id, amount } } : { action: PaymentActions.NOT_SUPPORTED }
+    return session_id
+      ? { action: PaymentActions.SUCCESSFUL, data: { session_id, amount } }
+      : { action: PaymentActions.NOT_SUPPORTED }
   }
 }
 

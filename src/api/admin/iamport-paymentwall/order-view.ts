@@ -5,7 +5,12 @@ import type { IUserModuleService } from "@medusajs/framework/types"
 import { type OrderPaymentRow, paymentwallPaymentsOfOrder } from "../../../lib/order-payments"
 import { paymentwallProvider } from "../../../providers/iamport-paymentwall/registered-provider"
 import { type IamportSnapshot, snapshotOf } from "../../../lib/paymentwall/payment-data"
-import { type CancelTicket, type DeliveryNotice, type ExtraAttempt, paymentwallModule } from "../../../modules/iamport-paymentwall"
+import {
+  type CancelTicket,
+  type DeliveryNotice,
+  type ExtraAttempt,
+  paymentwallModule,
+} from "../../../modules/iamport-paymentwall"
 import { freeFromSnapshot, freeToRefund } from "../../../lib/paymentwall/free-to-refund"
 import type { IamportPayment } from "../../../lib/iamport/types"
 import { planTicketOf } from "../../../lib/paymentwall/settlement-plan"
@@ -20,11 +25,24 @@ export type TicketView = Omit<CancelTicket, "raw_amount" | "amount" | "requested
 /** A delivery report to Paymentwall: what was sent, when, and how the outbox stands. */
 export type DeliveryView = Pick<
   DeliveryNotice,
-  "id" | "status" | "type" | "state" | "carrier_type" | "carrier_tracking_id" | "attempts" | "next_attempt_at" | "sent_at" | "last_error" | "created_at"
+  | "id"
+  | "status"
+  | "type"
+  | "state"
+  | "carrier_type"
+  | "carrier_tracking_id"
+  | "attempts"
+  | "next_attempt_at"
+  | "sent_at"
+  | "last_error"
+  | "created_at"
 >
 
 /** A second paid attempt of the payment's merchant_uid: money i'mport holds that Medusa never booked. */
-export type ExtraAttemptView = Pick<ExtraAttempt, "id" | "imp_uid" | "merchant_uid" | "currency_code" | "status" | "error" | "found_at" | "decided_at"> & {
+export type ExtraAttemptView = Pick<
+  ExtraAttempt,
+  "id" | "imp_uid" | "merchant_uid" | "currency_code" | "status" | "error" | "found_at" | "decided_at"
+> & {
   amount: number
   /** Who asked for its cancel, by e-mail where the user still exists. */
   decided_by: string | null
@@ -59,27 +77,51 @@ export type PaymentView = {
 }
 
 /** An order's Paymentwall payments, what i'mport says of them, their cancel tickets and second paid attempts, for the admin widget. */
-export async function paymentwallOrderView(container: MedusaContainer, orderId: string, live: boolean): Promise<PaymentView[]> {
-  const order = await paymentwallPaymentsOfOrder(container, orderId, ["amount", "currency_code", "captured_at", "data", "refunds"])
+export async function paymentwallOrderView(
+  container: MedusaContainer,
+  orderId: string,
+  live: boolean
+): Promise<PaymentView[]> {
+  const order = await paymentwallPaymentsOfOrder(container, orderId, [
+    "amount",
+    "currency_code",
+    "captured_at",
+    "data",
+    "refunds",
+  ])
   if (!order) {
     throw new MedusaError(MedusaError.Types.NOT_FOUND, `Order ${orderId} was not found.`)
   }
   const payments = order.payments
   const tickets = payments.length
-    ? await paymentwallModule(container).listCancelTickets({ payment_id: payments.map((p) => p.id) }, { order: { requested_at: "DESC" } })
+    ? await paymentwallModule(container).listCancelTickets(
+        { payment_id: payments.map((p) => p.id) },
+        { order: { requested_at: "DESC" } }
+      )
     : []
   const deliveries = payments.length
-    ? await paymentwallModule(container).listDeliveryNotices({ payment_id: payments.map((p) => p.id) }, { order: { created_at: "ASC" } })
+    ? await paymentwallModule(container).listDeliveryNotices(
+        { payment_id: payments.map((p) => p.id) },
+        { order: { created_at: "ASC" } }
+      )
     : []
   const extraAttempts = payments.length
-    ? await paymentwallModule(container).listExtraAttempts({ payment_id: payments.map((p) => p.id) }, { order: { found_at: "ASC" } })
+    ? await paymentwallModule(container).listExtraAttempts(
+        { payment_id: payments.map((p) => p.id) },
+        { order: { found_at: "ASC" } }
+      )
     : []
   const people = await emailsOf(
     container,
-    [...tickets.flatMap((t) => [t.requested_by, t.decided_by]), ...extraAttempts.map((a) => a.decided_by)].filter((id): id is string => !!id)
+    [...tickets.flatMap((t) => [t.requested_by, t.decided_by]), ...extraAttempts.map((a) => a.decided_by)].filter(
+      (id): id is string => !!id
+    )
   )
   const snapshots = await keptSnapshots(container, payments)
-  const reasons = await reasonLabels(container, tickets.map((t) => t.refund_reason_id).filter((id): id is string => !!id))
+  const reasons = await reasonLabels(
+    container,
+    tickets.map((t) => t.refund_reason_id).filter((id): id is string => !!id)
+  )
 
   return Promise.all(
     payments.map(async (payment) => {
@@ -98,7 +140,11 @@ export async function paymentwallOrderView(container: MedusaContainer, orderId: 
       }
       const own = tickets.filter((t) => t.payment_id === payment.id)
       const free = fresh
-        ? freeToRefund({ iamport: fresh, tickets: own.map(planTicketOf), booked: bookedKeys(await ledgerOf(container, fresh.imp_uid)) })
+        ? freeToRefund({
+            iamport: fresh,
+            tickets: own.map(planTicketOf),
+            booked: bookedKeys(await ledgerOf(container, fresh.imp_uid)),
+          })
         : iamport && payment.captured_at
           ? freeFromSnapshot(iamport, own)
           : null
@@ -122,13 +168,17 @@ export async function paymentwallOrderView(container: MedusaContainer, orderId: 
             amount: Number(t.amount),
             requested_by: t.requested_by ? { id: t.requested_by, email: people.get(t.requested_by) ?? null } : null,
             // Who confirmed a rejection or kept a ticket waiting, by e-mail where the user still exists.
-            decided_by: t.decided_by ? people.get(t.decided_by) ?? t.decided_by : null,
-            refund_reason: t.refund_reason_id ? reasons.get(t.refund_reason_id) ?? null : null,
+            decided_by: t.decided_by ? (people.get(t.decided_by) ?? t.decided_by) : null,
+            refund_reason: t.refund_reason_id ? (reasons.get(t.refund_reason_id) ?? null) : null,
           })),
         deliveries: deliveries.filter((d) => d.payment_id === payment.id).map(deliveryView),
-        extra_attempts: extraAttempts.filter((a) => a.payment_id === payment.id).map((a) => extraAttemptView(a, people)),
+        extra_attempts: extraAttempts
+          .filter((a) => a.payment_id === payment.id)
+          .map((a) => extraAttemptView(a, people)),
         auto_cancel_at: autoCancelAt(container, payment),
-        free_to_refund: free ? { left: free.left.toNumber(), waiting: free.waiting.toNumber(), free: Math.max(0, free.free.toNumber()) } : null,
+        free_to_refund: free
+          ? { left: free.left.toNumber(), waiting: free.waiting.toNumber(), free: Math.max(0, free.free.toNumber()) }
+          : null,
       }
     })
   )
@@ -144,21 +194,58 @@ function autoCancelAt(container: MedusaContainer, payment: OrderPaymentRow): Dat
 }
 
 function deliveryView(d: DeliveryNotice): DeliveryView {
-  const { id, status, type, state, carrier_type, carrier_tracking_id, attempts, next_attempt_at, sent_at, last_error, created_at } = d
-  return { id, status, type, state, carrier_type, carrier_tracking_id, attempts, next_attempt_at, sent_at, last_error, created_at }
+  const {
+    id,
+    status,
+    type,
+    state,
+    carrier_type,
+    carrier_tracking_id,
+    attempts,
+    next_attempt_at,
+    sent_at,
+    last_error,
+    created_at,
+  } = d
+  return {
+    id,
+    status,
+    type,
+    state,
+    carrier_type,
+    carrier_tracking_id,
+    attempts,
+    next_attempt_at,
+    sent_at,
+    last_error,
+    created_at,
+  }
 }
 
 function extraAttemptView(a: ExtraAttempt, people: Map<string, string>): ExtraAttemptView {
   const { id, imp_uid, merchant_uid, currency_code, status, error, found_at, decided_at } = a
-  const decidedBy = a.decided_by ? people.get(a.decided_by) ?? a.decided_by : null
-  return { id, imp_uid, merchant_uid, amount: Number(a.amount), currency_code, status, error, found_at, decided_at, decided_by: decidedBy }
+  const decidedBy = a.decided_by ? (people.get(a.decided_by) ?? a.decided_by) : null
+  return {
+    id,
+    imp_uid,
+    merchant_uid,
+    amount: Number(a.amount),
+    currency_code,
+    status,
+    error,
+    found_at,
+    decided_at,
+    decided_by: decidedBy,
+  }
 }
 
 async function emailsOf(container: MedusaContainer, ids: string[]): Promise<Map<string, string>> {
   if (!ids.length) {
     return new Map()
   }
-  const users = await container.resolve<IUserModuleService>(Modules.USER).listUsers({ id: [...new Set(ids)] }, { select: ["id", "email"] })
+  const users = await container
+    .resolve<IUserModuleService>(Modules.USER)
+    .listUsers({ id: [...new Set(ids)] }, { select: ["id", "email"] })
   return new Map(users.map((u) => [u.id, u.email]))
 }
 
@@ -167,6 +254,10 @@ async function reasonLabels(container: MedusaContainer, ids: string[]): Promise<
     return new Map()
   }
   const query = container.resolve(ContainerRegistrationKeys.QUERY)
-  const { data } = await query.graph({ entity: "refund_reason", fields: ["id", "label"], filters: { id: [...new Set(ids)] } })
+  const { data } = await query.graph({
+    entity: "refund_reason",
+    fields: ["id", "label"],
+    filters: { id: [...new Set(ids)] },
+  })
   return new Map((data as { id: string; label: string }[]).map((r) => [r.id, r.label]))
 }

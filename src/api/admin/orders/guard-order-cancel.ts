@@ -15,7 +15,11 @@ import { settlePaymentWorkflow } from "../../../workflows/settlement/workflows/s
  * not know of a refund Paymentwall is still settling, so the cancel would ask Paymentwall for that money a second
  * time. Refuse until Paymentwall has answered (or a person has dismissed the request).
  */
-export async function guardOrderCancel(req: MedusaRequest, res: MedusaResponse, next: MedusaNextFunction): Promise<void> {
+export async function guardOrderCancel(
+  req: MedusaRequest,
+  res: MedusaResponse,
+  next: MedusaNextFunction
+): Promise<void> {
   try {
     const order = await paymentwallPaymentsOfOrder(req.scope, req.params.id, ["captured_at", "data"])
     const payments = order?.payments ?? []
@@ -27,9 +31,15 @@ export async function guardOrderCancel(req: MedusaRequest, res: MedusaResponse, 
       // check below and Medusa's credit line. Returns, claims, exchanges and transfer requests take no lock in 2.21.
       // Renewed for as long as the work under them may last (the settlement's i'mport calls, then Medusa's own refund
       // through the provider, a look-up and a cancel: two lock lifetimes), on a short lease (lib/lock-lease.ts).
-      const maxHold = Math.max(...payments.map((p) => 2 * paymentwallProvider(req.scope, p.provider_id).lockTtlSeconds()))
+      const maxHold = Math.max(
+        ...payments.map((p) => 2 * paymentwallProvider(req.scope, p.provider_id).lockTtlSeconds())
+      )
       await holdLocks(req, res, [...paymentIds.map(paymentLockKey), req.params.id], maxHold)
-      const captured = payments.map((p) => ({ id: p.id, provider_id: p.provider_id, imp_uid: p.captured_at ? p.data?.imp_uid ?? null : null }))
+      const captured = payments.map((p) => ({
+        id: p.id,
+        provider_id: p.provider_id,
+        imp_uid: p.captured_at ? (p.data?.imp_uid ?? null) : null,
+      }))
       await settleBeforeCancel(req, captured)
       await prepareOrderCancelWorkflow(req.scope).run({ input: { order_id: req.params.id, payments: captured } })
     }
@@ -48,20 +58,28 @@ const LOCK_WAIT_MS = 30_000
  * the shop, silently. So each captured payment is settled first, under the locks this guard holds; what a
  * settlement books or flags stands whether the cancel is then refused or not.
  */
-async function settleBeforeCancel(req: MedusaRequest, payments: { id: string; provider_id: string; imp_uid: string | null }[]): Promise<void> {
+async function settleBeforeCancel(
+  req: MedusaRequest,
+  payments: { id: string; provider_id: string; imp_uid: string | null }[]
+): Promise<void> {
   for (const payment of payments) {
     if (!payment.imp_uid) {
       continue
     }
     try {
-      await settlePaymentWorkflow(req.scope).run({ input: { payment_id: payment.id, provider_id: payment.provider_id, imp_uid: payment.imp_uid } })
+      await settlePaymentWorkflow(req.scope).run({
+        input: { payment_id: payment.id, provider_id: payment.provider_id, imp_uid: payment.imp_uid },
+      })
     } catch (error) {
       // The workflow's error arrives as a plain object: keep a type the admin can act on (a busy lock stays CONFLICT);
       // anything else (i'mport out of reach) is a 400 with the reason, never Medusa's masked 500.
       const type = (error as { type?: unknown } | null)?.type
       const kept: string[] = [MedusaError.Types.CONFLICT, MedusaError.Types.NOT_FOUND, MedusaError.Types.INVALID_DATA]
       const known = typeof type === "string" && kept.includes(type) ? type : MedusaError.Types.NOT_ALLOWED
-      throw new MedusaError(known, `The order was not cancelled: its Paymentwall payment could not be settled with i'mport first (${errorMessage(error)}).`)
+      throw new MedusaError(
+        known,
+        `The order was not cancelled: its Paymentwall payment could not be settled with i'mport first (${errorMessage(error)}).`
+      )
     }
   }
 }
@@ -84,7 +102,10 @@ async function holdLocks(req: MedusaRequest, res: MedusaResponse, keys: string[]
       // Taking several keys is not all-or-nothing: give back the ones this attempt got (release checks the owner).
       await locking.release(keys, { ownerId }).catch(() => undefined)
       if (Date.now() >= until) {
-        throw new MedusaError(MedusaError.Types.CONFLICT, "This order's Paymentwall payment is being settled, or the order edited, right now; try again in a moment.")
+        throw new MedusaError(
+          MedusaError.Types.CONFLICT,
+          "This order's Paymentwall payment is being settled, or the order edited, right now; try again in a moment."
+        )
       }
       await new Promise((resolve) => setTimeout(resolve, 300))
     }

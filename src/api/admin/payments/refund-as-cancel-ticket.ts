@@ -1,4 +1,9 @@
-import type { AuthenticatedMedusaRequest, MedusaNextFunction, MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
+import type {
+  AuthenticatedMedusaRequest,
+  MedusaNextFunction,
+  MedusaRequest,
+  MedusaResponse,
+} from "@medusajs/framework/http"
 import { ContainerRegistrationKeys, MedusaError } from "@medusajs/framework/utils"
 import { isPaymentwallProviderId } from "../../../lib/paymentwall/provider-id"
 import { requestCancelTicketWorkflow } from "../../../workflows/refunds/workflows/request-cancel-ticket"
@@ -12,12 +17,20 @@ type RefundBody = { amount?: number; note?: string; refund_reason_id?: string }
  * handler never books a Refund: the refund becomes a cancel ticket, booked when i'mport confirms it.
  * Payments of other providers go on to the core handler untouched.
  */
-export async function refundAsCancelTicket(request: MedusaRequest, res: MedusaResponse, next: MedusaNextFunction): Promise<void> {
+export async function refundAsCancelTicket(
+  request: MedusaRequest,
+  res: MedusaResponse,
+  next: MedusaNextFunction
+): Promise<void> {
   // Mounted under /admin, where Medusa's authentication has run.
   const req = request as AuthenticatedMedusaRequest<RefundBody>
   try {
     const query = req.scope.resolve(ContainerRegistrationKeys.QUERY)
-    const { data } = await query.graph({ entity: "payment", fields: ["id", "provider_id"], filters: { id: req.params.id } })
+    const { data } = await query.graph({
+      entity: "payment",
+      fields: ["id", "provider_id"],
+      filters: { id: req.params.id },
+    })
     const payment = data[0] as { id: string; provider_id: string } | undefined
     if (!payment || !isPaymentwallProviderId(payment.provider_id)) {
       return next()
@@ -26,7 +39,9 @@ export async function refundAsCancelTicket(request: MedusaRequest, res: MedusaRe
     const { result: ticket } = await requestCancelTicketWorkflow(req.scope).run({
       input: { payment_id: payment.id, ...body, created_by: req.auth_context?.actor_id },
     })
-    const fields = req.queryConfig?.fields?.length ? req.queryConfig.fields : ["id", "amount", "currency_code", "refunds.*"]
+    const fields = req.queryConfig?.fields?.length
+      ? req.queryConfig.fields
+      : ["id", "amount", "currency_code", "refunds.*"]
     const { data: refetched } = await query.graph({ entity: "payment", fields, filters: { id: payment.id } })
     res.status(200).json({ payment: refetched[0] as Record<string, unknown> | undefined, cancel_ticket: ticket })
   } catch (error) {

@@ -35,7 +35,10 @@ function scope(extra: Record<string, unknown>): MedusaContainer {
   const logger = { warn: () => undefined, info: () => undefined } as unknown as Logger
   const provider = new IamportPaymentwallProviderService({ logger }, options as never)
   const payment = { __container__: { "pp_iamport-paymentwall_paymentwall": provider } }
-  const registry: Record<string, unknown> = { [ContainerRegistrationKeys.CONFIG_MODULE]: config, [Modules.PAYMENT]: payment }
+  const registry: Record<string, unknown> = {
+    [ContainerRegistrationKeys.CONFIG_MODULE]: config,
+    [Modules.PAYMENT]: payment,
+  }
   return {
     resolve: (key: string) => {
       if (!(key in registry)) {
@@ -148,7 +151,10 @@ describe("hook middleware: the sender address no client can write", () => {
     const declared = await run(scope({}), { headers: { "content-length": String(MAX_WEBHOOK_BODY_BYTES + 1) } })
     expect(declared.sent.status).toBe(413)
     expect(declared.sent.nextCalled).toBe(false)
-    expect(declared.sent.body).toMatchObject({ type: "payload_too_large", message: expect.stringContaining("16384 bytes") })
+    expect(declared.sent.body).toMatchObject({
+      type: "payload_too_large",
+      message: expect.stringContaining("16384 bytes"),
+    })
 
     const chunked = await run(scope({}), { rawBody: Buffer.alloc(MAX_WEBHOOK_BODY_BYTES + 1) })
     expect(chunked.sent.status).toBe(413)
@@ -160,7 +166,13 @@ describe("hook middleware: the sender address no client can write", () => {
 
 describe("webhookTrustFromConfig", () => {
   it("finds this provider's entry by id and ignores config it cannot read", () => {
-    const config = { modules: { [Modules.PAYMENT]: { options: { providers: [{ id: "pw", options: providerOptions({ webhookTrustedProxies: "loopback" }) }] } } } }
+    const config = {
+      modules: {
+        [Modules.PAYMENT]: {
+          options: { providers: [{ id: "pw", options: providerOptions({ webhookTrustedProxies: "loopback" }) }] },
+        },
+      },
+    }
     expect(webhookTrustFromConfig(config as unknown as ConfigModule, "pw")).toEqual(["loopback"])
     expect(webhookTrustFromConfig(config as unknown as ConfigModule, "nope")).toBeUndefined()
     expect(webhookTrustFromConfig({ modules: { [Modules.PAYMENT]: true } }, "pw")).toBeUndefined()

@@ -23,7 +23,14 @@ afterAll(() => sandbox.close())
 beforeEach(() => sandbox.context.reset())
 
 function client(extra: Partial<IamportClientOptions> = {}): IamportClient {
-  return new IamportClient({ impKey: KEY, impSecret: SECRET, baseUrl: sandbox.url, includeSandbox: true, retryBaseDelayMs: 5, ...extra })
+  return new IamportClient({
+    impKey: KEY,
+    impSecret: SECRET,
+    baseUrl: sandbox.url,
+    includeSandbox: true,
+    retryBaseDelayMs: 5,
+    ...extra,
+  })
 }
 
 const calls = (route: string): number => sandbox.context.stats.get(route) ?? 0
@@ -34,7 +41,10 @@ function notIamport(route: string, extra: Partial<Fault> = {}): void {
 }
 
 async function failureOf(promise: Promise<unknown>): Promise<Error> {
-  const error = await promise.then(() => undefined, (e: unknown) => e)
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e
+  )
   expect(error).toBeInstanceOf(Error)
   return error as Error
 }
@@ -102,7 +112,9 @@ describe("i'mport client", () => {
   it("treats HTTP 200 with code != 0 as a refusal carrying i'mport's message", async () => {
     const c = client()
     await c.preparePayment({ merchant_uid: "dup_1", amount: 1000, currency: "KRW" })
-    const error = await c.preparePayment({ merchant_uid: "dup_1", amount: 1000, currency: "KRW" }).catch((e: unknown) => e)
+    const error = await c
+      .preparePayment({ merchant_uid: "dup_1", amount: 1000, currency: "KRW" })
+      .catch((e: unknown) => e)
     expect(error).toBeInstanceOf(IamportRefusedError)
     expect((error as IamportRefusedError).code).toBe(1)
     expect((error as IamportRefusedError).httpStatus).toBe(200)
@@ -225,7 +237,15 @@ describe("i'mport client, when something other than i'mport answers", () => {
       "GET /payments/find/{merchant_uid}/paid answered HTTP 404 with an HTML page: not i'mport's answer. Check apiBaseUrl and any proxy between the store and i'mport."
     )
     const text = `${String(error)} ${JSON.stringify(error)} ${error.stack}`
-    for (const hidden of [SECRET, KEY, sandbox.context.token!.value, "pw_secret_merchant_uid", "include_sandbox", "sorting", "nginx"]) {
+    for (const hidden of [
+      SECRET,
+      KEY,
+      sandbox.context.token!.value,
+      "pw_secret_merchant_uid",
+      "include_sandbox",
+      "sorting",
+      "nginx",
+    ]) {
       expect(text).not.toContain(hidden)
     }
   })

@@ -19,7 +19,11 @@ function ticket(id: string, amount: number, extra: Partial<PlanTicket> = {}): Pl
   }
 }
 
-const entry = (cancellation_id: string, amount: number, status: CancellationEntry["status"] = "succeeded"): CancellationEntry => ({
+const entry = (
+  cancellation_id: string,
+  amount: number,
+  status: CancellationEntry["status"] = "succeeded"
+): CancellationEntry => ({
   status,
   trigger: "unknown",
   amount,
@@ -43,18 +47,32 @@ describe("planSettlement: projecting i'mport's cancel_history onto Medusa", () =
   it("books only cancellations that succeeded: one still requested or failed (as PortOne V2 lists them) returns no money", () => {
     const requested = entry("c1", 3000, "requested")
     const failed = entry("c2", 3000, "failed")
-    expect(planSettlement({ history: [requested, failed], tickets: [ticket("t1", 3000)], booked: new Set(), left: 10000 })).toEqual([])
-    expect(planSettlement({ history: [requested, entry("c3", 3000)], tickets: [ticket("t1", 3000)], booked: new Set() })).toEqual([
-      { type: "complete", ticket_id: "t1", entry: entry("c3", 3000), book: true },
-    ])
+    expect(
+      planSettlement({ history: [requested, failed], tickets: [ticket("t1", 3000)], booked: new Set(), left: 10000 })
+    ).toEqual([])
+    expect(
+      planSettlement({ history: [requested, entry("c3", 3000)], tickets: [ticket("t1", 3000)], booked: new Set() })
+    ).toEqual([{ type: "complete", ticket_id: "t1", entry: entry("c3", 3000), book: true }])
   })
 
   it("books nothing for a cancellation a person closed, and makes no external ticket of it", () => {
-    expect(planSettlement({ history: [entry("c1", 3000)], tickets: [ticket("t1", 3000, { status: "closed", cancellation_id: "c1" })], booked: new Set(["c1"]) })).toEqual([])
+    expect(
+      planSettlement({
+        history: [entry("c1", 3000)],
+        tickets: [ticket("t1", 3000, { status: "closed", cancellation_id: "c1" })],
+        booked: new Set(["c1"]),
+      })
+    ).toEqual([])
   })
 
   it("books nothing for a cancellation already booked (a duplicate or late webhook)", () => {
-    expect(planSettlement({ history: [entry("c1", 3000)], tickets: [ticket("t1", 3000, { status: "completed", cancellation_id: "c1" })], booked: new Set(["c1"]) })).toEqual([])
+    expect(
+      planSettlement({
+        history: [entry("c1", 3000)],
+        tickets: [ticket("t1", 3000, { status: "completed", cancellation_id: "c1" })],
+        booked: new Set(["c1"]),
+      })
+    ).toEqual([])
   })
 
   it("matches same-amount tickets oldest first, as Paymentwall works through them in order", () => {
@@ -78,21 +96,36 @@ describe("planSettlement: projecting i'mport's cancel_history onto Medusa", () =
     })
     expect(steps).toEqual([{ type: "external", entry: entry("console", 6500) }])
     // Known by its derived key only (an answer without cancellation_id), it is still recognised.
-    const byAlias = planSettlement({ history: [entry("console", 6500)], tickets: [ticket("t1", 6500, { history_before: ["noid:0:6500:pw:0"] })], booked: new Set() })
+    const byAlias = planSettlement({
+      history: [entry("console", 6500)],
+      tickets: [ticket("t1", 6500, { history_before: ["noid:0:6500:pw:0"] })],
+      booked: new Set(),
+    })
     expect(byAlias).toEqual([{ type: "external", entry: entry("console", 6500) }])
     // A later entry of the same amount is the ticket's.
-    const later = planSettlement({ history: [entry("console", 6500), entry("c2", 6500)], tickets: [ticket("t1", 6500, { history_before: ["console"] })], booked: new Set(["console"]) })
+    const later = planSettlement({
+      history: [entry("console", 6500), entry("c2", 6500)],
+      tickets: [ticket("t1", 6500, { history_before: ["console"] })],
+      booked: new Set(["console"]),
+    })
     expect(later).toEqual([{ type: "complete", ticket_id: "t1", entry: entry("c2", 6500), book: true }])
   })
 
   it("never settles a ticket with an entry that carries another reason than the ticket's request gave i'mport", () => {
     const console = { ...entry("c1", 6500), reason: "Customer called" }
     const admin = ticket("t1", 6500, { sent_reason: "Damaged box" })
-    expect(planSettlement({ history: [console], tickets: [admin], booked: new Set() })).toEqual([{ type: "external", entry: console }])
+    expect(planSettlement({ history: [console], tickets: [admin], booked: new Set() })).toEqual([
+      { type: "external", entry: console },
+    ])
     const own = { ...entry("c2", 6500), reason: "Damaged box" }
-    expect(planSettlement({ history: [own], tickets: [admin], booked: new Set() })).toEqual([{ type: "complete", ticket_id: "t1", entry: own, book: true }])
+    expect(planSettlement({ history: [own], tickets: [admin], booked: new Set() })).toEqual([
+      { type: "complete", ticket_id: "t1", entry: own, book: true },
+    ])
     // An entry without a reason cannot tell: matched by amount, as before.
-    expect(planSettlement({ history: [entry("c3", 6500)], tickets: [admin], booked: new Set() })[0]).toMatchObject({ type: "complete", ticket_id: "t1" })
+    expect(planSettlement({ history: [entry("c3", 6500)], tickets: [admin], booked: new Set() })[0]).toMatchObject({
+      type: "complete",
+      ticket_id: "t1",
+    })
   })
 
   it("settles the ticket bound to the entry's key even when the entry's reason differs from the request's", () => {
@@ -100,7 +133,9 @@ describe("planSettlement: projecting i'mport's cancel_history onto Medusa", () =
     // (a second ticket for one cancellation is refused by the unique index, and the booking would never happen).
     const own = { ...entry("c1", 6500), reason: "Rewritten by i'mport" }
     const bound = ticket("t1", 6500, { sent_reason: "Damaged box", cancellation_id: "c1" })
-    expect(planSettlement({ history: [own], tickets: [bound], booked: new Set() })).toEqual([{ type: "complete", ticket_id: "t1", entry: own, book: true }])
+    expect(planSettlement({ history: [own], tickets: [bound], booked: new Set() })).toEqual([
+      { type: "complete", ticket_id: "t1", entry: own, book: true },
+    ])
   })
 
   it("prefers the ticket that already carries the entry's cancellation_id", () => {
@@ -113,7 +148,11 @@ describe("planSettlement: projecting i'mport's cancel_history onto Medusa", () =
   })
 
   it("confirms, without booking again, a ticket Medusa booked before asking (order cancel)", () => {
-    const steps = planSettlement({ history: [entry("c1", 5000)], tickets: [ticket("t1", 5000, { refund_id: "ref_1" })], booked: new Set() })
+    const steps = planSettlement({
+      history: [entry("c1", 5000)],
+      tickets: [ticket("t1", 5000, { refund_id: "ref_1" })],
+      booked: new Set(),
+    })
     expect(steps).toEqual([{ type: "complete", ticket_id: "t1", entry: entry("c1", 5000), book: false }])
   })
 
@@ -124,16 +163,30 @@ describe("planSettlement: projecting i'mport's cancel_history onto Medusa", () =
   })
 
   it("revives a rejected ticket when its cancellation shows up after all", () => {
-    const steps = planSettlement({ history: [entry("c1", 3000)], tickets: [ticket("t1", 3000, { status: "rejected" })], booked: new Set() })
+    const steps = planSettlement({
+      history: [entry("c1", 3000)],
+      tickets: [ticket("t1", 3000, { status: "rejected" })],
+      booked: new Set(),
+    })
     expect(steps).toEqual([{ type: "complete", ticket_id: "t1", entry: entry("c1", 3000), book: true }])
   })
 
   it("never matches failed tickets: i'mport refused them", () => {
-    expect(planSettlement({ history: [entry("c1", 3000)], tickets: [ticket("t1", 3000, { status: "failed" })], booked: new Set() })[0].type).toBe("external")
+    expect(
+      planSettlement({
+        history: [entry("c1", 3000)],
+        tickets: [ticket("t1", 3000, { status: "failed" })],
+        booked: new Set(),
+      })[0].type
+    ).toBe("external")
   })
 
   it("compares amounts as decimals", () => {
-    const steps = planSettlement({ history: [entry("c1", 0.3)], tickets: [ticket("t1", "0.30" as unknown as number)], booked: new Set() })
+    const steps = planSettlement({
+      history: [entry("c1", 0.3)],
+      tickets: [ticket("t1", "0.30" as unknown as number)],
+      booked: new Set(),
+    })
     expect(steps[0]).toMatchObject({ type: "complete", ticket_id: "t1" })
   })
 
@@ -141,23 +194,43 @@ describe("planSettlement: projecting i'mport's cancel_history onto Medusa", () =
     const waiting = [ticket("t1", 3000, { waiting_since: at(0) }), ticket("t2", 2000, { waiting_since: at(5) })]
 
     it("only make the oldest ticket that has waited past the grace period suspected: they never reject", () => {
-      const steps = planSettlement({ history: [], tickets: waiting, booked: new Set(), rejectionNotice: { received_at: at(10), grace_ms: 60_000 } })
+      const steps = planSettlement({
+        history: [],
+        tickets: waiting,
+        booked: new Set(),
+        rejectionNotice: { received_at: at(10), grace_ms: 60_000 },
+      })
       expect(steps).toEqual([{ type: "suspect_rejection", ticket_id: "t1" }])
     })
 
     it("leave a ticket already suspected as it is, however many notices come", () => {
       const suspected = [ticket("t1", 3000, { waiting_since: at(0), rejection_suspected_at: at(9) }), waiting[1]]
-      const steps = planSettlement({ history: [], tickets: suspected, booked: new Set(), rejectionNotice: { received_at: at(10), grace_ms: 0 } })
+      const steps = planSettlement({
+        history: [],
+        tickets: suspected,
+        booked: new Set(),
+        rejectionNotice: { received_at: at(10), grace_ms: 0 },
+      })
       expect(steps).toEqual([])
     })
 
     it("suspect nothing within the grace period (a stale notice from before the request)", () => {
-      const steps = planSettlement({ history: [], tickets: waiting, booked: new Set(), rejectionNotice: { received_at: at(0.5), grace_ms: 60_000 } })
+      const steps = planSettlement({
+        history: [],
+        tickets: waiting,
+        booked: new Set(),
+        rejectionNotice: { received_at: at(0.5), grace_ms: 60_000 },
+      })
       expect(steps).toEqual([])
     })
 
     it("suspect nothing when the notice came with a new cancellation", () => {
-      const steps = planSettlement({ history: [entry("c1", 3000)], tickets: waiting, booked: new Set(), rejectionNotice: { received_at: at(10), grace_ms: 0 } })
+      const steps = planSettlement({
+        history: [entry("c1", 3000)],
+        tickets: waiting,
+        booked: new Set(),
+        rejectionNotice: { received_at: at(10), grace_ms: 0 },
+      })
       expect(steps.map((s) => s.type)).toEqual(["complete"])
     })
 
@@ -191,25 +264,35 @@ describe("planSettlement: projecting i'mport's cancel_history onto Medusa", () =
       expect(planSettlement({ history: [approval], tickets: [admin], booked: new Set(), left: 0 })).toEqual([
         { type: "complete", ticket_id: "t1", entry: approval, book: true, matched_by: "amount" },
       ])
-      expect(planSettlement({ history: [approval], tickets: [admin], booked: new Set(), left: 6499 })[0]).toMatchObject({ type: "complete", matched_by: "amount" })
+      expect(planSettlement({ history: [approval], tickets: [admin], booked: new Set(), left: 6499 })[0]).toMatchObject(
+        { type: "complete", matched_by: "amount" }
+      )
     })
 
     it("is a suspected approval for a person while the ticket still fits: booked by neither", () => {
-      expect(planSettlement({ history: [approval], tickets: [admin], booked: new Set(), left: 6500 })).toEqual([{ type: "suspect_approval", ticket_id: "t1", entry: approval }])
+      expect(planSettlement({ history: [approval], tickets: [admin], booked: new Set(), left: 6500 })).toEqual([
+        { type: "suspect_approval", ticket_id: "t1", entry: approval },
+      ])
     })
 
     it("is external once a person said it is not the ticket's approval", () => {
       const declined = ticket("t1", 6500, { sent_reason: "Damaged box", declined_keys: [approval.key] })
-      expect(planSettlement({ history: [approval], tickets: [declined], booked: new Set(), left: 0 })).toEqual([{ type: "external", entry: approval }])
+      expect(planSettlement({ history: [approval], tickets: [declined], booked: new Set(), left: 0 })).toEqual([
+        { type: "external", entry: approval },
+      ])
     })
 
     it("is never the approval of a ticket sent after i'mport already showed it", () => {
       const later = ticket("t1", 6500, { sent_reason: "Damaged box", history_before: [approval.key] })
-      expect(planSettlement({ history: [approval], tickets: [later], booked: new Set(), left: 0 })).toEqual([{ type: "external", entry: approval }])
+      expect(planSettlement({ history: [approval], tickets: [later], booked: new Set(), left: 0 })).toEqual([
+        { type: "external", entry: approval },
+      ])
     })
 
     it("is external where the caller gives no balance (nothing to weigh it against)", () => {
-      expect(planSettlement({ history: [approval], tickets: [admin], booked: new Set() })).toEqual([{ type: "external", entry: approval }])
+      expect(planSettlement({ history: [approval], tickets: [admin], booked: new Set() })).toEqual([
+        { type: "external", entry: approval },
+      ])
     })
   })
 })

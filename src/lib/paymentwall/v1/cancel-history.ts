@@ -61,6 +61,8 @@ export function keyedCancellations(history: readonly IamportCancelHistory[] | nu
 export { isBooked, isKnown } from "../cancellation"
 
 /** The seam settlement reads a V1 payment's cancellations through: its cancel_history, keyed and mapped. */
-export function cancellationsOf(payment: { cancel_history?: readonly IamportCancelHistory[] | null }): KeyedCancellation[] {
+export function cancellationsOf(payment: {
+  cancel_history?: readonly IamportCancelHistory[] | null
+}): KeyedCancellation[] {
   return keyedCancellations(payment.cancel_history)
 }

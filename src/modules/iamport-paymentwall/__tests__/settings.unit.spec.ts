@@ -13,7 +13,9 @@ describe("plugin options, checked at boot", () => {
       deliveryEstimateDays: 7,
       scheduledJobs: true,
     })
-    expect(() => resolvePluginSettings({ reconcileSweepDays: -1 })).toThrow(/"reconcileSweepDays" must be a number from 0/)
+    expect(() => resolvePluginSettings({ reconcileSweepDays: -1 })).toThrow(
+      /"reconcileSweepDays" must be a number from 0/
+    )
     expect(resolvePluginSettings({ webhookRetentionDays: 7 }).webhookRetentionDays).toBe(7)
   })
 
@@ -24,20 +26,38 @@ describe("plugin options, checked at boot", () => {
   })
 
   it("still refuses the older options as before", () => {
-    expect(() => resolvePluginSettings({ rejectionGraceSeconds: -1 })).toThrow('"rejectionGraceSeconds" must be a number from 0 to 86400')
+    expect(() => resolvePluginSettings({ rejectionGraceSeconds: -1 })).toThrow(
+      '"rejectionGraceSeconds" must be a number from 0 to 86400'
+    )
   })
 
   it("reads the delivery options and refuses malformed ones, naming each", () => {
-    expect(resolvePluginSettings({ deliveryConfirmation: false, deliveryCarriers: { manual_manual: " CJ Logistics " }, deliveryDefaultCarrier: "EMS" })).toMatchObject({
+    expect(
+      resolvePluginSettings({
+        deliveryConfirmation: false,
+        deliveryCarriers: { manual_manual: " CJ Logistics " },
+        deliveryDefaultCarrier: "EMS",
+      })
+    ).toMatchObject({
       deliveryConfirmation: false,
       deliveryCarriers: { manual_manual: "CJ Logistics" },
       deliveryDefaultCarrier: "EMS",
     })
-    expect(() => resolvePluginSettings({ deliveryConfirmation: "no" })).toThrow('"deliveryConfirmation" must be true or false')
-    expect(() => resolvePluginSettings({ deliveryCarriers: ["CJ"] })).toThrow('"deliveryCarriers" must map fulfillment provider ids')
-    expect(() => resolvePluginSettings({ deliveryCarriers: { manual_manual: 3 } })).toThrow('"deliveryCarriers" must map')
-    expect(() => resolvePluginSettings({ deliveryDefaultCarrier: "" })).toThrow('"deliveryDefaultCarrier" must be a non-empty string')
-    expect(() => resolvePluginSettings({ deliveryEstimateDays: 400 })).toThrow('"deliveryEstimateDays" must be a number from 0 to 365')
+    expect(() => resolvePluginSettings({ deliveryConfirmation: "no" })).toThrow(
+      '"deliveryConfirmation" must be true or false'
+    )
+    expect(() => resolvePluginSettings({ deliveryCarriers: ["CJ"] })).toThrow(
+      '"deliveryCarriers" must map fulfillment provider ids'
+    )
+    expect(() => resolvePluginSettings({ deliveryCarriers: { manual_manual: 3 } })).toThrow(
+      '"deliveryCarriers" must map'
+    )
+    expect(() => resolvePluginSettings({ deliveryDefaultCarrier: "" })).toThrow(
+      '"deliveryDefaultCarrier" must be a non-empty string'
+    )
+    expect(() => resolvePluginSettings({ deliveryEstimateDays: 400 })).toThrow(
+      '"deliveryEstimateDays" must be a number from 0 to 365'
+    )
   })
 
   it("reads scheduledJobs, a boolean only", () => {

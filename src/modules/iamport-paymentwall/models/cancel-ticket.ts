@@ -11,7 +11,11 @@ export const TICKET_STATUSES = [
 ] as const
 
 /** Tickets that hold money back: requested or waiting at Paymentwall, or returned at i'mport and not yet booked. */
-export const OPEN_TICKET_STATUSES = ["requested", "waiting_for_cancellation", "returned"] as const satisfies readonly TicketStatus[]
+export const OPEN_TICKET_STATUSES = [
+  "requested",
+  "waiting_for_cancellation",
+  "returned",
+] as const satisfies readonly TicketStatus[]
 export const TICKET_ORIGINS = ["admin", "order_cancel", "external", "compensation"] as const
 
 export type TicketStatus = (typeof TICKET_STATUSES)[number]

@@ -1,10 +1,21 @@
 import { model } from "@medusajs/framework/utils"
 
-export const EXTRA_ATTEMPT_STATUSES = ["found", "cancel_requested", "waiting_for_cancellation", "cancelled", "failed"] as const
+export const EXTRA_ATTEMPT_STATUSES = [
+  "found",
+  "cancel_requested",
+  "waiting_for_cancellation",
+  "cancelled",
+  "failed",
+] as const
 export type ExtraAttemptStatus = (typeof EXTRA_ATTEMPT_STATUSES)[number]
 
 /** Attempts whose money i'mport may still hold: the admin is shown them, and the job looks at them again. */
-export const OPEN_EXTRA_ATTEMPT_STATUSES = ["found", "cancel_requested", "waiting_for_cancellation", "failed"] as const satisfies readonly ExtraAttemptStatus[]
+export const OPEN_EXTRA_ATTEMPT_STATUSES = [
+  "found",
+  "cancel_requested",
+  "waiting_for_cancellation",
+  "failed",
+] as const satisfies readonly ExtraAttemptStatus[]
 
 /**
  * A second paid attempt of a merchant_uid whose Medusa payment already captured another (ledger invariant (h)):

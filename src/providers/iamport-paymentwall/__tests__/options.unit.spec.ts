@@ -44,13 +44,20 @@ describe("provider options, checked at boot", () => {
     [{ timeoutMs: 5 }, '"timeoutMs" must be a whole number'],
   ])("refuses %p: %s", (patch, message) => {
     expect(() => resolveOptions({ ...valid, ...patch })).toThrow(message)
-    expect(() => IamportPaymentwallProviderService.validateOptions({ ...valid, ...patch })).toThrow(
-      "medusa-config.ts"
-    )
+    expect(() => IamportPaymentwallProviderService.validateOptions({ ...valid, ...patch })).toThrow("medusa-config.ts")
   })
 
   it("takes null as left out: the default applies", () => {
-    expect(resolveOptions({ ...valid, mode: null, timeoutMs: null, webhookAllowedIps: null, orderName: null, webhookTrustedProxies: null })).toMatchObject({
+    expect(
+      resolveOptions({
+        ...valid,
+        mode: null,
+        timeoutMs: null,
+        webhookAllowedIps: null,
+        orderName: null,
+        webhookTrustedProxies: null,
+      })
+    ).toMatchObject({
       mode: "live",
       timeoutMs: 15000,
       webhookAllowedIps: [],
@@ -92,14 +99,19 @@ describe("provider options, checked at boot", () => {
 describe("autoCancelTestPaymentsAfterMinutes", () => {
   it("is off by default and read in test mode", () => {
     expect(resolveOptions(valid).autoCancelTestPaymentsAfterMinutes).toBeNull()
-    expect(resolveOptions({ ...valid, mode: "test", autoCancelTestPaymentsAfterMinutes: 30 }).autoCancelTestPaymentsAfterMinutes).toBe(30)
+    expect(
+      resolveOptions({ ...valid, mode: "test", autoCancelTestPaymentsAfterMinutes: 30 })
+        .autoCancelTestPaymentsAfterMinutes
+    ).toBe(30)
   })
 
   it("refuses to boot in live mode, where it would cancel real customers' payments", () => {
     expect(() => resolveOptions({ ...valid, mode: "live", autoCancelTestPaymentsAfterMinutes: 30 })).toThrow(
       '"autoCancelTestPaymentsAfterMinutes" cancels payments by itself and is for "mode": "test" only'
     )
-    expect(() => resolveOptions({ ...valid, autoCancelTestPaymentsAfterMinutes: 30 })).toThrow('for "mode": "test" only')
+    expect(() => resolveOptions({ ...valid, autoCancelTestPaymentsAfterMinutes: 30 })).toThrow(
+      'for "mode": "test" only'
+    )
   })
 
   it.each([0, -5, 1.5, "30", 10_081])("refuses %p", (value) => {

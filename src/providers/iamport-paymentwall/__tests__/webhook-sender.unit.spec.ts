@@ -55,7 +55,9 @@ describe("webhook sender address (Express's req.ip under webhookTrustedProxies)"
 describe("webhookSourceIp (what the provider and the inbox read)", () => {
   it("reads only the stamped header, never X-Forwarded-For or X-Real-IP", () => {
     expect(webhookSourceIp({ "x-forwarded-for": IAMPORT, "x-real-ip": IAMPORT })).toBeUndefined()
-    expect(webhookSourceIp({ [WEBHOOK_SENDER_HEADER]: "198.51.100.7", "x-forwarded-for": IAMPORT })).toBe("198.51.100.7")
+    expect(webhookSourceIp({ [WEBHOOK_SENDER_HEADER]: "198.51.100.7", "x-forwarded-for": IAMPORT })).toBe(
+      "198.51.100.7"
+    )
     expect(webhookSourceIp(undefined)).toBeUndefined()
   })
 

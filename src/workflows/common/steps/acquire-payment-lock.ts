@@ -21,7 +21,13 @@ export const acquirePaymentLockStep = createStep(
   async (lock: PaymentLock, { container }) => {
     const locking = container.resolve<ILockingModule>(Modules.LOCKING)
     await acquireUnlessShuttingDown(locking, lock)
-    keepLocksAlive(locking, [lock.key], lock.owner_id, lock.max_hold, container.resolve<Logger>(ContainerRegistrationKeys.LOGGER))
+    keepLocksAlive(
+      locking,
+      [lock.key],
+      lock.owner_id,
+      lock.max_hold,
+      container.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
+    )
     return new StepResponse(undefined, lock)
   },
   async (lock, { container }) => {
@@ -63,7 +69,11 @@ export async function acquireUnlessShuttingDown(
 }
 
 /** An acquire whose answer was lost may still have taken the lock: give it back (a release checks the owner). */
-async function releaseIfTaken(locking: Pick<ILockingModule, "acquire" | "release">, lock: Pick<PaymentLock, "key" | "owner_id">, tried: boolean): Promise<void> {
+async function releaseIfTaken(
+  locking: Pick<ILockingModule, "acquire" | "release">,
+  lock: Pick<PaymentLock, "key" | "owner_id">,
+  tried: boolean
+): Promise<void> {
   if (tried) {
     await locking.release(lock.key, { ownerId: lock.owner_id }).catch(() => undefined)
   }

@@ -25,7 +25,12 @@ export const paymentLockStep = createStep(
   paymentLockStepId,
   async (input: { payment_id?: string; ticket_id?: string }, { container }) => {
     warnIfLocksStayInProcess(container)
-    const paymentId = input.payment_id ?? (input.ticket_id ? (await paymentwallModule(container).retrieveCancelTicket(input.ticket_id, { select: ["payment_id"] })).payment_id : undefined)
+    const paymentId =
+      input.payment_id ??
+      (input.ticket_id
+        ? (await paymentwallModule(container).retrieveCancelTicket(input.ticket_id, { select: ["payment_id"] }))
+            .payment_id
+        : undefined)
     if (!paymentId) {
       throw new MedusaError(MedusaError.Types.INVALID_DATA, "A payment or a ticket is needed to lock a payment.")
     }

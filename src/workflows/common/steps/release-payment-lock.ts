@@ -10,8 +10,13 @@ export const releasePaymentLockStepId = "iamport-paymentwall-release-payment-loc
  * Gives the payment's lock back: its renewals stop first (one landing after the release would take it again), then
  * the release, which frees nothing if the lock has passed to another owner. Runs in a nested workflow too.
  */
-export const releasePaymentLockStep = createStep(releasePaymentLockStepId, async (lock: Pick<PaymentLock, "key" | "owner_id">, { container }) => {
-  await stopRenewing(lock.owner_id)
-  const released = await container.resolve<ILockingModule>(Modules.LOCKING).release(lock.key, { ownerId: lock.owner_id })
-  return new StepResponse(released)
-})
+export const releasePaymentLockStep = createStep(
+  releasePaymentLockStepId,
+  async (lock: Pick<PaymentLock, "key" | "owner_id">, { container }) => {
+    await stopRenewing(lock.owner_id)
+    const released = await container
+      .resolve<ILockingModule>(Modules.LOCKING)
+      .release(lock.key, { ownerId: lock.owner_id })
+    return new StepResponse(released)
+  }
+)

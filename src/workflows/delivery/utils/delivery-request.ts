@@ -24,7 +24,12 @@ const DAY = 86_400_000
  * i'mport's POST /paymentwall/delivery body for one outbox row (reference iamport-v1 §7.4). Times are UNIX seconds;
  * Paymentwall's `shipping_address_state` is "N/A" outside the US. A digital delivery carries no address.
  */
-export function deliveryRequest(notice: DeliveryNotice, order: DeliveryOrder, estimateDays: number, now = new Date()): PaymentwallDeliveryRequest {
+export function deliveryRequest(
+  notice: DeliveryNotice,
+  order: DeliveryOrder,
+  estimateDays: number,
+  now = new Date()
+): PaymentwallDeliveryRequest {
   const at = Math.floor(now.getTime() / SECOND)
   const estimated = notice.status === "order_shipped" ? Math.floor((now.getTime() + estimateDays * DAY) / SECOND) : at
   const request: PaymentwallDeliveryRequest = {
@@ -47,7 +52,7 @@ export function deliveryRequest(notice: DeliveryNotice, order: DeliveryOrder, es
       shipping_address_country: country,
       shipping_address_city: address.city ?? undefined,
       shipping_address_zip: address.postal_code ?? undefined,
-      shipping_address_state: country === "US" ? address.province ?? "N/A" : "N/A",
+      shipping_address_state: country === "US" ? (address.province ?? "N/A") : "N/A",
       shipping_address_street: [address.address_1, address.address_2].filter(Boolean).join(", ") || undefined,
       shipping_address_phone: address.phone ?? undefined,
       shipping_address_firstname: address.first_name ?? undefined,
@@ -58,7 +63,12 @@ export function deliveryRequest(notice: DeliveryNotice, order: DeliveryOrder, es
 }
 
 /** The carrier_type for a fulfillment: by its provider id, then its shipping option's name, else the default. */
-export function carrierFor(carriers: Record<string, string>, fallback: string, providerId: string | null, optionName: string | null): string {
+export function carrierFor(
+  carriers: Record<string, string>,
+  fallback: string,
+  providerId: string | null,
+  optionName: string | null
+): string {
   return (providerId && carriers[providerId]) || (optionName && carriers[optionName]) || fallback
 }
 

@@ -14,7 +14,10 @@ export type DeliveryFulfillment = {
 }
 
 /** A fulfillment with what a delivery report needs: its order, carrier and tracking number. */
-export async function loadFulfillment(container: MedusaContainer, fulfillmentId: string): Promise<DeliveryFulfillment | null> {
+export async function loadFulfillment(
+  container: MedusaContainer,
+  fulfillmentId: string
+): Promise<DeliveryFulfillment | null> {
   const query = container.resolve(ContainerRegistrationKeys.QUERY)
   const { data } = await query.graph({
     entity: "fulfillment",
@@ -22,7 +25,14 @@ export async function loadFulfillment(container: MedusaContainer, fulfillmentId:
     filters: { id: fulfillmentId },
   })
   const row = data[0] as
-    | { id: string; provider_id?: string | null; requires_shipping?: boolean; labels?: { tracking_number?: string | null }[] | null; shipping_option?: { name?: string } | null; order?: { id: string } | null }
+    | {
+        id: string
+        provider_id?: string | null
+        requires_shipping?: boolean
+        labels?: { tracking_number?: string | null }[] | null
+        shipping_option?: { name?: string } | null
+        order?: { id: string } | null
+      }
     | undefined
   if (!row) {
     return null
@@ -77,7 +87,14 @@ export async function enqueueDelivery(
           status,
           type: shipping ? "physical" : "digital",
           fulfillment_id: fulfillment?.id ?? null,
-          carrier_type: shipping ? carrierFor(settings.deliveryCarriers, settings.deliveryDefaultCarrier, shipping.provider_id, shipping.option_name) : null,
+          carrier_type: shipping
+            ? carrierFor(
+                settings.deliveryCarriers,
+                settings.deliveryDefaultCarrier,
+                shipping.provider_id,
+                shipping.option_name
+              )
+            : null,
           carrier_tracking_id: shipping?.tracking_number ?? null,
           next_attempt_at: new Date(),
         },

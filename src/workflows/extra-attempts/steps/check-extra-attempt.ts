@@ -32,53 +32,66 @@ export type CheckedExtraAttempt = {
  * a paid one that is ours is recorded once (unique on imp_uid) and logged; a recorded one is brought up to date
  * (cancelled once i'mport shows it cancelled in full). No compensation: each write records what i'mport said.
  */
-export const checkExtraAttemptStep = createStep(checkExtraAttemptStepId, async (input: CheckExtraAttemptInput, { container }) => {
-  const state = await loadPaymentState(container, input.payment_id)
-  const provider = paymentwallProvider(container, state.provider_id)
-  const service = paymentwallModule(container)
-  const iamport = input.iamport ?? (await lookUp(provider, input.imp_uid))
-  if (!iamport || iamport.imp_uid !== input.imp_uid) {
-    return new StepResponse(ignored(`i'mport knows no payment ${input.imp_uid}`))
-  }
-  const [known] = await service.listExtraAttempts({ imp_uid: iamport.imp_uid }, { take: 1 })
-  if (known) {
-    return new StepResponse(await refresh(container, known, iamport, input.payment_id))
-  }
-  const captured = { merchant_uid: state.data.merchant_uid, imp_uid: state.data.imp_uid ?? null }
-  const problems = extraAttemptProblems(iamport, captured, provider.ownershipProblems(iamport))
-  if (problems.length) {
-    return new StepResponse(ignored(`${iamport.imp_uid} is not a second paid attempt of payment ${state.id}: ${problems.join("; ")}`))
-  }
-  let attempt: ExtraAttempt
-  try {
-    attempt = await service.createExtraAttempts({
-      payment_id: state.id,
-      order_id: state.order_id,
-      imp_uid: iamport.imp_uid,
-      merchant_uid: iamport.merchant_uid,
-      amount: iamport.amount,
-      currency_code: iamport.currency.toLowerCase(),
-      status: "found",
-      found_at: new Date(),
-      metadata: { found_by: input.found_by, captured_imp_uid: captured.imp_uid, paid_at: iamport.paid_at },
-    })
-  } catch (error) {
-    // Found at the same moment under another payment's lock (a forged merchant_uid): the unique index kept one.
-    const [raced] = await service.listExtraAttempts({ imp_uid: iamport.imp_uid }, { take: 1 })
-    if (!raced) {
-      throw error
+export const checkExtraAttemptStep = createStep(
+  checkExtraAttemptStepId,
+  async (input: CheckExtraAttemptInput, { container }) => {
+    const state = await loadPaymentState(container, input.payment_id)
+    const provider = paymentwallProvider(container, state.provider_id)
+    const service = paymentwallModule(container)
+    const iamport = input.iamport ?? (await lookUp(provider, input.imp_uid))
+    if (!iamport || iamport.imp_uid !== input.imp_uid) {
+      return new StepResponse(ignored(`i'mport knows no payment ${input.imp_uid}`))
     }
-    return new StepResponse<CheckedExtraAttempt>({ outcome: "unchanged", reason: `${iamport.imp_uid} is already recorded`, attempt: raced })
+    const [known] = await service.listExtraAttempts({ imp_uid: iamport.imp_uid }, { take: 1 })
+    if (known) {
+      return new StepResponse(await refresh(container, known, iamport, input.payment_id))
+    }
+    const captured = { merchant_uid: state.data.merchant_uid, imp_uid: state.data.imp_uid ?? null }
+    const problems = extraAttemptProblems(iamport, captured, provider.ownershipProblems(iamport))
+    if (problems.length) {
+      return new StepResponse(
+        ignored(`${iamport.imp_uid} is not a second paid attempt of payment ${state.id}: ${problems.join("; ")}`)
+      )
+    }
+    let attempt: ExtraAttempt
+    try {
+      attempt = await service.createExtraAttempts({
+        payment_id: state.id,
+        order_id: state.order_id,
+        imp_uid: iamport.imp_uid,
+        merchant_uid: iamport.merchant_uid,
+        amount: iamport.amount,
+        currency_code: iamport.currency.toLowerCase(),
+        status: "found",
+        found_at: new Date(),
+        metadata: { found_by: input.found_by, captured_imp_uid: captured.imp_uid, paid_at: iamport.paid_at },
+      })
+    } catch (error) {
+      // Found at the same moment under another payment's lock (a forged merchant_uid): the unique index kept one.
+      const [raced] = await service.listExtraAttempts({ imp_uid: iamport.imp_uid }, { take: 1 })
+      if (!raced) {
+        throw error
+      }
+      return new StepResponse<CheckedExtraAttempt>({
+        outcome: "unchanged",
+        reason: `${iamport.imp_uid} is already recorded`,
+        attempt: raced,
+      })
+    }
+    container
+      .resolve<Logger>(ContainerRegistrationKeys.LOGGER)
+      .warn(
+        `iamport-paymentwall: charged twice: order ${state.order_id ?? "(none)"}, payment ${state.id} captured ${captured.imp_uid}, ` +
+          `and i'mport also shows ${iamport.imp_uid} paid (${formatAmount(iamport.amount)} ${iamport.currency}, ${formatAmount(leftAtIamport(iamport))} not cancelled) for ${iamport.merchant_uid}. ` +
+          `Medusa never booked it: cancel it at i'mport from the order's Paymentwall panel.`
+      )
+    return new StepResponse<CheckedExtraAttempt>({
+      outcome: "recorded",
+      reason: `second paid attempt ${iamport.imp_uid} recorded`,
+      attempt,
+    })
   }
-  container
-    .resolve<Logger>(ContainerRegistrationKeys.LOGGER)
-    .warn(
-      `iamport-paymentwall: charged twice: order ${state.order_id ?? "(none)"}, payment ${state.id} captured ${captured.imp_uid}, ` +
-        `and i'mport also shows ${iamport.imp_uid} paid (${formatAmount(iamport.amount)} ${iamport.currency}, ${formatAmount(leftAtIamport(iamport))} not cancelled) for ${iamport.merchant_uid}. ` +
-        `Medusa never booked it: cancel it at i'mport from the order's Paymentwall panel.`
-    )
-  return new StepResponse<CheckedExtraAttempt>({ outcome: "recorded", reason: `second paid attempt ${iamport.imp_uid} recorded`, attempt })
-})
+)
 
 /** i'mport's own "no such payment" (a forged or foreign imp_uid) is an answer; anything else is thrown for a retry. */
 async function lookUp(provider: PaymentwallPort, impUid: string): Promise<IamportPayment | null> {
@@ -92,7 +105,12 @@ async function lookUp(provider: PaymentwallPort, impUid: string): Promise<Iampor
   }
 }
 
-async function refresh(container: MedusaContainer, known: ExtraAttempt, iamport: IamportPayment, paymentId: string): Promise<CheckedExtraAttempt> {
+async function refresh(
+  container: MedusaContainer,
+  known: ExtraAttempt,
+  iamport: IamportPayment,
+  paymentId: string
+): Promise<CheckedExtraAttempt> {
   if (known.payment_id !== paymentId) {
     return ignored(`${known.imp_uid} is recorded under payment ${known.payment_id}, not ${paymentId}`)
   }

@@ -6,7 +6,12 @@ export const extraAttemptPaymentStepId = "iamport-paymentwall-extra-attempt-paym
 export type ExtraAttemptActionInput = { attempt_id: string; actor_id?: string }
 
 /** The Medusa payment a recorded second attempt belongs to: its lock guards the attempt too. */
-export const extraAttemptPaymentStep = createStep(extraAttemptPaymentStepId, async ({ attempt_id }: ExtraAttemptActionInput, { container }) => {
-  const attempt = await paymentwallModule(container).retrieveExtraAttempt(attempt_id, { select: ["id", "payment_id"] })
-  return new StepResponse({ payment_id: attempt.payment_id })
-})
+export const extraAttemptPaymentStep = createStep(
+  extraAttemptPaymentStepId,
+  async ({ attempt_id }: ExtraAttemptActionInput, { container }) => {
+    const attempt = await paymentwallModule(container).retrieveExtraAttempt(attempt_id, {
+      select: ["id", "payment_id"],
+    })
+    return new StepResponse({ payment_id: attempt.payment_id })
+  }
+)

@@ -47,12 +47,18 @@ export const prepareExtraAttemptCancelStep = createStep(
     const iamport = await provider.lookupPayment(attempt.imp_uid)
     if (fullyCancelled(iamport)) {
       await service.updateExtraAttempts({ id: attempt.id, status: "cancelled", error: null })
-      throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `i'mport payment ${attempt.imp_uid} is already cancelled in full.`)
+      throw new MedusaError(
+        MedusaError.Types.NOT_ALLOWED,
+        `i'mport payment ${attempt.imp_uid} is already cancelled in full.`
+      )
     }
     const captured = { merchant_uid: state.data.merchant_uid, imp_uid: state.data.imp_uid ?? null }
     const problems = extraAttemptProblems(iamport, captured, provider.ownershipProblems(iamport))
     if (problems.length) {
-      throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `Cannot cancel i'mport payment ${attempt.imp_uid} as a second payment: ${problems.join("; ")}.`)
+      throw new MedusaError(
+        MedusaError.Types.NOT_ALLOWED,
+        `Cannot cancel i'mport payment ${attempt.imp_uid} as a second payment: ${problems.join("; ")}.`
+      )
     }
     const amount = leftAtIamport(iamport)
     await service.updateExtraAttempts({
@@ -61,7 +67,11 @@ export const prepareExtraAttemptCancelStep = createStep(
       error: null,
       decided_by: actor_id ?? null,
       decided_at: new Date(),
-      metadata: { ...(attempt.metadata ?? {}), cancel_amount_asked: formatAmount(amount), cancel_requested_at: new Date().toISOString() },
+      metadata: {
+        ...(attempt.metadata ?? {}),
+        cancel_amount_asked: formatAmount(amount),
+        cancel_requested_at: new Date().toISOString(),
+      },
     })
     return new StepResponse<PreparedExtraAttemptCancel>({
       attempt_id: attempt.id,

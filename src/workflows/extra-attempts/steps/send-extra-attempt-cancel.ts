@@ -17,25 +17,44 @@ export const EXTRA_ATTEMPT_CANCEL_REASON = "Second payment of an order already p
  * became of it. Medusa never booked this money, so no Refund is booked and the captured payment is not touched.
  * A refusal is recorded, then thrown with i'mport's reason; a lost answer stays cancel_requested with the error.
  */
-export const sendExtraAttemptCancelStep = createStep(sendExtraAttemptCancelStepId, async (prepared: PreparedExtraAttemptCancel, { container }) => {
-  const service = paymentwallModule(container)
-  const provider = paymentwallProvider(container, prepared.provider_id)
-  let outcome: CancelOutcome
-  try {
-    outcome = await provider.cancelAtIamport(prepared.imp_uid, { amount: prepared.amount, reason: EXTRA_ATTEMPT_CANCEL_REASON }, prepared.snapshot)
-  } catch (error) {
-    // Whether i'mport heard of it is not known: the row stays cancel_requested, with why.
-    await service.updateExtraAttempts({ id: prepared.attempt_id, error: errorMessage(error).slice(0, 1000) })
-    throw error
+export const sendExtraAttemptCancelStep = createStep(
+  sendExtraAttemptCancelStepId,
+  async (prepared: PreparedExtraAttemptCancel, { container }) => {
+    const service = paymentwallModule(container)
+    const provider = paymentwallProvider(container, prepared.provider_id)
+    let outcome: CancelOutcome
+    try {
+      outcome = await provider.cancelAtIamport(
+        prepared.imp_uid,
+        { amount: prepared.amount, reason: EXTRA_ATTEMPT_CANCEL_REASON },
+        prepared.snapshot
+      )
+    } catch (error) {
+      // Whether i'mport heard of it is not known: the row stays cancel_requested, with why.
+      await service.updateExtraAttempts({ id: prepared.attempt_id, error: errorMessage(error).slice(0, 1000) })
+      throw error
+    }
+    if (outcome.kind === "refused") {
+      await service.updateExtraAttempts({
+        id: prepared.attempt_id,
+        status: "failed",
+        error: outcome.message.slice(0, 1000),
+      })
+      throw new MedusaError(
+        MedusaError.Types.NOT_ALLOWED,
+        `i'mport refused to cancel payment ${prepared.imp_uid}: ${outcome.message}`
+      )
+    }
+    return new StepResponse<ExtraAttempt>(
+      await service.updateExtraAttempts({ id: prepared.attempt_id, ...recordOf(outcome) })
+    )
   }
-  if (outcome.kind === "refused") {
-    await service.updateExtraAttempts({ id: prepared.attempt_id, status: "failed", error: outcome.message.slice(0, 1000) })
-    throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `i'mport refused to cancel payment ${prepared.imp_uid}: ${outcome.message}`)
-  }
-  return new StepResponse<ExtraAttempt>(await service.updateExtraAttempts({ id: prepared.attempt_id, ...recordOf(outcome) }))
-})
+)
 
-function recordOf(outcome: Exclude<CancelOutcome, { kind: "refused" }>): { status: ExtraAttempt["status"]; error: string | null } {
+function recordOf(outcome: Exclude<CancelOutcome, { kind: "refused" }>): {
+  status: ExtraAttempt["status"]
+  error: string | null
+} {
   switch (outcome.kind) {
     case "accepted":
       return { status: "waiting_for_cancellation", error: null }

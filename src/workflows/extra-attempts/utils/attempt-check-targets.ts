@@ -21,14 +21,22 @@ const ROTATION_PERIOD_MS = 15 * 60_000
 export type AttemptCheckTarget = { payment_id: string; provider_id: string; merchant_uid: string; imp_uid: string }
 
 /** A slice of the Paymentwall payments captured in the window (or of `payment_ids`), at most ATTEMPT_CHECKS_PER_RUN. */
-export async function attemptCheckTargets(container: MedusaContainer, paymentIds?: string[]): Promise<AttemptCheckTarget[]> {
+export async function attemptCheckTargets(
+  container: MedusaContainer,
+  paymentIds?: string[]
+): Promise<AttemptCheckTarget[]> {
   const query = container.resolve(ContainerRegistrationKeys.QUERY)
   const filters = {
     provider_id: { $like: `${PROVIDER_ID_PREFIX}%` },
     captured_at: { $gte: new Date(Date.now() - ATTEMPT_CHECK_WINDOW_MS) },
     ...(paymentIds ? { id: paymentIds } : {}),
   }
-  const { metadata } = await query.graph({ entity: "payment", fields: ["id"], filters, pagination: { skip: 0, take: 1 } })
+  const { metadata } = await query.graph({
+    entity: "payment",
+    fields: ["id"],
+    filters,
+    pagination: { skip: 0, take: 1 },
+  })
   const count = metadata?.count ?? 0
   if (!count) {
     return []

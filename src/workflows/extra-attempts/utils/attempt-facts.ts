@@ -23,7 +23,11 @@ export function fullyCancelled(payment: Pick<IamportPayment, "status" | "amount"
  * Why i'mport's payment is not a second paid attempt of the Medusa payment that captured `captured`; empty when it
  * is. `ownership`: the provider's own objections (another PG, the other mode, a foreign merchant_uid).
  */
-export function extraAttemptProblems(iamport: IamportPayment, captured: CapturedAttempt, ownership: readonly string[]): string[] {
+export function extraAttemptProblems(
+  iamport: IamportPayment,
+  captured: CapturedAttempt,
+  ownership: readonly string[]
+): string[] {
   const problems = [...ownership]
   if (iamport.merchant_uid !== captured.merchant_uid) {
     problems.push(`it is of merchant_uid ${iamport.merchant_uid}, not ${captured.merchant_uid}`)

@@ -38,7 +38,9 @@ export async function findExtraAttempts(container: MedusaContainer, paymentIds?:
       scan.iamport_calls += 1
       const attempts = await paymentwallProvider(container, target.provider_id).lookupAttempts(target.merchant_uid)
       const others = attempts.filter((a) => a.imp_uid !== target.imp_uid && holdsMoney(a))
-      const known = others.length ? await service.listExtraAttempts({ imp_uid: others.map((a) => a.imp_uid) }, { select: ["imp_uid"] }) : []
+      const known = others.length
+        ? await service.listExtraAttempts({ imp_uid: others.map((a) => a.imp_uid) }, { select: ["imp_uid"] })
+        : []
       for (const attempt of others.filter((a) => !known.some((k) => k.imp_uid === a.imp_uid))) {
         const { result } = await recordExtraAttemptWorkflow(container).run({
           input: { payment_id: target.payment_id, imp_uid: attempt.imp_uid, iamport: attempt, found_by: "job" },
@@ -63,7 +65,11 @@ async function refreshOpenAttempts(container: MedusaContainer, scan: ExtraAttemp
     return
   }
   const query = container.resolve(ContainerRegistrationKeys.QUERY)
-  const { data } = await query.graph({ entity: "payment", fields: ["id", "provider_id"], filters: { id: [...new Set(open.map((a) => a.payment_id))] } })
+  const { data } = await query.graph({
+    entity: "payment",
+    fields: ["id", "provider_id"],
+    filters: { id: [...new Set(open.map((a) => a.payment_id))] },
+  })
   const providerOf = new Map((data as { id: string; provider_id: string }[]).map((p) => [p.id, p.provider_id]))
   const byProvider = new Map<string, ExtraAttempt[]>()
   for (const attempt of open) {
@@ -92,7 +98,9 @@ async function refreshOpenAttempts(container: MedusaContainer, scan: ExtraAttemp
         })
         scan.cancelled += result.outcome === "updated" ? 1 : 0
       } catch (error) {
-        scan.failed.push(`${attempt.payment_id}: updating second payment ${attempt.imp_uid} failed: ${errorMessage(error)}`)
+        scan.failed.push(
+          `${attempt.payment_id}: updating second payment ${attempt.imp_uid} failed: ${errorMessage(error)}`
+        )
       }
     }
   }

@@ -15,11 +15,14 @@ export const cancelExtraAttemptWorkflowId = "iamport-paymentwall-cancel-extra-at
  * cancel_requested, sent once, and its outcome recorded. It books no Medusa Refund (Medusa never booked this
  * money) and leaves the captured payment and its tickets alone.
  */
-export const cancelExtraAttemptWorkflow = createWorkflow(cancelExtraAttemptWorkflowId, (input: ExtraAttemptActionInput) => {
-  const lock = paymentLockStep(extraAttemptPaymentStep(input))
-  acquirePaymentLockStep(lock)
-  const prepared = prepareExtraAttemptCancelStep(input)
-  const attempt = sendExtraAttemptCancelStep(prepared)
-  releasePaymentLockStep(lock)
-  return new WorkflowResponse(attempt)
-})
+export const cancelExtraAttemptWorkflow = createWorkflow(
+  cancelExtraAttemptWorkflowId,
+  (input: ExtraAttemptActionInput) => {
+    const lock = paymentLockStep(extraAttemptPaymentStep(input))
+    acquirePaymentLockStep(lock)
+    const prepared = prepareExtraAttemptCancelStep(input)
+    const attempt = sendExtraAttemptCancelStep(prepared)
+    releasePaymentLockStep(lock)
+    return new WorkflowResponse(attempt)
+  }
+)

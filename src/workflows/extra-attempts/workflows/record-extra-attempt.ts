@@ -13,10 +13,13 @@ export const recordExtraAttemptWorkflowId = "iamport-paymentwall-record-extra-at
  * so a cancel being sent for it and a notice about it never overwrite each other, it is recorded once if i'mport
  * shows it paid, or brought up to date if recorded already.
  */
-export const recordExtraAttemptWorkflow = createWorkflow(recordExtraAttemptWorkflowId, (input: CheckExtraAttemptInput) => {
-  const lock = paymentLockStep(transform({ input }, ({ input }) => ({ payment_id: input.payment_id })))
-  acquirePaymentLockStep(lock)
-  const checked = checkExtraAttemptStep(input)
-  releasePaymentLockStep(lock)
-  return new WorkflowResponse(checked)
-})
+export const recordExtraAttemptWorkflow = createWorkflow(
+  recordExtraAttemptWorkflowId,
+  (input: CheckExtraAttemptInput) => {
+    const lock = paymentLockStep(transform({ input }, ({ input }) => ({ payment_id: input.payment_id })))
+    acquirePaymentLockStep(lock)
+    const checked = checkExtraAttemptStep(input)
+    releasePaymentLockStep(lock)
+    return new WorkflowResponse(checked)
+  }
+)

@@ -25,16 +25,25 @@ export const bindSuspectedApprovalStep = createStep(
     const ticket = await service.retrieveCancelTicket(ticket_id)
     const candidate = approvalCandidateOf(ticket.metadata)
     if (!candidate || (ticket.status !== "waiting_for_cancellation" && ticket.status !== "requested")) {
-      throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `Ticket ${ticket.id} has no cancellation at i'mport that may be its approval (it is ${ticket.status}).`)
+      throw new MedusaError(
+        MedusaError.Types.NOT_ALLOWED,
+        `Ticket ${ticket.id} has no cancellation at i'mport that may be its approval (it is ${ticket.status}).`
+      )
     }
     const readAt = new Date()
     const iamport = await paymentwallProvider(container, ticket.provider_id).lookupPayment(ticket.imp_uid)
     const entry = succeeded(cancellationsOf(iamport)).find((e) => e.knownAs.includes(candidate.key))
     if (!entry) {
-      throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `i'mport no longer shows the cancellation ${candidate.key} of this payment.`)
+      throw new MedusaError(
+        MedusaError.Types.NOT_ALLOWED,
+        `i'mport no longer shows the cancellation ${candidate.key} of this payment.`
+      )
     }
     if (isBooked(entry, bookedKeys(await ledgerOf(container, ticket.imp_uid)))) {
-      throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `i'mport's cancellation ${entry.key} is booked already, so it cannot be this ticket's approval as well.`)
+      throw new MedusaError(
+        MedusaError.Types.NOT_ALLOWED,
+        `i'mport's cancellation ${entry.key} is booked already, so it cannot be this ticket's approval as well.`
+      )
     }
     const { approval_candidate: _done, ...metadata } = (ticket.metadata ?? {}) as Record<string, unknown>
     await service.updateCancelTickets({
@@ -44,8 +53,17 @@ export const bindSuspectedApprovalStep = createStep(
       error: null,
       decided_by: actor_id ?? null,
       decided_at: readAt,
-      metadata: { ...metadata, matched_by: "person", bound_entry_reason: entry.reason ?? null, ...(note ? { decision_note: note } : {}) },
+      metadata: {
+        ...metadata,
+        matched_by: "person",
+        bound_entry_reason: entry.reason ?? null,
+        ...(note ? { decision_note: note } : {}),
+      },
     })
-    return new StepResponse<TicketToSettle & { iamport: IamportPayment; read_at: string }>({ ...ticketToSettle(ticket), iamport, read_at: readAt.toISOString() })
+    return new StepResponse<TicketToSettle & { iamport: IamportPayment; read_at: string }>({
+      ...ticketToSettle(ticket),
+      iamport,
+      read_at: readAt.toISOString(),
+    })
   }
 )

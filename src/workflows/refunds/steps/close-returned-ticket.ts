@@ -11,17 +11,23 @@ export const checkClosableTicketStepId = "iamport-paymentwall-check-closable-tic
 export const closeReturnedTicketStepId = "iamport-paymentwall-close-returned-ticket"
 
 /** A close needs a reason and a returned ticket; its payment is then settled, so only what Medusa still refuses is closed. */
-export const checkClosableTicketStep = createStep(checkClosableTicketStepId, async ({ ticket_id, note }: TicketActionInput, { container }) => {
-  if (!note?.trim()) {
-    throw new MedusaError(MedusaError.Types.INVALID_DATA, "Say why the ticket is closed (note): it stays on the ticket and on the ledger.")
+export const checkClosableTicketStep = createStep(
+  checkClosableTicketStepId,
+  async ({ ticket_id, note }: TicketActionInput, { container }) => {
+    if (!note?.trim()) {
+      throw new MedusaError(
+        MedusaError.Types.INVALID_DATA,
+        "Say why the ticket is closed (note): it stays on the ticket and on the ledger."
+      )
+    }
+    const ticket = await paymentwallModule(container).retrieveCancelTicket(ticket_id)
+    const reason = notReturnedReason(ticket.id, ticket.status)
+    if (reason) {
+      throw new MedusaError(MedusaError.Types.NOT_ALLOWED, reason)
+    }
+    return new StepResponse<TicketToSettle>(ticketToSettle(ticket))
   }
-  const ticket = await paymentwallModule(container).retrieveCancelTicket(ticket_id)
-  const reason = notReturnedReason(ticket.id, ticket.status)
-  if (reason) {
-    throw new MedusaError(MedusaError.Types.NOT_ALLOWED, reason)
-  }
-  return new StepResponse<TicketToSettle>(ticketToSettle(ticket))
-})
+)
 
 /**
  * A person closes a `returned` ticket whose obstacle can never clear: i'mport returned the money, and Medusa will
@@ -47,7 +53,9 @@ export const closeReturnedTicketStep = createStep(
     // A close that died after its ledger write is finished from that row; otherwise only a blocked row closes.
     const closed = rows.find((row) => row.status === "closed")
     if (!blocked.length && !closed) {
-      return refuse(`Ticket ${ticket.id} has no blocked cancellation to close: a booking may be under way. Try again in a moment.`)
+      return refuse(
+        `Ticket ${ticket.id} has no blocked cancellation to close: a booking may be under way. Try again in a moment.`
+      )
     }
     const state = await loadPaymentState(container, ticket.payment_id)
     const live = blocked.find((row) => row.refund_id && state.refund_ids.includes(row.refund_id))
@@ -58,7 +66,10 @@ export const closeReturnedTicketStep = createStep(
     for (const each of blocked) {
       row = await markClosed(container, each, actor_id ?? null, note!.trim())
     }
-    return new StepResponse<TicketDecision>({ outcome: "decided", ticket: await closeTicketAsRow(container, ticket, row!) })
+    return new StepResponse<TicketDecision>({
+      outcome: "decided",
+      ticket: await closeTicketAsRow(container, ticket, row!),
+    })
   }
 )
 

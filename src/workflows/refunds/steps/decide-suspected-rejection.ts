@@ -14,11 +14,14 @@ export const declineSuspectedApprovalStepId = "iamport-paymentwall-decline-suspe
 export const keepTicketWaitingStepId = "iamport-paymentwall-keep-ticket-waiting"
 
 /** Only a ticket waiting for Paymentwall can be found rejected; its payment is then settled before the decision. */
-export const checkRejectableTicketStep = createStep(checkRejectableTicketStepId, async ({ ticket_id }: TicketActionInput, { container }) => {
-  const ticket = await paymentwallModule(container).retrieveCancelTicket(ticket_id)
-  assertWaiting(ticket.id, ticket.status)
-  return new StepResponse<TicketToSettle>(ticketToSettle(ticket))
-})
+export const checkRejectableTicketStep = createStep(
+  checkRejectableTicketStepId,
+  async ({ ticket_id }: TicketActionInput, { container }) => {
+    const ticket = await paymentwallModule(container).retrieveCancelTicket(ticket_id)
+    assertWaiting(ticket.id, ticket.status)
+    return new StepResponse<TicketToSettle>(ticketToSettle(ticket))
+  }
+)
 
 /**
  * A shop admin, having checked Paymentwall's merchant area, confirms that Paymentwall rejected a ticket. The only
@@ -34,7 +37,10 @@ export const confirmTicketRejectionStep = createStep(
     const ticket = await service.retrieveCancelTicket(ticket_id)
     if (ticket.status !== "waiting_for_cancellation") {
       const reason = `i'mport now shows this cancellation as returned, so it was not rejected: the ticket is ${ticket.status}.`
-      return new StepResponse<{ decision: TicketDecision; events: TicketEvent[] }>({ decision: { outcome: "refused", reason, ticket }, events: [] })
+      return new StepResponse<{ decision: TicketDecision; events: TicketEvent[] }>({
+        decision: { outcome: "refused", reason, ticket },
+        events: [],
+      })
     }
     const state = await loadPaymentState(container, ticket.payment_id)
     const left = ticket.refund_id
@@ -84,7 +90,10 @@ export const declineSuspectedApprovalStep = createStep(
     if (candidate) {
       const { approval_candidate: _declined, ...metadata } = (ticket.metadata ?? {}) as Record<string, unknown>
       const declined = Array.isArray(metadata.declined_approvals) ? (metadata.declined_approvals as string[]) : []
-      await service.updateCancelTickets({ id: ticket.id, metadata: { ...metadata, declined_approvals: [...declined, candidate.key] } })
+      await service.updateCancelTickets({
+        id: ticket.id,
+        metadata: { ...metadata, declined_approvals: [...declined, candidate.key] },
+      })
     }
     return new StepResponse({ ...ticketToSettle(ticket), settle: !!candidate })
   }
@@ -106,9 +115,12 @@ export const keepTicketWaitingStep = createStep(
       error: overReserved ? ticket.error : null,
       decided_by: actor_id ?? null,
       decided_at: now,
-      metadata: { ...(ticket.metadata ?? {}), kept_waiting_at: now.toISOString(), ...(note ? { decision_note: note } : {}) },
+      metadata: {
+        ...(ticket.metadata ?? {}),
+        kept_waiting_at: now.toISOString(),
+        ...(note ? { decision_note: note } : {}),
+      },
     })
     return new StepResponse(await service.retrieveCancelTicket(ticket.id))
   }
 )
-

@@ -24,7 +24,12 @@ export const dismissTicketStep = createStep(
     // compensation) is reversed, or the order would show a refund the buyer never got.
     const reversed = unanswered && ticket.refund_id
     const left = reversed
-      ? await removeRefund(container, await loadPaymentState(container, ticket.payment_id), { id: ticket.refund_id!, amount: ticket.amount }, ticket.origin !== "admin")
+      ? await removeRefund(
+          container,
+          await loadPaymentState(container, ticket.payment_id),
+          { id: ticket.refund_id!, amount: ticket.amount },
+          ticket.origin !== "admin"
+        )
       : []
     if (reversed && ticket.origin === "order_cancel") {
       left.push("the refund credit line that the order cancellation added cannot be removed in Medusa")
@@ -45,7 +50,11 @@ export const dismissTicketStep = createStep(
             status: "failed",
             settled_at: new Date(),
             refund_id: null,
-            error: left.length ? `${error}. Medusa's refund was reversed, but ${left.join("; ")}.` : reversed ? `${error}. Medusa's refund was reversed.` : error,
+            error: left.length
+              ? `${error}. Medusa's refund was reversed, but ${left.join("; ")}.`
+              : reversed
+                ? `${error}. Medusa's refund was reversed.`
+                : error,
           }
         : {}),
     })

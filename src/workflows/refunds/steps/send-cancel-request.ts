@@ -49,7 +49,8 @@ export const sendCancelRequestStep = createStep(
       // is not held back as waiting as well.
       const reserved = plan.snapshot ? freeFromSnapshot(plan.snapshot, others).waiting : toDecimal(0)
       const booked = bookedKeys(await ledgerOf(container, plan.imp_uid))
-      const reservedIn = (payment: IamportPayment) => freeToRefund({ iamport: payment, tickets: others.map(planTicketOf), booked }).waiting.toNumber()
+      const reservedIn = (payment: IamportPayment) =>
+        freeToRefund({ iamport: payment, tickets: others.map(planTicketOf), booked }).waiting.toNumber()
       const request = { amount: plan.amount, reason: plan.reason, reserved: reserved.toNumber(), reservedIn }
       outcome = await provider.cancelAtIamport(plan.imp_uid, request, await currentSnapshot(container, plan))
     } catch (error) {
@@ -60,7 +61,12 @@ export const sendCancelRequestStep = createStep(
     }
 
     if (outcome.kind === "refused") {
-      await tickets.updateCancelTickets({ id: ticket_id, status: "failed", error: outcome.message, settled_at: new Date() })
+      await tickets.updateCancelTickets({
+        id: ticket_id,
+        status: "failed",
+        error: outcome.message,
+        settled_at: new Date(),
+      })
       throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `i'mport refused the refund: ${outcome.message}`)
     }
     // Entries i'mport showed before the request are never its own, whatever their amount (see planSettlement).
@@ -68,7 +74,12 @@ export const sendCancelRequestStep = createStep(
     const known = Array.isArray(metadata?.history_before) ? (metadata.history_before as string[]) : []
     const withHistory = { ...(metadata ?? {}), history_before: [...new Set([...known, ...outcome.history_before])] }
     if (outcome.kind === "unknown") {
-      await tickets.updateCancelTickets({ id: ticket_id, needs_attention: true, error: outcome.message, metadata: withHistory })
+      await tickets.updateCancelTickets({
+        id: ticket_id,
+        needs_attention: true,
+        error: outcome.message,
+        metadata: withHistory,
+      })
       throw new MedusaError(MedusaError.Types.UNEXPECTED_STATE, outcome.message)
     }
 
@@ -84,7 +95,11 @@ export const sendCancelRequestStep = createStep(
     // Settled in i'mport's answer, or the answer shows cancellations Medusa has not booked (an approval whose notice
     // is still on its way): booked in this request by the workflow's settlement, from the payment that answer carries.
     const settle = outcome.kind === "completed" || (await hasUnbookedEntries(container, outcome.payment))
-    return new StepResponse<SentCancelRequest>({ ticket_id, settle_from: settle ? outcome.payment : null, read_at: sentAt.toISOString() })
+    return new StepResponse<SentCancelRequest>({
+      ticket_id,
+      settle_from: settle ? outcome.payment : null,
+      read_at: sentAt.toISOString(),
+    })
   }
 )
 

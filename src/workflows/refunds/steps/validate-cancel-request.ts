@@ -44,11 +44,17 @@ export const validateCancelRequestStep = createStep(
   async (input: CancelRequestInput, { container }) => {
     const state = await loadPaymentState(container, input.payment_id)
     if (!isPaymentwallProviderId(state.provider_id)) {
-      throw new MedusaError(MedusaError.Types.INVALID_DATA, `Payment ${state.id} is not an iamport-paymentwall payment.`)
+      throw new MedusaError(
+        MedusaError.Types.INVALID_DATA,
+        `Payment ${state.id} is not an iamport-paymentwall payment.`
+      )
     }
     const impUid = state.data.imp_uid
     if (!impUid || !MathBN.gt(state.captured, 0) || state.canceled_at) {
-      throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `Payment ${state.id} has no captured i'mport payment to refund.`)
+      throw new MedusaError(
+        MedusaError.Types.NOT_ALLOWED,
+        `Payment ${state.id} has no captured i'mport payment to refund.`
+      )
     }
     const tickets = await unbookedTicketsOf(container, state.id)
     const unanswered = tickets.find((t) => t.status === "requested")
@@ -71,7 +77,8 @@ export const validateCancelRequestStep = createStep(
           `waiting for Paymentwall ${formatAmount(waiting)}${MathBN.gt(closed, 0) ? `, returned and closed by hand ${formatAmount(closed)}` : ""}, leaves ${formatAmount(available)}.`
       )
     }
-    const reason = input.note?.trim() || (await refundReasonLabel(container, input.refund_reason_id)) || "Refund requested in Medusa"
+    const reason =
+      input.note?.trim() || (await refundReasonLabel(container, input.refund_reason_id)) || "Refund requested in Medusa"
     const plan: CancelRequestPlan = {
       payment_id: state.id,
       provider_id: state.provider_id,
@@ -90,7 +97,10 @@ export const validateCancelRequestStep = createStep(
   }
 )
 
-async function refundReasonLabel(container: Parameters<typeof loadPaymentState>[0], id: string | undefined): Promise<string | undefined> {
+async function refundReasonLabel(
+  container: Parameters<typeof loadPaymentState>[0],
+  id: string | undefined
+): Promise<string | undefined> {
   if (!id) {
     return undefined
   }

@@ -17,7 +17,11 @@ export function lockTicketPayment(input: TicketActionInput) {
 /** The one settlement, composed into a ticket action before it decides (the caller holds the lock). */
 export function settleTicketPayment(target: WorkflowData<TicketToSettle & { iamport?: unknown }>) {
   return settlePaymentWorkflow.runAsStep({
-    input: transform({ target }, ({ target }) => ({ payment_id: target.payment_id, provider_id: target.provider_id, imp_uid: target.imp_uid })),
+    input: transform({ target }, ({ target }) => ({
+      payment_id: target.payment_id,
+      provider_id: target.provider_id,
+      imp_uid: target.imp_uid,
+    })),
   })
 }
 

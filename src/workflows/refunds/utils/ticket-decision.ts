@@ -10,10 +10,18 @@ export type TicketToSettle = { ticket_id: string; payment_id: string; provider_i
  * flag is raised once, and no later run would raise it again), so the flow succeeds. No answer looks like success
  * by default: a caller reads `outcome`, or passes the answer to throwIfRefused as the admin routes do.
  */
-export type TicketDecision = { outcome: "decided"; ticket: CancelTicket } | { outcome: "refused"; reason: string; ticket: CancelTicket }
+export type TicketDecision =
+  { outcome: "decided"; ticket: CancelTicket } | { outcome: "refused"; reason: string; ticket: CancelTicket }
 
-export function ticketToSettle(ticket: Pick<CancelTicket, "id" | "payment_id" | "provider_id" | "imp_uid">): TicketToSettle {
-  return { ticket_id: ticket.id, payment_id: ticket.payment_id, provider_id: ticket.provider_id, imp_uid: ticket.imp_uid }
+export function ticketToSettle(
+  ticket: Pick<CancelTicket, "id" | "payment_id" | "provider_id" | "imp_uid">
+): TicketToSettle {
+  return {
+    ticket_id: ticket.id,
+    payment_id: ticket.payment_id,
+    provider_id: ticket.provider_id,
+    imp_uid: ticket.imp_uid,
+  }
 }
 
 /** Throws a decision's refusal for a caller that wants an error, as the admin routes do. */

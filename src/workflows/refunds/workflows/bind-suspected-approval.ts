@@ -9,20 +9,23 @@ import { lockTicketPayment } from "../utils/compose"
 export const bindSuspectedApprovalWorkflowId = "iamport-paymentwall-bind-suspected-approval"
 
 /** A shop admin says a cancellation i'mport shows with another reason is Paymentwall's approval of this ticket. */
-export const bindSuspectedApprovalWorkflow = createWorkflow(bindSuspectedApprovalWorkflowId, (input: TicketActionInput) => {
-  const lock = lockTicketPayment(input)
-  const bound = bindSuspectedApprovalStep(input)
-  // Settled from the read the binding checked, so the entry it bound is the one booked.
-  settlePaymentWorkflow.runAsStep({
-    input: transform({ bound }, ({ bound }) => ({
-      payment_id: bound.payment_id,
-      provider_id: bound.provider_id,
-      imp_uid: bound.imp_uid,
-      iamport: bound.iamport,
-      read_at: bound.read_at,
-    })),
-  })
-  const ticket = retrieveCancelTicketStep(bound)
-  releasePaymentLockStep(lock)
-  return new WorkflowResponse(ticket)
-})
+export const bindSuspectedApprovalWorkflow = createWorkflow(
+  bindSuspectedApprovalWorkflowId,
+  (input: TicketActionInput) => {
+    const lock = lockTicketPayment(input)
+    const bound = bindSuspectedApprovalStep(input)
+    // Settled from the read the binding checked, so the entry it bound is the one booked.
+    settlePaymentWorkflow.runAsStep({
+      input: transform({ bound }, ({ bound }) => ({
+        payment_id: bound.payment_id,
+        provider_id: bound.provider_id,
+        imp_uid: bound.imp_uid,
+        iamport: bound.iamport,
+        read_at: bound.read_at,
+      })),
+    })
+    const ticket = retrieveCancelTicketStep(bound)
+    releasePaymentLockStep(lock)
+    return new WorkflowResponse(ticket)
+  }
+)

@@ -12,12 +12,18 @@ export const confirmTicketRejectionWorkflowId = "iamport-paymentwall-confirm-tic
  * settled first; if that shows the cancellation returned, the answer is `outcome: "refused"`, and what the
  * settlement did stands.
  */
-export const confirmTicketRejectionWorkflow = createWorkflow(confirmTicketRejectionWorkflowId, (input: TicketActionInput) => {
-  const lock = lockTicketPayment(input)
-  const target = checkRejectableTicketStep(input)
-  settleTicketPayment(target)
-  const decided = confirmTicketRejectionStep(input)
-  emitTicketEvents(transform({ decided }, ({ decided }) => decided.events), confirmTicketRejectionWorkflowId)
-  releasePaymentLockStep(lock)
-  return new WorkflowResponse(transform({ decided }, ({ decided }) => decided.decision))
-})
+export const confirmTicketRejectionWorkflow = createWorkflow(
+  confirmTicketRejectionWorkflowId,
+  (input: TicketActionInput) => {
+    const lock = lockTicketPayment(input)
+    const target = checkRejectableTicketStep(input)
+    settleTicketPayment(target)
+    const decided = confirmTicketRejectionStep(input)
+    emitTicketEvents(
+      transform({ decided }, ({ decided }) => decided.events),
+      confirmTicketRejectionWorkflowId
+    )
+    releasePaymentLockStep(lock)
+    return new WorkflowResponse(transform({ decided }, ({ decided }) => decided.decision))
+  }
+)

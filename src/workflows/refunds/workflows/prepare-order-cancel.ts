@@ -9,7 +9,10 @@ export const prepareOrderCancelWorkflowId = "iamport-paymentwall-prepare-order-c
  * change is open, so Medusa's cancel never asks Paymentwall for money twice nor refunds an order it then refuses
  * to cancel.
  */
-export const prepareOrderCancelWorkflow = createWorkflow(prepareOrderCancelWorkflowId, (input: PrepareOrderCancelInput) => {
-  prepareOrderCancelStep(input)
-  return new WorkflowResponse(undefined)
-})
+export const prepareOrderCancelWorkflow = createWorkflow(
+  prepareOrderCancelWorkflowId,
+  (input: PrepareOrderCancelInput) => {
+    prepareOrderCancelStep(input)
+    return new WorkflowResponse(undefined)
+  }
+)

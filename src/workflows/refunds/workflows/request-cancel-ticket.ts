@@ -14,14 +14,17 @@ export const requestCancelTicketWorkflowId = "iamport-paymentwall-request-cancel
  * A refund of a Paymentwall payment as a cancel ticket: books no Medusa Refund until i'mport shows the
  * cancellation. Under the payment's lock, so two admins cannot over-refund.
  */
-export const requestCancelTicketWorkflow = createWorkflow(requestCancelTicketWorkflowId, (input: CancelRequestInput) => {
-  const lock = paymentLockStep(transform({ input }, ({ input }) => ({ payment_id: input.payment_id })))
-  acquirePaymentLockStep(lock)
-  const plan = validateCancelRequestStep(input)
-  const created = createCancelTicketStep(plan)
-  const sent = sendCancelRequestStep({ plan, ticket_id: created.id })
-  settleAfterSend(plan, sent)
-  const ticket = retrieveCancelTicketStep(sent)
-  releasePaymentLockStep(lock)
-  return new WorkflowResponse(ticket)
-})
+export const requestCancelTicketWorkflow = createWorkflow(
+  requestCancelTicketWorkflowId,
+  (input: CancelRequestInput) => {
+    const lock = paymentLockStep(transform({ input }, ({ input }) => ({ payment_id: input.payment_id })))
+    acquirePaymentLockStep(lock)
+    const plan = validateCancelRequestStep(input)
+    const created = createCancelTicketStep(plan)
+    const sent = sendCancelRequestStep({ plan, ticket_id: created.id })
+    settleAfterSend(plan, sent)
+    const ticket = retrieveCancelTicketStep(sent)
+    releasePaymentLockStep(lock)
+    return new WorkflowResponse(ticket)
+  }
+)

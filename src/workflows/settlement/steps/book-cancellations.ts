@@ -25,7 +25,9 @@ export const bookCancellationsStep = createStep(
     if (!input.iamport || input.booking_in_flight) {
       return new StepResponse<BookedCancellations | null>(null)
     }
-    return new StepResponse<BookedCancellations | null>(await bookPlannedCancellations(container, input.payment_id, input.iamport, input.plan))
+    return new StepResponse<BookedCancellations | null>(
+      await bookPlannedCancellations(container, input.payment_id, input.iamport, input.plan)
+    )
   }
 )
 
@@ -60,10 +62,20 @@ export async function bookPlannedCancellations(
     if (step.type === "suspect_rejection" || step.type === "suspect_approval") {
       continue
     }
-    let ticket = step.type === "complete" ? tickets.get(step.ticket_id)! : await service.createCancelTickets(externalTicket(state, iamport, step.entry))
+    let ticket =
+      step.type === "complete"
+        ? tickets.get(step.ticket_id)!
+        : await service.createCancelTickets(externalTicket(state, iamport, step.entry))
     if (step.type === "complete" && step.matched_by) {
       // The admin sees why: i'mport's entry gave its own reason, and the ticket could no longer be approved on top.
-      ticket = await service.updateCancelTickets({ id: ticket.id, metadata: { ...(ticket.metadata ?? {}), matched_by: step.matched_by, matched_entry_reason: step.entry.reason ?? null } })
+      ticket = await service.updateCancelTickets({
+        id: ticket.id,
+        metadata: {
+          ...(ticket.metadata ?? {}),
+          matched_by: step.matched_by,
+          matched_entry_reason: step.entry.reason ?? null,
+        },
+      })
     }
     if (step.type === "complete" && !step.book) {
       state = await completeOptimisticTicket(container, state, iamport, ticket, step.entry)

@@ -14,12 +14,20 @@ export const flagTicketsStepId = "iamport-paymentwall-flag-tickets"
 export const flagTicketsStep = createStep(
   flagTicketsStepId,
   async (
-    input: { payment_id: string; iamport: IamportPayment | null; skip_over_reservation: boolean; flag_waiting_after_ms?: number },
+    input: {
+      payment_id: string
+      iamport: IamportPayment | null
+      skip_over_reservation: boolean
+      flag_waiting_after_ms?: number
+    },
     { container }
   ) => {
     const { iamport } = input
     if (!iamport) {
-      return new StepResponse<{ flagged: string[]; events: TicketEvent[] }, FlagChange[]>({ flagged: [], events: [] }, [])
+      return new StepResponse<{ flagged: string[]; events: TicketEvent[] }, FlagChange[]>(
+        { flagged: [], events: [] },
+        []
+      )
     }
     const { flagged, events, changes } = await flagTickets(container, { ...input, iamport })
     return new StepResponse({ flagged, events }, changes)
@@ -44,12 +52,18 @@ export async function flagTickets(
   }
 ): Promise<{ flagged: string[]; events: TicketEvent[]; changes: FlagChange[] }> {
   // Both flags are only ever set on open tickets: with none (the usual end of a booking), nothing to read.
-  const open = await paymentwallModule(container).listCancelTickets({ payment_id: input.payment_id, status: [...OPEN_TICKET_STATUSES] }, { select: ["id"] })
+  const open = await paymentwallModule(container).listCancelTickets(
+    { payment_id: input.payment_id, status: [...OPEN_TICKET_STATUSES] },
+    { select: ["id"] }
+  )
   if (!open.length) {
     return { flagged: [], events: [], changes: [] }
   }
   const state = await loadPaymentState(container, input.payment_id)
-  const before = await flagsBefore(container, open.map((t) => t.id))
+  const before = await flagsBefore(
+    container,
+    open.map((t) => t.id)
+  )
   const flagged = [
     ...(input.skip_over_reservation ? [] : await flagOverReservation(container, state, input.iamport)),
     ...(await flagStaleTickets(container, state, input.flag_waiting_after_ms)),
@@ -57,6 +71,10 @@ export async function flagTickets(
   return {
     flagged: flagged.map((t) => t.id),
     events: flagged.map((t) => ticketEvent(TICKET_ATTENTION_EVENT, t, state)),
-    changes: await flagChanges(container, before, flagged.map((t) => t.id)),
+    changes: await flagChanges(
+      container,
+      before,
+      flagged.map((t) => t.id)
+    ),
   }
 }

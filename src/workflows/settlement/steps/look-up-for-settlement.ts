@@ -22,22 +22,36 @@ export type SettlementLookup = {
  * fetched. A delivery that a look-up started after its arrival has already covered costs no i'mport call:
  * duplicates of a notice queue on the lock, and the first look-up answers for all of them.
  */
-export const lookUpForSettlementStep = createStep(lookUpForSettlementStepId, async (input: SettleCancellationsInput, { container }) => {
-  const startedAt = new Date().toISOString()
-  const notice = input.notice
-  if (notice && !input.iamport && (await coveredByLaterLookup(container, input.imp_uid, notice))) {
-    return new StepResponse<SettlementLookup>({ iamport: null, skipped: "covered by a later look-up", started_at: startedAt })
+export const lookUpForSettlementStep = createStep(
+  lookUpForSettlementStepId,
+  async (input: SettleCancellationsInput, { container }) => {
+    const startedAt = new Date().toISOString()
+    const notice = input.notice
+    if (notice && !input.iamport && (await coveredByLaterLookup(container, input.imp_uid, notice))) {
+      return new StepResponse<SettlementLookup>({
+        iamport: null,
+        skipped: "covered by a later look-up",
+        started_at: startedAt,
+      })
+    }
+    const provider = paymentwallProvider(container, input.provider_id)
+    const iamport = input.iamport ?? (await provider.lookupPayment(input.imp_uid))
+    const problems = provider.ownershipProblems(iamport)
+    if (problems.length || iamport.imp_uid !== input.imp_uid) {
+      throw new MedusaError(
+        MedusaError.Types.NOT_ALLOWED,
+        `i'mport payment ${input.imp_uid} cannot be settled: ${problems.join("; ")}`
+      )
+    }
+    return new StepResponse<SettlementLookup>({ iamport, started_at: startedAt })
   }
-  const provider = paymentwallProvider(container, input.provider_id)
-  const iamport = input.iamport ?? (await provider.lookupPayment(input.imp_uid))
-  const problems = provider.ownershipProblems(iamport)
-  if (problems.length || iamport.imp_uid !== input.imp_uid) {
-    throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `i'mport payment ${input.imp_uid} cannot be settled: ${problems.join("; ")}`)
-  }
-  return new StepResponse<SettlementLookup>({ iamport, started_at: startedAt })
-})
+)
 
-async function coveredByLaterLookup(container: MedusaContainer, impUid: string, notice: SettleNotice): Promise<boolean> {
+async function coveredByLaterLookup(
+  container: MedusaContainer,
+  impUid: string,
+  notice: SettleNotice
+): Promise<boolean> {
   const later = await paymentwallModule(container).listWebhookEvents(
     { imp_uid: impUid, looked_up_at: { $gte: new Date(notice.received_at) } },
     { select: ["id"], take: 1 }

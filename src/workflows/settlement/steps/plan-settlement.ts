@@ -21,21 +21,27 @@ const DEFAULT_GRACE_MS = 60_000
  * Reads the payment's tickets and ledger and plans what i'mport's cancel_history means for them (the pure planner
  * in lib/settlement-plan). Writes nothing.
  */
-export const planSettlementStep = createStep(planSettlementStepId, async (input: PlanSettlementInput, { container }) => {
-  const { iamport } = input
-  if (!iamport) {
-    return new StepResponse<PlanStep[]>([])
+export const planSettlementStep = createStep(
+  planSettlementStepId,
+  async (input: PlanSettlementInput, { container }) => {
+    const { iamport } = input
+    if (!iamport) {
+      return new StepResponse<PlanStep[]>([])
+    }
+    const tickets = await paymentwallModule(container).listCancelTickets({ payment_id: input.payment_id })
+    const ledger = await ledgerOf(container, iamport.imp_uid)
+    const plan = planSettlement({
+      history: cancellationsOf(iamport),
+      tickets: tickets.map(planTicketOf),
+      booked: bookedKeys(ledger),
+      left: minusAmount(iamport.amount, iamport.cancel_amount).toFixed(),
+      rejectionNotice: input.rejection_notice
+        ? {
+            received_at: new Date(input.rejection_notice.received_at),
+            grace_ms: input.rejection_grace_ms ?? DEFAULT_GRACE_MS,
+          }
+        : undefined,
+    })
+    return new StepResponse<PlanStep[]>(plan)
   }
-  const tickets = await paymentwallModule(container).listCancelTickets({ payment_id: input.payment_id })
-  const ledger = await ledgerOf(container, iamport.imp_uid)
-  const plan = planSettlement({
-    history: cancellationsOf(iamport),
-    tickets: tickets.map(planTicketOf),
-    booked: bookedKeys(ledger),
-    left: minusAmount(iamport.amount, iamport.cancel_amount).toFixed(),
-    rejectionNotice: input.rejection_notice
-      ? { received_at: new Date(input.rejection_notice.received_at), grace_ms: input.rejection_grace_ms ?? DEFAULT_GRACE_MS }
-      : undefined,
-  })
-  return new StepResponse<PlanStep[]>(plan)
-})
+)

@@ -38,7 +38,11 @@ export type PreparedSettlement = {
  * to the Refunds Medusa booked through the provider itself (adopt). Each repair moves Medusa towards what i'mport
  * and the ledger already say, so there is nothing to undo.
  */
-export async function prepareSettlement(container: MedusaContainer, paymentId: string, iamport: IamportPayment): Promise<PreparedSettlement> {
+export async function prepareSettlement(
+  container: MedusaContainer,
+  paymentId: string,
+  iamport: IamportPayment
+): Promise<PreparedSettlement> {
   let state = await loadPaymentState(container, paymentId)
   assertSamePayment(state, iamport)
   // A marker whose booking is still alive (its claim's heartbeat, see lib/claim-liveness.ts) may belong to a process

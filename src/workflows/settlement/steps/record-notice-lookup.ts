@@ -10,7 +10,10 @@ export const recordNoticeLookupStepId = "iamport-paymentwall-record-notice-looku
  */
 export const recordNoticeLookupStep = createStep(
   recordNoticeLookupStepId,
-  async ({ webhook_event_id, looked_up_at }: { webhook_event_id?: string; looked_up_at?: string | null }, { container }) => {
+  async (
+    { webhook_event_id, looked_up_at }: { webhook_event_id?: string; looked_up_at?: string | null },
+    { container }
+  ) => {
     if (!webhook_event_id || !looked_up_at) {
       return new StepResponse(undefined)
     }

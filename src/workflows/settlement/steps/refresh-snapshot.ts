@@ -13,7 +13,10 @@ export const refreshSnapshotStepId = "iamport-paymentwall-refresh-snapshot"
  */
 export const refreshSnapshotStep = createStep(
   refreshSnapshotStepId,
-  async ({ payment_id, iamport, read_at }: { payment_id: string; iamport: IamportPayment | null; read_at: string }, { container }) => {
+  async (
+    { payment_id, iamport, read_at }: { payment_id: string; iamport: IamportPayment | null; read_at: string },
+    { container }
+  ) => {
     const refreshed = iamport ? await refreshSnapshot(container, payment_id, iamport, new Date(read_at)) : false
     return new StepResponse(refreshed)
   }
@@ -25,7 +28,12 @@ export const refreshSnapshotStep = createStep(
  * payment, so two settlements that finish out of order leave the newer read. The caller has checked that the i'mport
  * payment is this Medusa payment (prepareSettlement). Core's payment.data is never written here.
  */
-export async function refreshSnapshot(container: MedusaContainer, paymentId: string, iamport: IamportPayment, readAt: Date): Promise<boolean> {
+export async function refreshSnapshot(
+  container: MedusaContainer,
+  paymentId: string,
+  iamport: IamportPayment,
+  readAt: Date
+): Promise<boolean> {
   const snapshot = snapshotOf(iamport, readAt)
   const result = await pgConnection(container).raw(
     `insert into iamport_pw_payment_snapshot (id, payment_id, imp_uid, checked_at, snapshot)

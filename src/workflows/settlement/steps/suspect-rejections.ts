@@ -17,10 +17,20 @@ export const suspectRejectionsStep = createStep(
     const ids = suspectedTicketIds(plan)
     const approvals = await suspectApprovals(container, payment_id, suspectedApprovals(plan))
     if (!ids.length) {
-      return new StepResponse<{ suspected: string[]; events: TicketEvent[] }, FlagChange[]>({ suspected: approvals.flagged, events: [] }, approvals.changes)
+      return new StepResponse<{ suspected: string[]; events: TicketEvent[] }, FlagChange[]>(
+        { suspected: approvals.flagged, events: [] },
+        approvals.changes
+      )
     }
-    const { suspected, events, changes } = await suspectRejections(container, await loadPaymentState(container, payment_id), ids)
-    return new StepResponse({ suspected: [...suspected, ...approvals.flagged], events }, [...changes, ...approvals.changes])
+    const { suspected, events, changes } = await suspectRejections(
+      container,
+      await loadPaymentState(container, payment_id),
+      ids
+    )
+    return new StepResponse({ suspected: [...suspected, ...approvals.flagged], events }, [
+      ...changes,
+      ...approvals.changes,
+    ])
   },
   async (changes, { container }) => {
     await undoFlagChanges(container, changes ?? [])
@@ -46,11 +56,17 @@ export async function suspectRejections(
   const service = paymentwallModule(container)
   const before = await flagsBefore(container, ticketIds)
   const tickets = await service.listCancelTickets({ id: ticketIds, payment_id: payment.id })
-  await service.updateCancelTickets(tickets.map((t) => ({ id: t.id, rejection_suspected_at: new Date(), needs_attention: true, error: SUSPICION })))
+  await service.updateCancelTickets(
+    tickets.map((t) => ({ id: t.id, rejection_suspected_at: new Date(), needs_attention: true, error: SUSPICION }))
+  )
   return {
     suspected: tickets.map((t) => t.id),
     events: tickets.map((t) => ticketEvent(TICKET_REJECTION_SUSPECTED_EVENT, t, payment)),
-    changes: await flagChanges(container, before, tickets.map((t) => t.id)),
+    changes: await flagChanges(
+      container,
+      before,
+      tickets.map((t) => t.id)
+    ),
   }
 }
 
@@ -71,7 +87,11 @@ export function suspectedApprovals(plan: readonly { type: string }[]): Suspected
  * for a person to say whether it is Paymentwall's approval (it is then booked to the ticket) or not (it is then
  * booked as made outside Medusa, and the ticket waits on). A ticket already flagged for that entry is left as is.
  */
-export async function suspectApprovals(container: MedusaContainer, paymentId: string, suspected: SuspectedApproval[]): Promise<{ flagged: string[]; changes: FlagChange[] }> {
+export async function suspectApprovals(
+  container: MedusaContainer,
+  paymentId: string,
+  suspected: SuspectedApproval[]
+): Promise<{ flagged: string[]; changes: FlagChange[] }> {
   if (!suspected.length) {
     return { flagged: [], changes: [] }
   }
@@ -83,7 +103,10 @@ export async function suspectApprovals(container: MedusaContainer, paymentId: st
     const candidate = (ticket?.metadata as { approval_candidate?: { key?: string } } | null)?.approval_candidate
     return !!ticket && !(ticket.needs_attention && candidate?.key && entry.knownAs.includes(candidate.key))
   })
-  const before = await flagsBefore(container, fresh.map((s) => s.ticket_id))
+  const before = await flagsBefore(
+    container,
+    fresh.map((s) => s.ticket_id)
+  )
   await service.updateCancelTickets(
     fresh.map(({ ticket_id, entry }) => ({
       id: ticket_id,
@@ -94,9 +117,22 @@ export async function suspectApprovals(container: MedusaContainer, paymentId: st
         `The amount is counted once until then.`,
       metadata: {
         ...(tickets.get(ticket_id)!.metadata ?? {}),
-        approval_candidate: { key: entry.key, amount: entry.amount, reason: entry.reason ?? null, cancelled_at: entry.cancelled_at, since: new Date().toISOString() },
+        approval_candidate: {
+          key: entry.key,
+          amount: entry.amount,
+          reason: entry.reason ?? null,
+          cancelled_at: entry.cancelled_at,
+          since: new Date().toISOString(),
+        },
       },
     }))
   )
-  return { flagged: fresh.map((s) => s.ticket_id), changes: await flagChanges(container, before, fresh.map((s) => s.ticket_id)) }
+  return {
+    flagged: fresh.map((s) => s.ticket_id),
+    changes: await flagChanges(
+      container,
+      before,
+      fresh.map((s) => s.ticket_id)
+    ),
+  }
 }

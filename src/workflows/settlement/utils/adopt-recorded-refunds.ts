@@ -8,13 +8,22 @@ import type { PaymentState } from "./payment-state"
  * Tickets for cancels that Medusa sent through the provider itself (order cancel, cart compensation): Medusa
  * booked those Refunds at once, and the provider recorded each request in payment.data under the refund id.
  */
-export async function adoptRecordedRefunds(container: MedusaContainer, state: PaymentState, iamport: IamportPayment): Promise<void> {
+export async function adoptRecordedRefunds(
+  container: MedusaContainer,
+  state: PaymentState,
+  iamport: IamportPayment
+): Promise<void> {
   const records = state.data.cancel_requests ?? {}
   const service = paymentwallModule(container)
   const ledger = await ledgerOf(container, iamport.imp_uid)
-  const tickets = await service.listCancelTickets({ payment_id: state.id }, { select: ["id", "origin", "order_id", "refund_id", "metadata", "cancellation_id"] })
+  const tickets = await service.listCancelTickets(
+    { payment_id: state.id },
+    { select: ["id", "origin", "order_id", "refund_id", "metadata", "cancellation_id"] }
+  )
   await nameProviderTickets(container, state, tickets)
-  const tracked = new Set(tickets.flatMap((t) => [t.refund_id, (t.metadata as { reversed_refund_id?: string } | null)?.reversed_refund_id]))
+  const tracked = new Set(
+    tickets.flatMap((t) => [t.refund_id, (t.metadata as { reversed_refund_id?: string } | null)?.reversed_refund_id])
+  )
   // A record naming a cancellation that a ticket already carries is an interrupted booking of that ticket: the
   // booking itself finds its Refund (bookCancellation), and a second ticket for one cancellation is refused.
   const ticketKeys = new Set(tickets.map((t) => t.cancellation_id).filter(Boolean))
@@ -22,7 +31,12 @@ export async function adoptRecordedRefunds(container: MedusaContainer, state: Pa
   for (const refundId of state.refund_ids) {
     const record = records[refundId]
     // A refund the ledger books is the plugin's own booking, tracked by its ticket.
-    if (!record || tracked.has(refundId) || bookedRefunds.has(refundId) || (record.cancellation_id && ticketKeys.has(record.cancellation_id))) {
+    if (
+      !record ||
+      tracked.has(refundId) ||
+      bookedRefunds.has(refundId) ||
+      (record.cancellation_id && ticketKeys.has(record.cancellation_id))
+    ) {
       continue
     }
     const at = new Date(record.requested_at)
@@ -64,7 +78,9 @@ async function nameProviderTickets(
     .filter((t) => (t.metadata as { via_provider?: boolean } | null)?.via_provider)
     .map((t) => ({
       id: t.id,
-      ...(t.origin === "admin" && t.refund_id && state.order_status === "canceled" ? { origin: "order_cancel" as const } : {}),
+      ...(t.origin === "admin" && t.refund_id && state.order_status === "canceled"
+        ? { origin: "order_cancel" as const }
+        : {}),
       ...(!t.order_id && state.order_id ? { order_id: state.order_id } : {}),
     }))
     .filter((update) => Object.keys(update).length > 1)

@@ -6,7 +6,14 @@ import type { IamportPayment } from "../../../lib/iamport/types"
 import { formatAmount } from "../../../lib/money"
 import { paymentwallProvider } from "../../../providers/iamport-paymentwall/registered-provider"
 import { RECORD_ONLY_KEY, type RecordOnlyMarker } from "../../../lib/paymentwall/payment-data"
-import { accountedRefunds, bookedTotal, type Cancellation, ledgerOf, ledgerRows, refundOfInterruptedBooking } from "./ledger"
+import {
+  accountedRefunds,
+  bookedTotal,
+  type Cancellation,
+  ledgerOf,
+  ledgerRows,
+  refundOfInterruptedBooking,
+} from "./ledger"
 import { beatClaim, claimCancellation, markBlocked, markBooked, writeOwnClaim } from "./ledger-claim"
 import { activeOrderChangeReason } from "./order-change"
 import { loadPaymentState, type PaymentState } from "./payment-state"
@@ -43,7 +50,10 @@ export async function bookCancellation(
 ): Promise<BookingOutcome> {
   const leaseSeconds = paymentwallProvider(container, current.provider_id).lockTtlSeconds()
   const owner = randomUUID()
-  const { row, resumed, in_flight } = await claimCancellation(container, current, iamport.imp_uid, ticket.id, entry, { owner, leaseSeconds })
+  const { row, resumed, in_flight } = await claimCancellation(container, current, iamport.imp_uid, ticket.id, entry, {
+    owner,
+    leaseSeconds,
+  })
   if (in_flight) {
     return { kind: "in_flight", state: current }
   }
@@ -95,7 +105,12 @@ async function bookClaimed(
     if (refundId) {
       // Medusa's side stopped half-way (no provider record, or no order transaction): undo the Refund whole and
       // book again, rather than keep a Refund the order knows nothing of.
-      await removeRefund(container, state, state.refunds.find((r) => r.id === refundId)!, false)
+      await removeRefund(
+        container,
+        state,
+        state.refunds.find((r) => r.id === refundId)!,
+        false
+      )
       await clearRecordOnlyMarker(container, state.id)
       state = await loadPaymentState(container, state.id)
     }
@@ -123,17 +138,24 @@ async function bookClaimed(
   await heartbeat.confirm(true)
   const payments = container.resolve<IPaymentModuleService>(Modules.PAYMENT)
   // The data as it is now, not as this run read it: an older copy written back would erase a record.
-  await payments.updatePayment(withData(state.id, { ...(await currentData(container, state.id)), [RECORD_ONLY_KEY]: marker }))
+  await payments.updatePayment(
+    withData(state.id, { ...(await currentData(container, state.id)), [RECORD_ONLY_KEY]: marker })
+  )
   try {
     await bookInMedusa(container, state, ticket, entry)
   } catch (error) {
     if (!(await beatClaim(container, row.id, owner))) {
       // Taken over while this booking was slow: what is in Medusa now is the other booking's; touch nothing.
-      throw new MedusaError(MedusaError.Types.CONFLICT, `The claim on ledger row ${row.id} was taken over while its booking ran; this booking changed nothing more (${errorMessage(error)}).`)
+      throw new MedusaError(
+        MedusaError.Types.CONFLICT,
+        `The claim on ledger row ${row.id} was taken over while its booking ran; this booking changed nothing more (${errorMessage(error)}).`
+      )
     }
     const reason = errorMessage(error)
     const after = await loadPaymentState(container, state.id)
-    const made = after.refunds.find((r) => entry.names.includes(after.data.cancel_requests?.[r.id]?.cancellation_id ?? ""))
+    const made = after.refunds.find((r) =>
+      entry.names.includes(after.data.cancel_requests?.[r.id]?.cancellation_id ?? "")
+    )
     if (made) {
       // refundPaymentWorkflow keeps its Refund when a later step (the credit line) fails: undo it whole.
       await removeRefund(container, after, made, false)
@@ -143,7 +165,9 @@ async function bookClaimed(
   }
 
   const after = await loadPaymentState(container, state.id)
-  const refund = after.refunds.find((r) => entry.names.includes(after.data.cancel_requests?.[r.id]?.cancellation_id ?? ""))
+  const refund = after.refunds.find((r) =>
+    entry.names.includes(after.data.cancel_requests?.[r.id]?.cancellation_id ?? "")
+  )
   if (!refund) {
     // The row stays claimed: the next run finds the Refund, or books again if there is none.
     throw new MedusaError(
@@ -200,7 +224,12 @@ async function block(
   return { kind: "blocked", reason, state }
 }
 
-async function completeTicket(container: MedusaContainer, ticket: CancelTicket, entry: CancellationEntry, refundId: string): Promise<void> {
+async function completeTicket(
+  container: MedusaContainer,
+  ticket: CancelTicket,
+  entry: CancellationEntry,
+  refundId: string
+): Promise<void> {
   await paymentwallModule(container).updateCancelTickets({
     id: ticket.id,
     status: "completed",
@@ -212,4 +241,3 @@ async function completeTicket(container: MedusaContainer, ticket: CancelTicket, 
     error: null,
   })
 }
-

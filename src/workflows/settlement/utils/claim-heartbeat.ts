@@ -16,7 +16,12 @@ export type ClaimHeartbeat = {
  * Keeps a booking's claim alive while it runs (lib/claim-liveness.ts). The timer is unref'd and stops by itself after
  * `maxSeconds` (the longest a booking can take), so a booking that never calls stop() cannot keep a claim alive.
  */
-export function keepClaimAlive(container: MedusaContainer, rowId: string, owner: string, maxSeconds: number): ClaimHeartbeat {
+export function keepClaimAlive(
+  container: MedusaContainer,
+  rowId: string,
+  owner: string,
+  maxSeconds: number
+): ClaimHeartbeat {
   let lost = false
   const until = Date.now() + maxSeconds * 1000
   const timer = setInterval(() => {

@@ -17,7 +17,11 @@ export async function completeOptimisticTicket(
 ): Promise<PaymentState> {
   const refundId = ticket.refund_id!
   // The Refund exists already (Medusa booked it first): tying it to its entry is safe even mid-claim.
-  const { row } = await claimCancellation(container, state, iamport.imp_uid, ticket.id, entry, { owner: `optimistic:${refundId}`, leaseSeconds: 0, takeAny: true })
+  const { row } = await claimCancellation(container, state, iamport.imp_uid, ticket.id, entry, {
+    owner: `optimistic:${refundId}`,
+    leaseSeconds: 0,
+    takeAny: true,
+  })
   if (row.status === "closed") {
     // A person closed the entry (only a race with the close gets here): never book over their record.
     return state
@@ -29,7 +33,10 @@ export async function completeOptimisticTicket(
   if (records[refundId]) {
     records[refundId] = { ...records[refundId], status: "completed", cancellation_id: entry.key }
     const payments = container.resolve<IPaymentModuleService>(Modules.PAYMENT)
-    await payments.updatePayment({ id: state.id, data: { ...state.data, cancel_requests: records } } as unknown as UpdatePaymentDTO)
+    await payments.updatePayment({
+      id: state.id,
+      data: { ...state.data, cancel_requests: records },
+    } as unknown as UpdatePaymentDTO)
   }
   await paymentwallModule(container).updateCancelTickets({
     id: ticket.id,
@@ -47,13 +54,25 @@ export async function completeOptimisticTicket(
  * A booked ledger row whose ticket is still open: the process died between the two writes. The ledger is the
  * truth, so the ticket completes (an open ticket would keep the amount reserved and could be "rejected").
  */
-export async function finishInterruptedTickets(container: MedusaContainer, state: PaymentState, ledger: ReadonlyMap<string, Cancellation>): Promise<void> {
+export async function finishInterruptedTickets(
+  container: MedusaContainer,
+  state: PaymentState,
+  ledger: ReadonlyMap<string, Cancellation>
+): Promise<void> {
   const service = paymentwallModule(container)
   const closed = ledgerRows(ledger).filter((row) => row.status === "closed" && row.ticket_id)
   if (closed.length) {
     // A close that died between its two writes: the row's record finishes the ticket.
-    for (const ticket of await service.listCancelTickets({ id: closed.map((row) => row.ticket_id!), payment_id: state.id, status: "returned" })) {
-      await closeTicketAsRow(container, ticket, closed.find((r) => r.ticket_id === ticket.id)!)
+    for (const ticket of await service.listCancelTickets({
+      id: closed.map((row) => row.ticket_id!),
+      payment_id: state.id,
+      status: "returned",
+    })) {
+      await closeTicketAsRow(
+        container,
+        ticket,
+        closed.find((r) => r.ticket_id === ticket.id)!
+      )
     }
   }
   const booked = ledgerRows(ledger).filter((row) => row.status === "booked" && row.ticket_id && row.refund_id)
@@ -79,7 +98,11 @@ export async function finishInterruptedTickets(container: MedusaContainer, state
 }
 
 /** A returned ticket whose ledger row a person closed: it closes with the row's record of who, when and why. */
-export async function closeTicketAsRow(container: MedusaContainer, ticket: CancelTicket, row: Cancellation): Promise<CancelTicket> {
+export async function closeTicketAsRow(
+  container: MedusaContainer,
+  ticket: CancelTicket,
+  row: Cancellation
+): Promise<CancelTicket> {
   return await paymentwallModule(container).updateCancelTickets({
     id: ticket.id,
     status: "closed",
@@ -89,6 +112,10 @@ export async function closeTicketAsRow(container: MedusaContainer, ticket: Cance
     settled_at: row.closed_at ?? new Date(),
     decided_by: row.closed_by,
     decided_at: row.closed_at ?? new Date(),
-    metadata: { ...(ticket.metadata ?? {}), close_reason: row.closed_reason, blocked_reason: row.blocked_reason ?? ticket.error ?? null },
+    metadata: {
+      ...(ticket.metadata ?? {}),
+      close_reason: row.closed_reason,
+      blocked_reason: row.blocked_reason ?? ticket.error ?? null,
+    },
   })
 }

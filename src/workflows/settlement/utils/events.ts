@@ -11,12 +11,31 @@ export const TICKET_REJECTION_SUSPECTED_EVENT = "iamport_paymentwall.cancel_tick
 const TICKET_EVENTS = [TICKET_REJECTED_EVENT, TICKET_ATTENTION_EVENT, TICKET_REJECTION_SUSPECTED_EVENT] as const
 
 /** The payload names no secret and no buyer. */
-export type TicketEventData = { id: string; payment_id: string; order_id: string | null; amount: unknown; currency_code: string }
+export type TicketEventData = {
+  id: string
+  payment_id: string
+  order_id: string | null
+  amount: unknown
+  currency_code: string
+}
 export type TicketEvent = { name: (typeof TICKET_EVENTS)[number]; data: TicketEventData }
 
 /** A ticket event for subscribers (notifications, ERP), collected by the settlement and emitted by its workflow. */
-export function ticketEvent(name: TicketEvent["name"], ticket: CancelTicket, state: Pick<PaymentState, "id" | "order_id">): TicketEvent {
-  return { name, data: { id: ticket.id, payment_id: state.id, order_id: state.order_id, amount: ticket.amount, currency_code: ticket.currency_code } }
+export function ticketEvent(
+  name: TicketEvent["name"],
+  ticket: CancelTicket,
+  state: Pick<PaymentState, "id" | "order_id">
+): TicketEvent {
+  return {
+    name,
+    data: {
+      id: ticket.id,
+      payment_id: state.id,
+      order_id: state.order_id,
+      amount: ticket.amount,
+      currency_code: ticket.currency_code,
+    },
+  }
 }
 
 /**

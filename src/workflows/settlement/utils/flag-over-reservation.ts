@@ -4,7 +4,12 @@ import { cancellationsOf } from "../../../lib/paymentwall/v1/cancel-history"
 import { succeeded } from "../../../lib/paymentwall/cancellation"
 import type { IamportPayment } from "../../../lib/iamport/types"
 import { formatAmount } from "../../../lib/money"
-import { type CancelTicket, paymentwallModule, RESERVING_TICKET_STATUSES, reservedTotal } from "../../../modules/iamport-paymentwall"
+import {
+  type CancelTicket,
+  paymentwallModule,
+  RESERVING_TICKET_STATUSES,
+  reservedTotal,
+} from "../../../modules/iamport-paymentwall"
 import type { PaymentState } from "./payment-state"
 
 const RESERVING = new Set<string>(RESERVING_TICKET_STATUSES)
@@ -22,13 +27,17 @@ const MARK = OVER_RESERVED_MARK
  * Tickets whose cancellation i'mport already shows are returned money, not requests (a booking of theirs may still
  * be running), and Refunds Medusa booked before asking (order cancel) are requests too until i'mport shows them.
  */
-export async function flagOverReservation(container: MedusaContainer, state: PaymentState, iamport: IamportPayment): Promise<CancelTicket[]> {
+export async function flagOverReservation(
+  container: MedusaContainer,
+  state: PaymentState,
+  iamport: IamportPayment
+): Promise<CancelTicket[]> {
   const service = paymentwallModule(container)
   const history = succeeded(cancellationsOf(iamport))
   const shown = new Set(history.flatMap((e) => e.knownAs))
-  const open = (await service.listCancelTickets({ payment_id: state.id, status: [...RESERVING_TICKET_STATUSES] })).filter(
-    (t) => RESERVING.has(t.status) && !(t.cancellation_id && shown.has(t.cancellation_id))
-  )
+  const open = (
+    await service.listCancelTickets({ payment_id: state.id, status: [...RESERVING_TICKET_STATUSES] })
+  ).filter((t) => RESERVING.has(t.status) && !(t.cancellation_id && shown.has(t.cancellation_id)))
   const waiting = open.filter((t) => !t.refund_id)
   if (!waiting.length) {
     return []
@@ -52,7 +61,11 @@ export async function flagOverReservation(container: MedusaContainer, state: Pay
       continue
     }
     // Keeps what the ticket said before (an unanswered request's warning).
-    await service.updateCancelTickets({ id: ticket.id, needs_attention: true, error: ticket.error ? `${why} Earlier: ${ticket.error}` : why })
+    await service.updateCancelTickets({
+      id: ticket.id,
+      needs_attention: true,
+      error: ticket.error ? `${why} Earlier: ${ticket.error}` : why,
+    })
     flagged.push(ticket)
   }
   return flagged

@@ -3,7 +3,11 @@ import { type CancelTicket, OPEN_TICKET_STATUSES, paymentwallModule } from "../.
 import type { PaymentState } from "./payment-state"
 
 /** Open tickets past the attention threshold (the settlement job's): flagged for a person, once. Returns them. */
-export async function flagStaleTickets(container: MedusaContainer, state: PaymentState, afterMs: number | undefined): Promise<CancelTicket[]> {
+export async function flagStaleTickets(
+  container: MedusaContainer,
+  state: PaymentState,
+  afterMs: number | undefined
+): Promise<CancelTicket[]> {
   const flagged: CancelTicket[] = []
   const service = paymentwallModule(container)
   const now = new Date()

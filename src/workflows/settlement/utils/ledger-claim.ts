@@ -47,7 +47,14 @@ export async function claimCancellation(
               claimed_at = case when status = 'blocked' then now() else claimed_at end, updated_at = now()
         where id = ? and status = ? and claim_owner is not distinct from ? and deleted_at is null
           ${claim.takeAny ? "" : `and not ${alive.sql}`}`,
-      [ticketId, claim.owner, existing.id, existing.status, existing.claim_owner ?? null, ...(claim.takeAny ? [] : alive.bindings)]
+      [
+        ticketId,
+        claim.owner,
+        existing.id,
+        existing.status,
+        existing.claim_owner ?? null,
+        ...(claim.takeAny ? [] : alive.bindings),
+      ]
     )
     const [row] = await service.listCancellations({ id: existing.id })
     if (!rowCount) {
@@ -115,7 +122,12 @@ export async function markerBookingInFlight(
  * settlement took the claim over (this booking was thought dead) and this one must not write. `entering` also records
  * that the booking now enters Medusa's refund workflow (lib/claim-liveness.ts).
  */
-export async function beatClaim(container: MedusaContainer, rowId: string, owner: string, entering = false): Promise<boolean> {
+export async function beatClaim(
+  container: MedusaContainer,
+  rowId: string,
+  owner: string,
+  entering = false
+): Promise<boolean> {
   const { rowCount } = await pgConnection(container).raw(
     `update iamport_pw_cancellation set heartbeat_at = now()${entering ? ", booking_at = coalesce(booking_at, now())" : ""}
       where id = ? and claim_owner = ? and status = 'claimed' and deleted_at is null`,
@@ -125,7 +137,13 @@ export async function beatClaim(container: MedusaContainer, rowId: string, owner
 }
 
 /** A booking's write to its claimed row, only while it still holds the claim; a CONFLICT once it was taken over. */
-export async function writeOwnClaim(container: MedusaContainer, row: Cancellation, owner: string, set: string, values: unknown[]): Promise<void> {
+export async function writeOwnClaim(
+  container: MedusaContainer,
+  row: Cancellation,
+  owner: string,
+  set: string,
+  values: unknown[]
+): Promise<void> {
   const { rowCount } = await pgConnection(container).raw(
     `update iamport_pw_cancellation set ${set}, updated_at = now() where id = ? and claim_owner = ? and status = 'claimed' and deleted_at is null`,
     [...values, row.id, owner]
@@ -139,9 +157,20 @@ export async function writeOwnClaim(container: MedusaContainer, row: Cancellatio
 }
 
 /** Booked to `refundId`; with `owner`, only while that booking still holds the claim (a CONFLICT otherwise). */
-export async function markBooked(container: MedusaContainer, row: Cancellation, refundId: string, owner?: string): Promise<void> {
+export async function markBooked(
+  container: MedusaContainer,
+  row: Cancellation,
+  refundId: string,
+  owner?: string
+): Promise<void> {
   if (owner) {
-    await writeOwnClaim(container, row, owner, "status = 'booked', refund_id = ?, blocked_reason = null, booked_at = now()", [refundId])
+    await writeOwnClaim(
+      container,
+      row,
+      owner,
+      "status = 'booked', refund_id = ?, blocked_reason = null, booked_at = now()",
+      [refundId]
+    )
     return
   }
   await paymentwallModule(container).updateCancellations({
@@ -154,6 +183,11 @@ export async function markBooked(container: MedusaContainer, row: Cancellation, 
 }
 
 /** Medusa refused the booking for now; only while `owner`'s booking still holds the claim (a CONFLICT otherwise). */
-export async function markBlocked(container: MedusaContainer, row: Cancellation, reason: string, owner: string): Promise<void> {
+export async function markBlocked(
+  container: MedusaContainer,
+  row: Cancellation,
+  reason: string,
+  owner: string
+): Promise<void> {
   await writeOwnClaim(container, row, owner, "status = 'blocked', blocked_reason = ?", [reason.slice(0, 1000)])
 }

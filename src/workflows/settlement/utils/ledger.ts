@@ -4,7 +4,10 @@ import type { CancellationEntry } from "../../../lib/paymentwall/cancellation"
 import { sameAmount } from "../../../lib/money"
 import type CancellationModel from "../../../modules/iamport-paymentwall/models/cancellation"
 import type { PaymentState } from "./payment-state"
-import { type CancellationStatus, DONE_CANCELLATION_STATUSES } from "../../../modules/iamport-paymentwall/models/cancellation"
+import {
+  type CancellationStatus,
+  DONE_CANCELLATION_STATUSES,
+} from "../../../modules/iamport-paymentwall/models/cancellation"
 import { type CancelTicket, paymentwallModule } from "../../../modules/iamport-paymentwall"
 
 export type Cancellation = InferTypeOf<typeof CancellationModel>
@@ -75,7 +78,8 @@ export function refundOfInterruptedBooking(
   }
   const since = new Date(row.claimed_at).getTime() - CLOCK_SKEW_MS
   const orphan = state.refunds.find(
-    (r) => !records[r.id] && !taken.has(r.id) && r.created_at.getTime() >= since && sameAmount(r.amount, row.amount as never)
+    (r) =>
+      !records[r.id] && !taken.has(r.id) && r.created_at.getTime() >= since && sameAmount(r.amount, row.amount as never)
   )
   return orphan?.id ?? null
 }
@@ -111,7 +115,12 @@ export function bookedTotal(ledger: Iterable<Cancellation>): ReturnType<typeof M
 }
 
 /** A person closed a blocked row for good: nothing books it again, and who, when and why stay on the row. */
-export async function markClosed(container: MedusaContainer, row: Cancellation, closedBy: string | null, reason: string): Promise<Cancellation> {
+export async function markClosed(
+  container: MedusaContainer,
+  row: Cancellation,
+  closedBy: string | null,
+  reason: string
+): Promise<Cancellation> {
   return await paymentwallModule(container).updateCancellations({
     id: row.id,
     status: "closed",

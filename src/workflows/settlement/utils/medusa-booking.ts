@@ -1,4 +1,9 @@
-import type { IOrderModuleService, IPaymentModuleService, MedusaContainer, UpdatePaymentDTO } from "@medusajs/framework/types"
+import type {
+  IOrderModuleService,
+  IPaymentModuleService,
+  MedusaContainer,
+  UpdatePaymentDTO,
+} from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, MathBN, Modules, OrderStatus } from "@medusajs/framework/utils"
 import { refundPaymentWorkflow } from "@medusajs/medusa/core-flows"
 import type { CancellationEntry } from "../../../lib/paymentwall/cancellation"
@@ -9,7 +14,11 @@ import type { PaymentState } from "./payment-state"
 /* Medusa's side of a booking (book-cancellation.ts): its refund workflow, and the payment data the provider reads. */
 
 /** Whether Medusa finished the booking of this Refund: the provider recorded it, and the order has its transaction. */
-export async function medusaFinished(container: MedusaContainer, state: PaymentState, refundId: string): Promise<boolean> {
+export async function medusaFinished(
+  container: MedusaContainer,
+  state: PaymentState,
+  refundId: string
+): Promise<boolean> {
   if (!state.data.cancel_requests?.[refundId]) {
     return false
   }
@@ -18,11 +27,19 @@ export async function medusaFinished(container: MedusaContainer, state: PaymentS
   }
   const transactions = await container
     .resolve<IOrderModuleService>(Modules.ORDER)
-    .listOrderTransactions({ order_id: state.order_id, reference: "refund", reference_id: refundId }, { select: ["id"], take: 1 })
+    .listOrderTransactions(
+      { order_id: state.order_id, reference: "refund", reference_id: refundId },
+      { select: ["id"], take: 1 }
+    )
   return transactions.length > 0
 }
 
-export async function bookInMedusa(container: MedusaContainer, state: PaymentState, ticket: CancelTicket, entry: CancellationEntry): Promise<void> {
+export async function bookInMedusa(
+  container: MedusaContainer,
+  state: PaymentState,
+  ticket: CancelTicket,
+  entry: CancellationEntry
+): Promise<void> {
   const refund = {
     payment_id: state.id,
     amount: entry.amount,
@@ -61,7 +78,9 @@ export async function currentData(container: MedusaContainer, paymentId: string)
 export async function clearRecordOnlyMarker(container: MedusaContainer, paymentId: string): Promise<void> {
   const current = await currentData(container, paymentId)
   if (current[RECORD_ONLY_KEY]) {
-    await container.resolve<IPaymentModuleService>(Modules.PAYMENT).updatePayment(withData(paymentId, { ...current, [RECORD_ONLY_KEY]: null }))
+    await container
+      .resolve<IPaymentModuleService>(Modules.PAYMENT)
+      .updatePayment(withData(paymentId, { ...current, [RECORD_ONLY_KEY]: null }))
   }
 }
 

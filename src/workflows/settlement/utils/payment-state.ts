@@ -20,7 +20,10 @@ export type PaymentState = {
 }
 
 /** The payment row as query returns it; PaymentState adds the derived totals and the order. */
-type Row = Pick<PaymentState, "id" | "provider_id" | "amount" | "currency_code" | "captured_at" | "canceled_at" | "payment_collection_id"> & {
+type Row = Pick<
+  PaymentState,
+  "id" | "provider_id" | "amount" | "currency_code" | "captured_at" | "canceled_at" | "payment_collection_id"
+> & {
   payment_session_id: string | null
   data: Record<string, unknown> | null
   captures: { amount: number }[] | null
@@ -33,8 +36,19 @@ export async function loadPaymentState(container: MedusaContainer, paymentId: st
   const { data } = await query.graph({
     entity: "payment",
     fields: [
-      "id", "provider_id", "amount", "currency_code", "captured_at", "canceled_at", "payment_collection_id",
-      "payment_session_id", "data", "captures.amount", "refunds.id", "refunds.amount", "refunds.created_at",
+      "id",
+      "provider_id",
+      "amount",
+      "currency_code",
+      "captured_at",
+      "canceled_at",
+      "payment_collection_id",
+      "payment_session_id",
+      "data",
+      "captures.amount",
+      "refunds.id",
+      "refunds.amount",
+      "refunds.created_at",
     ],
     filters: { id: paymentId },
   })
@@ -62,7 +76,11 @@ export async function loadPaymentState(container: MedusaContainer, paymentId: st
     captured: MathBN.convert(sum(row.captures)),
     refunded: MathBN.convert(sum(row.refunds)),
     refund_ids: (row.refunds ?? []).map((r) => r.id),
-    refunds: (row.refunds ?? []).map((r) => ({ id: r.id, amount: MathBN.convert(r.amount), created_at: new Date(r.created_at) })),
+    refunds: (row.refunds ?? []).map((r) => ({
+      id: r.id,
+      amount: MathBN.convert(r.amount),
+      created_at: new Date(r.created_at),
+    })),
     order_id: link?.order_id ?? null,
     order_status: link?.order?.status ?? null,
   }

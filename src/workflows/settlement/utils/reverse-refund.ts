@@ -1,4 +1,9 @@
-import type { IOrderModuleService, IPaymentModuleService, MedusaContainer, UpdatePaymentCollectionDTO } from "@medusajs/framework/types"
+import type {
+  IOrderModuleService,
+  IPaymentModuleService,
+  MedusaContainer,
+  UpdatePaymentCollectionDTO,
+} from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, MathBN, Modules } from "@medusajs/framework/utils"
 import { sameAmount } from "../../../lib/money"
 import type { PaymentState } from "./payment-state"
@@ -30,7 +35,9 @@ export async function removeRefund(
     const match =
       transactions.find((t) => t.reference_id === refund.id) ??
       (bookedByRefundPayments
-        ? transactions.find((t) => t.reference_id === state.id && sameAmount(MathBN.mult(t.amount as never, -1), refund.amount as never))
+        ? transactions.find(
+            (t) => t.reference_id === state.id && sameAmount(MathBN.mult(t.amount as never, -1), refund.amount as never)
+          )
         : undefined)
     if (match) {
       await orders.deleteOrderTransactions([match.id])

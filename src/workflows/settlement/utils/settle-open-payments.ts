@@ -7,7 +7,13 @@ import { paymentwallModule } from "../../../modules/iamport-paymentwall"
 import { paymentwallProvider } from "../../../providers/iamport-paymentwall/registered-provider"
 import { isShuttingDown } from "../../../lib/shutdown"
 import { settleCancellationsWorkflow } from "../workflows/settle-cancellations"
-import { ledgerKeys, LOOKUP_BATCH, type SettleOpenPaymentsInput, settlementTargets, type SettlementTarget } from "./settlement-targets"
+import {
+  ledgerKeys,
+  LOOKUP_BATCH,
+  type SettleOpenPaymentsInput,
+  settlementTargets,
+  type SettlementTarget,
+} from "./settlement-targets"
 import { errorMessage } from "../../../lib/error-message"
 import { findExtraAttempts } from "../../extra-attempts/utils/find-extra-attempts"
 
@@ -34,10 +40,21 @@ export type SettleOpenPaymentsResult = {
  * settleCancellationsWorkflow, under its own lock, so one failure stops no other and several instances may run
  * this at once. Not a workflow itself: a step must not run whole workflows, and each payment is its own unit.
  */
-export async function settleOpenPayments(container: MedusaContainer, input: SettleOpenPaymentsInput = {}): Promise<SettleOpenPaymentsResult> {
+export async function settleOpenPayments(
+  container: MedusaContainer,
+  input: SettleOpenPaymentsInput = {}
+): Promise<SettleOpenPaymentsResult> {
   const logger = container.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
   const flagAfterMs = paymentwallModule(container).settings().ticketAttentionAfterHours * 3_600_000
-  const result: SettleOpenPaymentsResult = { checked: 0, iamport_calls: 0, booked: 0, flagged: 0, attempt_calls: 0, extra_attempts: 0, failed: [] }
+  const result: SettleOpenPaymentsResult = {
+    checked: 0,
+    iamport_calls: 0,
+    booked: 0,
+    flagged: 0,
+    attempt_calls: 0,
+    extra_attempts: 0,
+    failed: [],
+  }
   const byProvider = new Map<string, SettlementTarget[]>()
   for (const target of await settlementTargets(container, input)) {
     byProvider.set(target.provider_id, [...(byProvider.get(target.provider_id) ?? []), target])
@@ -55,7 +72,10 @@ export async function settleOpenPayments(container: MedusaContainer, input: Sett
       }
       result.iamport_calls += 1
     }
-    const ledger = await ledgerKeys(container, list.filter((t) => t.sweep).map((t) => t.imp_uid))
+    const ledger = await ledgerKeys(
+      container,
+      list.filter((t) => t.sweep).map((t) => t.imp_uid)
+    )
     for (const target of list) {
       if (isShuttingDown()) {
         // The rest waits for the next run, on this worker after its restart or on another.
@@ -73,7 +93,14 @@ export async function settleOpenPayments(container: MedusaContainer, input: Sett
       }
       try {
         const { result: settled } = await settleCancellationsWorkflow(container).run({
-          input: { payment_id: target.payment_id, provider_id: target.provider_id, imp_uid: target.imp_uid, iamport, read_at: readAt.get(target.imp_uid), flag_waiting_after_ms: flagAfterMs },
+          input: {
+            payment_id: target.payment_id,
+            provider_id: target.provider_id,
+            imp_uid: target.imp_uid,
+            iamport,
+            read_at: readAt.get(target.imp_uid),
+            flag_waiting_after_ms: flagAfterMs,
+          },
         })
         result.checked += 1
         result.booked += settled.booked.length

@@ -23,7 +23,10 @@ export const LOOKUP_BATCH = 100
  * The payments the job settles: every one with a ticket still open, every one with a Refund Medusa booked through
  * the provider that no ticket tracks, and a rotating slice of recent ones (the sweep), marked as such.
  */
-export async function settlementTargets(container: MedusaContainer, input: SettleOpenPaymentsInput): Promise<SettlementTarget[]> {
+export async function settlementTargets(
+  container: MedusaContainer,
+  input: SettleOpenPaymentsInput
+): Promise<SettlementTarget[]> {
   const service = paymentwallModule(container)
   const targets = new Map<string, SettlementTarget>()
   const open = await service.listCancelTickets({
@@ -40,7 +43,10 @@ export async function settlementTargets(container: MedusaContainer, input: Settl
   const since = new Date(Date.now() - sweepDays * 86_400_000)
   // Recent payments, and as slowly (one slice a run) the older ones: a chargeback can come months after the
   // payment, and its notice can be lost like any other. At most two i'mport calls a run between them.
-  const swept = input.payment_ids || !sweepDays ? [] : [...(await sweepSlice(container, { $gte: since })), ...(await sweepSlice(container, { $lt: since }))]
+  const swept =
+    input.payment_ids || !sweepDays
+      ? []
+      : [...(await sweepSlice(container, { $gte: since })), ...(await sweepSlice(container, { $lt: since }))]
   for (const target of swept) {
     if (!targets.has(target.payment_id)) {
       targets.set(target.payment_id, { ...target, sweep: true })
@@ -50,7 +56,10 @@ export async function settlementTargets(container: MedusaContainer, input: Settl
 }
 
 /** Paymentwall payments with a Refund that Medusa booked through the provider and no ticket tracks. */
-async function untrackedRefunds(container: MedusaContainer, input: SettleOpenPaymentsInput): Promise<SettlementTarget[]> {
+async function untrackedRefunds(
+  container: MedusaContainer,
+  input: SettleOpenPaymentsInput
+): Promise<SettlementTarget[]> {
   const payments = container.resolve<IPaymentModuleService>(Modules.PAYMENT)
   const since = new Date(Date.now() - (input.adopt_since_ms ?? 7 * 86_400_000))
   const refunds = await payments.listRefunds(
@@ -58,13 +67,25 @@ async function untrackedRefunds(container: MedusaContainer, input: SettleOpenPay
     { relations: ["payment"], take: 1000 }
   )
   const tracked = new Set(
-    (await paymentwallModule(container).listCancelTickets({ refund_id: refunds.map((r) => r.id) }, { select: ["refund_id"] })).map((t) => t.refund_id)
+    (
+      await paymentwallModule(container).listCancelTickets(
+        { refund_id: refunds.map((r) => r.id) },
+        { select: ["refund_id"] }
+      )
+    ).map((t) => t.refund_id)
   )
   const targets: SettlementTarget[] = []
   for (const refund of refunds) {
-    const payment = refund.payment as unknown as { id: string; provider_id: string; data: PaymentwallData | null } | undefined
+    const payment = refund.payment as unknown as
+      { id: string; provider_id: string; data: PaymentwallData | null } | undefined
     const record = payment?.data?.cancel_requests?.[refund.id]
-    if (payment && isPaymentwallProviderId(payment.provider_id) && record && !tracked.has(refund.id) && payment.data?.imp_uid) {
+    if (
+      payment &&
+      isPaymentwallProviderId(payment.provider_id) &&
+      record &&
+      !tracked.has(refund.id) &&
+      payment.data?.imp_uid
+    ) {
       targets.push({ payment_id: payment.id, provider_id: payment.provider_id, imp_uid: payment.data.imp_uid })
     }
   }
@@ -81,13 +102,21 @@ const SWEEP_PERIOD_MS = 15 * 60_000
  * state: a refund made outside Medusa (console, chargeback) whose webhook was lost is found even though no ticket
  * waits for it.
  */
-async function sweepSlice(container: MedusaContainer, capturedAt: { $gte: Date } | { $lt: Date }): Promise<SettlementTarget[]> {
+async function sweepSlice(
+  container: MedusaContainer,
+  capturedAt: { $gte: Date } | { $lt: Date }
+): Promise<SettlementTarget[]> {
   const query = container.resolve(ContainerRegistrationKeys.QUERY)
   const filters = {
     provider_id: { $like: `${PROVIDER_ID_PREFIX}%` },
     captured_at: capturedAt,
   }
-  const { metadata } = await query.graph({ entity: "payment", fields: ["id"], filters, pagination: { skip: 0, take: 1 } })
+  const { metadata } = await query.graph({
+    entity: "payment",
+    fields: ["id"],
+    filters,
+    pagination: { skip: 0, take: 1 },
+  })
   const count = metadata?.count ?? 0
   if (!count) {
     return []
@@ -103,7 +132,9 @@ async function sweepSlice(container: MedusaContainer, capturedAt: { $gte: Date }
   const page = data as { id: string; provider_id: string; data: Record<string, unknown> | null }[]
   return page.flatMap((p) => {
     const impUid = (p.data as PaymentwallData | null)?.imp_uid
-    return impUid && isPaymentwallProviderId(p.provider_id) ? [{ payment_id: p.id, provider_id: p.provider_id, imp_uid: impUid }] : []
+    return impUid && isPaymentwallProviderId(p.provider_id)
+      ? [{ payment_id: p.id, provider_id: p.provider_id, imp_uid: impUid }]
+      : []
   })
 }
 
@@ -113,7 +144,10 @@ export async function ledgerKeys(container: MedusaContainer, impUids: string[]):
   if (!impUids.length) {
     return keys
   }
-  const rows = await paymentwallModule(container).listCancellations({ imp_uid: impUids, status: [...DONE_CANCELLATION_STATUSES] }, { select: ["imp_uid", "key", "alias"] })
+  const rows = await paymentwallModule(container).listCancellations(
+    { imp_uid: impUids, status: [...DONE_CANCELLATION_STATUSES] },
+    { select: ["imp_uid", "key", "alias"] }
+  )
   for (const row of rows) {
     const set = keys.get(row.imp_uid) ?? new Set<string>()
     set.add(row.key)

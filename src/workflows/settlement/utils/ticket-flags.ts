@@ -11,17 +11,31 @@ async function flagsOf(container: MedusaContainer, ids: string[]): Promise<Map<s
   if (!ids.length) {
     return new Map()
   }
-  const tickets = await paymentwallModule(container).listCancelTickets({ id: ids }, { select: ["id", "needs_attention", "error", "rejection_suspected_at"] })
-  return new Map(tickets.map(({ id, needs_attention, error, rejection_suspected_at }) => [id, { needs_attention, error, rejection_suspected_at }]))
+  const tickets = await paymentwallModule(container).listCancelTickets(
+    { id: ids },
+    { select: ["id", "needs_attention", "error", "rejection_suspected_at"] }
+  )
+  return new Map(
+    tickets.map(({ id, needs_attention, error, rejection_suspected_at }) => [
+      id,
+      { needs_attention, error, rejection_suspected_at },
+    ])
+  )
 }
 
 /** The flags of these tickets now, to be paired with what a step sets (see flagChanges). */
 export const flagsBefore = flagsOf
 
 /** What a step changed on these tickets, read back after it wrote. */
-export async function flagChanges(container: MedusaContainer, before: Map<string, Flags>, changed: string[]): Promise<FlagChange[]> {
+export async function flagChanges(
+  container: MedusaContainer,
+  before: Map<string, Flags>,
+  changed: string[]
+): Promise<FlagChange[]> {
   const after = await flagsOf(container, changed)
-  return changed.flatMap((id) => (before.has(id) && after.has(id) ? [{ id, before: before.get(id)!, after: after.get(id)! }] : []))
+  return changed.flatMap((id) =>
+    before.has(id) && after.has(id) ? [{ id, before: before.get(id)!, after: after.get(id)! }] : []
+  )
 }
 
 /**
@@ -29,7 +43,10 @@ export async function flagChanges(container: MedusaContainer, before: Map<string
  * someone else flagged since (a lost answer's warning, an admin's decision) keeps their word.
  */
 export async function undoFlagChanges(container: MedusaContainer, changes: FlagChange[]): Promise<void> {
-  const now = await flagsOf(container, changes.map((c) => c.id))
+  const now = await flagsOf(
+    container,
+    changes.map((c) => c.id)
+  )
   const untouched = changes.filter((c) => {
     const current = now.get(c.id)
     return !!current && sameFlags(current, c.after)
@@ -48,5 +65,9 @@ export async function undoFlagChanges(container: MedusaContainer, changes: FlagC
 
 function sameFlags(a: Flags, b: Flags): boolean {
   const time = (d: Date | string | null) => (d ? new Date(d).getTime() : null)
-  return a.needs_attention === b.needs_attention && a.error === b.error && time(a.rejection_suspected_at) === time(b.rejection_suspected_at)
+  return (
+    a.needs_attention === b.needs_attention &&
+    a.error === b.error &&
+    time(a.rejection_suspected_at) === time(b.rejection_suspected_at)
+  )
 }

@@ -13,10 +13,13 @@ export const settleCancellationsWorkflowId = "iamport-paymentwall-settle-cancell
  * Settles one payment under its lock (settlePaymentWorkflow). Duplicate and concurrent webhooks, the job, an order's
  * cancellation and the admin's "Check with i'mport now" all run it.
  */
-export const settleCancellationsWorkflow = createWorkflow(settleCancellationsWorkflowId, (input: SettleCancellationsInput) => {
-  const lock = paymentLockStep(transform({ input }, ({ input }) => ({ payment_id: input.payment_id })))
-  acquirePaymentLockStep(lock)
-  const settled = settlePaymentWorkflow.runAsStep({ input })
-  releasePaymentLockStep(lock)
-  return new WorkflowResponse(settled)
-})
+export const settleCancellationsWorkflow = createWorkflow(
+  settleCancellationsWorkflowId,
+  (input: SettleCancellationsInput) => {
+    const lock = paymentLockStep(transform({ input }, ({ input }) => ({ payment_id: input.payment_id })))
+    acquirePaymentLockStep(lock)
+    const settled = settlePaymentWorkflow.runAsStep({ input })
+    releasePaymentLockStep(lock)
+    return new WorkflowResponse(settled)
+  }
+)

@@ -26,7 +26,10 @@ export const settlePaymentWorkflowId = "iamport-paymentwall-settle-payment"
  */
 export const settlePaymentWorkflow = createWorkflow(settlePaymentWorkflowId, (input: SettleCancellationsInput) => {
   const lookup = lookUpForSettlementStep(input)
-  const target = transform({ input, lookup }, ({ input, lookup }) => ({ payment_id: input.payment_id, iamport: lookup.iamport }))
+  const target = transform({ input, lookup }, ({ input, lookup }) => ({
+    payment_id: input.payment_id,
+    iamport: lookup.iamport,
+  }))
   const prepared = prepareSettlementStep(target)
   const plan = planSettlementStep(
     transform({ input, lookup, prepared }, ({ input, lookup }) => ({
@@ -38,9 +41,15 @@ export const settlePaymentWorkflow = createWorkflow(settlePaymentWorkflowId, (in
       rejection_grace_ms: input.rejection_grace_ms,
     }))
   )
-  const suspicions = suspectRejectionsStep(transform({ input, plan }, ({ input, plan }) => ({ payment_id: input.payment_id, plan })))
+  const suspicions = suspectRejectionsStep(
+    transform({ input, plan }, ({ input, plan }) => ({ payment_id: input.payment_id, plan }))
+  )
   const booked = bookCancellationsStep(
-    transform({ target, plan, prepared, suspicions }, ({ target, plan, prepared }) => ({ ...target, plan, booking_in_flight: prepared.booking_in_flight }))
+    transform({ target, plan, prepared, suspicions }, ({ target, plan, prepared }) => ({
+      ...target,
+      plan,
+      booking_in_flight: prepared.booking_in_flight,
+    }))
   )
   const flags = flagTicketsStep(
     transform({ input, target, booked }, ({ input, target, booked }) => ({
@@ -50,7 +59,10 @@ export const settlePaymentWorkflow = createWorkflow(settlePaymentWorkflowId, (in
     }))
   )
   refreshSnapshotStep(
-    transform({ input, target, lookup, flags }, ({ input, target, lookup }) => ({ ...target, read_at: input.read_at ?? lookup.started_at }))
+    transform({ input, target, lookup, flags }, ({ input, target, lookup }) => ({
+      ...target,
+      read_at: input.read_at ?? lookup.started_at,
+    }))
   )
   recordNoticeLookupStep(
     transform({ input, lookup, flags }, ({ input, lookup }) => ({
@@ -62,15 +74,18 @@ export const settlePaymentWorkflow = createWorkflow(settlePaymentWorkflowId, (in
     transform({ suspicions, flags }, ({ suspicions, flags }) => [...suspicions.events, ...flags.events]),
     settlePaymentWorkflowId
   )
-  const result = transform({ input, lookup, booked, suspicions, flags }, ({ input, lookup, booked, suspicions, flags }): SettledPayment => ({
-    booked: booked?.booked ?? [],
-    completed: booked?.completed ?? [],
-    external: booked?.external ?? [],
-    blocked: booked?.blocked ?? [],
-    suspected: suspicions.suspected,
-    flagged: flags.flagged,
-    iamport: lookup.iamport ? snapshotOf(lookup.iamport, new Date(input.read_at ?? lookup.started_at)) : null,
-    ...(lookup.skipped ? { skipped: lookup.skipped } : {}),
-  }))
+  const result = transform(
+    { input, lookup, booked, suspicions, flags },
+    ({ input, lookup, booked, suspicions, flags }): SettledPayment => ({
+      booked: booked?.booked ?? [],
+      completed: booked?.completed ?? [],
+      external: booked?.external ?? [],
+      blocked: booked?.blocked ?? [],
+      suspected: suspicions.suspected,
+      flagged: flags.flagged,
+      iamport: lookup.iamport ? snapshotOf(lookup.iamport, new Date(input.read_at ?? lookup.started_at)) : null,
+      ...(lookup.skipped ? { skipped: lookup.skipped } : {}),
+    })
+  )
   return new WorkflowResponse(result)
 })

@@ -25,26 +25,39 @@ export type TestCleanupResult = { cancelled: string[]; failed: string[] }
 export async function cancelOldTestPayments(container: MedusaContainer, now = new Date()): Promise<TestCleanupResult> {
   const result: TestCleanupResult = { cancelled: [], failed: [] }
   const logger = container.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
-  const providers = await container.resolve<IPaymentModuleService>(Modules.PAYMENT).listPaymentProviders({ is_enabled: true }, { select: ["id"] })
+  const providers = await container
+    .resolve<IPaymentModuleService>(Modules.PAYMENT)
+    .listPaymentProviders({ is_enabled: true }, { select: ["id"] })
   for (const { id: providerId } of providers.filter((p) => isPaymentwallProviderId(p.id))) {
     const minutes = paymentwallProvider(container, providerId).autoCancelTestPaymentsAfterMinutes()
     if (minutes === null) {
       continue
     }
     const cutoff = now.getTime() - minutes * 60_000
-    for (const payment of await capturedBetween(container, providerId, new Date(cutoff - WINDOW_MS), new Date(cutoff))) {
+    for (const payment of await capturedBetween(
+      container,
+      providerId,
+      new Date(cutoff - WINDOW_MS),
+      new Date(cutoff)
+    )) {
       if (payment.data?.mode !== "test" || typeof payment.data?.imp_uid !== "string") {
         continue
       }
       const state = await loadPaymentState(container, payment.id)
       const open = await unbookedTicketsOf(container, payment.id)
       const left = refundableBalance(state, open)
-      if (!MathBN.gt(left, 0) || open.some((t) => t.status === "requested") || (await triedBefore(container, payment.id))) {
+      if (
+        !MathBN.gt(left, 0) ||
+        open.some((t) => t.status === "requested") ||
+        (await triedBefore(container, payment.id))
+      ) {
         continue
       }
       const note = `${AUTO_NOTE} ${minutes} minutes after capture (autoCancelTestPaymentsAfterMinutes)`
       try {
-        const { result: ticket } = await requestCancelTicketWorkflow(container).run({ input: { payment_id: payment.id, amount: left.toNumber(), note } })
+        const { result: ticket } = await requestCancelTicketWorkflow(container).run({
+          input: { payment_id: payment.id, amount: left.toNumber(), note },
+        })
         result.cancelled.push(payment.id)
         logger.info(
           `iamport-paymentwall: test payment ${payment.id} (i'mport ${payment.data.imp_uid}) cancelled automatically: ` +
@@ -52,7 +65,9 @@ export async function cancelOldTestPayments(container: MedusaContainer, now = ne
         )
       } catch (error) {
         result.failed.push(payment.id)
-        logger.warn(`iamport-paymentwall: test payment ${payment.id} could not be cancelled automatically: ${errorMessage(error)}`)
+        logger.warn(
+          `iamport-paymentwall: test payment ${payment.id} could not be cancelled automatically: ${errorMessage(error)}`
+        )
       }
     }
   }
@@ -62,7 +77,12 @@ export async function cancelOldTestPayments(container: MedusaContainer, now = ne
 type CapturedPayment = { id: string; data: Record<string, unknown> | null }
 
 /** Every payment of the provider captured in the window, read 100 at a time. */
-async function capturedBetween(container: MedusaContainer, providerId: string, from: Date, to: Date): Promise<CapturedPayment[]> {
+async function capturedBetween(
+  container: MedusaContainer,
+  providerId: string,
+  from: Date,
+  to: Date
+): Promise<CapturedPayment[]> {
   const query = container.resolve(ContainerRegistrationKeys.QUERY)
   const all: CapturedPayment[] = []
   for (let skip = 0; ; skip += BATCH) {

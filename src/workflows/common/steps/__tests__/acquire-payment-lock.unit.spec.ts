@@ -47,7 +47,9 @@ describe("acquireUnlessShuttingDown", () => {
 
   it("gives up after its timeout with one conflict that names the provider's reason, whatever the provider threw", async () => {
     const l = locking(jest.fn().mockRejectedValue(new Error("Failed to acquire lock")))
-    const error = await acquireUnlessShuttingDown(l, { ...lock, timeout: 0 }, () => false, noSleep).catch((e: unknown) => e)
+    const error = await acquireUnlessShuttingDown(l, { ...lock, timeout: 0 }, () => false, noSleep).catch(
+      (e: unknown) => e
+    )
     expect(error).toBeInstanceOf(MedusaError)
     expect((error as MedusaError).type).toBe(MedusaError.Types.CONFLICT)
     expect((error as MedusaError).message).toMatch(/stayed taken .*Failed to acquire lock/)

@@ -15,7 +15,17 @@ const notice = (overrides: Partial<DeliveryNotice>): DeliveryNotice =>
   }) as DeliveryNotice
 const order = {
   email: "buyer@example.com",
-  shipping_address: { first_name: "Jiwoo", last_name: "Park", address_1: "1 Sejong-daero", address_2: "3F", city: "Seoul", postal_code: "04524", country_code: "kr", province: null, phone: "010" },
+  shipping_address: {
+    first_name: "Jiwoo",
+    last_name: "Park",
+    address_1: "1 Sejong-daero",
+    address_2: "3F",
+    city: "Seoul",
+    postal_code: "04524",
+    country_code: "kr",
+    province: null,
+    phone: "010",
+  },
 }
 
 describe("the delivery report i'mport receives", () => {
@@ -44,13 +54,28 @@ describe("the delivery report i'mport receives", () => {
 
   it("a US address keeps its state; a delivery's estimate is now", () => {
     const us = { ...order, shipping_address: { ...order.shipping_address, country_code: "us", province: "CA" } }
-    expect(deliveryRequest(notice({ status: "delivered" }), us, 7, now)).toMatchObject({ shipping_address_state: "CA", estimated_delivery_datetime: at })
+    expect(deliveryRequest(notice({ status: "delivered" }), us, 7, now)).toMatchObject({
+      shipping_address_state: "CA",
+      estimated_delivery_datetime: at,
+    })
   })
 
   it("a digital delivery carries no address or carrier", () => {
-    const request = deliveryRequest(notice({ status: "delivered", type: "digital", carrier_type: null, carrier_tracking_id: null }), order, 7, now)
-    expect(Object.keys(request).filter((k) => k.startsWith("shipping_address_") && k !== "shipping_address_email")).toEqual([])
-    expect(request).toMatchObject({ type: "digital", status: "delivered", estimated_delivery_datetime: at, details: expect.any(String) })
+    const request = deliveryRequest(
+      notice({ status: "delivered", type: "digital", carrier_type: null, carrier_tracking_id: null }),
+      order,
+      7,
+      now
+    )
+    expect(
+      Object.keys(request).filter((k) => k.startsWith("shipping_address_") && k !== "shipping_address_email")
+    ).toEqual([])
+    expect(request).toMatchObject({
+      type: "digital",
+      status: "delivered",
+      estimated_delivery_datetime: at,
+      details: expect.any(String),
+    })
     expect(request).not.toHaveProperty("carrier_type")
   })
 })

@@ -5,7 +5,11 @@ const ticket = { id: "pwct_1", status: "completed" } as CancelTicket
 
 describe("a ticket action's answer", () => {
   it("a refusal is thrown as NOT_ALLOWED with its reason, never read as done", () => {
-    const refused: TicketDecision = { outcome: "refused", reason: "i'mport now shows this cancellation as returned", ticket }
+    const refused: TicketDecision = {
+      outcome: "refused",
+      reason: "i'mport now shows this cancellation as returned",
+      ticket,
+    }
     expect(() => throwIfRefused(refused)).toThrow("i'mport now shows this cancellation as returned")
     try {
       throwIfRefused(refused)

@@ -1,6 +1,7 @@
 import { bookedKeys, type Cancellation } from "../ledger"
 
-const row = (key: string, status: Cancellation["status"], alias: string | null = null) => ({ id: key, key, alias, status }) as Cancellation
+const row = (key: string, status: Cancellation["status"], alias: string | null = null) =>
+  ({ id: key, key, alias, status }) as Cancellation
 
 describe("bookedKeys: the rows nothing books again", () => {
   it("names booked and closed rows under key and alias, and never a claimed or blocked one", () => {

@@ -7,7 +7,13 @@ import PaymentwallPaymentButton from "./paymentwall"
 import StarterPaymentButton from "./starter"
 
 /** The review step's button: Paymentwall's for a Paymentwall session, the starter's for any other. */
-export default function PaymentButton({ cart, "data-testid": dataTestId }: { cart: HttpTypes.StoreCart; "data-testid": string }) {
+export default function PaymentButton({
+  cart,
+  "data-testid": dataTestId,
+}: {
+  cart: HttpTypes.StoreCart
+  "data-testid": string
+}) {
   const session = cart.payment_collection?.payment_sessions?.[0]
   if (session && isPaymentwall(session.provider_id)) {
     const notReady = !cart.shipping_address || !cart.billing_address || !cart.email || !cart.shipping_methods?.length

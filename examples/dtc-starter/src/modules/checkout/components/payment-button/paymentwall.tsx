@@ -69,17 +69,20 @@ export default function PaymentwallPaymentButton({
     }
   }, [cart.id])
 
-  const fail = useCallback((e: unknown) => {
-    if (e instanceof PaymentwallError && paymentwallFailure(e) === "review") {
-      sessionStorage.setItem(heldKey(cart.id), e.impUid ?? "")
-      setError(null)
-      setState("review")
-      return
-    }
-    // A decline (or the widget closed): its reason, and the same cart can be paid again.
-    setError(messageOf(e))
-    setState("ready")
-  }, [cart.id])
+  const fail = useCallback(
+    (e: unknown) => {
+      if (e instanceof PaymentwallError && paymentwallFailure(e) === "review") {
+        sessionStorage.setItem(heldKey(cart.id), e.impUid ?? "")
+        setError(null)
+        setState("review")
+        return
+      }
+      // A decline (or the widget closed): its reason, and the same cart can be paid again.
+      setError(messageOf(e))
+      setState("ready")
+    },
+    [cart.id]
+  )
 
   // On load: a cart the plugin completed meanwhile goes to its order; a hold keeps waiting; a mobile return that
   // failed says why.
@@ -88,7 +91,13 @@ export default function PaymentwallPaymentButton({
     const held = sessionStorage.getItem(heldKey(cart.id)) !== null
     isCartCompleted(cart.id).then(
       (completed) =>
-        completed ? place() : held ? setState("review") : back instanceof PaymentwallError ? fail(back) : setState("ready"),
+        completed
+          ? place()
+          : held
+            ? setState("review")
+            : back instanceof PaymentwallError
+              ? fail(back)
+              : setState("ready"),
       () => setState("ready")
     )
   }, [cart.id, place, fail])

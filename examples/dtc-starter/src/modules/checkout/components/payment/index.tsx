@@ -18,7 +18,10 @@ import { useEffect, useState } from "react"
  */
 function paymentwallBuyer(cart: HttpTypes.StoreCart) {
   const address = cart.billing_address ?? cart.shipping_address
-  const name = [address?.first_name, address?.last_name].map((part) => part?.trim()).filter(Boolean).join(" ")
+  const name = [address?.first_name, address?.last_name]
+    .map((part) => part?.trim())
+    .filter(Boolean)
+    .join(" ")
   return { buyer_email: cart.email, buyer_name: name }
 }
 
@@ -28,7 +31,13 @@ function lacksBuyer(session?: HttpTypes.StorePaymentSession) {
 }
 
 /** The checkout's payment step: the starter's, with the buyer in a Paymentwall session's data. */
-export default function Payment({ cart, availablePaymentMethods }: { cart: HttpTypes.StoreCart; availablePaymentMethods: { id: string }[] }) {
+export default function Payment({
+  cart,
+  availablePaymentMethods,
+}: {
+  cart: HttpTypes.StoreCart
+  availablePaymentMethods: { id: string }[]
+}) {
   const activeSession = cart.payment_collection?.payment_sessions?.find((session) => session.status === "pending")
   const [selected, setSelected] = useState(activeSession?.provider_id ?? "")
   const [isLoading, setIsLoading] = useState(false)
@@ -50,7 +59,10 @@ export default function Payment({ cart, availablePaymentMethods }: { cart: HttpT
   }
 
   const startSession = (providerId: string) =>
-    initiatePaymentSession(cart, { provider_id: providerId, ...(isPaymentwall(providerId) ? { data: paymentwallBuyer(cart) } : {}) })
+    initiatePaymentSession(cart, {
+      provider_id: providerId,
+      ...(isPaymentwall(providerId) ? { data: paymentwallBuyer(cart) } : {}),
+    })
 
   const select = async (providerId: string) => {
     setError(null)
@@ -82,14 +94,20 @@ export default function Payment({ cart, availablePaymentMethods }: { cart: HttpT
       <div className="flex flex-row items-center justify-between mb-6">
         <Heading
           level="h2"
-          className={clx("flex flex-row text-3xl-regular gap-x-2 items-baseline", { "opacity-50 pointer-events-none select-none": !isOpen && !ready })}
+          className={clx("flex flex-row text-3xl-regular gap-x-2 items-baseline", {
+            "opacity-50 pointer-events-none select-none": !isOpen && !ready,
+          })}
         >
           Payment
           {!isOpen && ready && <CheckCircleSolid />}
         </Heading>
         {!isOpen && ready && (
           <Text>
-            <button onClick={() => goTo("payment")} className="text-ui-fg-interactive hover:text-ui-fg-interactive-hover" data-testid="edit-payment-button">
+            <button
+              onClick={() => goTo("payment")}
+              className="text-ui-fg-interactive hover:text-ui-fg-interactive-hover"
+              data-testid="edit-payment-button"
+            >
               Edit
             </button>
           </Text>
@@ -110,7 +128,12 @@ export default function Payment({ cart, availablePaymentMethods }: { cart: HttpT
                   setCardComplete={setCardComplete}
                 />
               ) : (
-                <PaymentContainer key={id} paymentProviderId={id} selectedPaymentOptionId={selected} paymentInfoMap={paymentInfoMap} />
+                <PaymentContainer
+                  key={id}
+                  paymentProviderId={id}
+                  selectedPaymentOptionId={selected}
+                  paymentInfoMap={paymentInfoMap}
+                />
               )
             )}
           </RadioGroup>
@@ -138,11 +161,16 @@ export default function Payment({ cart, availablePaymentMethods }: { cart: HttpT
             </div>
             <div className="flex flex-col w-1/3">
               <Text className="txt-medium-plus text-ui-fg-base mb-1">Payment details</Text>
-              <div className="flex gap-2 txt-medium text-ui-fg-subtle items-center" data-testid="payment-details-summary">
+              <div
+                className="flex gap-2 txt-medium text-ui-fg-subtle items-center"
+                data-testid="payment-details-summary"
+              >
                 <Container className="flex items-center h-7 w-fit p-2 bg-ui-button-neutral-hover">
                   {paymentInfoMap[activeSession.provider_id]?.icon ?? <CreditCard />}
                 </Container>
-                <Text>{isStripeLike(activeSession.provider_id) && cardBrand ? cardBrand : "Another step will appear"}</Text>
+                <Text>
+                  {isStripeLike(activeSession.provider_id) && cardBrand ? cardBrand : "Another step will appear"}
+                </Text>
               </div>
             </div>
           </div>

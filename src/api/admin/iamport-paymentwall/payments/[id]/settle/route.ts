@@ -10,10 +10,17 @@ import { settleCancellationsWorkflow } from "../../../../../../workflows/settlem
  */
 export async function POST(req: AuthenticatedMedusaRequest, res: MedusaResponse): Promise<void> {
   const query = req.scope.resolve(ContainerRegistrationKeys.QUERY)
-  const { data } = await query.graph({ entity: "payment", fields: ["id", "provider_id", "data"], filters: { id: req.params.id } })
+  const { data } = await query.graph({
+    entity: "payment",
+    fields: ["id", "provider_id", "data"],
+    filters: { id: req.params.id },
+  })
   const payment = data[0] as { id: string; provider_id: string; data: { imp_uid?: string } | null } | undefined
   if (!payment || !isPaymentwallProviderId(payment.provider_id)) {
-    throw new MedusaError(MedusaError.Types.NOT_FOUND, `Payment ${req.params.id} is not an iamport-paymentwall payment.`)
+    throw new MedusaError(
+      MedusaError.Types.NOT_FOUND,
+      `Payment ${req.params.id} is not an iamport-paymentwall payment.`
+    )
   }
   const impUid = payment.data?.imp_uid
   if (!impUid) {

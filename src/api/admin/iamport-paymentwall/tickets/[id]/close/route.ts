@@ -4,7 +4,10 @@ import { throwIfRefused } from "../../../../../../workflows/refunds/utils/ticket
 import type { AdminPaymentwallTicketActionType } from "../../../validators"
 
 /** POST /admin/iamport-paymentwall/tickets/:id/close — a returned ticket Medusa can never book; `note` says why. */
-export async function POST(req: AuthenticatedMedusaRequest<AdminPaymentwallTicketActionType>, res: MedusaResponse): Promise<void> {
+export async function POST(
+  req: AuthenticatedMedusaRequest<AdminPaymentwallTicketActionType>,
+  res: MedusaResponse
+): Promise<void> {
   const { result } = await closeReturnedTicketWorkflow(req.scope).run({
     input: { ticket_id: req.params.id, actor_id: req.auth_context.actor_id, note: req.validatedBody?.note },
   })

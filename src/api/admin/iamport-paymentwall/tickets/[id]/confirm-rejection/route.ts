@@ -7,7 +7,10 @@ import type { AdminPaymentwallTicketActionType } from "../../../validators"
  * POST /admin/iamport-paymentwall/tickets/:id/confirm-rejection — a shop admin saw in Paymentwall's merchant area
  * that the ticket was rejected. Frees the reserved amount (reversing an optimistic refund) and records who decided.
  */
-export async function POST(req: AuthenticatedMedusaRequest<AdminPaymentwallTicketActionType>, res: MedusaResponse): Promise<void> {
+export async function POST(
+  req: AuthenticatedMedusaRequest<AdminPaymentwallTicketActionType>,
+  res: MedusaResponse
+): Promise<void> {
   const { result } = await confirmTicketRejectionWorkflow(req.scope).run({
     input: { ticket_id: req.params.id, actor_id: req.auth_context.actor_id, note: req.validatedBody?.note },
   })
