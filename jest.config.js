@@ -21,4 +21,8 @@ module.exports = {
   setupFiles: ["./integration-tests/setup.js"],
   testMatch: TEST_MATCH[process.env.TEST_TYPE] ?? [...TEST_MATCH.unit, ...TEST_MATCH["integration:http"]],
   testTimeout: 120000,
+  // The demo's dashboard build is reused by the other browser files (integration-tests/browser/sequencer.js).
+  ...(process.env.TEST_TYPE === "integration:browser"
+    ? { testSequencer: "./integration-tests/browser/sequencer.js" }
+    : {}),
 }

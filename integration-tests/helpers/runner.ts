@@ -10,13 +10,14 @@ export type StoreSuite = {
   api: AxiosInstance
   getContainer: () => MedusaContainer
   sandbox: () => RunningSandbox
-  /** A fresh seeded store for each test (the runner restores the database between tests). */
+  /** The seeded store, the same in every test: the runner restores the database, store included, before each test. */
   store: () => Store
 }
 
 /**
- * One Medusa app boot for a whole spec file, with the plugin pointed at a sandbox that starts first. Before each
- * test the sandbox is reset, its webhooks go to the app's hook route, and a store is seeded.
+ * One Medusa app boot for a whole spec file, with the plugin pointed at a sandbox that starts first. The store is
+ * seeded once, before the runner copies the database as the template it restores before every test; before each
+ * test the sandbox is reset and its webhooks go to the app's hook route.
  */
 export type StoreOptions = {
   /** Runs before each seeding (a store with RBAC on makes its roles here); returns the seeded admin's role ids. */
@@ -35,11 +36,15 @@ export function describeStore(
     inApp: true,
     testSuite: ({ api, getContainer }) => {
       let store: Store | undefined
-      beforeEach(async () => {
-        sandbox().context.reset()
-        sandbox().context.webhooks.configure({ url: `${api.defaults.baseURL}${WEBHOOK_PATH}` })
+      // Runs after the runner's beforeAll (the app is up) and before its first beforeEach, which snapshots the
+      // database: every test's restore brings this store back, so no test seeds its own.
+      beforeAll(async () => {
         const roles = options.adminRoles ? await options.adminRoles(getContainer()) : []
         store = await seedStore(api, getContainer(), undefined, undefined, roles)
+      })
+      beforeEach(() => {
+        sandbox().context.reset()
+        sandbox().context.webhooks.configure({ url: `${api.defaults.baseURL}${WEBHOOK_PATH}` })
       })
       suite({
         api,
@@ -47,7 +52,7 @@ export function describeStore(
         sandbox,
         store: () => {
           if (!store) {
-            throw new Error("the store is seeded in beforeEach")
+            throw new Error("the store is seeded in beforeAll")
           }
           return store
         },

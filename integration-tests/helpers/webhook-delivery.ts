@@ -1,5 +1,8 @@
 import path from "node:path"
+import type { AxiosInstance } from "axios"
 import type { MedusaContainer } from "@medusajs/framework/types"
+import type { RunningSandbox } from "../../src/sandbox"
+import { paidOrder, type Store } from "./store"
 import { PLUGIN_ROOT } from "./test-store-config"
 
 /** The provider part of the hook route, `/hooks/payment/:provider`, as Medusa puts it in the event. */
@@ -55,4 +58,41 @@ export async function deliverWebhook(
     core: core.status === "rejected" ? core.reason : null,
     plugin: plugin.status === "rejected" ? plugin.reason : null,
   }
+}
+
+/**
+ * `paidOrder`, with the checkout's own "paid" notice already handled, for tests that start from a settled payment.
+ * The sandbox sends nothing during the checkout; the body it would have sent goes to both subscribers at once
+ * (deliverWebhook) instead of waiting out the hook route's fixed 5 s. The notice leaves what it always leaves (its
+ * inbox row, core's look-up); the hook route's own path is tested in checkout.spec.ts and webhook-edge.spec.ts.
+ */
+export async function paidOrderNoticed(
+  api: AxiosInstance,
+  store: Store,
+  container: MedusaContainer,
+  sandbox: RunningSandbox,
+  pay: (merchantUid: string) => Promise<{ imp_uid: string }>
+): Promise<Awaited<ReturnType<typeof paidOrder>>> {
+  const webhooks = sandbox.context.webhooks
+  const { url } = webhooks.config
+  webhooks.configure({ url: null })
+  let order: Awaited<ReturnType<typeof paidOrder>>
+  try {
+    order = await paidOrder(api, store, pay)
+  } finally {
+    webhooks.configure({ url })
+  }
+  const payment = sandbox.context.state.payments.get(order.impUid)
+  if (!payment) {
+    throw new Error(`the sandbox has no payment ${order.impUid}`)
+  }
+  const outcome = await deliverWebhook(container, {
+    imp_uid: payment.imp_uid,
+    merchant_uid: payment.merchant_uid,
+    status: payment.status,
+  })
+  if (outcome.core || outcome.plugin) {
+    throw new Error(`the checkout's paid notice failed: ${String(outcome.core ?? outcome.plugin)}`)
+  }
+  return order
 }

@@ -13,6 +13,15 @@ export async function openTickets(cluster: Cluster, paymentId: string): Promise<
   return Number(rows[0].n)
 }
 
+/** Open tickets of all these payments, in one query: the scenarios poll it while the worker settles, and a query per payment every 250 ms took CPU from the worker. */
+export async function openTicketsOfAll(cluster: Cluster, paymentIds: string[]): Promise<number> {
+  const { rows } = await cluster.db.query(
+    `SELECT count(*) AS n FROM iamport_pw_cancel_ticket WHERE payment_id = ANY($1) AND status = ANY($2) AND deleted_at IS NULL`,
+    [paymentIds, OPEN]
+  )
+  return Number(rows[0].n)
+}
+
 /** How many cancels i'mport (the sandbox) accepted for this payment: one ticket each. */
 export function cancelCalls(cluster: Cluster, impUid: string): number {
   return [...cluster.sandbox.context.state.tickets.values()].filter((t) => t.imp_uid === impUid).length

@@ -2,11 +2,11 @@ import type { AxiosInstance } from "axios"
 import type { Store } from "../helpers/store"
 import { sandboxPost } from "../helpers/sandbox"
 import type { Cluster, ProcessName } from "./cluster"
-import { inParallel, paidAtWidget, paidOrder, refund, sendNotice, type PaidPayment } from "./shop"
+import { inParallel, paidOrder, refund, sendNotice, type PaidPayment, type Widget } from "./shop"
 
 export type Notice = { body: Record<string, string>; to: ProcessName }
 export type Sent = { notice: Notice; status: number; at: number }
-export type Widget = Awaited<ReturnType<typeof paidAtWidget>>
+export type { Widget } from "./shop"
 
 const SERVERS: ProcessName[] = ["server-a", "server-b"]
 
@@ -31,7 +31,7 @@ export function shuffle<T>(items: T[], rnd: () => number): T[] {
   return out
 }
 
-/** Payments captured, each with a full refund asked by the admin and waiting as a ticket at Paymentwall. */
+/** Payments captured through the storefront API, each with a full refund asked by the admin and waiting as a ticket at Paymentwall. */
 export async function waitingTickets(
   cluster: Cluster,
   apis: AxiosInstance[],
@@ -40,15 +40,22 @@ export async function waitingTickets(
 ): Promise<PaidPayment[]> {
   return inParallel(Array.from({ length: count }), 4, async (_, i) => {
     const api = apis[i % apis.length]
-    const payment = await paidOrder(cluster, api, store)
-    const asked = await refund(api, store, payment.paymentId, payment.amount)
-    if (asked.status !== 200) {
-      throw new Error(
-        `refund of ${payment.paymentId} answered ${asked.status}: ${JSON.stringify(asked.data).slice(0, 300)}`
-      )
-    }
-    return payment
+    return asked(api, store, await paidOrder(cluster, api, store))
   })
+}
+
+/** The admin's full refund of each payment (made beforehand, see checkouts), through the servers in turn, 4 at a time. */
+export async function refundAll(apis: AxiosInstance[], store: Store, payments: PaidPayment[]): Promise<PaidPayment[]> {
+  return inParallel(payments, 4, (payment, i) => asked(apis[i % apis.length], store, payment))
+}
+
+/** A full refund asked by the admin: it waits as a ticket at Paymentwall. */
+async function asked(api: AxiosInstance, store: Store, payment: PaidPayment): Promise<PaidPayment> {
+  const res = await refund(api, store, payment.paymentId, payment.amount)
+  if (res.status !== 200) {
+    throw new Error(`refund of ${payment.paymentId} answered ${res.status}: ${JSON.stringify(res.data).slice(0, 300)}`)
+  }
+  return payment
 }
 
 /** Paymentwall approves every open ticket of these payments; returns i'mport's cancellation notices, once each. */

@@ -1,3 +1,5 @@
+import fs from "node:fs"
+import path from "node:path"
 import axios, { type AxiosInstance } from "axios"
 import { PROVIDER_ID, sandboxPost } from "../helpers/sandbox"
 import { completeCart, orderWithPayments, startCheckout, type Store } from "../helpers/store"
@@ -47,6 +49,8 @@ export async function openStore(cluster: Cluster, api: AxiosInstance): Promise<S
   }
 }
 
+export type Widget = Awaited<ReturnType<typeof paidAtWidget>>
+
 /** A checkout up to a payment paid at the sandbox's widget, not yet known to Medusa (its notice will tell it). */
 export async function paidAtWidget(
   cluster: Cluster,
@@ -80,6 +84,57 @@ export async function paidOrder(cluster: Cluster, api: AxiosInstance, store: Sto
   const order = await orderWithPayments(api, store, completed.order.id)
   const payment = order.payment_collections[0].payments[0]
   return { orderId: order.id, paymentId: payment.id, impUid, merchantUid, amount: Number(payment.amount) }
+}
+
+let batches = 0
+
+/** What `checkouts` makes. */
+export type Checkouts = { paid: PaidPayment[]; widgets: Widget[] }
+
+/**
+ * Setup in bulk: `paid` orders captured and `widgets` carts paid at the widget (not yet known to Medusa), made inside
+ * the store with the workflows the storefront routes run (store/orders.js), split over two `medusa exec` processes
+ * at once: the work is CPU-bound and one process uses one core. The scenarios' own requests (refunds, notices) still
+ * go through HTTP.
+ */
+export async function checkouts(
+  cluster: Cluster,
+  store: Store,
+  counts: { paid?: number; widgets?: number },
+  processes = 2
+): Promise<Checkouts> {
+  const batch = ++batches
+  const split = (total: number, part: number) =>
+    Math.floor((total * (part + 1)) / processes) - Math.floor((total * part) / processes)
+  const parts = await Promise.all(
+    Array.from({ length: processes }, async (_, part) => {
+      const label = `orders-${batch}-${part + 1}`
+      const plan = {
+        store: {
+          regionId: store.regionId,
+          salesChannelId: store.salesChannelId,
+          variantId: store.variantId,
+          shippingOptionId: store.shippingOptionId,
+        },
+        paid: split(counts.paid ?? 0, part),
+        widgets: split(counts.widgets ?? 0, part),
+        out: path.join(cluster.runDir, `${label}.json`),
+        concurrency: 3,
+      }
+      await cluster.medusa(["exec", "./orders.js"], label, {
+        SCALE_ORDERS: JSON.stringify(plan),
+        SCALE_SANDBOX_TOKEN: cluster.sandbox.controlToken,
+      })
+      const made = JSON.parse(fs.readFileSync(plan.out, "utf8")) as Checkouts
+      if (made.paid.length !== plan.paid || made.widgets.length !== plan.widgets) {
+        throw new Error(
+          `${label} made ${made.paid.length} paid orders and ${made.widgets.length} widget payments, not ${plan.paid} and ${plan.widgets}`
+        )
+      }
+      return made
+    })
+  )
+  return { paid: parts.flatMap((p) => p.paid), widgets: parts.flatMap((p) => p.widgets) }
 }
 
 /** The admin's Refund button: with this plugin, a cancel request sent to i'mport and a ticket that waits. */
