@@ -52,7 +52,11 @@ const HOOK_DELAY_MS = 5000
 
 async function main(): Promise<void> {
   const cluster = await Cluster.start({ label: "bench", basePort: 19200, scheduledJobs: false })
-  const meter = await Meter.open(cluster)
+  // A meter that cannot open still stops the cluster (and drops its database), as the finally below does.
+  const meter = await Meter.open(cluster).catch(async (error: unknown) => {
+    await cluster.stop()
+    throw error
+  })
   try {
     const a = client(cluster, "server-a")
     const b = client(cluster, "server-b")
@@ -110,8 +114,11 @@ async function main(): Promise<void> {
     }
     report(meter.unit, idle, core, floor, plugin)
   } finally {
-    await meter.close()
-    await cluster.stop()
+    try {
+      await meter.close()
+    } finally {
+      await cluster.stop()
+    }
   }
 }
 

@@ -37,6 +37,7 @@ export class Cluster {
     readonly sandbox: RunningSandbox,
     readonly redis: RedisServer,
     readonly db: Pool,
+    readonly database: string,
     readonly databaseUrl: string,
     readonly options: Required<ClusterOptions>
   ) {
@@ -66,7 +67,7 @@ export class Cluster {
     await admin.query(`CREATE DATABASE "${database}"`)
     await admin.end()
     const db = new Pool({ ...pgSettings(), database, max: 4 })
-    const cluster = new Cluster(sandbox, redis, db, connectionUrl(database), full)
+    const cluster = new Cluster(sandbox, redis, db, database, connectionUrl(database), full)
     await cluster.medusa(["db:migrate"], "migrate")
     await cluster.medusa(["exec", path.join(PLUGIN_ROOT, "demo", "seed.js")], "seed", {
       DEMO_STORE_FILE: path.join(cluster.runDir, "store.json"),
@@ -211,12 +212,38 @@ export class Cluster {
     return JSON.parse(fs.readFileSync(this.memoryFile, "utf8"))
   }
 
+  /** Stops the processes, the sandbox and Redis, then drops the database start() created. */
   async stop(): Promise<void> {
     await Promise.all([...this.processes.keys()].map((name) => this.stopProcess(name, 30_000)))
-    await this.sandbox.close()
-    await this.redis.stop()
-    await this.db.end()
+    try {
+      await this.sandbox.close()
+      await this.redis.stop()
+    } finally {
+      // Only once every process has exited: nothing of this run is left to read the database.
+      await this.db.end().catch((error: unknown) => warn(`closing the pool of ${this.database}`, error))
+      await dropDatabase(this.database)
+    }
   }
+}
+
+/**
+ * Drops a database this run created, so the test server does not pile them up; never fails the run (a warning says
+ * what is left). FORCE ends sessions that outlived their process by a moment; only this run's processes used it.
+ */
+async function dropDatabase(database: string): Promise<void> {
+  const admin = pgClient("postgres")
+  try {
+    await admin.connect()
+    await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`)
+  } catch (error) {
+    warn(`dropping the test database ${database} (drop it by hand)`, error)
+  } finally {
+    await admin.end().catch(() => undefined)
+  }
+}
+
+function warn(what: string, error: unknown): void {
+  console.warn(`[scale] ${what} failed: ${error instanceof Error ? error.message : String(error)}`)
 }
 
 function pgSettings(): { host: string; port: number; user: string; password: string } {
