@@ -92,15 +92,17 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     const payments = getContainer().resolve(Modules.PAYMENT)
     const [before] = await payments.listPayments({ id: paid.paymentId }, { select: ["data", "updated_at"] })
     const { paymentwallProvider } = builtPluginModule("providers/iamport-paymentwall/registered-provider")
-    const iamport = await paymentwallProvider(getContainer(), PROVIDER_ID).lookupPayment(paid.impUid)
+    const iamport = await paymentwallProvider(getContainer(), PROVIDER_ID).readPayment(paid.impUid)
     const readAt = new Date(Date.now() + 60_000)
-    expect(await refreshSnapshot(getContainer(), paid.paymentId, { ...iamport, cancel_amount: 7 }, readAt)).toBe(true)
+    expect(await refreshSnapshot(getContainer(), paid.paymentId, { ...iamport, cancelled_amount: 7 }, readAt)).toBe(
+      true
+    )
     // An older read does not overwrite it, and a snapshot of another i'mport payment never replaces it.
     expect(
       await refreshSnapshot(
         getContainer(),
         paid.paymentId,
-        { ...iamport, cancel_amount: 1 },
+        { ...iamport, cancelled_amount: 1 },
         new Date(readAt.getTime() - 1000)
       )
     ).toBe(false)
@@ -108,7 +110,7 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
       await refreshSnapshot(
         getContainer(),
         paid.paymentId,
-        { ...iamport, imp_uid: "imp_other", cancel_amount: 2 },
+        { ...iamport, id: "imp_other", cancelled_amount: 2 },
         new Date(readAt.getTime() + 1000)
       )
     ).toBe(false)

@@ -44,6 +44,17 @@ describe("the code's layout", () => {
     expect(files.filter((file) => importsOf(file).includes(ADAPTER)).length).toBeGreaterThan(10)
   })
 
+  it("settlement reads no transport's own types: the payment view and the cancellations only", () => {
+    const offenders = files
+      .filter((file) => path.relative(SRC, file).startsWith("workflows/settlement/"))
+      .flatMap((file) =>
+        importsOf(file)
+          .filter((target) => target.startsWith("lib/iamport/") || target.startsWith("lib/paymentwall/v1/"))
+          .map((target) => `${path.relative(SRC, file)} → ${target}`)
+      )
+    expect(offenders).toEqual([])
+  })
+
   it("src/workflows holds workflows, steps and their helpers, each domain in its own folder", () => {
     const misplaced = files
       .map((file) => path.relative(path.join(SRC, "workflows"), file))

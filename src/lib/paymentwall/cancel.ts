@@ -4,19 +4,22 @@ import { IamportRefusedError } from "../iamport/errors"
 import { isKnown } from "./cancellation"
 import { type KeyedCancellation, keyedCancellations } from "./v1/cancel-history"
 import type { IamportPayment } from "../iamport/types"
+import type { PaymentView } from "./payment-view"
+import { paymentViewOf } from "./v1/payment-view"
 import { formatAmount, minusAmount, sameAmount, toDecimal } from "../money"
 import { historyKeys, type IamportSnapshot } from "./payment-data"
 
 /**
  * What became of one cancel request. `history_before`: the keys (and aliases) of the cancel_history entries i'mport
- * showed just before it was sent; none of them can be this request's cancellation, however equal its amount.
+ * showed just before it was sent; none of them can be this request's cancellation, however equal its amount. An
+ * answered one carries i'mport's payment as V1 gave it (the provider's records) and as settlement reads it (`view`).
  */
 export type CancelOutcome = { history_before: string[] } &
   /** Paymentwall opened a ticket: code 0, nothing in cancel_history yet. */
   (
-    | { kind: "accepted"; payment: IamportPayment }
+    | { kind: "accepted"; payment: IamportPayment; view: PaymentView }
     /** i'mport settled it in the answer: a new cancel_history entry. */
-    | { kind: "completed"; payment: IamportPayment; entry: KeyedCancellation }
+    | { kind: "completed"; payment: IamportPayment; view: PaymentView; entry: KeyedCancellation }
     /** i'mport said no (code != 0): nothing happened. */
     | { kind: "refused"; message: string }
     /** No usable answer: i'mport may or may not have accepted it, and for a ticket nothing shows which. */
@@ -189,6 +192,6 @@ export async function sendCancel(
     : undefined
   const before = historyKeys(after).filter((key) => !entry?.knownAs.includes(key))
   return entry
-    ? { kind: "completed", payment: after, entry, history_before: before }
-    : { kind: "accepted", payment: after, history_before: before }
+    ? { kind: "completed", payment: after, view: paymentViewOf(after), entry, history_before: before }
+    : { kind: "accepted", payment: after, view: paymentViewOf(after), history_before: before }
 }

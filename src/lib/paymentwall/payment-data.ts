@@ -1,5 +1,7 @@
 import { MedusaError } from "@medusajs/framework/utils"
 import { keyedCancellations } from "./v1/cancel-history"
+import { paymentViewOf } from "./v1/payment-view"
+import type { PaymentView } from "./payment-view"
 import type { IamportPayment, IamportPaymentStatus } from "../iamport/types"
 import type { Buyer } from "./buyer"
 import type { ResolvedOptions } from "./options"
@@ -145,19 +147,24 @@ export function readPaymentwallData(
 
 /** `checkedAt`: when the read began, where the caller knows it (a notice received after it is not covered). */
 export function snapshotOf(payment: IamportPayment, checkedAt: Date = new Date()): IamportSnapshot {
+  return snapshotOfView(paymentViewOf(payment), checkedAt)
+}
+
+/** The kept snapshot of a payment as settlement reads it: the one place its fields are written from. */
+export function snapshotOfView(payment: PaymentView, checkedAt: Date = new Date()): IamportSnapshot {
   return {
-    imp_uid: payment.imp_uid,
+    imp_uid: payment.id,
     status: payment.status,
     amount: payment.amount,
-    cancel_amount: payment.cancel_amount,
+    cancel_amount: payment.cancelled_amount,
     currency: payment.currency,
     sandbox: payment.sandbox,
-    pg_provider: payment.pg_provider ?? null,
-    pg_tid: payment.pg_tid ?? null,
+    pg_provider: payment.pg_provider,
+    pg_tid: payment.pg_tid,
     paid_at: payment.paid_at,
-    receipt_url: payment.receipt_url ?? null,
-    cancellation_ids: keyedCancellations(payment.cancel_history).map((entry) => entry.key),
-    history_keys: historyKeys(payment),
+    receipt_url: payment.receipt_url,
+    cancellation_ids: payment.cancellations.map((entry) => entry.key),
+    history_keys: [...new Set(payment.cancellations.flatMap((entry) => [entry.key, entry.alias]))],
     checked_at: checkedAt.toISOString(),
   }
 }

@@ -7,6 +7,8 @@ import { cancelFromView, type CancelOutcome, type CancelRequest, viewOfSnapshot 
 import { type IamportPaymentwallOptions, type ResolvedOptions, resolveOptions } from "../../lib/paymentwall/options"
 import type { IamportSnapshot } from "../../lib/paymentwall/payment-data"
 import type { PaymentwallPort } from "../../lib/paymentwall/port"
+import type { PaymentReads, PaymentView } from "../../lib/paymentwall/payment-view"
+import { paymentViewOf } from "../../lib/paymentwall/v1/payment-view"
 import { type Notice, readNotice, type WebhookPayload } from "../../lib/paymentwall/webhook-body"
 import { toMedusaError } from "./medusa-error"
 import { SavedMethodsRefused } from "./saved-methods"
@@ -34,6 +36,27 @@ export abstract class IamportPort extends SavedMethodsRefused<IamportPaymentwall
       timeoutMs: this.options_.timeoutMs,
       includeSandbox: this.options_.mode === "test",
     })
+  }
+
+  /** i'mport's payment as settlement reads it: V1's answer, mapped once (lib/paymentwall/v1/payment-view). */
+  async readPayment(id: string): Promise<PaymentView> {
+    return paymentViewOf(await this.lookupPayment(id))
+  }
+
+  /**
+   * Many at once, 100 per i'mport call, as readPayment. Unknown ids are left out. Each is mapped on its own: an
+   * entry whose amount is not a number fails that payment's settlement, not the whole batch's.
+   */
+  async readPayments(ids: readonly string[]): Promise<PaymentReads> {
+    const reads: PaymentReads = { payments: [], unreadable: [] }
+    for (const payment of await this.lookupPayments(ids)) {
+      try {
+        reads.payments.push(paymentViewOf(payment))
+      } catch (error) {
+        reads.unreadable.push({ id: payment.imp_uid, error })
+      }
+    }
+    return reads
   }
 
   /** i'mport's payment, for the plugin's workflows (settlement, the settlement job, the admin). */
@@ -82,7 +105,7 @@ export abstract class IamportPort extends SavedMethodsRefused<IamportPaymentwall
   }
 
   /** Why i'mport's payment is not one this provider may act on (another PG, the other mode, a foreign merchant_uid). */
-  ownershipProblems(payment: IamportPayment): string[] {
+  ownershipProblems(payment: IamportPayment | PaymentView): string[] {
     return ownershipProblems(payment, this.options_.mode)
   }
 

@@ -46,8 +46,14 @@ export function assertMatches(
   }
 }
 
+/**
+ * What the ownership checks read, which V1's payment and settlement's view (lib/paymentwall/payment-view) both
+ * carry under the same names: an absent pg_provider (V1) and a null one (the view) read alike.
+ */
+export type Owned = { merchant_uid: string; sandbox: boolean; pg_provider?: string | null }
+
 /** The payment went through Paymentwall, on a test channel exactly when the store runs in test mode. */
-export function channelMismatches(payment: IamportPayment, mode: "test" | "live"): string[] {
+export function channelMismatches(payment: Omit<Owned, "merchant_uid">, mode: "test" | "live"): string[] {
   const problems: string[] = []
   if (payment.pg_provider !== "paymentwall") {
     problems.push(`pg_provider is ${payment.pg_provider ?? "missing"}, expected paymentwall`)
@@ -62,7 +68,7 @@ export function channelMismatches(payment: IamportPayment, mode: "test" | "live"
 }
 
 /** Why i'mport's payment is not one this provider may act on (another PG, the other mode, a foreign merchant_uid). */
-export function ownershipProblems(payment: IamportPayment, mode: "test" | "live"): string[] {
+export function ownershipProblems(payment: Owned, mode: "test" | "live"): string[] {
   return [
     ...(sessionIdFromMerchantUid(payment.merchant_uid)
       ? []

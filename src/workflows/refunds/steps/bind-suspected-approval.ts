@@ -1,9 +1,8 @@
 import { MedusaError } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { isBooked } from "../../../lib/paymentwall/cancellation"
-import { cancellationsOf } from "../../../lib/paymentwall/v1/cancel-history"
 import { succeeded } from "../../../lib/paymentwall/cancellation"
-import type { IamportPayment } from "../../../lib/iamport/types"
+import type { PaymentView } from "../../../lib/paymentwall/payment-view"
 import { approvalCandidateOf } from "../../../lib/paymentwall/settlement-plan"
 import { paymentwallModule } from "../../../modules/iamport-paymentwall"
 import { paymentwallProvider } from "../../../providers/iamport-paymentwall/registered-provider"
@@ -31,8 +30,8 @@ export const bindSuspectedApprovalStep = createStep(
       )
     }
     const readAt = new Date()
-    const iamport = await paymentwallProvider(container, ticket.provider_id).lookupPayment(ticket.imp_uid)
-    const entry = succeeded(cancellationsOf(iamport)).find((e) => e.knownAs.includes(candidate.key))
+    const payment = await paymentwallProvider(container, ticket.provider_id).readPayment(ticket.imp_uid)
+    const entry = succeeded(payment.cancellations).find((e) => e.knownAs.includes(candidate.key))
     if (!entry) {
       throw new MedusaError(
         MedusaError.Types.NOT_ALLOWED,
@@ -60,9 +59,9 @@ export const bindSuspectedApprovalStep = createStep(
         ...(note ? { decision_note: note } : {}),
       },
     })
-    return new StepResponse<TicketToSettle & { iamport: IamportPayment; read_at: string }>({
+    return new StepResponse<TicketToSettle & { payment: PaymentView; read_at: string }>({
       ...ticketToSettle(ticket),
-      iamport,
+      payment,
       read_at: readAt.toISOString(),
     })
   }

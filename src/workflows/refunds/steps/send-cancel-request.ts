@@ -5,10 +5,10 @@ import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import type { IamportSnapshot } from "../../../lib/paymentwall/payment-data"
 import { bookedKeys, ledgerOf } from "../../settlement/utils/ledger"
 import { isBooked } from "../../../lib/paymentwall/cancellation"
-import { cancellationsOf } from "../../../lib/paymentwall/v1/cancel-history"
 import { freeFromSnapshot, freeToRefund } from "../../../lib/paymentwall/free-to-refund"
 import { toDecimal } from "../../../lib/money"
 import type { IamportPayment } from "../../../lib/iamport/types"
+import type { PaymentView } from "../../../lib/paymentwall/payment-view"
 import { planTicketOf } from "../../../lib/paymentwall/settlement-plan"
 import { paymentwallProvider } from "../../../providers/iamport-paymentwall/registered-provider"
 import type { CancelRequestPlan } from "./validate-cancel-request"
@@ -23,7 +23,7 @@ import { paymentwallModule } from "../../../modules/iamport-paymentwall"
 export type SentCancelRequest = {
   ticket_id: string
   /** i'mport's payment as the cancel's answer shows it, when the answer needs a settlement; otherwise null. */
-  settle_from: IamportPayment | null
+  settle_from: PaymentView | null
   /** When the cancel was sent: the snapshot a settlement keeps is stamped with it. */
   read_at: string
 }
@@ -94,10 +94,10 @@ export const sendCancelRequestStep = createStep(
     })
     // Settled in i'mport's answer, or the answer shows cancellations Medusa has not booked (an approval whose notice
     // is still on its way): booked in this request by the workflow's settlement, from the payment that answer carries.
-    const settle = outcome.kind === "completed" || (await hasUnbookedEntries(container, outcome.payment))
+    const settle = outcome.kind === "completed" || (await hasUnbookedEntries(container, outcome.view))
     return new StepResponse<SentCancelRequest>({
       ticket_id,
-      settle_from: settle ? outcome.payment : null,
+      settle_from: settle ? outcome.view : null,
       read_at: sentAt.toISOString(),
     })
   }
@@ -131,7 +131,7 @@ async function currentSnapshot(container: MedusaContainer, plan: CancelRequestPl
   return later.length ? null : snapshot
 }
 
-async function hasUnbookedEntries(container: MedusaContainer, payment: IamportPayment): Promise<boolean> {
-  const booked = bookedKeys(await ledgerOf(container, payment.imp_uid))
-  return cancellationsOf(payment).some((entry) => !isBooked(entry, booked))
+async function hasUnbookedEntries(container: MedusaContainer, payment: PaymentView): Promise<boolean> {
+  const booked = bookedKeys(await ledgerOf(container, payment.id))
+  return payment.cancellations.some((entry) => !isBooked(entry, booked))
 }

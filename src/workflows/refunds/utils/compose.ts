@@ -15,7 +15,7 @@ export function lockTicketPayment(input: TicketActionInput) {
 }
 
 /** The one settlement, composed into a ticket action before it decides (the caller holds the lock). */
-export function settleTicketPayment(target: WorkflowData<TicketToSettle & { iamport?: unknown }>) {
+export function settleTicketPayment(target: WorkflowData<TicketToSettle & { payment?: unknown }>) {
   return settlePaymentWorkflow.runAsStep({
     input: transform({ target }, ({ target }) => ({
       payment_id: target.payment_id,
@@ -36,7 +36,7 @@ export function settleAfterSend(plan: WorkflowData<CancelRequestPlan>, sent: Wor
         payment_id: plan.payment_id,
         provider_id: plan.provider_id,
         imp_uid: plan.imp_uid,
-        iamport: sent.settle_from ?? undefined,
+        payment: sent.settle_from ?? undefined,
         read_at: sent.read_at,
       })),
     })

@@ -20,7 +20,7 @@ export const bindSuspectedApprovalWorkflow = createWorkflow(
         payment_id: bound.payment_id,
         provider_id: bound.provider_id,
         imp_uid: bound.imp_uid,
-        iamport: bound.iamport,
+        payment: bound.payment,
         read_at: bound.read_at,
       })),
     })

@@ -1,5 +1,5 @@
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
-import type { IamportPayment } from "../../../lib/iamport/types"
+import type { PaymentView } from "../../../lib/paymentwall/payment-view"
 import type { PlanStep } from "../../../lib/paymentwall/settlement-plan"
 import type { MedusaContainer } from "@medusajs/framework/types"
 import type { CancellationEntry } from "../../../lib/paymentwall/cancellation"
@@ -19,14 +19,14 @@ export const bookCancellationsStepId = "iamport-paymentwall-book-cancellations"
 export const bookCancellationsStep = createStep(
   bookCancellationsStepId,
   async (
-    input: { payment_id: string; iamport: IamportPayment | null; plan: PlanStep[]; booking_in_flight: boolean },
+    input: { payment_id: string; payment: PaymentView | null; plan: PlanStep[]; booking_in_flight: boolean },
     { container }
   ) => {
-    if (!input.iamport || input.booking_in_flight) {
+    if (!input.payment || input.booking_in_flight) {
       return new StepResponse<BookedCancellations | null>(null)
     }
     return new StepResponse<BookedCancellations | null>(
-      await bookPlannedCancellations(container, input.payment_id, input.iamport, input.plan)
+      await bookPlannedCancellations(container, input.payment_id, input.payment, input.plan)
     )
   }
 )
@@ -51,7 +51,7 @@ export type BookedCancellations = {
 export async function bookPlannedCancellations(
   container: MedusaContainer,
   paymentId: string,
-  iamport: IamportPayment,
+  payment: PaymentView,
   plan: PlanStep[]
 ): Promise<BookedCancellations> {
   const result: BookedCancellations = { booked: [], completed: [], external: [], blocked: [], interrupted: false }
@@ -65,7 +65,7 @@ export async function bookPlannedCancellations(
     let ticket =
       step.type === "complete"
         ? tickets.get(step.ticket_id)!
-        : await service.createCancelTickets(externalTicket(state, iamport, step.entry))
+        : await service.createCancelTickets(externalTicket(state, payment, step.entry))
     if (step.type === "complete" && step.matched_by) {
       // The admin sees why: i'mport's entry gave its own reason, and the ticket could no longer be approved on top.
       ticket = await service.updateCancelTickets({
@@ -78,11 +78,11 @@ export async function bookPlannedCancellations(
       })
     }
     if (step.type === "complete" && !step.book) {
-      state = await completeOptimisticTicket(container, state, iamport, ticket, step.entry)
+      state = await completeOptimisticTicket(container, state, payment, ticket, step.entry)
       result.completed.push(ticket.id)
       continue
     }
-    const outcome = await bookCancellation(container, state, iamport, ticket, step.entry)
+    const outcome = await bookCancellation(container, state, payment, ticket, step.entry)
     // Each outcome carries the state as the booking left it (read again after any write of Medusa's).
     state = outcome.state
     if (outcome.kind === "in_flight") {
@@ -97,14 +97,14 @@ export async function bookPlannedCancellations(
   return result
 }
 
-function externalTicket(state: PaymentState, iamport: IamportPayment, entry: CancellationEntry) {
+function externalTicket(state: PaymentState, payment: PaymentView, entry: CancellationEntry) {
   const at = new Date((entry.cancelled_at || Math.floor(Date.now() / 1000)) * 1000)
   return {
     payment_id: state.id,
     provider_id: state.provider_id,
     order_id: state.order_id,
-    imp_uid: iamport.imp_uid,
-    merchant_uid: iamport.merchant_uid,
+    imp_uid: payment.id,
+    merchant_uid: payment.merchant_uid,
     amount: entry.amount,
     currency_code: state.currency_code,
     origin: "external" as const,

@@ -1,5 +1,5 @@
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
-import type { IamportPayment } from "../../../lib/iamport/types"
+import type { PaymentView } from "../../../lib/paymentwall/payment-view"
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { TICKET_ATTENTION_EVENT, type TicketEvent, ticketEvent } from "../utils/events"
 import { flagOverReservation } from "../utils/flag-over-reservation"
@@ -16,20 +16,20 @@ export const flagTicketsStep = createStep(
   async (
     input: {
       payment_id: string
-      iamport: IamportPayment | null
+      payment: PaymentView | null
       skip_over_reservation: boolean
       flag_waiting_after_ms?: number
     },
     { container }
   ) => {
-    const { iamport } = input
-    if (!iamport) {
+    const { payment } = input
+    if (!payment) {
       return new StepResponse<{ flagged: string[]; events: TicketEvent[] }, FlagChange[]>(
         { flagged: [], events: [] },
         []
       )
     }
-    const { flagged, events, changes } = await flagTickets(container, { ...input, iamport })
+    const { flagged, events, changes } = await flagTickets(container, { ...input, payment })
     return new StepResponse({ flagged, events }, changes)
   },
   async (changes, { container }) => {
@@ -45,7 +45,7 @@ export async function flagTickets(
   container: MedusaContainer,
   input: {
     payment_id: string
-    iamport: IamportPayment
+    payment: PaymentView
     /** A booking still running would count its own cancellation as returned by other means: look next time. */
     skip_over_reservation: boolean
     flag_waiting_after_ms?: number
@@ -65,7 +65,7 @@ export async function flagTickets(
     open.map((t) => t.id)
   )
   const flagged = [
-    ...(input.skip_over_reservation ? [] : await flagOverReservation(container, state, input.iamport)),
+    ...(input.skip_over_reservation ? [] : await flagOverReservation(container, state, input.payment)),
     ...(await flagStaleTickets(container, state, input.flag_waiting_after_ms)),
   ]
   return {

@@ -1,7 +1,7 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { MedusaError } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
-import type { IamportPayment } from "../../../lib/iamport/types"
+import type { PaymentView } from "../../../lib/paymentwall/payment-view"
 import { paymentwallModule } from "../../../modules/iamport-paymentwall"
 import { paymentwallProvider } from "../../../providers/iamport-paymentwall/registered-provider"
 import type { SettleCancellationsInput, SettleNotice } from "../utils/settle-input"
@@ -9,8 +9,8 @@ import type { SettleCancellationsInput, SettleNotice } from "../utils/settle-inp
 export const lookUpForSettlementStepId = "iamport-paymentwall-look-up-for-settlement"
 
 export type SettlementLookup = {
-  /** i'mport's payment, proven to be this provider's; null when nothing was looked up. */
-  iamport: IamportPayment | null
+  /** i'mport's payment as settlement reads it, proven to be this provider's; null when nothing was looked up. */
+  payment: PaymentView | null
   /** Why nothing was looked up (a later look-up already covered this delivery). */
   skipped?: string
   /** When the look-up started: a delivery received before it is covered by it. */
@@ -27,23 +27,23 @@ export const lookUpForSettlementStep = createStep(
   async (input: SettleCancellationsInput, { container }) => {
     const startedAt = new Date().toISOString()
     const notice = input.notice
-    if (notice && !input.iamport && (await coveredByLaterLookup(container, input.imp_uid, notice))) {
+    if (notice && !input.payment && (await coveredByLaterLookup(container, input.imp_uid, notice))) {
       return new StepResponse<SettlementLookup>({
-        iamport: null,
+        payment: null,
         skipped: "covered by a later look-up",
         started_at: startedAt,
       })
     }
     const provider = paymentwallProvider(container, input.provider_id)
-    const iamport = input.iamport ?? (await provider.lookupPayment(input.imp_uid))
-    const problems = provider.ownershipProblems(iamport)
-    if (problems.length || iamport.imp_uid !== input.imp_uid) {
+    const payment = input.payment ?? (await provider.readPayment(input.imp_uid))
+    const problems = provider.ownershipProblems(payment)
+    if (problems.length || payment.id !== input.imp_uid) {
       throw new MedusaError(
         MedusaError.Types.NOT_ALLOWED,
         `i'mport payment ${input.imp_uid} cannot be settled: ${problems.join("; ")}`
       )
     }
-    return new StepResponse<SettlementLookup>({ iamport, started_at: startedAt })
+    return new StepResponse<SettlementLookup>({ payment, started_at: startedAt })
   }
 )
 

@@ -1,6 +1,5 @@
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
-import { cancellationsOf } from "../../../lib/paymentwall/v1/cancel-history"
-import type { IamportPayment } from "../../../lib/iamport/types"
+import type { PaymentView } from "../../../lib/paymentwall/payment-view"
 import { minusAmount } from "../../../lib/money"
 import { planSettlement, planTicketOf, type PlanStep } from "../../../lib/paymentwall/settlement-plan"
 import { paymentwallModule } from "../../../modules/iamport-paymentwall"
@@ -10,7 +9,7 @@ export const planSettlementStepId = "iamport-paymentwall-plan-settlement"
 
 export type PlanSettlementInput = {
   payment_id: string
-  iamport: IamportPayment | null
+  payment: PaymentView | null
   rejection_notice?: { received_at: string; webhook_event_id: string }
   rejection_grace_ms?: number
 }
@@ -18,23 +17,23 @@ export type PlanSettlementInput = {
 const DEFAULT_GRACE_MS = 60_000
 
 /**
- * Reads the payment's tickets and ledger and plans what i'mport's cancel_history means for them (the pure planner
+ * Reads the payment's tickets and ledger and plans what i'mport's cancellations mean for them (the pure planner
  * in lib/settlement-plan). Writes nothing.
  */
 export const planSettlementStep = createStep(
   planSettlementStepId,
   async (input: PlanSettlementInput, { container }) => {
-    const { iamport } = input
-    if (!iamport) {
+    const { payment } = input
+    if (!payment) {
       return new StepResponse<PlanStep[]>([])
     }
     const tickets = await paymentwallModule(container).listCancelTickets({ payment_id: input.payment_id })
-    const ledger = await ledgerOf(container, iamport.imp_uid)
+    const ledger = await ledgerOf(container, payment.id)
     const plan = planSettlement({
-      history: cancellationsOf(iamport),
+      history: payment.cancellations,
       tickets: tickets.map(planTicketOf),
       booked: bookedKeys(ledger),
-      left: minusAmount(iamport.amount, iamport.cancel_amount).toFixed(),
+      left: minusAmount(payment.amount, payment.cancelled_amount).toFixed(),
       rejectionNotice: input.rejection_notice
         ? {
             received_at: new Date(input.rejection_notice.received_at),

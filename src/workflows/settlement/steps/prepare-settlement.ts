@@ -1,5 +1,5 @@
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
-import type { IamportPayment } from "../../../lib/iamport/types"
+import type { PaymentView } from "../../../lib/paymentwall/payment-view"
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { MedusaError } from "@medusajs/framework/utils"
 import { paymentwallProvider } from "../../../providers/iamport-paymentwall/registered-provider"
@@ -19,11 +19,11 @@ export const prepareSettlementStepId = "iamport-paymentwall-prepare-settlement"
  */
 export const prepareSettlementStep = createStep(
   prepareSettlementStepId,
-  async ({ payment_id, iamport }: { payment_id: string; iamport: IamportPayment | null }, { container }) => {
-    if (!iamport) {
+  async ({ payment_id, payment }: { payment_id: string; payment: PaymentView | null }, { container }) => {
+    if (!payment) {
       return new StepResponse<PreparedSettlement>({ booking_in_flight: false })
     }
-    return new StepResponse(await prepareSettlement(container, payment_id, iamport))
+    return new StepResponse(await prepareSettlement(container, payment_id, payment))
   }
 )
 
@@ -41,33 +41,33 @@ export type PreparedSettlement = {
 export async function prepareSettlement(
   container: MedusaContainer,
   paymentId: string,
-  iamport: IamportPayment
+  payment: PaymentView
 ): Promise<PreparedSettlement> {
   let state = await loadPaymentState(container, paymentId)
-  assertSamePayment(state, iamport)
+  assertSamePayment(state, payment)
   // A marker whose booking is still alive (its claim's heartbeat, see lib/claim-liveness.ts) may belong to a process
   // whose lock expired: book nothing this time. One left by a booking that died is cleared.
   const marker = state.data.iamport_record_only
   const leaseSeconds = paymentwallProvider(container, state.provider_id).lockTtlSeconds()
-  const bookingInFlight = !!marker && (await markerBookingInFlight(container, iamport.imp_uid, marker, leaseSeconds))
+  const bookingInFlight = !!marker && (await markerBookingInFlight(container, payment.id, marker, leaseSeconds))
   if (marker && !bookingInFlight) {
     await clearRecordOnlyMarker(container, state.id)
     state = await loadPaymentState(container, state.id)
   }
-  await adoptRecordedRefunds(container, state, iamport)
-  await finishInterruptedTickets(container, state, await ledgerOf(container, iamport.imp_uid))
+  await adoptRecordedRefunds(container, state, payment)
+  await finishInterruptedTickets(container, state, await ledgerOf(container, payment.id))
   return { booking_in_flight: bookingInFlight }
 }
 
-function assertSamePayment(state: PaymentState, iamport: IamportPayment): void {
-  const sessionId = sessionIdFromMerchantUid(iamport.merchant_uid)
+function assertSamePayment(state: PaymentState, payment: PaymentView): void {
+  const sessionId = sessionIdFromMerchantUid(payment.merchant_uid)
   const expected = state.data.merchant_uid
   // One merchant_uid can carry several attempts (failed, then approved late): only the captured one's history counts.
-  const sameAttempt = !state.data.imp_uid || state.data.imp_uid === iamport.imp_uid
-  if (iamport.merchant_uid !== expected || !sessionId || !sameAttempt) {
+  const sameAttempt = !state.data.imp_uid || state.data.imp_uid === payment.id
+  if (payment.merchant_uid !== expected || !sessionId || !sameAttempt) {
     throw new MedusaError(
       MedusaError.Types.NOT_ALLOWED,
-      `i'mport payment ${iamport.imp_uid} (${iamport.merchant_uid}) is not Medusa payment ${state.id} (${String(state.data.imp_uid ?? expected)}).`
+      `i'mport payment ${payment.id} (${payment.merchant_uid}) is not Medusa payment ${state.id} (${String(state.data.imp_uid ?? expected)}).`
     )
   }
 }

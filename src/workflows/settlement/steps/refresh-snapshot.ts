@@ -1,9 +1,9 @@
 import { generateEntityId } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
-import type { IamportPayment } from "../../../lib/iamport/types"
+import type { PaymentView } from "../../../lib/paymentwall/payment-view"
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { pgConnection } from "../../../lib/pg-connection"
-import { snapshotOf } from "../../../lib/paymentwall/payment-data"
+import { snapshotOfView } from "../../../lib/paymentwall/payment-data"
 
 export const refreshSnapshotStepId = "iamport-paymentwall-refresh-snapshot"
 
@@ -14,10 +14,10 @@ export const refreshSnapshotStepId = "iamport-paymentwall-refresh-snapshot"
 export const refreshSnapshotStep = createStep(
   refreshSnapshotStepId,
   async (
-    { payment_id, iamport, read_at }: { payment_id: string; iamport: IamportPayment | null; read_at: string },
+    { payment_id, payment, read_at }: { payment_id: string; payment: PaymentView | null; read_at: string },
     { container }
   ) => {
-    const refreshed = iamport ? await refreshSnapshot(container, payment_id, iamport, new Date(read_at)) : false
+    const refreshed = payment ? await refreshSnapshot(container, payment_id, payment, new Date(read_at)) : false
     return new StepResponse(refreshed)
   }
 )
@@ -31,17 +31,17 @@ export const refreshSnapshotStep = createStep(
 export async function refreshSnapshot(
   container: MedusaContainer,
   paymentId: string,
-  iamport: IamportPayment,
+  payment: PaymentView,
   readAt: Date
 ): Promise<boolean> {
-  const snapshot = snapshotOf(iamport, readAt)
+  const snapshot = snapshotOfView(payment, readAt)
   const result = await pgConnection(container).raw(
     `insert into iamport_pw_payment_snapshot (id, payment_id, imp_uid, checked_at, snapshot)
      values (?, ?, ?, ?, ?::jsonb)
      on conflict (payment_id) where deleted_at is null do update
        set snapshot = excluded.snapshot, checked_at = excluded.checked_at, updated_at = now()
        where iamport_pw_payment_snapshot.imp_uid = excluded.imp_uid and iamport_pw_payment_snapshot.checked_at < excluded.checked_at`,
-    [generateEntityId(undefined, "pwsn"), paymentId, iamport.imp_uid, readAt.toISOString(), JSON.stringify(snapshot)]
+    [generateEntityId(undefined, "pwsn"), paymentId, payment.id, readAt.toISOString(), JSON.stringify(snapshot)]
   )
   return (result.rowCount ?? 0) > 0
 }

@@ -1,5 +1,5 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
-import type { IamportPayment } from "../../../lib/iamport/types"
+import type { PaymentView } from "../../../lib/paymentwall/payment-view"
 import { paymentwallModule } from "../../../modules/iamport-paymentwall"
 import { ledgerOf, ledgerRows } from "./ledger"
 import type { PaymentState } from "./payment-state"
@@ -11,11 +11,11 @@ import type { PaymentState } from "./payment-state"
 export async function adoptRecordedRefunds(
   container: MedusaContainer,
   state: PaymentState,
-  iamport: IamportPayment
+  payment: PaymentView
 ): Promise<void> {
   const records = state.data.cancel_requests ?? {}
   const service = paymentwallModule(container)
-  const ledger = await ledgerOf(container, iamport.imp_uid)
+  const ledger = await ledgerOf(container, payment.id)
   const tickets = await service.listCancelTickets(
     { payment_id: state.id },
     { select: ["id", "origin", "order_id", "refund_id", "metadata", "cancellation_id"] }
@@ -44,12 +44,12 @@ export async function adoptRecordedRefunds(
       payment_id: state.id,
       provider_id: state.provider_id,
       order_id: state.order_id,
-      imp_uid: iamport.imp_uid,
-      merchant_uid: iamport.merchant_uid,
+      imp_uid: payment.id,
+      merchant_uid: payment.merchant_uid,
       amount: record.amount,
       currency_code: state.currency_code,
       origin: !state.order_id ? "compensation" : state.order_status === "canceled" ? "order_cancel" : "admin",
-      // Open until the ledger ties it to a cancel_history entry, in this same run when i'mport already shows it
+      // Open until the ledger ties it to a cancellation, in this same run when i'mport already shows it
       // (the cancellation_id i'mport gave in its answer to the cancel, if it settled at once).
       status: record.status === "requested" ? "requested" : "waiting_for_cancellation",
       reason: record.reason,

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto"
 import type { IPaymentModuleService, MedusaContainer } from "@medusajs/framework/types"
 import { MathBN, MedusaError, Modules, OrderStatus } from "@medusajs/framework/utils"
 import type { CancellationEntry } from "../../../lib/paymentwall/cancellation"
-import type { IamportPayment } from "../../../lib/iamport/types"
+import type { PaymentView } from "../../../lib/paymentwall/payment-view"
 import { formatAmount } from "../../../lib/money"
 import { paymentwallProvider } from "../../../providers/iamport-paymentwall/registered-provider"
 import { RECORD_ONLY_KEY, type RecordOnlyMarker } from "../../../lib/paymentwall/payment-data"
@@ -31,7 +31,7 @@ export type BookingOutcome =
   | { kind: "blocked"; reason: string; state: PaymentState }
 
 /**
- * Books one cancellation that i'mport's cancel_history shows, exactly once: the ledger row is claimed first (a
+ * Books one cancellation that i'mport shows, exactly once: the ledger row is claimed first (a
  * unique key per cancellation), then Medusa books it through its own refundPaymentWorkflow, so the Refund, the
  * order transaction, the credit line and `payment.refunded` are Medusa's and not a copy of its maths. The
  * record-only marker makes the provider record instead of cancelling at i'mport again. Runs under the payment's
@@ -44,13 +44,13 @@ export type BookingOutcome =
 export async function bookCancellation(
   container: MedusaContainer,
   current: PaymentState,
-  iamport: IamportPayment,
+  payment: PaymentView,
   ticket: CancelTicket,
   entry: CancellationEntry
 ): Promise<BookingOutcome> {
   const leaseSeconds = paymentwallProvider(container, current.provider_id).lockTtlSeconds()
   const owner = randomUUID()
-  const { row, resumed, in_flight } = await claimCancellation(container, current, iamport.imp_uid, ticket.id, entry, {
+  const { row, resumed, in_flight } = await claimCancellation(container, current, payment.id, ticket.id, entry, {
     owner,
     leaseSeconds,
   })
@@ -70,7 +70,7 @@ export async function bookCancellation(
   }
   const heartbeat = keepClaimAlive(container, row.id, owner, leaseSeconds)
   try {
-    return await bookClaimed(container, current, iamport, ticket, entry, { row, resumed, owner, heartbeat })
+    return await bookClaimed(container, current, payment, ticket, entry, { row, resumed, owner, heartbeat })
   } finally {
     heartbeat.stop()
   }
@@ -79,7 +79,7 @@ export async function bookCancellation(
 async function bookClaimed(
   container: MedusaContainer,
   current: PaymentState,
-  iamport: IamportPayment,
+  payment: PaymentView,
   ticket: CancelTicket,
   entry: CancellationEntry,
   { row, resumed, owner, heartbeat }: { row: Cancellation; resumed: boolean; owner: string; heartbeat: ClaimHeartbeat }
@@ -94,7 +94,7 @@ async function bookClaimed(
     // Taken over from a booking that died: make sure it is still ours before touching what it left.
     await heartbeat.confirm()
     const tickets = await paymentwallModule(container).listCancelTickets({ payment_id: state.id })
-    const ledger = ledgerRows(await ledgerOf(container, iamport.imp_uid)).filter((r) => r.id !== row.id)
+    const ledger = ledgerRows(await ledgerOf(container, payment.id)).filter((r) => r.id !== row.id)
     const refundId = refundOfInterruptedBooking(state, row, accountedRefunds(ledger, tickets))
     if (refundId && (await medusaFinished(container, state, refundId))) {
       await recomputeRefundedAmount(container, state.payment_collection_id)
@@ -116,7 +116,7 @@ async function bookClaimed(
     }
   }
 
-  const obstacle = await bookingObstacle(container, state, iamport, row)
+  const obstacle = await bookingObstacle(container, state, payment, row)
   if (obstacle) {
     return block(container, state, row, ticket, entry, obstacle, owner)
   }
@@ -188,13 +188,13 @@ async function bookClaimed(
 async function bookingObstacle(
   container: MedusaContainer,
   state: PaymentState,
-  iamport: IamportPayment,
+  payment: PaymentView,
   row: Cancellation
 ): Promise<string | null> {
-  const ledger = ledgerRows(await ledgerOf(container, iamport.imp_uid)).filter((r) => r.id !== row.id)
+  const ledger = ledgerRows(await ledgerOf(container, payment.id)).filter((r) => r.id !== row.id)
   const after = MathBN.add(bookedTotal(ledger), row.amount)
-  if (MathBN.gt(after, iamport.cancel_amount)) {
-    return `The ledger would book ${formatAmount(after)} while i'mport shows ${formatAmount(iamport.cancel_amount)} cancelled.`
+  if (MathBN.gt(after, payment.cancelled_amount)) {
+    return `The ledger would book ${formatAmount(after)} while i'mport shows ${formatAmount(payment.cancelled_amount)} cancelled.`
   }
   if (!state.order_id || state.order_status === OrderStatus.CANCELED) {
     return null

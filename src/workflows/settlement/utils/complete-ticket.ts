@@ -1,7 +1,7 @@
 import type { IPaymentModuleService, MedusaContainer, UpdatePaymentDTO } from "@medusajs/framework/types"
 import { Modules } from "@medusajs/framework/utils"
 import type { CancellationEntry } from "../../../lib/paymentwall/cancellation"
-import type { IamportPayment } from "../../../lib/iamport/types"
+import type { PaymentView } from "../../../lib/paymentwall/payment-view"
 import { type CancelTicket, paymentwallModule } from "../../../modules/iamport-paymentwall"
 import { type Cancellation, ledgerRows } from "./ledger"
 import { claimCancellation, markBooked } from "./ledger-claim"
@@ -11,13 +11,13 @@ import { loadPaymentState, type PaymentState } from "./payment-state"
 export async function completeOptimisticTicket(
   container: MedusaContainer,
   state: PaymentState,
-  iamport: IamportPayment,
+  payment: PaymentView,
   ticket: CancelTicket,
   entry: CancellationEntry
 ): Promise<PaymentState> {
   const refundId = ticket.refund_id!
   // The Refund exists already (Medusa booked it first): tying it to its entry is safe even mid-claim.
-  const { row } = await claimCancellation(container, state, iamport.imp_uid, ticket.id, entry, {
+  const { row } = await claimCancellation(container, state, payment.id, ticket.id, entry, {
     owner: `optimistic:${refundId}`,
     leaseSeconds: 0,
     takeAny: true,

@@ -1,8 +1,7 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { MathBN } from "@medusajs/framework/utils"
-import { cancellationsOf } from "../../../lib/paymentwall/v1/cancel-history"
 import { succeeded } from "../../../lib/paymentwall/cancellation"
-import type { IamportPayment } from "../../../lib/iamport/types"
+import type { PaymentView } from "../../../lib/paymentwall/payment-view"
 import { formatAmount } from "../../../lib/money"
 import {
   type CancelTicket,
@@ -30,10 +29,10 @@ const MARK = OVER_RESERVED_MARK
 export async function flagOverReservation(
   container: MedusaContainer,
   state: PaymentState,
-  iamport: IamportPayment
+  payment: PaymentView
 ): Promise<CancelTicket[]> {
   const service = paymentwallModule(container)
-  const history = succeeded(cancellationsOf(iamport))
+  const history = succeeded(payment.cancellations)
   const shown = new Set(history.flatMap((e) => e.knownAs))
   const open = (
     await service.listCancelTickets({ payment_id: state.id, status: [...RESERVING_TICKET_STATUSES] })
@@ -42,15 +41,15 @@ export async function flagOverReservation(
   if (!waiting.length) {
     return []
   }
-  const paid = MathBN.min(state.captured, iamport.amount)
-  const left = MathBN.sub(MathBN.sub(paid, iamport.cancel_amount), reservedTotal(open.filter((t) => t.refund_id)))
+  const paid = MathBN.min(state.captured, payment.amount)
+  const left = MathBN.sub(MathBN.sub(paid, payment.cancelled_amount), reservedTotal(open.filter((t) => t.refund_id)))
   const asked = reservedTotal(waiting)
   if (!MathBN.gt(asked, left)) {
     return []
   }
   const currency = state.currency_code.toUpperCase()
   const why =
-    `${MARK}${formatAmount(MathBN.max(left, 0))} ${currency} left to return (${formatAmount(iamport.cancel_amount)} of ${formatAmount(iamport.amount)} ` +
+    `${MARK}${formatAmount(MathBN.max(left, 0))} ${currency} left to return (${formatAmount(payment.cancelled_amount)} of ${formatAmount(payment.amount)} ` +
     `returned), but open requests ask for ${formatAmount(asked)} ${currency}: money came back by other means (i'mport console or a chargeback) ` +
     `while they waited, so not all of them can be paid. Check Paymentwall's merchant area and i'mport's console: dismiss a request ` +
     `i'mport never got, or confirm the rejection of a ticket Paymentwall will not pay. Until then the whole amount stays reserved.`

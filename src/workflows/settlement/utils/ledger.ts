@@ -101,8 +101,8 @@ export function accountedRefunds(ledger: Iterable<Cancellation>, tickets: readon
 }
 
 /**
- * What the ledger is done with for the payment (booked, or closed by a person): never more than i'mport's
- * cancel_amount, which holds both.
+ * What the ledger is done with for the payment (booked, or closed by a person): never more than the cancelled
+ * amount i'mport shows (PaymentView.cancelled_amount), which holds both.
  */
 export function bookedTotal(ledger: Iterable<Cancellation>): ReturnType<typeof MathBN.convert> {
   let total = MathBN.convert(0)

@@ -1,4 +1,4 @@
-import type { IamportPayment } from "../../../lib/iamport/types"
+import type { PaymentView } from "../../../lib/paymentwall/payment-view"
 import type { IamportSnapshot } from "../../../lib/paymentwall/payment-data"
 
 /** A webhook delivery that asks for this settlement (an inbox row). */
@@ -13,9 +13,9 @@ export type SettleCancellationsInput = {
   payment_id: string
   provider_id: string
   imp_uid: string
-  /** Already fetched (the job's batch, a cancel's answer); otherwise looked up. */
-  iamport?: IamportPayment
-  /** When the caller's read of `iamport` began (ISO); the kept snapshot is stamped with it. */
+  /** Already read through the port (the job's batch, a cancel's answer); otherwise looked up. */
+  payment?: PaymentView
+  /** When the caller's read of `payment` began (ISO); the kept snapshot is stamped with it. */
   read_at?: string
   notice?: SettleNotice
   /** Flag tickets that have waited longer than this (the settlement job). */

@@ -1,8 +1,7 @@
 import type { Logger, MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { isBooked } from "../../../lib/paymentwall/cancellation"
-import { cancellationsOf } from "../../../lib/paymentwall/v1/cancel-history"
-import type { IamportPayment } from "../../../lib/iamport/types"
+import type { PaymentView } from "../../../lib/paymentwall/payment-view"
 import { paymentwallModule } from "../../../modules/iamport-paymentwall"
 import { paymentwallProvider } from "../../../providers/iamport-paymentwall/registered-provider"
 import { isShuttingDown } from "../../../lib/shutdown"
@@ -55,20 +54,30 @@ export async function settleOpenPayments(
     extra_attempts: 0,
     failed: [],
   }
+  const failed = (target: SettlementTarget, error: unknown) => {
+    const message = errorMessage(error)
+    logger.warn(`iamport-paymentwall: settling payment ${target.payment_id} failed: ${message}`)
+    result.failed.push(`${target.payment_id}: ${message}`)
+  }
   const byProvider = new Map<string, SettlementTarget[]>()
   for (const target of await settlementTargets(container, input)) {
     byProvider.set(target.provider_id, [...(byProvider.get(target.provider_id) ?? []), target])
   }
   for (const [providerId, list] of byProvider) {
     const provider = paymentwallProvider(container, providerId)
-    const fetched = new Map<string, IamportPayment>()
+    const fetched = new Map<string, PaymentView>()
+    const unreadable = new Map<string, unknown>()
     const readAt = new Map<string, string>()
     for (let i = 0; i < list.length; i += LOOKUP_BATCH) {
       const batch = list.slice(i, i + LOOKUP_BATCH).map((t) => t.imp_uid)
       const startedAt = new Date().toISOString()
-      for (const payment of await provider.lookupPayments(batch)) {
-        fetched.set(payment.imp_uid, payment)
-        readAt.set(payment.imp_uid, startedAt)
+      const reads = await provider.readPayments(batch)
+      for (const payment of reads.payments) {
+        fetched.set(payment.id, payment)
+        readAt.set(payment.id, startedAt)
+      }
+      for (const { id, error } of reads.unreadable) {
+        unreadable.set(id, error)
       }
       result.iamport_calls += 1
     }
@@ -82,12 +91,17 @@ export async function settleOpenPayments(
         result.failed.push(`the rest of this run left for the next: this process is shutting down`)
         return result
       }
-      const iamport = fetched.get(target.imp_uid)
-      if (!iamport) {
+      const payment = fetched.get(target.imp_uid)
+      if (!payment && unreadable.has(target.imp_uid)) {
+        // As when its own settlement fails: reported, and the others still settle.
+        failed(target, unreadable.get(target.imp_uid))
+        continue
+      }
+      if (!payment) {
         result.failed.push(`${target.payment_id}: i'mport does not show ${target.imp_uid}`)
         continue
       }
-      if (target.sweep && cancellationsOf(iamport).every((e) => isBooked(e, ledger.get(target.imp_uid) ?? new Set()))) {
+      if (target.sweep && payment.cancellations.every((e) => isBooked(e, ledger.get(target.imp_uid) ?? new Set()))) {
         // Swept, and every cancellation i'mport shows is booked: nothing to settle, no lock taken.
         continue
       }
@@ -97,7 +111,7 @@ export async function settleOpenPayments(
             payment_id: target.payment_id,
             provider_id: target.provider_id,
             imp_uid: target.imp_uid,
-            iamport,
+            payment,
             read_at: readAt.get(target.imp_uid),
             flag_waiting_after_ms: flagAfterMs,
           },
@@ -106,9 +120,7 @@ export async function settleOpenPayments(
         result.booked += settled.booked.length
         result.flagged += settled.flagged.length
       } catch (error) {
-        const message = errorMessage(error)
-        logger.warn(`iamport-paymentwall: settling payment ${target.payment_id} failed: ${message}`)
-        result.failed.push(`${target.payment_id}: ${message}`)
+        failed(target, error)
       }
     }
   }

@@ -1,5 +1,5 @@
 import { createWorkflow, transform, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
-import { snapshotOf } from "../../../lib/paymentwall/payment-data"
+import { snapshotOfView } from "../../../lib/paymentwall/payment-data"
 import { emitTicketEvents } from "../utils/events"
 import type { SettleCancellationsInput, SettledPayment } from "../utils/settle-input"
 import { bookCancellationsStep } from "../steps/book-cancellations"
@@ -28,13 +28,13 @@ export const settlePaymentWorkflow = createWorkflow(settlePaymentWorkflowId, (in
   const lookup = lookUpForSettlementStep(input)
   const target = transform({ input, lookup }, ({ input, lookup }) => ({
     payment_id: input.payment_id,
-    iamport: lookup.iamport,
+    payment: lookup.payment,
   }))
   const prepared = prepareSettlementStep(target)
   const plan = planSettlementStep(
     transform({ input, lookup, prepared }, ({ input, lookup }) => ({
       payment_id: input.payment_id,
-      iamport: lookup.iamport,
+      payment: lookup.payment,
       rejection_notice: input.notice?.suggests_rejection
         ? { received_at: input.notice.received_at, webhook_event_id: input.notice.webhook_event_id }
         : undefined,
@@ -67,7 +67,7 @@ export const settlePaymentWorkflow = createWorkflow(settlePaymentWorkflowId, (in
   recordNoticeLookupStep(
     transform({ input, lookup, flags }, ({ input, lookup }) => ({
       webhook_event_id: input.notice?.webhook_event_id,
-      looked_up_at: lookup.iamport ? lookup.started_at : null,
+      looked_up_at: lookup.payment ? lookup.started_at : null,
     }))
   )
   emitTicketEvents(
@@ -83,7 +83,7 @@ export const settlePaymentWorkflow = createWorkflow(settlePaymentWorkflowId, (in
       blocked: booked?.blocked ?? [],
       suspected: suspicions.suspected,
       flagged: flags.flagged,
-      iamport: lookup.iamport ? snapshotOf(lookup.iamport, new Date(input.read_at ?? lookup.started_at)) : null,
+      iamport: lookup.payment ? snapshotOfView(lookup.payment, new Date(input.read_at ?? lookup.started_at)) : null,
       ...(lookup.skipped ? { skipped: lookup.skipped } : {}),
     })
   )

@@ -1,0 +1,62 @@
+import type { IamportPayment } from "../../../lib/iamport/types"
+import { paymentViewOf } from "../../../lib/paymentwall/v1/payment-view"
+import { ownershipProblems } from "../verify"
+import { provider, useSandbox } from "./provider-harness"
+
+useSandbox()
+
+const v1 = (extra: Partial<IamportPayment> = {}): IamportPayment => ({
+  imp_uid: "imp_1",
+  merchant_uid: "pw_payses_0123456789",
+  amount: 10000,
+  cancel_amount: 0,
+  currency: "KRW",
+  status: "paid",
+  sandbox: true,
+  pg_provider: "paymentwall",
+  paid_at: 1_700_000_000,
+  failed_at: 0,
+  cancelled_at: 0,
+  cancel_history: [],
+  ...extra,
+})
+
+describe("ownershipProblems: settlement's view is judged as V1's payment is", () => {
+  it.each([
+    ["an own test payment", v1()],
+    ["another PG", v1({ pg_provider: "kcp" })],
+    ["no PG at all", v1({ pg_provider: undefined })],
+    ["a live payment", v1({ sandbox: false })],
+    ["no sandbox flag", v1({ sandbox: undefined as never })],
+    ["a foreign merchant_uid", v1({ merchant_uid: "order_42" })],
+  ])("%s", (_, payment) => {
+    for (const mode of ["test", "live"] as const) {
+      expect(ownershipProblems(paymentViewOf(payment), mode)).toEqual(ownershipProblems(payment, mode))
+    }
+  })
+})
+
+describe("readPayments: the port's batch read, as settlement reads it", () => {
+  it("maps each payment on its own: one with a malformed cancellation is set apart, the others are read", async () => {
+    const p = provider()
+    const good = v1({ imp_uid: "imp_good", cancel_amount: 1000, status: "cancelled" })
+    good.cancel_history = [
+      { pg_tid: null, amount: 1000, cancelled_at: 1_700_000_100, reason: "r", cancellation_id: "c_1" },
+    ]
+    const bad = v1({ imp_uid: "imp_bad" })
+    bad.cancel_history = [{ pg_tid: null, amount: "lots" as never, cancelled_at: 1_700_000_100, reason: "r" }]
+    p.lookupPayments = async () => [good, bad]
+    const reads = await p.readPayments(["imp_good", "imp_bad"])
+    expect(reads.payments).toEqual([paymentViewOf(good)])
+    expect(reads.unreadable).toEqual([
+      { id: "imp_bad", error: expect.objectContaining({ message: expect.stringContaining("lots") }) },
+    ])
+  })
+
+  it("readPayment is lookupPayment mapped once", async () => {
+    const p = provider()
+    const payment = v1({ status: "cancelled", cancel_amount: 500 })
+    p.lookupPayment = async () => payment
+    expect(await p.readPayment("imp_1")).toEqual(paymentViewOf(payment))
+  })
+})
