@@ -384,6 +384,8 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
       expect((await refundsOf(getContainer(), paid.paymentId)).map((r) => [Number(r.amount), r.note])).toEqual([
         [5000, "Sleeve too short"],
       ])
+      // The candidate is gone from the ticket (Medusa merges metadata, so it takes an explicit removal).
+      expect((await ticketsOf(getContainer(), paid.paymentId))[0].metadata).not.toHaveProperty("approval_candidate")
       // The rest of i'mport's balance is free now.
       expect((await adminRefund(api, store, paid.paymentId, { amount: 8000 })).status).toBe(200)
     })
@@ -394,6 +396,10 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
       const flagged = await ticketWhere("the ticket to be flagged", (t) => !!t.metadata?.approval_candidate)
       const kept = await api.post(`/admin/iamport-paymentwall/tickets/${flagged.id}/keep-waiting`, {}, store.admin)
       expect(kept.data.cancel_ticket).toMatchObject({ status: "waiting_for_cancellation", needs_attention: false })
+      // Declined: no longer shown to the admin as a candidate to bind.
+      const declined = (await ticketsOf(getContainer(), paid.paymentId)).find((t) => t.id === flagged.id)!
+      expect(declined.metadata).not.toHaveProperty("approval_candidate")
+      expect(declined.metadata).toMatchObject({ declined_approvals: [flagged.metadata.approval_candidate.key] })
       const tickets = await ticketsOf(getContainer(), paid.paymentId)
       expect(tickets.map((t) => [t.origin, t.status]).sort()).toEqual([
         ["admin", "waiting_for_cancellation"],

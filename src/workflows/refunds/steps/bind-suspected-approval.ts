@@ -54,6 +54,8 @@ export const bindSuspectedApprovalStep = createStep(
       decided_at: readAt,
       metadata: {
         ...metadata,
+        // Medusa's update merges metadata: "" is what removes a key.
+        approval_candidate: "",
         matched_by: "person",
         bound_entry_reason: entry.reason ?? null,
         ...(note ? { decision_note: note } : {}),

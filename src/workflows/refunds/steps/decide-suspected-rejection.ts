@@ -90,9 +90,10 @@ export const declineSuspectedApprovalStep = createStep(
     if (candidate) {
       const { approval_candidate: _declined, ...metadata } = (ticket.metadata ?? {}) as Record<string, unknown>
       const declined = Array.isArray(metadata.declined_approvals) ? (metadata.declined_approvals as string[]) : []
+      // Medusa's update merges metadata: "" is what removes the candidate.
       await service.updateCancelTickets({
         id: ticket.id,
-        metadata: { ...metadata, declined_approvals: [...declined, candidate.key] },
+        metadata: { ...metadata, declined_approvals: [...declined, candidate.key], approval_candidate: "" },
       })
     }
     return new StepResponse({ ...ticketToSettle(ticket), settle: !!candidate })

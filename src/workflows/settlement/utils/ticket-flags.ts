@@ -95,17 +95,21 @@ export async function undoFlagChanges(container: MedusaContainer, changes: FlagC
   }
 }
 
-/** The metadata as it is now with only the approval candidate put back. */
+/**
+ * The metadata write that puts back only the approval candidate. Medusa's generated update merges metadata key by key
+ * (a key left out stays; only "" removes one), so the patch names the one key and never rewrites the others, which
+ * may have changed since they were read. A metadata that was null and holds nothing else goes back to null.
+ */
 function withCandidate(
   metadata: Record<string, unknown> | null,
   candidate: Candidate,
   wasNull: boolean
 ): Record<string, unknown> | null {
-  const { approval_candidate: _written, ...rest } = metadata ?? {}
   if (candidate) {
-    return { ...rest, approval_candidate: candidate.value }
+    return { approval_candidate: candidate.value }
   }
-  return wasNull && !Object.keys(rest).length ? null : rest
+  const others = Object.keys(metadata ?? {}).filter((key) => key !== "approval_candidate")
+  return wasNull && !others.length ? null : { approval_candidate: "" }
 }
 
 /** Equal JSON values, whatever their keys' order (jsonb reorders them) or where the objects were built. */

@@ -1,3 +1,4 @@
+import { mergeMetadata } from "@medusajs/framework/utils"
 import type { MedusaContainer } from "@medusajs/framework/types"
 import type { CancellationEntry } from "../../../../lib/paymentwall/cancellation"
 import { suspectApprovals } from "../../steps/suspect-rejections"
@@ -22,7 +23,13 @@ function store(rows: Row[]) {
     updateCancelTickets: async (data: (Partial<Row> & { id: string })[]) => {
       updates.push(data)
       for (const { id, ...fields } of data) {
-        byId.set(id, { ...byId.get(id)!, ...structuredClone(fields) })
+        const row = byId.get(id)!
+        const patch = structuredClone(fields)
+        // As Medusa's generated update does: metadata merged key by key, "" removing a key.
+        if (patch.metadata) {
+          patch.metadata = mergeMetadata(row.metadata ?? {}, patch.metadata)
+        }
+        byId.set(id, { ...row, ...patch })
       }
     },
   }
@@ -66,6 +73,13 @@ describe("undoFlagChanges: a settlement's flag steps undone", () => {
     expect(s.row("pwct_1").metadata).toMatchObject({ approval_candidate: { key: "c1" } })
     await undoFlagChanges(s.container, changes)
     expect(s.row("pwct_1")).toEqual(ticket(null))
+  })
+
+  it("removes the candidate it added from a metadata that holds other keys, which Medusa's update merges", async () => {
+    const s = store([ticket({ history_before: ["k"] })])
+    const changes = await suspect(s, "c1")
+    await undoFlagChanges(s.container, changes)
+    expect(s.row("pwct_1")).toEqual(ticket({ history_before: ["k"] }))
   })
 
   it("puts back the candidate it replaced, and leaves keys written since by others", async () => {
