@@ -1,6 +1,6 @@
 /* The browser files with demo.spec.ts first: its first run builds the admin dashboard into demo/public/admin, which
- * the DTC starter's demo store then finds fresh and the admin widget's store copies (helpers/admin-build.ts), rather
- * than each building the same dashboard again (about a minute each). The other files keep jest's order. */
+ * admin-widget.spec.ts then copies (helpers/admin-build.ts, the same build options) rather than building the same
+ * dashboard again (about a minute). The other files keep jest's order. */
 const Sequencer = require("@jest/test-sequencer").default
 
 const FIRST = "demo.spec.ts"
