@@ -1,4 +1,5 @@
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
+import { sandboxTickets, ticketsOf } from "../helpers/refunds"
 import { describeStore } from "../helpers/runner"
 import { PROVIDER_ID, WEBHOOK_PATH, sandboxPost, waitFor } from "../helpers/sandbox"
 import { completeCart, orderWithPayments, startCheckout, type Store } from "../helpers/store"
@@ -161,6 +162,36 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
       .resolve(Modules.PAYMENT)
       .listPaymentCollections({ id: checkout.paymentCollectionId }, { relations: ["payments"] })
     expect(collection.payments).toHaveLength(0)
+  })
+
+  it("a checkout Medusa undoes after the payment was taken (the cart's compensation) opens a ticket tied to no order", async () => {
+    const checkout = await startCheckout(api, store)
+    const paid = await sandboxPost(sandbox(), "/sandbox/pay", {
+      merchant_uid: checkout.session.data.merchant_uid,
+      outcome: "paid",
+    })
+    // What the cart's completion does, up to its payment step, and what that step's compensation does when a later
+    // step fails: cancelPayment through the provider, before any order exists.
+    const payments = getContainer().resolve(Modules.PAYMENT)
+    const payment = await payments.authorizePaymentSession(checkout.session.id, {})
+    if (!payment) {
+      throw new Error("the session was not authorized")
+    }
+    await payments.cancelPayment(payment.id)
+
+    expect(await ticketsOf(getContainer(), payment.id)).toEqual([
+      expect.objectContaining({
+        origin: "compensation",
+        order_id: null,
+        refund_id: null,
+        imp_uid: paid.imp_uid,
+        amount: 13000,
+        status: "waiting_for_cancellation",
+      }),
+    ])
+    expect(await sandboxTickets(sandbox(), paid.imp_uid)).toEqual([
+      expect.objectContaining({ amount: 13000, status: "open" }),
+    ])
   })
 
   it("a spoofed webhook changes nothing", async () => {

@@ -55,6 +55,24 @@ describe("the code's layout", () => {
     expect(offenders).toEqual([])
   })
 
+  it("the plugin's SQL touches only its own tables (iamport_pw_*); the one-time snapshot migration reads core's payment", () => {
+    /** Every table an SQL string of the file names after from, join, update or into. */
+    const tablesIn = (file: string) =>
+      [...fs.readFileSync(file, "utf8").matchAll(/`[^`]*`|"(?:[^"\\\n]|\\.)*"/g)]
+        .filter((literal) => /\b(select|update|insert|delete)\b/i.test(literal[0]))
+        .flatMap((literal) => [...literal[0].matchAll(/\b(?:from|join|update|into)\s+"?([a-z_][a-z0-9_]*)/gi)])
+        .map((m) => m[1])
+    const withSql = files.filter((file) => !path.relative(SRC, file).includes("/migrations/"))
+    const offenders = withSql.flatMap((file) =>
+      tablesIn(file)
+        .filter((table) => !table.startsWith("iamport_pw_") && !/^(set|jsonb?_)/.test(table))
+        .map((table) => `${path.relative(SRC, file)} → ${table}`)
+    )
+    expect(offenders).toEqual([])
+    // The check finds SQL at all: the money gate reads and writes the plugin's tickets with it.
+    expect(tablesIn(path.join(SRC, "lib/provider-reservations.ts"))).toContain("iamport_pw_cancel_ticket")
+  })
+
   it("src/workflows holds workflows, steps and their helpers, each domain in its own folder", () => {
     const misplaced = files
       .map((file) => path.relative(path.join(SRC, "workflows"), file))

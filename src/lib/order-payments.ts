@@ -1,5 +1,5 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
-import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import { ContainerRegistrationKeys, MedusaError } from "@medusajs/framework/utils"
 import { isPaymentwallProviderId } from "./paymentwall/provider-id"
 
 /** A payment of an order as query returns it, with the fields asked for. */
@@ -52,4 +52,44 @@ export async function capturedImpUidOf(container: MedusaContainer, paymentId: st
   const { data } = await query.graph({ entity: "payment", fields: ["id", "data"], filters: { id: paymentId } })
   const impUid = (data[0] as { data?: { imp_uid?: unknown } | null } | undefined)?.data?.imp_uid
   return typeof impUid === "string" && impUid ? impUid : null
+}
+
+/** The Medusa payment behind a payment session, and the order its collection belongs to (null before checkout ends). */
+export type PaymentOfSession = { id: string; provider_id: string; order_id: string | null }
+
+/**
+ * Read through Medusa's query (the payment module and the order link), not its tables, so that no code of the
+ * plugin leans on core's schema. The latest payment of the session, as a session is authorized once.
+ */
+export async function paymentOfSession(
+  container: Pick<MedusaContainer, "resolve">,
+  sessionId: string
+): Promise<PaymentOfSession> {
+  const query = container.resolve(ContainerRegistrationKeys.QUERY, { allowUnregistered: true })
+  if (!query) {
+    throw new MedusaError(
+      MedusaError.Types.UNEXPECTED_STATE,
+      "Medusa's query is not available to the iamport-paymentwall plugin, so it cannot tell which order a payment " +
+        "belongs to; nothing was sent to i'mport. Run it inside a loaded Medusa application."
+    )
+  }
+  const { data } = await query.graph({
+    entity: "payment",
+    fields: ["id", "provider_id", "created_at", "payment_collection.order.id"],
+    filters: { payment_session_id: sessionId },
+  })
+  const rows = data as {
+    id: string
+    provider_id: string
+    created_at: string | Date
+    payment_collection?: { order?: { id?: string } | null } | null
+  }[]
+  const latest = [...rows].sort((a, b) => new Date(b.created_at).getTime() - new Date(a.created_at).getTime())[0]
+  if (!latest) {
+    throw new MedusaError(
+      MedusaError.Types.NOT_FOUND,
+      `No Medusa payment was found for payment session ${sessionId}; nothing was sent to i'mport.`
+    )
+  }
+  return { id: latest.id, provider_id: latest.provider_id, order_id: latest.payment_collection?.order?.id ?? null }
 }

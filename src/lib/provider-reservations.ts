@@ -1,6 +1,8 @@
+import { container as appContainer } from "@medusajs/framework"
 import { claimInFlightSql } from "./claim-liveness"
+import { type PaymentOfSession, paymentOfSession } from "./order-payments"
 import { generateEntityId, MedusaError } from "@medusajs/framework/utils"
-import { keyedCancellations } from "./paymentwall/v1/cancel-history"
+import { historyKeys } from "./paymentwall/payment-data"
 import { type FreeToRefund, freeToRefund, refusalOf } from "./paymentwall/free-to-refund"
 import type { IamportPayment } from "./iamport/types"
 import { planTicketOf, type TicketRow } from "./paymentwall/settlement-plan"
@@ -46,16 +48,19 @@ export type TicketOutcome =
  * waiting on the payment row Medusa 2.21 locks while it saves the Refund, before it calls the provider), it reads
  * the payment's tickets and ledger, decides what is free (lib/free-to-refund), and saves the ticket before i'mport
  * hears of it. The admin's path reads the tickets under the same lock after saving its own (ticketsLocked), so of
- * two requests at once the later one always sees the other. Reading core's `payment` and `order_payment_collection`
- * tables by the session id is the one thing here that leans on Medusa's schema; integration-tests/http/money-gate.spec.ts
- * fails if it changes.
+ * two requests at once the later one always sees the other. The Medusa payment and its order are read through
+ * Medusa's query (never core's tables); only the plugin's own tables are read and written here with SQL.
  */
 /** A payment's tickets, with the columns the plan reads (lib/settlement-plan's TicketRow). */
 const TICKETS_OF = `select id, status, origin, amount, reason, cancellation_id, refund_id, requested_at, waiting_since, rejection_suspected_at, metadata
   from iamport_pw_cancel_ticket where imp_uid = ? and deleted_at is null`
 
 export class ProviderReservations {
-  constructor(private readonly pg: GateConnection) {}
+  constructor(
+    private readonly pg: GateConnection,
+    /** Medusa's payment behind a session and its order, read through Medusa's query (lib/order-payments). */
+    private readonly paymentOf: (sessionId: string) => Promise<PaymentOfSession>
+  ) {}
 
   async reserve(request: GateRequest): Promise<Reservation> {
     const reservation = await this.reserveLocked(request)
@@ -119,7 +124,7 @@ export class ProviderReservations {
       // Every cancellation known now existed before this request and can never be its own (see planSettlement).
       const historyBefore = [
         ...new Set([
-          ...keyedCancellations(request.iamport.cancel_history).flatMap((e) => [e.key, e.alias]),
+          ...historyKeys(request.iamport),
           ...ledger.flatMap((row) => [row.key, row.alias]).filter((k): k is string => typeof k === "string"),
         ]),
       ]
@@ -223,24 +228,6 @@ export class ProviderReservations {
       return rows as unknown as TicketRow[]
     })
   }
-
-  private async paymentOf(sessionId: string): Promise<{ id: string; provider_id: string; order_id: string | null }> {
-    const { rows } = await this.pg.raw(
-      `select p.id, p.provider_id, opc.order_id from payment p
-         left join order_payment_collection opc on opc.payment_collection_id = p.payment_collection_id and opc.deleted_at is null
-        where p.payment_session_id = ? and p.deleted_at is null
-        order by p.created_at desc limit 1`,
-      [sessionId]
-    )
-    const row = rows[0] as { id: string; provider_id: string; order_id: string | null } | undefined
-    if (!row) {
-      throw new MedusaError(
-        MedusaError.Types.NOT_FOUND,
-        `No Medusa payment was found for payment session ${sessionId}; nothing was sent to i'mport.`
-      )
-    }
-    return row
-  }
 }
 
 /** The gate on the database the payment module was given; refunds are refused, not sent unchecked, without one. */
@@ -258,5 +245,7 @@ export function providerReservations(container: Record<string, unknown>): Provid
         "so it cannot check what is free to refund; nothing was sent to i'mport."
     )
   }
-  return new ProviderReservations(pg as GateConnection)
+  // A provider gets only its module's container, which has no query; Medusa registers query on the application's
+  // container, the one @medusajs/framework exports (a peer dependency: one copy per store), once its modules are up.
+  return new ProviderReservations(pg as GateConnection, (sessionId) => paymentOfSession(appContainer, sessionId))
 }

@@ -13,6 +13,7 @@ import { planTicketOf } from "../../../lib/paymentwall/settlement-plan"
 import { paymentwallProvider } from "../../../providers/iamport-paymentwall/registered-provider"
 import type { CancelRequestPlan } from "./validate-cancel-request"
 import { paymentwallModule } from "../../../modules/iamport-paymentwall"
+import { paymentOfSession } from "../../../lib/order-payments"
 
 /**
  * Sends the ticket's cancel to i'mport once and records the answer on the ticket. A Paymentwall ticket waits; a
@@ -42,7 +43,10 @@ export const sendCancelRequestStep = createStep(
       // made that Medusa has not booked yet is in that balance, a pending Paymentwall ticket is not.
       // Read under the provider gate's lock, after this ticket was saved: a refund Medusa asks the provider for at
       // this moment is either seen here or sees this ticket (lib/provider-reservations).
-      const gate = new ProviderReservations(container.resolve<GateConnection>(ContainerRegistrationKeys.PG_CONNECTION))
+      const gate = new ProviderReservations(
+        container.resolve<GateConnection>(ContainerRegistrationKeys.PG_CONNECTION),
+        (sessionId) => paymentOfSession(container, sessionId)
+      )
       const others = (await gate.ticketsLocked(plan.imp_uid)).filter((t) => t.id !== ticket_id)
       // As the kept snapshot stands (freeFromSnapshot), and after a fresh read (freeToRefund): the one definition of
       // what is free, in which an approval i'mport shows whose notice is not processed yet is in cancel_amount, and
