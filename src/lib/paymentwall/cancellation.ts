@@ -37,6 +37,14 @@ export function isBooked(entry: Pick<CancellationEntry, "names">, booked: Readon
   return entry.names.some((name) => booked.has(name))
 }
 
+/**
+ * The keys and aliases of a payment's cancellations: the history a cancel sent now is checked against, since none
+ * of them can be its answer (the kept snapshot's history_keys, a request's history_before).
+ */
+export function historyKeysOf(entries: readonly Pick<CancellationEntry, "key" | "alias">[]): string[] {
+  return [...new Set(entries.flatMap((entry) => [entry.key, entry.alias]))]
+}
+
 /** Whether `known` (keys a request, a snapshot or a person saw) names this cancellation. */
 export function isKnown(
   entry: Pick<CancellationEntry, "knownAs">,

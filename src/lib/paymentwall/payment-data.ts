@@ -2,6 +2,7 @@ import { MedusaError } from "@medusajs/framework/utils"
 import { keyedCancellations } from "./v1/cancel-history"
 import { paymentViewOf } from "./v1/payment-view"
 import type { PaymentView } from "./payment-view"
+import { historyKeysOf } from "./cancellation"
 import type { IamportPayment, IamportPaymentStatus } from "../iamport/types"
 import type { Buyer } from "./buyer"
 import type { ResolvedOptions } from "./options"
@@ -164,14 +165,14 @@ export function snapshotOfView(payment: PaymentView, checkedAt: Date = new Date(
     paid_at: payment.paid_at,
     receipt_url: payment.receipt_url,
     cancellation_ids: payment.cancellations.map((entry) => entry.key),
-    history_keys: [...new Set(payment.cancellations.flatMap((entry) => [entry.key, entry.alias]))],
+    history_keys: historyKeysOf(payment.cancellations),
     checked_at: checkedAt.toISOString(),
   }
 }
 
 /** The keys and aliases of i'mport's cancel_history: none of them can be the answer to a cancel sent now. */
 export function historyKeys(payment: Pick<IamportPayment, "cancel_history">): string[] {
-  return [...new Set(keyedCancellations(payment.cancel_history).flatMap((entry) => [entry.key, entry.alias]))]
+  return historyKeysOf(keyedCancellations(payment.cancel_history))
 }
 
 /** The whole data with i'mport's latest word merged in: Medusa replaces payment.data with what we return. */

@@ -1,25 +1,8 @@
-import type { IamportPayment, IamportPaymentStatus } from "../../iamport/types"
+import type { IamportPaymentStatus } from "../../iamport/types"
 import { historyKeys, snapshotOf, snapshotOfView } from "../payment-data"
 import { keyedCancellations } from "../v1/cancel-history"
 import { paymentViewOf } from "../v1/payment-view"
-
-const v1 = (extra: Partial<IamportPayment> = {}): IamportPayment => ({
-  imp_uid: "imp_1",
-  merchant_uid: "pw_payses_0123456789",
-  amount: 10000,
-  cancel_amount: 0,
-  currency: "KRW",
-  status: "paid",
-  sandbox: true,
-  pg_provider: "paymentwall",
-  pg_tid: "pw_tx_1",
-  paid_at: 1_700_000_000,
-  failed_at: 0,
-  cancelled_at: 0,
-  receipt_url: "https://receipts.invalid/1",
-  cancel_history: [],
-  ...extra,
-})
+import { v1Payment as v1 } from "./v1-payment"
 
 const history = [
   { pg_tid: "pw_rf_1", amount: 3000, cancelled_at: 1_700_000_100, reason: "size", cancellation_id: "c_1" },

@@ -1,25 +1,9 @@
-import type { IamportPayment } from "../../../lib/iamport/types"
 import { paymentViewOf } from "../../../lib/paymentwall/v1/payment-view"
 import { ownershipProblems } from "../verify"
 import { provider, useSandbox } from "./provider-harness"
+import { v1Payment as v1 } from "../../../lib/paymentwall/__tests__/v1-payment"
 
 useSandbox()
-
-const v1 = (extra: Partial<IamportPayment> = {}): IamportPayment => ({
-  imp_uid: "imp_1",
-  merchant_uid: "pw_payses_0123456789",
-  amount: 10000,
-  cancel_amount: 0,
-  currency: "KRW",
-  status: "paid",
-  sandbox: true,
-  pg_provider: "paymentwall",
-  paid_at: 1_700_000_000,
-  failed_at: 0,
-  cancelled_at: 0,
-  cancel_history: [],
-  ...extra,
-})
 
 describe("ownershipProblems: settlement's view is judged as V1's payment is", () => {
   it.each([
