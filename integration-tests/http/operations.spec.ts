@@ -2,9 +2,9 @@ import path from "node:path"
 import type { IEventBusModuleService, Logger, MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import type IamportPaymentwallModuleService from "../../src/modules/iamport-paymentwall/service"
-import { cancelOldTestPayments, sendDueDeliveryNotices } from "../helpers/built-plugin"
+import { cancelOldTestPayments, sendDueDeliveryNotices, settleOpenPayments } from "../helpers/built-plugin"
 import { markDelivered, shipOrder, TRACKING_NUMBER } from "../helpers/fulfillment"
-import { adminRefund, sandboxTickets, ticketsOf } from "../helpers/refunds"
+import { adminRefund, sandboxTickets, settleAll, ticketsOf } from "../helpers/refunds"
 import { describeStore } from "../helpers/runner"
 import { sandboxPost, waitFor } from "../helpers/sandbox"
 import { loginAdmin, paidOrder, type Store } from "../helpers/store"
@@ -148,6 +148,32 @@ describeStore(
         info.mockRestore()
       }
       expect((await view(old.orderId)).auto_cancel_at).toBe(new Date(capturedAt + 60 * 60_000).toISOString())
+    })
+
+    it("a settlement reads Medusa's payment once, and once more after its booking (what Medusa wrote)", async () => {
+      // No webhooks: the job settles the approval alone, with Medusa's payment reads counted.
+      sandbox().context.webhooks.configure({ url: null })
+      const paid = await paidOrder(api, store, pay)
+      expect((await adminRefund(api, store, paid.paymentId, { amount: 3000 })).status).toBe(200)
+      await settleAll(sandbox(), paid.impUid, "approved")
+      const query = getContainer().resolve(ContainerRegistrationKeys.QUERY)
+      const graph = jest.spyOn(query, "graph")
+      try {
+        await settleOpenPayments(getContainer())
+        // A settlement's read of the payment's state is the one that asks for its captures (utils/payment-state).
+        const stateReads = graph.mock.calls.filter(
+          ([q]) =>
+            q.entity === "payment" &&
+            (q.fields as string[] | undefined)?.includes("captures.amount") &&
+            (q.filters as AnyRecord | undefined)?.id === paid.paymentId
+        )
+        expect(await ticketsOf(getContainer(), paid.paymentId)).toEqual([
+          expect.objectContaining({ status: "completed", amount: 3000 }),
+        ])
+        expect(stateReads).toHaveLength(2)
+      } finally {
+        graph.mockRestore()
+      }
     })
 
     it("policies: a user without write permission on payments is refused with 403, and nothing reaches i'mport", async () => {

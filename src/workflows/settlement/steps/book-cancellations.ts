@@ -6,7 +6,13 @@ import type { CancellationEntry } from "../../../lib/paymentwall/cancellation"
 import { paymentwallModule } from "../../../modules/iamport-paymentwall"
 import { bookCancellation } from "../utils/book-cancellation"
 import { completeOptimisticTicket } from "../utils/complete-ticket"
-import { loadPaymentState, type PaymentState } from "../utils/payment-state"
+import {
+  loadPaymentState,
+  type PaymentState,
+  paymentStateOf,
+  plainPaymentState,
+  type PlainPaymentState,
+} from "../utils/payment-state"
 
 export const bookCancellationsStepId = "iamport-paymentwall-book-cancellations"
 
@@ -19,14 +25,21 @@ export const bookCancellationsStepId = "iamport-paymentwall-book-cancellations"
 export const bookCancellationsStep = createStep(
   bookCancellationsStepId,
   async (
-    input: { payment_id: string; payment: PaymentView | null; plan: PlanStep[]; booking_in_flight: boolean },
+    input: {
+      payment_id: string
+      payment: PaymentView | null
+      plan: PlanStep[]
+      booking_in_flight: boolean
+      /** Medusa's payment as the settlement read it (prepare-settlement), handed on. */
+      state?: PlainPaymentState | null
+    },
     { container }
   ) => {
     if (!input.payment || input.booking_in_flight) {
       return new StepResponse<BookedCancellations | null>(null)
     }
     return new StepResponse<BookedCancellations | null>(
-      await bookPlannedCancellations(container, input.payment_id, input.payment, input.plan)
+      await bookPlannedCancellations(container, input.payment_id, input.payment, input.plan, input.state)
     )
   }
 )
@@ -42,6 +55,8 @@ export type BookedCancellations = {
   blocked: string[]
   /** Another process may still be booking one of them: the next run looks again. */
   interrupted: boolean
+  /** Medusa's payment as the bookings left it (read again after each), for the flags after; null when unread. */
+  state: PlainPaymentState | null
 }
 
 /**
@@ -52,11 +67,22 @@ export async function bookPlannedCancellations(
   container: MedusaContainer,
   paymentId: string,
   payment: PaymentView,
-  plan: PlanStep[]
+  plan: PlanStep[],
+  handed?: PlainPaymentState | null
 ): Promise<BookedCancellations> {
-  const result: BookedCancellations = { booked: [], completed: [], external: [], blocked: [], interrupted: false }
+  const result: BookedCancellations = {
+    booked: [],
+    completed: [],
+    external: [],
+    blocked: [],
+    interrupted: false,
+    state: handed ?? null,
+  }
+  if (!plan.some((step) => step.type !== "suspect_rejection" && step.type !== "suspect_approval")) {
+    return result
+  }
   const service = paymentwallModule(container)
-  let state = await loadPaymentState(container, paymentId)
+  let state = handed ? paymentStateOf(handed) : await loadPaymentState(container, paymentId)
   const tickets = new Map((await service.listCancelTickets({ payment_id: paymentId })).map((t) => [t.id, t]))
   for (const step of plan) {
     if (step.type === "suspect_rejection" || step.type === "suspect_approval") {
@@ -94,7 +120,7 @@ export async function bookPlannedCancellations(
       result[step.type === "external" ? "external" : "completed"].push(ticket.id)
     }
   }
-  return result
+  return { ...result, state: plainPaymentState(state) }
 }
 
 function externalTicket(state: PaymentState, payment: PaymentView, entry: CancellationEntry) {

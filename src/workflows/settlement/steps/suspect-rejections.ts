@@ -1,6 +1,6 @@
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import type { PlanStep } from "../../../lib/paymentwall/settlement-plan"
-import { loadPaymentState } from "../utils/payment-state"
+import { loadPaymentState, type PlainPaymentState } from "../utils/payment-state"
 import type { MedusaContainer } from "@medusajs/framework/types"
 import type { CancellationEntry } from "../../../lib/paymentwall/cancellation"
 import { formatAmount } from "../../../lib/money"
@@ -13,7 +13,10 @@ export const suspectRejectionsStepId = "iamport-paymentwall-suspect-rejections"
 /** Flags the tickets a notice hints Paymentwall rejected, and those an entry may have approved, for a person to decide; undone if the workflow fails. */
 export const suspectRejectionsStep = createStep(
   suspectRejectionsStepId,
-  async ({ payment_id, plan }: { payment_id: string; plan: PlanStep[] }, { container }) => {
+  async (
+    { payment_id, plan, state }: { payment_id: string; plan: PlanStep[]; state?: PlainPaymentState | null },
+    { container }
+  ) => {
     const ids = suspectedTicketIds(plan)
     const approvals = await suspectApprovals(container, payment_id, suspectedApprovals(plan))
     if (!ids.length) {
@@ -24,7 +27,7 @@ export const suspectRejectionsStep = createStep(
     }
     const { suspected, events, changes } = await suspectRejections(
       container,
-      await loadPaymentState(container, payment_id),
+      state ?? (await loadPaymentState(container, payment_id)),
       ids
     )
     return new StepResponse({ suspected: [...suspected, ...approvals.flagged], events }, [

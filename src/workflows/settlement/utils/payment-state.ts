@@ -85,3 +85,52 @@ export async function loadPaymentState(container: MedusaContainer, paymentId: st
     order_status: link?.order?.status ?? null,
   }
 }
+
+/**
+ * A PaymentState as one step hands it to the next: plain JSON (amounts as decimal strings, times as ISO strings),
+ * which the workflow engine may store and read back, so a settlement reads Medusa's payment once and its steps
+ * share that read. Only what steps between the read and the use do not change is handed on (they write tickets and
+ * the ledger, never the payment); after a booking the state is read again, since Medusa wrote it.
+ */
+export type PlainPaymentState = Omit<
+  PaymentState,
+  "captured" | "refunded" | "refunds" | "captured_at" | "canceled_at"
+> & {
+  captured: string
+  refunded: string
+  refunds: { id: string; amount: string; created_at: string }[]
+  captured_at: string | null
+  canceled_at: string | null
+}
+
+const isoOrNull = (at: Date | string | null) => (at ? new Date(at).toISOString() : null)
+
+export function plainPaymentState(state: PaymentState): PlainPaymentState {
+  return {
+    ...state,
+    captured: state.captured.toFixed(),
+    refunded: state.refunded.toFixed(),
+    refunds: state.refunds.map((r) => ({
+      id: r.id,
+      amount: r.amount.toFixed(),
+      created_at: r.created_at.toISOString(),
+    })),
+    captured_at: isoOrNull(state.captured_at),
+    canceled_at: isoOrNull(state.canceled_at),
+  }
+}
+
+export function paymentStateOf(plain: PlainPaymentState): PaymentState {
+  return {
+    ...plain,
+    captured: MathBN.convert(plain.captured),
+    refunded: MathBN.convert(plain.refunded),
+    refunds: plain.refunds.map((r) => ({
+      id: r.id,
+      amount: MathBN.convert(r.amount),
+      created_at: new Date(r.created_at),
+    })),
+    captured_at: plain.captured_at ? new Date(plain.captured_at) : null,
+    canceled_at: plain.canceled_at ? new Date(plain.canceled_at) : null,
+  }
+}

@@ -42,18 +42,25 @@ export const settlePaymentWorkflow = createWorkflow(settlePaymentWorkflowId, (in
     }))
   )
   const suspicions = suspectRejectionsStep(
-    transform({ input, plan }, ({ input, plan }) => ({ payment_id: input.payment_id, plan }))
+    transform({ input, plan, prepared }, ({ input, plan, prepared }) => ({
+      payment_id: input.payment_id,
+      plan,
+      state: prepared.state,
+    }))
   )
   const booked = bookCancellationsStep(
     transform({ target, plan, prepared, suspicions }, ({ target, plan, prepared }) => ({
       ...target,
       plan,
       booking_in_flight: prepared.booking_in_flight,
+      state: prepared.state,
     }))
   )
   const flags = flagTicketsStep(
-    transform({ input, target, booked }, ({ input, target, booked }) => ({
+    transform({ input, target, prepared, booked }, ({ input, target, prepared, booked }) => ({
       ...target,
+      // Medusa's payment read once for the settlement, or as the last booking left it.
+      state: booked?.state ?? prepared.state,
       skip_over_reservation: !booked || booked.interrupted,
       flag_waiting_after_ms: input.flag_waiting_after_ms,
     }))
