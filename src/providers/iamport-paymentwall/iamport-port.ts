@@ -8,7 +8,7 @@ import { type IamportPaymentwallOptions, type ResolvedOptions, resolveOptions } 
 import type { IamportSnapshot } from "../../lib/paymentwall/payment-data"
 import type { PaymentwallPort } from "../../lib/paymentwall/port"
 import type { PaymentReads, PaymentView } from "../../lib/paymentwall/payment-view"
-import { paymentViewOf } from "../../lib/paymentwall/v1/payment-view"
+import { assertSettleableAmounts, paymentViewOf } from "../../lib/paymentwall/v1/payment-view"
 import { type Notice, readNotice, type WebhookPayload } from "../../lib/paymentwall/webhook-body"
 import { toMedusaError } from "./medusa-error"
 import { SavedMethodsRefused } from "./saved-methods"
@@ -40,18 +40,18 @@ export abstract class IamportPort extends SavedMethodsRefused<IamportPaymentwall
 
   /** i'mport's payment as settlement reads it: V1's answer, mapped once (lib/paymentwall/v1/payment-view). */
   async readPayment(id: string): Promise<PaymentView> {
-    return paymentViewOf(await this.lookupPayment(id))
+    return settleableViewOf(await this.lookupPayment(id))
   }
 
   /**
-   * Many at once, 100 per i'mport call, as readPayment. Unknown ids are left out. Each is mapped on its own: an
-   * entry whose amount is not a number fails that payment's settlement, not the whole batch's.
+   * Many at once, 100 per i'mport call, as readPayment. Unknown ids are left out. Each is mapped on its own: a
+   * figure that is not an amount (an entry's, or the payment's own) fails that payment's settlement, not the batch's.
    */
   async readPayments(ids: readonly string[]): Promise<PaymentReads> {
     const reads: PaymentReads = { payments: [], unreadable: [] }
     for (const payment of await this.lookupPayments(ids)) {
       try {
-        reads.payments.push(paymentViewOf(payment))
+        reads.payments.push(settleableViewOf(payment))
       } catch (error) {
         reads.unreadable.push({ id: payment.imp_uid, error })
       }
@@ -142,4 +142,10 @@ export abstract class IamportPort extends SavedMethodsRefused<IamportPaymentwall
       throw toMedusaError(error, doing)
     }
   }
+}
+
+/** V1's payment as settlement may plan from it: its own figures readable as amounts, then mapped. */
+function settleableViewOf(payment: IamportPayment): PaymentView {
+  assertSettleableAmounts(payment)
+  return paymentViewOf(payment)
 }

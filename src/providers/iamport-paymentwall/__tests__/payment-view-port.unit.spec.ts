@@ -37,6 +37,37 @@ describe("readPayments: the port's batch read, as settlement reads it", () => {
     ])
   })
 
+  it.each([
+    ["an amount that is not a number", { amount: "lots" as never }, "amount that is not an amount"],
+    ["no cancel_amount", { cancel_amount: undefined as never }, "cancel_amount that is not an amount"],
+    ["a negative cancel_amount", { cancel_amount: -500 }, "cancel_amount that is not an amount"],
+  ])(
+    "a payment with %s is set apart in a batch and refused alone, so nothing is planned from it",
+    async (_, extra, says) => {
+      const p = provider()
+      const good = v1({ imp_uid: "imp_good" })
+      const bad = v1({ imp_uid: "imp_bad", ...extra })
+      p.lookupPayments = async () => [good, bad]
+      const reads = await p.readPayments(["imp_good", "imp_bad"])
+      expect(reads.payments).toEqual([paymentViewOf(good)])
+      expect(reads.unreadable).toEqual([
+        { id: "imp_bad", error: expect.objectContaining({ message: expect.stringContaining(says) }) },
+      ])
+      p.lookupPayment = async () => bad
+      await expect(p.readPayment("imp_bad")).rejects.toThrow(says)
+    }
+  )
+
+  it.each([10000, 10001])(
+    "a payment showing %s cancelled of 10000 reads as it is (the ledger bounds bookings)",
+    async (cancelled) => {
+      const p = provider()
+      const payment = v1({ status: "cancelled", cancel_amount: cancelled })
+      p.lookupPayment = async () => payment
+      expect((await p.readPayment("imp_1")).cancelled_amount).toBe(cancelled)
+    }
+  )
+
   it("readPayment is lookupPayment mapped once", async () => {
     const p = provider()
     const payment = v1({ status: "cancelled", cancel_amount: 500 })
