@@ -22,6 +22,7 @@ import { type CancelTicket, paymentwallModule } from "../../../modules/iamport-p
 import { errorMessage } from "../../../lib/error-message"
 import { type ClaimHeartbeat, keepClaimAlive } from "./claim-heartbeat"
 import { bookInMedusa, clearRecordOnlyMarker, currentData, medusaFinished, withData } from "./medusa-booking"
+import { candidateDecided } from "./complete-ticket"
 
 export type BookingOutcome =
   | { kind: "booked"; refund_id: string; state: PaymentState }
@@ -239,5 +240,6 @@ async function completeTicket(
     needs_attention: false,
     rejection_suspected_at: null,
     error: null,
+    ...candidateDecided(ticket),
   })
 }

@@ -7,6 +7,17 @@ import { type Cancellation, ledgerRows } from "./ledger"
 import { claimCancellation, markBooked } from "./ledger-claim"
 import { loadPaymentState, type PaymentState } from "./payment-state"
 
+/**
+ * A completed ticket's approval candidate is decided by its completion, so the widget never offers it again: removed
+ * (Medusa merges metadata on update, and only "" drops a key), and the rest of the metadata left as it is.
+ */
+export function candidateDecided(ticket: { metadata?: Record<string, unknown> | null }): {
+  metadata?: Record<string, unknown>
+} {
+  const candidate = ticket.metadata?.approval_candidate
+  return candidate === undefined || candidate === "" ? {} : { metadata: { approval_candidate: "" } }
+}
+
 /** An optimistic Refund (order cancel, compensation) that i'mport now shows: tie it to its cancellation. */
 export async function completeOptimisticTicket(
   container: MedusaContainer,
@@ -46,6 +57,7 @@ export async function completeOptimisticTicket(
     needs_attention: false,
     rejection_suspected_at: null,
     error: null,
+    ...candidateDecided(ticket),
   })
   return loadPaymentState(container, state.id)
 }
@@ -92,6 +104,7 @@ export async function finishInterruptedTickets(
         needs_attention: false,
         rejection_suspected_at: null,
         error: null,
+        ...candidateDecided(ticket),
       })
     }
   }
