@@ -4,13 +4,13 @@ import path from "node:path"
 import { chromium, devices, type Browser, type BrowserContext, type Page } from "playwright-core"
 import {
   SHOTS,
+  buyer,
   checkoutToReview,
   clickInWidget,
   clickPay,
   confirmedOrder,
   serverErrors,
   shot,
-  type Buyer,
 } from "../helpers/dtc-checkout"
 import { adminOrder, sandboxControl, startDemoStore, type DemoStore } from "../helpers/demo-store"
 import {
@@ -18,8 +18,8 @@ import {
   exampleFiles,
   findStarter,
   packPlugin,
-  run,
   startStorefront,
+  stepRunner,
   typeErrorsIn,
   type RunningStorefront,
 } from "../helpers/dtc-starter"
@@ -63,24 +63,7 @@ describeWithStarter("Medusa's DTC starter with the example's Paymentwall files",
   let tsc = { code: null as number | null, output: "" }
 
   /** Runs a step in the store, timing it; fails with its output when it exits with another code than `ok`. */
-  async function step(
-    name: string,
-    command: string,
-    args: string[],
-    env: NodeJS.ProcessEnv,
-    timeoutMs: number,
-    ok = [0]
-  ) {
-    const started = Date.now()
-    const result = await run(command, args, store, env, timeoutMs)
-    steps[name] = Math.round((Date.now() - started) / 1000)
-    if (result.code === null || !ok.includes(result.code)) {
-      throw new Error(
-        `${name} (${command} ${args.join(" ")}) failed with exit ${result.code} after ${steps[name]} s:\n${result.output.slice(-8000)}`
-      )
-    }
-    return result
-  }
+  const step = stepRunner(() => store, steps)
 
   /** The README's steps: the starter copied, the example applied, the plugin installed, then tsc (exit 2: errors). */
   async function prepareStore(): Promise<void> {
@@ -166,12 +149,6 @@ describeWithStarter("Medusa's DTC starter with the example's Paymentwall files",
     (await sandboxControl<SandboxPayment[]>(demo!, "GET", "/sandbox/payments")).filter(
       (payment) => payment.buyer_email === email
     )
-
-  const buyer = (name: string): Buyer => ({
-    email: `${name}-${Date.now()}@example.com`,
-    firstName: "Jiwoo",
-    lastName: "Park",
-  })
 
   /** The order Medusa placed: paid through Paymentwall by the given i'mport payment, for this buyer. */
   async function expectPaidOrder(orderId: string, email: string, impUid: string): Promise<void> {

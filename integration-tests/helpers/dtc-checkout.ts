@@ -4,6 +4,13 @@ import type { FrameLocator, Page } from "playwright-core"
 /** A buyer going through the DTC starter's checkout, as a person clicks it, up to its review step. */
 export type Buyer = { email: string; firstName: string; lastName: string }
 
+/** A buyer of a test's own: the sandbox's payments are told apart by the buyer's email. */
+export const buyer = (name: string): Buyer => ({
+  email: `${name}-${Date.now()}@example.com`,
+  firstName: "Jiwoo",
+  lastName: "Park",
+})
+
 const SHOTS = path.resolve(__dirname, "../../artifacts/screenshots")
 
 export const shot = (page: Page, name: string) =>

@@ -86,6 +86,31 @@ export function run(
   })
 }
 
+/**
+ * A runner of timed steps in a store: each runs in `storeDir()` (read when it runs), records its seconds in `steps`,
+ * and fails with its output when it exits with another code than `ok`.
+ */
+export function stepRunner(storeDir: () => string, steps: Record<string, number>) {
+  return async function step(
+    name: string,
+    command: string,
+    args: string[],
+    env: NodeJS.ProcessEnv,
+    timeoutMs: number,
+    ok = [0]
+  ): Promise<Run> {
+    const started = Date.now()
+    const result = await run(command, args, storeDir(), env, timeoutMs)
+    steps[name] = Math.round((Date.now() - started) / 1000)
+    if (result.code === null || !ok.includes(result.code)) {
+      throw new Error(
+        `${name} (${command} ${args.join(" ")}) failed with exit ${result.code} after ${steps[name]} s:\n${result.output.slice(-8000)}`
+      )
+    }
+    return result
+  }
+}
+
 /** The plugin as a store gets it: `npm pack` of the build (which `npm test` makes first). Returns the tarball. */
 export async function packPlugin(into: string): Promise<string> {
   if (!fs.existsSync(path.join(ROOT, ".medusa/storefront/index.js"))) {

@@ -8,19 +8,8 @@ import { READ_RETRIES, RETRY_BASE_DELAY_MS } from "../../src/lib/iamport/transpo
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { SCALE_TIMEOUT_MS } = require("./store/provider-timeout") as { SCALE_TIMEOUT_MS: number }
 import { Cluster, tail } from "./cluster"
-import { ledgerViolations } from "./ledger"
 import { approveAll, burst, mix, paidNotice, random, refundAll, until, waitingTickets, type Widget } from "./scenario"
-import {
-  checkouts,
-  client,
-  inParallel,
-  openStore,
-  paidOrder,
-  refund,
-  sendNotice,
-  type Checkouts,
-  type PaidPayment,
-} from "./shop"
+import { checkouts, client, inParallel, openStore, paidOrder, refund, sendNotice, type PaidPayment } from "./shop"
 import {
   capturedByWidget,
   cancelCalls,
@@ -28,10 +17,10 @@ import {
   firstClaim,
   inboxOf,
   openTickets,
-  openTicketsOfAll,
   runSettlementJob,
   ticketStatuses,
 } from "./queries"
+import { drained, mb, topologyHelpers } from "./topology"
 
 jest.setTimeout(20 * 60_000)
 
@@ -62,16 +51,8 @@ describe("production topology: server, server and worker on Redis", () => {
     await cluster?.stop()
   })
 
-  const violations = (payments: PaidPayment[], settledBy?: "job" | "check") =>
-    ledgerViolations(cluster, a, store, payments, settledBy)
-
-  /**
-   * The orders of the scenarios after the server kill (paid: the worker kill's 20, the Redis restart's 40, the
-   * shutdown's 30; the Redis restart's 40 carts paid at the widget), made in bulk while the server-kill scenario
-   * waits out its dead request's lock and the machine is idle. A scenario run alone makes them when it needs them.
-   */
-  let later: Promise<Checkouts> | undefined
-  const laterOrders = (): Promise<Checkouts> => (later ??= checkouts(cluster, store, { paid: 90, widgets: 40 }))
+  // The ledger check, open tickets, and the later scenarios' orders made in bulk (topology.ts).
+  const { violations, laterOrders, openTicketsOf } = topologyHelpers(() => ({ cluster, a, store }))
 
   it("race: two admins refund the same payment through different servers at once; one wins, i'mport hears one cancel", async () => {
     for (let round = 0; round < 3; round++) {
@@ -311,16 +292,4 @@ describe("production topology: server, server and worker on Redis", () => {
     await runSettlementJob(cluster, "settle-final")
     expect(await violations(all, "job")).toEqual([])
   })
-
-  const openTicketsOf = (payments: PaidPayment[]): Promise<number> =>
-    openTicketsOfAll(
-      cluster,
-      payments.map((p) => p.paymentId)
-    )
 })
-
-/** At least `expected` deliveries recorded (a retried one is recorded again), none still being handled. */
-const drained = (inbox: { total: number; unprocessed: number }, expected: number) =>
-  inbox.total >= expected && inbox.unprocessed === 0
-
-const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(0)

@@ -107,7 +107,7 @@ describe("a cancel ticket sent from the kept snapshot (cancelAtIamport: one i'mp
 
 describe("refundPayment in record-only mode (the plugin's settlement booking a cancellation i'mport shows)", () => {
   // A marker that passes these checks takes the settlement's ledger claim in the database: pinned in
-  // integration-tests/http/money-gate.spec.ts ("one booking marker books one Refund").
+  // integration-tests/http/money-gate/provider.cases.ts ("one booking marker books one Refund").
   it("refuses a marker whose amount is not the refund's", async () => {
     const p = provider()
     const { data } = await paidSession(p)
