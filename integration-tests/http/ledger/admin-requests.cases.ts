@@ -72,6 +72,33 @@ export function adminRequestCases(ctx: LedgerContext): void {
     expect(cancels()).toBe(1)
   })
 
+  it("a flagged ticket that Paymentwall then approves completes, and its approval candidate leaves with it", async () => {
+    expect((await adminRefund(api, ctx.store, ctx.paid.paymentId, { amount: 6500, note: "Damaged box" })).status).toBe(
+      200
+    )
+    await sandboxPost(sandbox(), `/sandbox/payments/${ctx.paid.impUid}/console-cancel`, {
+      amount: 6500,
+      reason: "Customer called",
+    })
+    const flagged = await ticketWhere(
+      "the admin's ticket to be flagged",
+      (t) => t.origin === "admin" && !!t.metadata?.approval_candidate
+    )
+    // Paymentwall's own approval arrives: the ticket is settled by it, not by a person.
+    await settleAll(sandbox(), ctx.paid.impUid, "approved")
+    await runJob()
+    const completed = await ticketWhere(
+      "the admin's ticket to complete",
+      (t) => t.id === flagged.id && t.status === "completed"
+    )
+    expect(completed.metadata).not.toHaveProperty("approval_candidate")
+    expect(await bookedTotal()).toBe(13000)
+    expect((await ticketsOf(getContainer(), ctx.paid.paymentId)).map((t) => [t.origin, t.status]).sort()).toEqual([
+      ["admin", "completed"],
+      ["external", "completed"],
+    ])
+  })
+
   it("an order cancel with an open order edit is refused before i'mport hears of it", async () => {
     expect((await api.post("/admin/order-edits", { order_id: ctx.paid.orderId }, ctx.store.admin)).status).toBe(200)
     const refused = await api.post(
