@@ -164,14 +164,14 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     expect(collection.payments).toHaveLength(0)
   })
 
-  it("a checkout Medusa undoes after the payment was taken (the cart's compensation) opens a ticket tied to no order", async () => {
+  it("a payment cancelled through the provider while no order holds it opens a compensation ticket tied to no order", async () => {
     const checkout = await startCheckout(api, store)
     const paid = await sandboxPost(sandbox(), "/sandbox/pay", {
       merchant_uid: checkout.session.data.merchant_uid,
       outcome: "paid",
     })
-    // What the cart's completion does, up to its payment step, and what that step's compensation does when a later
-    // step fails: cancelPayment through the provider, before any order exists.
+    // The payment step of a cart's completion, then what its compensation does (cancelPayment through the provider),
+    // here on a payment no order holds: the gate finds it by its session and gives the ticket no order.
     const payments = getContainer().resolve(Modules.PAYMENT)
     const payment = await payments.authorizePaymentSession(checkout.session.id, {})
     if (!payment) {

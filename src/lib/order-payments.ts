@@ -65,26 +65,34 @@ export async function paymentOfSession(
   container: Pick<MedusaContainer, "resolve">,
   sessionId: string
 ): Promise<PaymentOfSession> {
+  if (typeof sessionId !== "string" || !sessionId) {
+    // An absent filter would read every payment: refused before query is asked.
+    throw new MedusaError(MedusaError.Types.INVALID_DATA, "No payment session was given; nothing was sent to i'mport.")
+  }
   const query = container.resolve(ContainerRegistrationKeys.QUERY, { allowUnregistered: true })
   if (!query) {
     throw new MedusaError(
       MedusaError.Types.UNEXPECTED_STATE,
       "Medusa's query is not available to the iamport-paymentwall plugin, so it cannot tell which order a payment " +
-        "belongs to; nothing was sent to i'mport. Run it inside a loaded Medusa application."
+        "belongs to; nothing was sent to i'mport. The plugin must run inside a loaded Medusa application, with the " +
+        "store's one copy of @medusajs/framework (a plugin linked by path with its own copy sees an empty container)."
     )
   }
   const { data } = await query.graph({
     entity: "payment",
-    fields: ["id", "provider_id", "created_at", "payment_collection.order.id"],
+    fields: ["id", "provider_id", "payment_session_id", "created_at", "payment_collection.order.id"],
     filters: { payment_session_id: sessionId },
   })
-  const rows = data as {
-    id: string
-    provider_id: string
-    created_at: string | Date
-    payment_collection?: { order?: { id?: string } | null } | null
-  }[]
-  const latest = [...rows].sort((a, b) => new Date(b.created_at).getTime() - new Date(a.created_at).getTime())[0]
+  const rows = (
+    data as {
+      id: string
+      provider_id: string
+      payment_session_id: string | null
+      created_at: string | Date
+      payment_collection?: { order?: { id?: string } | null } | null
+    }[]
+  ).filter((row) => row.payment_session_id === sessionId)
+  const latest = rows.sort((a, b) => new Date(b.created_at).getTime() - new Date(a.created_at).getTime())[0]
   if (!latest) {
     throw new MedusaError(
       MedusaError.Types.NOT_FOUND,

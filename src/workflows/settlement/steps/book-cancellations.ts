@@ -6,13 +6,7 @@ import type { CancellationEntry } from "../../../lib/paymentwall/cancellation"
 import { paymentwallModule } from "../../../modules/iamport-paymentwall"
 import { bookCancellation } from "../utils/book-cancellation"
 import { completeOptimisticTicket } from "../utils/complete-ticket"
-import {
-  loadPaymentState,
-  type PaymentState,
-  paymentStateOf,
-  plainPaymentState,
-  type PlainPaymentState,
-} from "../utils/payment-state"
+import { loadPaymentState, type PaymentFacts, paymentFactsOf, type PaymentState } from "../utils/payment-state"
 
 export const bookCancellationsStepId = "iamport-paymentwall-book-cancellations"
 
@@ -30,8 +24,6 @@ export const bookCancellationsStep = createStep(
       payment: PaymentView | null
       plan: PlanStep[]
       booking_in_flight: boolean
-      /** Medusa's payment as the settlement read it (prepare-settlement), handed on. */
-      state?: PlainPaymentState | null
     },
     { container }
   ) => {
@@ -39,7 +31,7 @@ export const bookCancellationsStep = createStep(
       return new StepResponse<BookedCancellations | null>(null)
     }
     return new StepResponse<BookedCancellations | null>(
-      await bookPlannedCancellations(container, input.payment_id, input.payment, input.plan, input.state)
+      await bookPlannedCancellations(container, input.payment_id, input.payment, input.plan)
     )
   }
 )
@@ -56,7 +48,7 @@ export type BookedCancellations = {
   /** Another process may still be booking one of them: the next run looks again. */
   interrupted: boolean
   /** Medusa's payment as the bookings left it (read again after each), for the flags after; null when unread. */
-  state: PlainPaymentState | null
+  state: PaymentFacts | null
 }
 
 /**
@@ -67,8 +59,7 @@ export async function bookPlannedCancellations(
   container: MedusaContainer,
   paymentId: string,
   payment: PaymentView,
-  plan: PlanStep[],
-  handed?: PlainPaymentState | null
+  plan: PlanStep[]
 ): Promise<BookedCancellations> {
   const result: BookedCancellations = {
     booked: [],
@@ -76,13 +67,14 @@ export async function bookPlannedCancellations(
     external: [],
     blocked: [],
     interrupted: false,
-    state: handed ?? null,
+    state: null,
   }
   if (!plan.some((step) => step.type !== "suspect_rejection" && step.type !== "suspect_approval")) {
     return result
   }
   const service = paymentwallModule(container)
-  let state = handed ? paymentStateOf(handed) : await loadPaymentState(container, paymentId)
+  // Read here, not handed on: a booking decides on the Refunds Medusa holds now (book-cancellation).
+  let state = await loadPaymentState(container, paymentId)
   const tickets = new Map((await service.listCancelTickets({ payment_id: paymentId })).map((t) => [t.id, t]))
   for (const step of plan) {
     if (step.type === "suspect_rejection" || step.type === "suspect_approval") {
@@ -120,7 +112,7 @@ export async function bookPlannedCancellations(
       result[step.type === "external" ? "external" : "completed"].push(ticket.id)
     }
   }
-  return { ...result, state: plainPaymentState(state) }
+  return { ...result, state: paymentFactsOf(state) }
 }
 
 function externalTicket(state: PaymentState, payment: PaymentView, entry: CancellationEntry) {

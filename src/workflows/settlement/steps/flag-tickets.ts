@@ -5,7 +5,7 @@ import { TICKET_ATTENTION_EVENT, type TicketEvent, ticketEvent } from "../utils/
 import { flagOverReservation } from "../utils/flag-over-reservation"
 import { flagStaleTickets } from "../utils/flag-stale-tickets"
 import { OPEN_TICKET_STATUSES, paymentwallModule } from "../../../modules/iamport-paymentwall"
-import { loadPaymentState, paymentStateOf, type PlainPaymentState } from "../utils/payment-state"
+import { loadPaymentState, type PaymentFacts, paymentFactsOf } from "../utils/payment-state"
 import { type FlagChange, flagChanges, flagsBefore, undoFlagChanges } from "../utils/ticket-flags"
 
 export const flagTicketsStepId = "iamport-paymentwall-flag-tickets"
@@ -18,7 +18,7 @@ export const flagTicketsStep = createStep(
       payment_id: string
       payment: PaymentView | null
       /** Medusa's payment as the settlement's earlier steps left it (read once, handed on). */
-      state?: PlainPaymentState | null
+      state?: PaymentFacts | null
       skip_over_reservation: boolean
       flag_waiting_after_ms?: number
     },
@@ -48,7 +48,7 @@ export async function flagTickets(
   input: {
     payment_id: string
     payment: PaymentView
-    state?: PlainPaymentState | null
+    state?: PaymentFacts | null
     /** A booking still running would count its own cancellation as returned by other means: look next time. */
     skip_over_reservation: boolean
     flag_waiting_after_ms?: number
@@ -62,7 +62,7 @@ export async function flagTickets(
   if (!open.length) {
     return { flagged: [], events: [], changes: [] }
   }
-  const state = input.state ? paymentStateOf(input.state) : await loadPaymentState(container, input.payment_id)
+  const state = input.state ?? paymentFactsOf(await loadPaymentState(container, input.payment_id))
   const before = await flagsBefore(
     container,
     open.map((t) => t.id)

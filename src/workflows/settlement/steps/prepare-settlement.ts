@@ -9,7 +9,7 @@ import { clearRecordOnlyMarker } from "../utils/medusa-booking"
 import { finishInterruptedTickets } from "../utils/complete-ticket"
 import { ledgerOf } from "../utils/ledger"
 import { markerBookingInFlight } from "../utils/ledger-claim"
-import { loadPaymentState, type PaymentState, plainPaymentState, type PlainPaymentState } from "../utils/payment-state"
+import { loadPaymentState, type PaymentFacts, paymentFactsOf, type PaymentState } from "../utils/payment-state"
 
 export const prepareSettlementStepId = "iamport-paymentwall-prepare-settlement"
 
@@ -30,8 +30,8 @@ export const prepareSettlementStep = createStep(
 export type PreparedSettlement = {
   /** A booking may still be running in a process whose lock expired: this run books nothing. */
   booking_in_flight: boolean
-  /** Medusa's payment as the repairs left it: the settlement's one read, handed to the later steps. */
-  state: PlainPaymentState | null
+  /** Medusa's payment as the repairs left it, for the suspicion and flag steps (read once, handed on). */
+  state: PaymentFacts | null
 }
 
 /**
@@ -59,7 +59,7 @@ export async function prepareSettlement(
   await adoptRecordedRefunds(container, state, payment)
   await finishInterruptedTickets(container, state, await ledgerOf(container, payment.id))
   // Adopting and finishing write tickets only: the state read above is still Medusa's payment.
-  return { booking_in_flight: bookingInFlight, state: plainPaymentState(state) }
+  return { booking_in_flight: bookingInFlight, state: paymentFactsOf(state) }
 }
 
 function assertSamePayment(state: PaymentState, payment: PaymentView): void {

@@ -1,6 +1,6 @@
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import type { PlanStep } from "../../../lib/paymentwall/settlement-plan"
-import { loadPaymentState, type PlainPaymentState } from "../utils/payment-state"
+import { loadPaymentState, type PaymentFacts } from "../utils/payment-state"
 import type { MedusaContainer } from "@medusajs/framework/types"
 import type { CancellationEntry } from "../../../lib/paymentwall/cancellation"
 import { formatAmount } from "../../../lib/money"
@@ -14,7 +14,7 @@ export const suspectRejectionsStepId = "iamport-paymentwall-suspect-rejections"
 export const suspectRejectionsStep = createStep(
   suspectRejectionsStepId,
   async (
-    { payment_id, plan, state }: { payment_id: string; plan: PlanStep[]; state?: PlainPaymentState | null },
+    { payment_id, plan, state }: { payment_id: string; plan: PlanStep[]; state?: PaymentFacts | null },
     { container }
   ) => {
     const ids = suspectedTicketIds(plan)

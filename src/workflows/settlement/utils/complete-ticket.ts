@@ -1,4 +1,4 @@
-import type { IPaymentModuleService, MedusaContainer, UpdatePaymentDTO } from "@medusajs/framework/types"
+import type { IPaymentModuleService, MedusaContainer } from "@medusajs/framework/types"
 import { Modules } from "@medusajs/framework/utils"
 import type { CancellationEntry } from "../../../lib/paymentwall/cancellation"
 import type { PaymentView } from "../../../lib/paymentwall/payment-view"
@@ -6,6 +6,8 @@ import { type CancelTicket, paymentwallModule } from "../../../modules/iamport-p
 import { type Cancellation, ledgerRows } from "./ledger"
 import { claimCancellation, markBooked } from "./ledger-claim"
 import { loadPaymentState, type PaymentState } from "./payment-state"
+import { currentData, withData } from "./medusa-booking"
+import type { PaymentwallData } from "../../../lib/paymentwall/payment-data"
 
 /**
  * A completed ticket's approval candidate is decided by its completion, so the widget never offers it again: removed
@@ -40,14 +42,16 @@ export async function completeOptimisticTicket(
   if (row.status !== "booked") {
     await markBooked(container, row, refundId)
   }
-  const records = { ...(state.data.cancel_requests ?? {}) }
-  if (records[refundId]) {
-    records[refundId] = { ...records[refundId], status: "completed", cancellation_id: entry.key }
-    const payments = container.resolve<IPaymentModuleService>(Modules.PAYMENT)
-    await payments.updatePayment({
-      id: state.id,
-      data: { ...state.data, cancel_requests: records },
-    } as unknown as UpdatePaymentDTO)
+  if (state.data.cancel_requests?.[refundId]) {
+    // On the data as it is now: an older copy written back would erase a record the provider made meanwhile.
+    const current = await currentData(container, state.id)
+    const records = { ...((current as PaymentwallData).cancel_requests ?? {}) }
+    if (records[refundId]) {
+      records[refundId] = { ...records[refundId], status: "completed", cancellation_id: entry.key }
+      await container
+        .resolve<IPaymentModuleService>(Modules.PAYMENT)
+        .updatePayment(withData(state.id, { ...current, cancel_requests: records }))
+    }
   }
   await paymentwallModule(container).updateCancelTickets({
     id: ticket.id,

@@ -9,7 +9,7 @@ import {
   RESERVING_TICKET_STATUSES,
   reservedTotal,
 } from "../../../modules/iamport-paymentwall"
-import type { PaymentState } from "./payment-state"
+import type { PaymentFacts } from "./payment-state"
 
 const RESERVING = new Set<string>(RESERVING_TICKET_STATUSES)
 /** How an over-reservation flag starts: a decision about a suspected rejection leaves it in place. */
@@ -28,7 +28,7 @@ const MARK = OVER_RESERVED_MARK
  */
 export async function flagOverReservation(
   container: MedusaContainer,
-  state: PaymentState,
+  state: PaymentFacts,
   payment: PaymentView
 ): Promise<CancelTicket[]> {
   const service = paymentwallModule(container)

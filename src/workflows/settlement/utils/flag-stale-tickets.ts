@@ -1,11 +1,11 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { type CancelTicket, OPEN_TICKET_STATUSES, paymentwallModule } from "../../../modules/iamport-paymentwall"
-import type { PaymentState } from "./payment-state"
+import type { PaymentFacts } from "./payment-state"
 
 /** Open tickets past the attention threshold (the settlement job's): flagged for a person, once. Returns them. */
 export async function flagStaleTickets(
   container: MedusaContainer,
-  state: PaymentState,
+  state: PaymentFacts,
   afterMs: number | undefined
 ): Promise<CancelTicket[]> {
   const flagged: CancelTicket[] = []

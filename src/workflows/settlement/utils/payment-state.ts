@@ -87,50 +87,19 @@ export async function loadPaymentState(container: MedusaContainer, paymentId: st
 }
 
 /**
- * A PaymentState as one step hands it to the next: plain JSON (amounts as decimal strings, times as ISO strings),
- * which the workflow engine may store and read back, so a settlement reads Medusa's payment once and its steps
- * share that read. Only what steps between the read and the use do not change is handed on (they write tickets and
- * the ledger, never the payment); after a booking the state is read again, since Medusa wrote it.
+ * What the steps after a settlement's read take of Medusa's payment: plain JSON (the captured total as a decimal
+ * string), which the workflow engine may store, and nothing of the payment's data (the buyer's details stay out of
+ * the engine's checkpoints). The suspicion and flag steps read nothing else of it, so a settlement reads the payment
+ * once before its booking. The booking itself reads afresh: a booking taken over from a frozen process decides on
+ * the Refunds Medusa holds at that moment, never on an earlier read.
  */
-export type PlainPaymentState = Omit<
-  PaymentState,
-  "captured" | "refunded" | "refunds" | "captured_at" | "canceled_at"
-> & {
-  captured: string
-  refunded: string
-  refunds: { id: string; amount: string; created_at: string }[]
-  captured_at: string | null
-  canceled_at: string | null
-}
+export type PaymentFacts = Pick<PaymentState, "id" | "order_id" | "currency_code"> & { captured: string }
 
-const isoOrNull = (at: Date | string | null) => (at ? new Date(at).toISOString() : null)
-
-export function plainPaymentState(state: PaymentState): PlainPaymentState {
+export function paymentFactsOf(state: PaymentState): PaymentFacts {
   return {
-    ...state,
+    id: state.id,
+    order_id: state.order_id,
+    currency_code: state.currency_code,
     captured: state.captured.toFixed(),
-    refunded: state.refunded.toFixed(),
-    refunds: state.refunds.map((r) => ({
-      id: r.id,
-      amount: r.amount.toFixed(),
-      created_at: r.created_at.toISOString(),
-    })),
-    captured_at: isoOrNull(state.captured_at),
-    canceled_at: isoOrNull(state.canceled_at),
-  }
-}
-
-export function paymentStateOf(plain: PlainPaymentState): PaymentState {
-  return {
-    ...plain,
-    captured: MathBN.convert(plain.captured),
-    refunded: MathBN.convert(plain.refunded),
-    refunds: plain.refunds.map((r) => ({
-      id: r.id,
-      amount: MathBN.convert(r.amount),
-      created_at: new Date(r.created_at),
-    })),
-    captured_at: plain.captured_at ? new Date(plain.captured_at) : null,
-    canceled_at: plain.canceled_at ? new Date(plain.canceled_at) : null,
   }
 }

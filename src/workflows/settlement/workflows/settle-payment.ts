@@ -53,13 +53,12 @@ export const settlePaymentWorkflow = createWorkflow(settlePaymentWorkflowId, (in
       ...target,
       plan,
       booking_in_flight: prepared.booking_in_flight,
-      state: prepared.state,
     }))
   )
   const flags = flagTicketsStep(
     transform({ input, target, prepared, booked }, ({ input, target, prepared, booked }) => ({
       ...target,
-      // Medusa's payment read once for the settlement, or as the last booking left it.
+      // Medusa's payment as the settlement read it, or as the last booking left it.
       state: booked?.state ?? prepared.state,
       skip_over_reservation: !booked || booked.interrupted,
       flag_waiting_after_ms: input.flag_waiting_after_ms,
