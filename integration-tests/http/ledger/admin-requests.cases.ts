@@ -39,7 +39,8 @@ export function adminRequestCases(ctx: LedgerContext): void {
     expect(await bookedTotal()).toBe(13000)
   })
 
-  it("a console refund of the same amount made while an admin refund waits is not taken for Paymentwall's answer", async () => {
+  /** An admin refund of 6500 waits, then a console refund of the same amount: the admin's ticket is flagged with it. */
+  const flaggedBesideConsoleRefund = async () => {
     expect((await adminRefund(api, ctx.store, ctx.paid.paymentId, { amount: 6500, note: "Damaged box" })).status).toBe(
       200
     )
@@ -47,11 +48,15 @@ export function adminRequestCases(ctx: LedgerContext): void {
       amount: 6500,
       reason: "Customer called",
     })
-    // It may also be Paymentwall's approval written with i'mport's own reason: a person says which, at once.
-    const flagged = await ticketWhere(
+    return ticketWhere(
       "the admin's ticket to be flagged",
       (t) => t.origin === "admin" && !!t.metadata?.approval_candidate
     )
+  }
+
+  it("a console refund of the same amount made while an admin refund waits is not taken for Paymentwall's answer", async () => {
+    // It may also be Paymentwall's approval written with i'mport's own reason: a person says which, at once.
+    const flagged = await flaggedBesideConsoleRefund()
     expect(flagged).toMatchObject({ status: "waiting_for_cancellation", refund_id: null, needs_attention: true })
     // Nothing is left to refund while the admin's ticket waits, so no second request reaches Paymentwall.
     expect((await adminRefund(api, ctx.store, ctx.paid.paymentId, { amount: 4000 })).status).toBe(400)
@@ -73,17 +78,7 @@ export function adminRequestCases(ctx: LedgerContext): void {
   })
 
   it("a flagged ticket that Paymentwall then approves completes, and its approval candidate leaves with it", async () => {
-    expect((await adminRefund(api, ctx.store, ctx.paid.paymentId, { amount: 6500, note: "Damaged box" })).status).toBe(
-      200
-    )
-    await sandboxPost(sandbox(), `/sandbox/payments/${ctx.paid.impUid}/console-cancel`, {
-      amount: 6500,
-      reason: "Customer called",
-    })
-    const flagged = await ticketWhere(
-      "the admin's ticket to be flagged",
-      (t) => t.origin === "admin" && !!t.metadata?.approval_candidate
-    )
+    const flagged = await flaggedBesideConsoleRefund()
     // Paymentwall's own approval arrives: the ticket is settled by it, not by a person.
     await settleAll(sandbox(), ctx.paid.impUid, "approved")
     await runJob()
