@@ -4,6 +4,7 @@ import type * as SendDue from "../../src/workflows/delivery/utils/send-due-deliv
 import type * as TestCleanup from "../../src/workflows/test-cleanup/utils/cancel-old-test-payments"
 import type * as RefreshSnapshot from "../../src/workflows/settlement/steps/refresh-snapshot"
 import type * as Ledger from "../../src/workflows/settlement/utils/ledger-claim"
+import type * as Booking from "../../src/lib/paymentwall/settlement-booking"
 import { PLUGIN_ROOT } from "./test-store-config"
 
 /**
@@ -33,6 +34,11 @@ export const refreshSnapshot: typeof RefreshSnapshot.refreshSnapshot = (...args)
 /** The ledger's claim and its owner-checked writes, as the settlement calls them. */
 export const ledger = (): Pick<typeof Ledger, "claimCancellation" | "markBooked" | "markBlocked"> =>
   builtModule<typeof Ledger>("workflows/settlement/utils/ledger-claim")
+
+/** Runs `work` as a settlement's booking, in the async context the app's provider reads. */
+export function runAsSettlementBooking<T>(booking: Booking.SettlementBooking, work: () => Promise<T>): Promise<T> {
+  return builtModule<typeof Booking>("lib/paymentwall/settlement-booking").runAsSettlementBooking(booking, work)
+}
 
 type RegisteredProvider = typeof import("../../src/providers/iamport-paymentwall/registered-provider")
 type ProviderService = import("../../src/providers/iamport-paymentwall/service").IamportPaymentwallProviderService

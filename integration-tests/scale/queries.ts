@@ -102,3 +102,17 @@ export async function firstClaim(cluster: Cluster, timeoutMs: number): Promise<b
   }
   return false
 }
+
+/**
+ * Booked ledger rows whose Refund the provider did not record as the settlement's booking (no `claim_owner` on its
+ * record): the booking's async context did not reach the provider, so the fence against a paused booking was off.
+ */
+export async function bookingsOutsideTheirContext(cluster: Cluster, payments: PaidPayment[]): Promise<string[]> {
+  const { rows } = await cluster.db.query(
+    `SELECT c.key FROM iamport_pw_cancellation c JOIN payment p ON p.id = c.payment_id
+      WHERE c.payment_id = ANY($1) AND c.status = 'booked' AND c.deleted_at IS NULL
+        AND p.data->'cancel_requests'->c.refund_id->>'claim_owner' IS NULL`,
+    [payments.map((p) => p.paymentId)]
+  )
+  return rows.map((row: { key: string }) => row.key)
+}

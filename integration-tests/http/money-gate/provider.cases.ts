@@ -2,7 +2,7 @@
 import { refundPaymentWorkflow } from "@medusajs/medusa/core-flows"
 import type { IPaymentModuleService } from "@medusajs/framework/types"
 import { Modules } from "@medusajs/framework/utils"
-import { registeredProvider, settleOpenPayments } from "../../helpers/built-plugin"
+import { registeredProvider, runAsSettlementBooking, settleOpenPayments } from "../../helpers/built-plugin"
 import { adminRefund, refundsOf, sandboxTickets, ticketsOf } from "../../helpers/refunds"
 import { PROVIDER_ID, sandboxPost } from "../../helpers/sandbox"
 import type { MoneyGateContext } from "./context"
@@ -189,6 +189,50 @@ export function providerCases(ctx: MoneyGateContext): void {
           .resolve<any>("iamport_paymentwall")
           .listCancellations({ imp_uid: ctx.paid.impUid })
         expect(row).toMatchObject({ status: "claimed", refund_id: "ref_R1" })
+      })
+
+      it("a booking paused past its claim, woken after the takeover booked the cancellation, sends nothing through Medusa's workflow", async () => {
+        const marked = await claim(2500, "booking-taker")
+        const ledger = getContainer().resolve<any>("iamport_paymentwall")
+        const [row] = await ledger.listCancellations({ imp_uid: ctx.paid.impUid })
+        // The takeover booked it and cleared the marker: to the gate, the paused booking's refund looks like a store's.
+        await ledger.updateCancellations({ id: row.id, status: "booked", refund_id: "ref_taker" })
+        expect(marked.iamport_record_only.claim_owner).toBe("booking-taker")
+        const paused = { imp_uid: ctx.paid.impUid, cancellation_id: row.key, claim_owner: "booking-frozen" }
+        const error = await failure(() =>
+          runAsSettlementBooking(paused, () =>
+            refundPaymentWorkflow(getContainer()).run({ input: { payment_id: ctx.paid.paymentId, amount: 2500 } })
+          )
+        )
+        expect(error).toContain("no longer holds its claim")
+        expect(cancels()).toBe(0)
+        expect(await refundsOf(getContainer(), ctx.paid.paymentId)).toEqual([])
+        expect(await ticketsOf(getContainer(), ctx.paid.paymentId)).toEqual([])
+        // The same refund from a store's own code, outside any booking, reaches i'mport through the gate.
+        await refundPaymentWorkflow(getContainer()).run({ input: { payment_id: ctx.paid.paymentId, amount: 2500 } })
+        expect(cancels()).toBe(1)
+      })
+
+      it("a paused booking that wakes to the takeover's marker records nothing, and the takeover's booking records it", async () => {
+        const marked = await claim(2500, "booking-taker")
+        const as = (owner: string) => ({
+          imp_uid: ctx.paid.impUid,
+          cancellation_id: "cxl_claimed_2500",
+          claim_owner: owner,
+        })
+        const error = await failure(() =>
+          runAsSettlementBooking(as("booking-frozen"), () => refund(2500, "ref_R7", marked))
+        )
+        expect(error).toContain("no longer holds its claim")
+        const ledger = getContainer().resolve<any>("iamport_paymentwall")
+        expect((await ledger.listCancellations({ imp_uid: ctx.paid.impUid }))[0]).toMatchObject({ refund_id: null })
+        const data = await runAsSettlementBooking(as("booking-taker"), () => refund(2500, "ref_R8", marked))
+        expect(data.cancel_requests.ref_R8).toMatchObject({
+          status: "completed",
+          cancellation_id: "cxl_claimed_2500",
+          claim_owner: "booking-taker",
+        })
+        expect(cancels()).toBe(0)
       })
 
       it("a refund without the marker is refused while a booking is in flight, so a lost marker never sends a second cancel", async () => {

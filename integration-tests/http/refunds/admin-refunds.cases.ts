@@ -61,6 +61,11 @@ export function adminRefundCases(ctx: RefundsContext): void {
     expect(await bookedTotal()).toBe((await iamport()).cancel_amount)
     // The record-only marker is gone: a later refund through Medusa's own paths must reach i'mport again.
     expect(order.payment_collections[0].payments[0].data.iamport_record_only).toBeNull()
+    // Recorded as the settlement's booking: its context reached the provider through Medusa's refund workflow.
+    expect(order.payment_collections[0].payments[0].data.cancel_requests[refunds[0].id]).toMatchObject({
+      status: "completed",
+      claim_owner: expect.any(String),
+    })
     // The widget's polls (live=false) read the snapshot the settlement's look-up refreshed: no stale "paid".
     const view = (await api.get(`/admin/iamport-paymentwall/orders/${ctx.paid.orderId}?live=false`, ctx.store.admin))
       .data

@@ -47,6 +47,8 @@ export type CancelRequestRecord = {
   error?: string
   /** The cancel_history keys i'mport showed before this request was sent: none of them is its cancellation. */
   history_before?: string[]
+  /** The settlement booking that recorded it (record-only), when the provider saw that booking's context. */
+  claim_owner?: string
 }
 
 /**

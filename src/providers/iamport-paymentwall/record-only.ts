@@ -1,6 +1,8 @@
 import type { RefundPaymentInput } from "@medusajs/framework/types"
 import { MedusaError } from "@medusajs/framework/utils"
 import { sameAmount } from "../../lib/money"
+import { providerReservations } from "../../lib/provider-reservations"
+import { type SettlementBooking, settlementBookingOf } from "../../lib/paymentwall/settlement-booking"
 import {
   type CancelRequestRecord,
   RECORD_ONLY_KEY,
@@ -14,12 +16,61 @@ import {
  */
 export const RECORD_ONLY_MAX_AGE_MS = 10 * 60 * 1000
 
+/**
+ * A refund that books a cancellation i'mport already shows, recorded without a call to i'mport; null for any other
+ * refund. Within a settlement's booking (lib/paymentwall/settlement-booking.ts) only that booking's own marker is
+ * honoured, and nothing is ever sent: a booking that was paused and taken over finds its marker cleared or replaced,
+ * and is refused here, at the last gate, rather than sending i'mport a second cancel for money already returned.
+ * Outside one, a refund that read a marker takes the booking's claim, which one refund only can take.
+ */
+export async function recordBooking(
+  container: Record<string, unknown>,
+  data: PaymentwallData & Record<string, unknown>,
+  amount: RefundPaymentInput["amount"],
+  refundId: string
+): Promise<Record<string, unknown> | null> {
+  const marker = data[RECORD_ONLY_KEY]
+  const booking = settlementBookingOf(data.imp_uid)
+  if (!marker) {
+    if (booking) {
+      throw takenOver(refundId, booking)
+    }
+    return null
+  }
+  if (booking && marker.claim_owner !== booking.claim_owner) {
+    throw takenOver(refundId, booking)
+  }
+  const recorded = recordOnly(data, marker, amount, refundId, booking)
+  const owner = typeof marker.claim_owner === "string" ? marker.claim_owner : undefined
+  const taken =
+    !!data.imp_uid &&
+    (await providerReservations(container).takeClaim(data.imp_uid, marker.cancellation_id, refundId, owner))
+  if (!taken) {
+    throw booking
+      ? takenOver(refundId, booking)
+      : new MedusaError(
+          MedusaError.Types.CONFLICT,
+          `Refund ${refundId} found the booking marker of i'mport cancellation ${marker.cancellation_id}, but that booking is not claimed for it; nothing was recorded. Try again in a moment.`
+        )
+  }
+  return recorded
+}
+
+function takenOver(refundId: string, booking: SettlementBooking): MedusaError {
+  return new MedusaError(
+    MedusaError.Types.CONFLICT,
+    `Refund ${refundId} belongs to a settlement's booking of i'mport cancellation ${booking.cancellation_id} that no longer ` +
+      `holds its claim (another settlement took it over while this one was paused): nothing was sent to i'mport or recorded.`
+  )
+}
+
 /** The booking of a cancellation i'mport already shows: no call to i'mport, the marker cleared. */
-export function recordOnly(
+function recordOnly(
   data: PaymentwallData & Record<string, unknown>,
   marker: RecordOnlyMarker,
   amount: RefundPaymentInput["amount"],
-  refundId: string
+  refundId: string,
+  booking: SettlementBooking | undefined
 ): Record<string, unknown> {
   // The marker comes from stored JSON: set_at may be missing or not a string.
   const setAt: unknown = marker.set_at
@@ -46,6 +97,8 @@ export function recordOnly(
     requested_at: new Date().toISOString(),
     reason: marker.reason ?? "",
     cancellation_id: marker.cancellation_id,
+    // Which booking recorded it: shows that the booking's context reached the provider.
+    ...(booking ? { claim_owner: booking.claim_owner } : {}),
   }
   // The key is set to null, not removed: Medusa's update would keep a key that is merely missing.
   return { ...data, [RECORD_ONLY_KEY]: null, cancel_requests: { ...(data.cancel_requests ?? {}), [refundId]: record } }

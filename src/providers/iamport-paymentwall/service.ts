@@ -34,12 +34,11 @@ import { resolveOptions } from "../../lib/paymentwall/options"
 import {
   merchantUidFor,
   newSessionData,
-  RECORD_ONLY_KEY,
   type PaymentwallData,
   readPaymentwallData,
   withSnapshot,
 } from "../../lib/paymentwall/payment-data"
-import { recordOnly } from "./record-only"
+import { recordBooking } from "./record-only"
 import { IamportPort } from "./iamport-port"
 import { authorizedStatus, SESSION_STATUS } from "./session-status"
 import { assertMatches, paymentMismatches } from "./verify"
@@ -159,26 +158,10 @@ export class IamportPaymentwallProviderService extends IamportPort {
       // Medusa asked again for a refund it already sent: never cancel twice.
       return { data: expected }
     }
-    const marker = expected[RECORD_ONLY_KEY]
-    if (marker) {
-      const data = recordOnly(expected, marker, amount, refundId)
-      // The settlement's claim on the ledger row is taken by one refund only: another that read the same marker (a
-      // store's refund running alongside) is refused, so one cancellation is never booked twice.
-      const taken =
-        !!expected.imp_uid &&
-        (await providerReservations(this.container).takeClaim(
-          expected.imp_uid,
-          marker.cancellation_id,
-          refundId,
-          typeof marker.claim_owner === "string" ? marker.claim_owner : undefined
-        ))
-      if (!taken) {
-        throw new MedusaError(
-          MedusaError.Types.CONFLICT,
-          `Refund ${refundId} found the booking marker of i'mport cancellation ${marker.cancellation_id}, but that booking is not claimed for it; nothing was recorded. Try again in a moment.`
-        )
-      }
-      return { data }
+    // A settlement's booking, or a refund that found its marker: recorded, never sent to i'mport.
+    const recorded = await recordBooking(this.container, expected, amount, refundId)
+    if (recorded) {
+      return { data: recorded }
     }
     const major = toIamportAmount(amount, expected.currency)
     // Read first. Medusa calls this for its own refunds (an order cancel, a store's code), where nothing proves the

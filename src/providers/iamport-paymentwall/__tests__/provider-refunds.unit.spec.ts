@@ -1,5 +1,6 @@
 import { MedusaError } from "@medusajs/framework/utils"
 import { RECORD_ONLY_MAX_AGE_MS } from "../record-only"
+import { runAsSettlementBooking } from "../../../lib/paymentwall/settlement-booking"
 import type { PaymentwallData } from "../../../lib/paymentwall/payment-data"
 import {
   calls,
@@ -144,6 +145,33 @@ describe("refundPayment in record-only mode (the plugin's settlement booking a c
     expect(error.message).toContain(`was set at ${setAt}`)
     expect(error.message).toContain("Check with i'mport now")
     expect(calls("POST /payments/cancel")).toBe(0)
+  })
+
+  it("within a settlement's booking, refuses a refund without that booking's own marker before anything reaches i'mport", async () => {
+    const p = provider()
+    const { data, impUid } = await paidSession(p)
+    sandbox.context.stats.clear()
+    const paused = { imp_uid: impUid, cancellation_id: "cxl_1", claim_owner: "booking-frozen" }
+    const setAt = new Date().toISOString()
+    const taker = { cancellation_id: "cxl_1", amount: 2500, reason: null, set_at: setAt, claim_owner: "booking-taker" }
+    for (const [key, seen] of [
+      ["ref_V", data],
+      ["ref_W", { ...data, iamport_record_only: taker }],
+    ] as const) {
+      const refund = () => p.refundPayment({ amount: 2500, data: seen, context: { idempotency_key: key } })
+      const error = await errorOf(runAsSettlementBooking(paused, refund))
+      expect(error.type).toBe(MedusaError.Types.CONFLICT)
+      expect(error.message).toContain(`Refund ${key} belongs to a settlement's booking of i'mport cancellation cxl_1`)
+    }
+    expect([...sandbox.context.stats.values()].reduce((a, b) => a + b, 0)).toBe(0)
+    // A refund of another payment started within the booking is not the booking's: it takes the gate's path (which
+    // needs Medusa's database, absent here).
+    const other = await errorOf(
+      runAsSettlementBooking({ ...paused, imp_uid: "imp_other" }, () =>
+        p.refundPayment({ amount: 2500, data, context: { idempotency_key: "ref_X" } })
+      )
+    )
+    expect(other.message).toContain("__pg_connection__")
   })
 
   it("does not let a buyer plant a marker or an imp_uid through the session data", async () => {

@@ -6,6 +6,7 @@ import type { PaymentView } from "../../../lib/paymentwall/payment-view"
 import { formatAmount } from "../../../lib/money"
 import { paymentwallProvider } from "../../../providers/iamport-paymentwall/registered-provider"
 import { RECORD_ONLY_KEY, type RecordOnlyMarker } from "../../../lib/paymentwall/payment-data"
+import { runAsSettlementBooking } from "../../../lib/paymentwall/settlement-booking"
 import {
   accountedRefunds,
   bookedTotal,
@@ -143,7 +144,10 @@ async function bookClaimed(
     withData(state.id, { ...(await currentData(container, state.id)), [RECORD_ONLY_KEY]: marker })
   )
   try {
-    await bookInMedusa(container, state, ticket, entry)
+    // As this booking: should this process pause here and be taken over, the provider refuses its refund on waking.
+    await runAsSettlementBooking({ imp_uid: payment.id, cancellation_id: row.key, claim_owner: owner }, () =>
+      bookInMedusa(container, state, ticket, entry)
+    )
   } catch (error) {
     if (!(await beatClaim(container, row.id, owner))) {
       // Taken over while this booking was slow: what is in Medusa now is the other booking's; touch nothing.

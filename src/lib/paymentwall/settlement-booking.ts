@@ -1,0 +1,32 @@
+import { AsyncLocalStorage } from "node:async_hooks"
+
+/**
+ * The settlement booking that the code running now belongs to, carried through Medusa's refund workflow to the
+ * provider by Node's async context. The provider is the last gate before i'mport, and a settlement's booking records a
+ * cancellation i'mport already shows: it must never send one. A booking whose process froze after it set its marker,
+ * and woke after another settlement took its claim over, reaches the provider with the marker cleared or another
+ * booking's in its place; the payment's data alone cannot tell that refund from a store's own, the context can.
+ */
+export type SettlementBooking = {
+  imp_uid: string
+  /** The ledger key of the cancellation being booked. */
+  cancellation_id: string
+  /** The booking's claim on the ledger row (its marker names the same). */
+  claim_owner: string
+}
+
+const bookings = new AsyncLocalStorage<SettlementBooking>()
+
+/** Runs Medusa's side of a booking as this booking: every refund the provider is asked for within it is recorded only. */
+export function runAsSettlementBooking<T>(booking: SettlementBooking, work: () => Promise<T>): Promise<T> {
+  return bookings.run(booking, work)
+}
+
+/**
+ * The booking a refund of this payment runs in, if any. A refund of another payment started from within a booking
+ * (a store's subscriber reached through the same async chain) is not the booking's.
+ */
+export function settlementBookingOf(impUid: string | null | undefined): SettlementBooking | undefined {
+  const booking = bookings.getStore()
+  return booking && (!impUid || booking.imp_uid === impUid) ? booking : undefined
+}
