@@ -77,6 +77,23 @@ export function adminRequestCases(ctx: LedgerContext): void {
     expect(cancels()).toBe(1)
   })
 
+  it("a flagged ticket that Paymentwall rejects drops its approval candidate once a shop admin confirms the rejection", async () => {
+    const flagged = await flaggedBesideConsoleRefund()
+    // Paymentwall rejects it; the shop admin, seeing that in Paymentwall's merchant area, confirms the rejection.
+    await settleAll(sandbox(), ctx.paid.impUid, "rejected")
+    await runJob()
+    const [waiting] = (await ticketsOf(getContainer(), ctx.paid.paymentId)).filter((t) => t.id === flagged.id)
+    expect(waiting).toMatchObject({ status: "waiting_for_cancellation" })
+    expect(waiting.metadata).toHaveProperty("approval_candidate")
+    const confirmed = await api.post(
+      `/admin/iamport-paymentwall/tickets/${flagged.id}/confirm-rejection`,
+      {},
+      ctx.store.admin
+    )
+    expect(confirmed.data.cancel_ticket.status).toBe("rejected")
+    expect(confirmed.data.cancel_ticket.metadata).not.toHaveProperty("approval_candidate")
+  })
+
   it("a flagged ticket that Paymentwall then approves completes, and its approval candidate leaves with it", async () => {
     const flagged = await flaggedBesideConsoleRefund()
     // Paymentwall's own approval arrives: the ticket is settled by it, not by a person.

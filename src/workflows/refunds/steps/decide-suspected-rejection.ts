@@ -4,6 +4,7 @@ import { paymentwallModule } from "../../../modules/iamport-paymentwall"
 import { TICKET_REJECTED_EVENT, type TicketEvent, ticketEvent } from "../../settlement/utils/events"
 import { OVER_RESERVED_MARK } from "../../settlement/utils/flag-over-reservation"
 import { loadPaymentState } from "../../settlement/utils/payment-state"
+import { candidateDecided } from "../../settlement/utils/complete-ticket"
 import { removeRefund } from "../../settlement/utils/reverse-refund"
 import type { TicketActionInput } from "./prepare-ticket-retry"
 import { assertWaiting, type TicketDecision, type TicketToSettle, ticketToSettle } from "../utils/ticket-decision"
@@ -65,6 +66,7 @@ export const confirmTicketRejectionStep = createStep(
         ...(ticket.metadata ?? {}),
         ...(ticket.refund_id ? { reversed_refund_id: ticket.refund_id } : {}),
         ...(note ? { decision_note: note } : {}),
+        ...candidateDecided(ticket).metadata,
       },
     })
     const events: TicketEvent[] = [ticketEvent(TICKET_REJECTED_EVENT, ticket, state)]

@@ -10,7 +10,7 @@ import { currentData, withData } from "./medusa-booking"
 import type { PaymentwallData } from "../../../lib/paymentwall/payment-data"
 
 /**
- * A completed ticket's approval candidate is decided by its completion, so the widget never offers it again: removed
+ * A finished ticket's approval candidate is decided by its end (completed, rejected, closed), so the widget never offers it again: removed
  * (Medusa merges metadata on update, and only "" drops a key), and the rest of the metadata left as it is.
  */
 export function candidateDecided(ticket: { metadata?: Record<string, unknown> | null }): {
@@ -133,6 +133,7 @@ export async function closeTicketAsRow(
       ...(ticket.metadata ?? {}),
       close_reason: row.closed_reason,
       blocked_reason: row.blocked_reason ?? ticket.error ?? null,
+      ...candidateDecided(ticket).metadata,
     },
   })
 }
