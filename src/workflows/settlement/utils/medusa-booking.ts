@@ -7,7 +7,7 @@ import type {
 import { ContainerRegistrationKeys, MathBN, Modules, OrderStatus } from "@medusajs/framework/utils"
 import { refundPaymentWorkflow } from "@medusajs/medusa/core-flows"
 import type { CancellationEntry } from "../../../lib/paymentwall/cancellation"
-import { RECORD_ONLY_KEY } from "../../../lib/paymentwall/payment-data"
+import { type PaymentwallData, RECORD_ONLY_KEY } from "../../../lib/paymentwall/payment-data"
 import type { CancelTicket } from "../../../modules/iamport-paymentwall"
 import type { PaymentState } from "./payment-state"
 
@@ -56,7 +56,9 @@ export async function bookInMedusa(
   // drops a failed refund, so the two writes are made here in the same order, failing loudly).
   const booked = await container.resolve<IPaymentModuleService>(Modules.PAYMENT).refundPayment(refund)
   if (state.order_id) {
-    const made = (booked.refunds ?? []).find((r) => !state.refund_ids.includes(r.id))
+    // The Refund the provider recorded as this entry's: a store's refund booked meanwhile is also new to `state`.
+    const records = (booked.data as PaymentwallData | null | undefined)?.cancel_requests ?? {}
+    const made = (booked.refunds ?? []).find((r) => entry.names.includes(records[r.id]?.cancellation_id ?? ""))
     await container.resolve<IOrderModuleService>(Modules.ORDER).addOrderTransactions({
       order_id: state.order_id,
       amount: MathBN.mult(entry.amount, -1),
