@@ -40,10 +40,24 @@ export async function paymentwallPaymentsOfOrder(
 }
 
 /** The Medusa payment behind a payment session (a merchant_uid names its session). */
-export async function paymentIdForSession(container: MedusaContainer, sessionId: string): Promise<string | null> {
+export async function paymentIdForSession(
+  container: Pick<MedusaContainer, "resolve">,
+  sessionId: string
+): Promise<string | null> {
+  if (typeof sessionId !== "string" || !sessionId) {
+    // An absent filter would read every payment, and the first would be taken for this session's.
+    return null
+  }
   const query = container.resolve(ContainerRegistrationKeys.QUERY)
-  const { data } = await query.graph({ entity: "payment", fields: ["id"], filters: { payment_session_id: sessionId } })
-  return (data[0] as { id?: string } | undefined)?.id ?? null
+  const { data } = await query.graph({
+    entity: "payment",
+    fields: ["id", "payment_session_id"],
+    filters: { payment_session_id: sessionId },
+  })
+  const row = (data as { id: string; payment_session_id: string | null }[]).find(
+    (r) => r.payment_session_id === sessionId
+  )
+  return row?.id ?? null
 }
 
 /** The i'mport attempt a Medusa payment captured (its data's imp_uid), or null when it names none. */
