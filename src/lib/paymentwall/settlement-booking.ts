@@ -15,18 +15,23 @@ export type SettlementBooking = {
   claim_owner: string
 }
 
-const bookings = new AsyncLocalStorage<SettlementBooking>()
+const bookings = new AsyncLocalStorage<{ booking: SettlementBooking; taken: boolean }>()
 
-/** Runs Medusa's side of a booking as this booking: every refund the provider is asked for within it is recorded only. */
+/** Runs Medusa's side of a booking as this booking: the one refund the provider is asked for within it is recorded only. */
 export function runAsSettlementBooking<T>(booking: SettlementBooking, work: () => Promise<T>): Promise<T> {
-  return bookings.run(booking, work)
+  return bookings.run({ booking, taken: false }, work)
 }
 
 /**
- * The booking a refund of this payment runs in, if any. A refund of another payment started from within a booking
- * (a store's subscriber reached through the same async chain) is not the booking's.
+ * The booking a refund of this payment runs in, if any, taken by that refund. A booking asks Medusa for one refund,
+ * so what else runs later in the same async chain is not the booking's: a store's subscriber of the refund's event
+ * that refunds again, or a refund of another payment.
  */
-export function settlementBookingOf(impUid: string | null | undefined): SettlementBooking | undefined {
-  const booking = bookings.getStore()
-  return booking && (!impUid || booking.imp_uid === impUid) ? booking : undefined
+export function takeSettlementBooking(impUid: string | null | undefined): SettlementBooking | undefined {
+  const running = bookings.getStore()
+  if (!running || running.taken || (impUid && running.booking.imp_uid !== impUid)) {
+    return undefined
+  }
+  running.taken = true
+  return running.booking
 }

@@ -2,7 +2,7 @@ import type { RefundPaymentInput } from "@medusajs/framework/types"
 import { MedusaError } from "@medusajs/framework/utils"
 import { sameAmount } from "../../lib/money"
 import { providerReservations } from "../../lib/provider-reservations"
-import { type SettlementBooking, settlementBookingOf } from "../../lib/paymentwall/settlement-booking"
+import { type SettlementBooking, takeSettlementBooking } from "../../lib/paymentwall/settlement-booking"
 import {
   type CancelRequestRecord,
   RECORD_ONLY_KEY,
@@ -30,7 +30,7 @@ export async function recordBooking(
   refundId: string
 ): Promise<Record<string, unknown> | null> {
   const marker = data[RECORD_ONLY_KEY]
-  const booking = settlementBookingOf(data.imp_uid)
+  const booking = takeSettlementBooking(data.imp_uid)
   if (!marker) {
     if (booking) {
       throw takenOver(refundId, booking)

@@ -164,14 +164,23 @@ describe("refundPayment in record-only mode (the plugin's settlement booking a c
       expect(error.message).toContain(`Refund ${key} belongs to a settlement's booking of i'mport cancellation cxl_1`)
     }
     expect([...sandbox.context.stats.values()].reduce((a, b) => a + b, 0)).toBe(0)
-    // A refund of another payment started within the booking is not the booking's: it takes the gate's path (which
-    // needs Medusa's database, absent here).
+    // A refund of another payment started within the booking, or a second refund after the booking's own (a store's
+    // subscriber of its event), is not the booking's: it takes the gate's path (which needs Medusa's database, absent
+    // here).
     const other = await errorOf(
       runAsSettlementBooking({ ...paused, imp_uid: "imp_other" }, () =>
         p.refundPayment({ amount: 2500, data, context: { idempotency_key: "ref_X" } })
       )
     )
     expect(other.message).toContain("__pg_connection__")
+    const later = await runAsSettlementBooking(paused, async () => {
+      const own = await errorOf(p.refundPayment({ amount: 2500, data, context: { idempotency_key: "ref_Y" } }))
+      return [own, await errorOf(p.refundPayment({ amount: 2500, data, context: { idempotency_key: "ref_Z" } }))]
+    })
+    expect(later.map((e) => e.message)).toEqual([
+      expect.stringContaining("belongs to a settlement's booking"),
+      expect.stringContaining("__pg_connection__"),
+    ])
   })
 
   it("does not let a buyer plant a marker or an imp_uid through the session data", async () => {
