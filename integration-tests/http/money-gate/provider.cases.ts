@@ -160,16 +160,17 @@ export function providerCases(ctx: MoneyGateContext): void {
         }
       }
 
-      it("a booking taken over while its process was frozen records nothing: its marker names a claim no longer its own", async () => {
+      it("a store's refund that finds a booking's marker is refused, so it is never taken for money i'mport already returned", async () => {
         const marked = await claim(2500, "booking-taker")
-        const frozen = {
-          ...marked,
-          iamport_record_only: { ...marked.iamport_record_only, claim_owner: "booking-frozen" },
-        }
-        expect(await failure(() => refund(2500, "ref_R5", frozen))).toContain("not claimed for it")
+        expect(await failure(() => refund(2500, "ref_R5", marked))).toContain(
+          "arrived while the plugin's settlement books i'mport cancellation cxl_claimed_2500"
+        )
         expect(cancels()).toBe(0)
+        const ledger = getContainer().resolve<any>("iamport_paymentwall")
+        expect((await ledger.listCancellations({ imp_uid: ctx.paid.impUid }))[0]).toMatchObject({ refund_id: null })
         // The booking that holds the claim records it.
-        expect(await refund(2500, "ref_R6", marked)).toMatchObject({
+        const booking = { imp_uid: ctx.paid.impUid, cancellation_id: "cxl_claimed_2500", claim_owner: "booking-taker" }
+        expect(await runAsSettlementBooking(booking, () => refund(2500, "ref_R6", marked))).toMatchObject({
           cancel_requests: { ref_R6: { status: "completed", cancellation_id: "cxl_claimed_2500" } },
         })
         expect(cancels()).toBe(0)
@@ -204,7 +205,7 @@ export function providerCases(ctx: MoneyGateContext): void {
             refundPaymentWorkflow(getContainer()).run({ input: { payment_id: ctx.paid.paymentId, amount: 2500 } })
           )
         )
-        expect(error).toContain("no longer holds its claim")
+        expect(error).toContain("belongs to a settlement's booking")
         expect(cancels()).toBe(0)
         expect(await refundsOf(getContainer(), ctx.paid.paymentId)).toEqual([])
         expect(await ticketsOf(getContainer(), ctx.paid.paymentId)).toEqual([])
@@ -223,7 +224,7 @@ export function providerCases(ctx: MoneyGateContext): void {
         const error = await failure(() =>
           runAsSettlementBooking(as("booking-frozen"), () => refund(2500, "ref_R7", marked))
         )
-        expect(error).toContain("no longer holds its claim")
+        expect(error).toContain("belongs to a settlement's booking")
         const ledger = getContainer().resolve<any>("iamport_paymentwall")
         expect((await ledger.listCancellations({ imp_uid: ctx.paid.impUid }))[0]).toMatchObject({ refund_id: null })
         const data = await runAsSettlementBooking(as("booking-taker"), () => refund(2500, "ref_R8", marked))

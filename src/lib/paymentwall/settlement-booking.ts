@@ -19,7 +19,15 @@ const bookings = new AsyncLocalStorage<{ booking: SettlementBooking; taken: bool
 
 /** Runs Medusa's side of a booking as this booking: the one refund the provider is asked for within it is recorded only. */
 export function runAsSettlementBooking<T>(booking: SettlementBooking, work: () => Promise<T>): Promise<T> {
-  return bookings.run({ booking, taken: false }, work)
+  const running = { booking, taken: false }
+  return bookings.run(running, async () => {
+    try {
+      return await work()
+    } finally {
+      // Whatever this chain still runs afterwards (a timer, a late callback) is not the booking's.
+      running.taken = true
+    }
+  })
 }
 
 /**

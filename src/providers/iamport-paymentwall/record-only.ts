@@ -21,7 +21,9 @@ export const RECORD_ONLY_MAX_AGE_MS = 10 * 60 * 1000
  * refund. Within a settlement's booking (lib/paymentwall/settlement-booking.ts) only that booking's own marker is
  * honoured, and nothing is ever sent: a booking that was paused and taken over finds its marker cleared or replaced,
  * and is refused here, at the last gate, rather than sending i'mport a second cancel for money already returned.
- * Outside one, a refund that read a marker takes the booking's claim, which one refund only can take.
+ * Outside one, a refund that finds a booking's marker (a store's own refund running alongside) is refused: recorded
+ * as that booking's, it would be booked as money i'mport already returned and never reach the buyer. Only a marker
+ * from before markers named their booking is taken by the first refund that reads it, as then.
  */
 export async function recordBooking(
   container: Record<string, unknown>,
@@ -33,21 +35,28 @@ export async function recordBooking(
   const booking = takeSettlementBooking(data.imp_uid)
   if (!marker) {
     if (booking) {
-      throw takenOver(refundId, booking)
+      throw refusedBooking(refundId, booking, "its marker is gone from the payment's data")
     }
     return null
   }
-  if (booking && marker.claim_owner !== booking.claim_owner) {
-    throw takenOver(refundId, booking)
+  const owner = typeof marker.claim_owner === "string" ? marker.claim_owner : undefined
+  if (booking && owner !== booking.claim_owner) {
+    throw refusedBooking(refundId, booking, "the payment's data carries another booking's marker")
   }
   const recorded = recordOnly(data, marker, amount, refundId, booking)
-  const owner = typeof marker.claim_owner === "string" ? marker.claim_owner : undefined
+  if (!booking && owner !== undefined) {
+    throw new MedusaError(
+      MedusaError.Types.CONFLICT,
+      `Refund ${refundId} arrived while the plugin's settlement books i'mport cancellation ${marker.cancellation_id} of ` +
+        `this payment; nothing was sent to i'mport or recorded. Try again in a moment.`
+    )
+  }
   const taken =
     !!data.imp_uid &&
     (await providerReservations(container).takeClaim(data.imp_uid, marker.cancellation_id, refundId, owner))
   if (!taken) {
     throw booking
-      ? takenOver(refundId, booking)
+      ? refusedBooking(refundId, booking, "its claim on the ledger row is no longer its own")
       : new MedusaError(
           MedusaError.Types.CONFLICT,
           `Refund ${refundId} found the booking marker of i'mport cancellation ${marker.cancellation_id}, but that booking is not claimed for it; nothing was recorded. Try again in a moment.`
@@ -56,11 +65,11 @@ export async function recordBooking(
   return recorded
 }
 
-function takenOver(refundId: string, booking: SettlementBooking): MedusaError {
+function refusedBooking(refundId: string, booking: SettlementBooking, why: string): MedusaError {
   return new MedusaError(
     MedusaError.Types.CONFLICT,
-    `Refund ${refundId} belongs to a settlement's booking of i'mport cancellation ${booking.cancellation_id} that no longer ` +
-      `holds its claim (another settlement took it over while this one was paused): nothing was sent to i'mport or recorded.`
+    `Refund ${refundId} belongs to a settlement's booking of i'mport cancellation ${booking.cancellation_id}, but ${why} ` +
+      `(most often: another settlement took the booking over while this one was paused); nothing was sent to i'mport or recorded.`
   )
 }
 
