@@ -4,7 +4,7 @@ import type {
   MedusaContainer,
   UpdatePaymentDTO,
 } from "@medusajs/framework/types"
-import { ContainerRegistrationKeys, MathBN, Modules, OrderStatus } from "@medusajs/framework/utils"
+import { ContainerRegistrationKeys, MathBN, MedusaError, Modules, OrderStatus } from "@medusajs/framework/utils"
 import { refundPaymentWorkflow } from "@medusajs/medusa/core-flows"
 import type { CancellationEntry } from "../../../lib/paymentwall/cancellation"
 import { type PaymentwallData, RECORD_ONLY_KEY } from "../../../lib/paymentwall/payment-data"
@@ -59,12 +59,19 @@ export async function bookInMedusa(
     // The Refund the provider recorded as this entry's: a store's refund booked meanwhile is also new to `state`.
     const records = (booked.data as PaymentwallData | null | undefined)?.cancel_requests ?? {}
     const made = (booked.refunds ?? []).find((r) => entry.names.includes(records[r.id]?.cancellation_id ?? ""))
+    if (!made) {
+      // The booking undoes what Medusa made and books again later, rather than name a Refund it cannot find.
+      throw new MedusaError(
+        MedusaError.Types.UNEXPECTED_STATE,
+        `Medusa refunded payment ${state.id}, but no Refund carries the provider's record of cancellation ${entry.key}.`
+      )
+    }
     await container.resolve<IOrderModuleService>(Modules.ORDER).addOrderTransactions({
       order_id: state.order_id,
       amount: MathBN.mult(entry.amount, -1),
       currency_code: state.currency_code,
       reference: "refund",
-      reference_id: made?.id ?? state.id,
+      reference_id: made.id,
     })
   }
 }
