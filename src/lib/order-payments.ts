@@ -51,13 +51,10 @@ export async function paymentIdForSession(
   const query = container.resolve(ContainerRegistrationKeys.QUERY)
   const { data } = await query.graph({
     entity: "payment",
-    fields: ["id", "payment_session_id"],
+    fields: ["id", "payment_session_id", "created_at"],
     filters: { payment_session_id: sessionId },
   })
-  const row = (data as { id: string; payment_session_id: string | null }[]).find(
-    (r) => r.payment_session_id === sessionId
-  )
-  return row?.id ?? null
+  return latestOfSession(data as SessionPaymentRow[], sessionId)?.id ?? null
 }
 
 /** The i'mport attempt a Medusa payment captured (its data's imp_uid), or null when it names none. */
@@ -97,16 +94,13 @@ export async function paymentOfSession(
     fields: ["id", "provider_id", "payment_session_id", "created_at", "payment_collection.order.id"],
     filters: { payment_session_id: sessionId },
   })
-  const rows = (
-    data as {
-      id: string
+  const latest = latestOfSession(
+    data as (SessionPaymentRow & {
       provider_id: string
-      payment_session_id: string | null
-      created_at: string | Date
       payment_collection?: { order?: { id?: string } | null } | null
-    }[]
-  ).filter((row) => row.payment_session_id === sessionId)
-  const latest = rows.sort((a, b) => new Date(b.created_at).getTime() - new Date(a.created_at).getTime())[0]
+    })[],
+    sessionId
+  )
   if (!latest) {
     throw new MedusaError(
       MedusaError.Types.NOT_FOUND,
@@ -114,4 +108,13 @@ export async function paymentOfSession(
     )
   }
   return { id: latest.id, provider_id: latest.provider_id, order_id: latest.payment_collection?.order?.id ?? null }
+}
+
+type SessionPaymentRow = { id: string; payment_session_id: string | null; created_at: string | Date }
+
+/** This session's latest payment among what query answered (a session is authorized once; rows of others dropped). */
+function latestOfSession<T extends SessionPaymentRow>(rows: T[], sessionId: string): T | undefined {
+  return rows
+    .filter((row) => row.payment_session_id === sessionId)
+    .sort((a, b) => new Date(b.created_at).getTime() - new Date(a.created_at).getTime())[0]
 }

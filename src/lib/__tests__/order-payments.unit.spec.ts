@@ -39,9 +39,10 @@ describe("the Medusa payment behind a payment session", () => {
     expect(asked).toEqual([])
   })
 
-  it("finds this session's payment among others", async () => {
+  it("finds this session's latest payment among others, by both lookups", async () => {
     const mine = { id: "pay_mine", provider_id: "pp_x", payment_session_id: "payses_mine", created_at: "2026-12-02" }
-    const { container } = containerWith([other, mine])
+    const older = { ...mine, id: "pay_older", created_at: "2026-11-30" }
+    const { container } = containerWith([other, older, mine])
     expect(await paymentIdForSession(container, "payses_mine")).toBe("pay_mine")
     expect(await paymentOfSession(container, "payses_mine")).toEqual({
       id: "pay_mine",
