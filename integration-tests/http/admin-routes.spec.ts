@@ -200,6 +200,18 @@ describeStore(({ api, getContainer, sandbox, store: seeded }) => {
     expect(notFlagged.status).toBe(400)
   })
 
+  it("dismissing an unanswered request that carries a suspected approval drops the candidate with it", async () => {
+    sandbox().context.faults.push({ route: "POST /payments/cancel", kind: "5xx", times: 1, delayMs: 0 })
+    await adminRefund(api, store, paid.paymentId, { amount: 5000 })
+    await sandboxPost(sandbox(), `/sandbox/payments/${paid.impUid}/console-cancel`, { amount: 5000, reason: "Called" })
+    await api.post(`/admin/iamport-paymentwall/payments/${paid.paymentId}/settle`, {}, store.admin)
+    const request = (await ticketsOf(getContainer(), paid.paymentId)).find((t) => t.origin === "admin")!
+    expect(request).toMatchObject({ status: "requested", metadata: { approval_candidate: expect.any(Object) } })
+    const res = await api.post(`/admin/iamport-paymentwall/tickets/${request.id}/dismiss`, {}, store.admin)
+    expect(res.data.cancel_ticket.status).toBe("failed")
+    expect(res.data.cancel_ticket.metadata).not.toHaveProperty("approval_candidate")
+  })
+
   it("validates the ticket action body with zod", async () => {
     await adminRefund(api, store, paid.paymentId, { amount: 1000 })
     const [ticket] = await ticketsOf(getContainer(), paid.paymentId)

@@ -2,6 +2,7 @@ import { MedusaError } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { loadPaymentState } from "../../settlement/utils/payment-state"
 import { removeRefund } from "../../settlement/utils/reverse-refund"
+import { candidateDecided } from "../../settlement/utils/complete-ticket"
 import type { TicketActionInput } from "./prepare-ticket-retry"
 import { paymentwallModule } from "../../../modules/iamport-paymentwall"
 
@@ -39,6 +40,8 @@ export const dismissTicketStep = createStep(
       dismissed_by: actor_id ?? null,
       dismissed_at: new Date().toISOString(),
       ...(reversed ? { reversed_refund_id: ticket.refund_id } : {}),
+      // A failed request is no one's approval any more.
+      ...(unanswered ? candidateDecided(ticket).metadata : {}),
     }
     const error = `${ticket.error ?? "No answer from i'mport"} (dismissed: not found at i'mport)`
     await service.updateCancelTickets({
