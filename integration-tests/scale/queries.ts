@@ -84,18 +84,23 @@ export async function ticketStatuses(cluster: Cluster, paymentId: string): Promi
 }
 
 /** Ledger rows claimed and not yet booked: a booking in flight (or left by a process that died). */
-export async function claimedRows(cluster: Cluster): Promise<number> {
+export async function claimedRows(cluster: Cluster, payments?: PaidPayment[]): Promise<number> {
   const { rows } = await cluster.db.query(
-    `SELECT count(*) AS n FROM iamport_pw_cancellation WHERE status = 'claimed' AND deleted_at IS NULL`
+    `SELECT count(*) AS n FROM iamport_pw_cancellation WHERE status = 'claimed' AND deleted_at IS NULL
+        AND ($1::text[] IS NULL OR payment_id = ANY($1))`,
+    [payments ? payments.map((p) => p.paymentId) : null]
   )
   return Number(rows[0].n)
 }
 
-/** Polls every 5 ms for a claimed ledger row: true as soon as one is seen, false after `timeoutMs`. */
-export async function firstClaim(cluster: Cluster, timeoutMs: number): Promise<boolean> {
+/**
+ * Polls every 5 ms for a claimed ledger row (of these payments: a claim another scenario left behind is not this
+ * one's): true as soon as one is seen, false after `timeoutMs`.
+ */
+export async function firstClaim(cluster: Cluster, timeoutMs: number, payments?: PaidPayment[]): Promise<boolean> {
   const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline) {
-    if ((await claimedRows(cluster)) > 0) {
+    if ((await claimedRows(cluster, payments)) > 0) {
       return true
     }
     await new Promise((resolve) => setTimeout(resolve, 5))
