@@ -43,7 +43,7 @@ export async function recordBooking(
   if (booking && owner !== booking.claim_owner) {
     throw refusedBooking(refundId, booking, "the payment's data carries another booking's marker")
   }
-  const recorded = recordOnly(data, marker, amount, refundId, booking)
+  assertFresh(marker)
   if (!booking && owner !== undefined) {
     throw new MedusaError(
       MedusaError.Types.CONFLICT,
@@ -51,6 +51,7 @@ export async function recordBooking(
         `this payment; nothing was sent to i'mport or recorded. Try again in a moment.`
     )
   }
+  const recorded = recordOnly(data, marker, amount, refundId, booking)
   const taken =
     !!data.imp_uid &&
     (await providerReservations(container).takeClaim(data.imp_uid, marker.cancellation_id, refundId, owner))
@@ -73,14 +74,8 @@ function refusedBooking(refundId: string, booking: SettlementBooking, why: strin
   )
 }
 
-/** The booking of a cancellation i'mport already shows: no call to i'mport, the marker cleared. */
-function recordOnly(
-  data: PaymentwallData & Record<string, unknown>,
-  marker: RecordOnlyMarker,
-  amount: RefundPaymentInput["amount"],
-  refundId: string,
-  booking: SettlementBooking | undefined
-): Record<string, unknown> {
+/** A marker left by a booking that died is refused once stale, whoever meets it. */
+function assertFresh(marker: RecordOnlyMarker): void {
   // The marker comes from stored JSON: set_at may be missing or not a string.
   const setAt: unknown = marker.set_at
   const setAtMs = typeof setAt === "string" ? Date.parse(setAt) : Number.NaN
@@ -93,6 +88,16 @@ function recordOnly(
         `Run "Check with i'mport now" on this payment (it clears the marker) before retrying.`
     )
   }
+}
+
+/** The booking of a cancellation i'mport already shows: no call to i'mport, the marker cleared. */
+function recordOnly(
+  data: PaymentwallData & Record<string, unknown>,
+  marker: RecordOnlyMarker,
+  amount: RefundPaymentInput["amount"],
+  refundId: string,
+  booking: SettlementBooking | undefined
+): Record<string, unknown> {
   if (typeof marker.cancellation_id !== "string" || !sameAmount(marker.amount, amount)) {
     throw new MedusaError(
       MedusaError.Types.UNEXPECTED_STATE,

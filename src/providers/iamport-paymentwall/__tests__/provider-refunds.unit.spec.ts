@@ -183,6 +183,24 @@ describe("refundPayment in record-only mode (the plugin's settlement booking a c
     ])
   })
 
+  it("refuses a store's refund that meets a live booking's marker as a conflict to retry, whatever its amount", async () => {
+    const p = provider()
+    const { data } = await paidSession(p)
+    const setAt = new Date().toISOString()
+    const marker = { cancellation_id: "cxl_1", amount: 2500, reason: null, set_at: setAt, claim_owner: "booking-1" }
+    for (const amount of [2500, 2600]) {
+      const refund = p.refundPayment({
+        amount,
+        data: { ...data, iamport_record_only: marker },
+        context: { idempotency_key: `ref_${amount}` },
+      })
+      const error = await errorOf(refund)
+      expect(error.type).toBe(MedusaError.Types.CONFLICT)
+      expect(error.message).toContain("arrived while the plugin's settlement books i'mport cancellation cxl_1")
+    }
+    expect(calls("POST /payments/cancel")).toBe(0)
+  })
+
   it("does not let a buyer plant a marker or an imp_uid through the session data", async () => {
     const out = await provider().initiatePayment({
       amount: 1000,
