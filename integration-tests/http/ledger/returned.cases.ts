@@ -9,6 +9,31 @@ type AnyRecord = Record<string, any>
 export function returnedCases(ctx: LedgerContext): void {
   const { api, getContainer, sandbox, module, bookedTotal, cancels, runJob, ticketWhere, deliveriesHandled } = ctx
 
+  it("a cancellation blocked under its cancellation_id is booked in one run once i'mport's answers leave the id out", async () => {
+    expect((await api.post("/admin/order-edits", { order_id: ctx.paid.orderId }, ctx.store.admin)).status).toBe(200)
+    await sandboxPost(sandbox(), `/sandbox/payments/${ctx.paid.impUid}/console-cancel`, {
+      amount: 1500,
+      reason: "Call",
+    })
+    const returned = await ticketWhere("the cancellation to be returned, not booked", (t) => t.status === "returned")
+    const [blocked] = await module().listCancellations({ imp_uid: ctx.paid.impUid })
+    expect(blocked).toMatchObject({ status: "blocked", key: expect.stringMatching(/^cxl_/) })
+    // From now on i'mport answers without the id (an older answer, a proxy): the entry is known by its derived key.
+    for (const entry of sandbox().context.state.payments.get(ctx.paid.impUid)!.cancel_history) {
+      entry.cancellation_id = null
+    }
+    expect((await api.delete(`/admin/order-edits/${ctx.paid.orderId}`, ctx.store.admin)).status).toBe(200)
+    await runJob()
+    const refunds = await refundsOf(getContainer(), ctx.paid.paymentId)
+    expect(refunds.map((r) => Number(r.amount))).toEqual([1500])
+    const [row] = await module().listCancellations({ imp_uid: ctx.paid.impUid })
+    expect(row).toMatchObject({ id: blocked.id, status: "booked", refund_id: refunds[0].id })
+    expect((await ticketsOf(getContainer(), ctx.paid.paymentId)).find((t) => t.id === returned.id)).toMatchObject({
+      status: "completed",
+      refund_id: refunds[0].id,
+    })
+  })
+
   it("an open order edit makes the booking wait, not repeat, and it is booked once the edit is closed", async () => {
     expect((await api.post("/admin/order-edits", { order_id: ctx.paid.orderId }, ctx.store.admin)).status).toBe(200)
     sandbox().context.webhooks.configure({ copies: 3 })

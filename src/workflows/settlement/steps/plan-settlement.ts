@@ -3,7 +3,7 @@ import type { PaymentView } from "../../../lib/paymentwall/payment-view"
 import { minusAmount } from "../../../lib/money"
 import { planSettlement, planTicketOf, type PlanStep } from "../../../lib/paymentwall/settlement-plan"
 import { paymentwallModule } from "../../../modules/iamport-paymentwall"
-import { bookedKeys, ledgerOf } from "../utils/ledger"
+import { bookedKeys, ledgerOf, withLedgerNames } from "../utils/ledger"
 
 export const planSettlementStepId = "iamport-paymentwall-plan-settlement"
 
@@ -30,7 +30,7 @@ export const planSettlementStep = createStep(
     const tickets = await paymentwallModule(container).listCancelTickets({ payment_id: input.payment_id })
     const ledger = await ledgerOf(container, payment.id)
     const plan = planSettlement({
-      history: payment.cancellations,
+      history: withLedgerNames(payment.cancellations, ledger),
       tickets: tickets.map(planTicketOf),
       booked: bookedKeys(ledger),
       left: minusAmount(payment.amount, payment.cancelled_amount).toFixed(),

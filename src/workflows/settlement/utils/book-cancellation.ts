@@ -135,6 +135,8 @@ async function bookClaimed(
     set_at: new Date().toISOString(),
     claim_owner: owner,
   }
+  // What the provider records this booking under (the marker's key), and what else the entry is known by.
+  const recordedAs = [row.key, ...(row.alias ? [row.alias] : []), ...entry.names]
   // The fence: a booking thought dead (a frozen process) and taken over stops here, before anything is booked. From
   // here on the claim counts as alive for the lock's whole lifetime: nothing can stop Medusa's workflow half-way.
   await heartbeat.confirm(true)
@@ -146,7 +148,7 @@ async function bookClaimed(
   try {
     // As this booking: should this process pause here and be taken over, the provider refuses its refund on waking.
     await runAsSettlementBooking({ imp_uid: payment.id, cancellation_id: row.key, claim_owner: owner }, () =>
-      bookInMedusa(container, state, ticket, entry)
+      bookInMedusa(container, state, ticket, entry, recordedAs)
     )
   } catch (error) {
     if (!(await beatClaim(container, row.id, owner))) {
@@ -159,7 +161,7 @@ async function bookClaimed(
     const reason = errorMessage(error)
     const after = await loadPaymentState(container, state.id)
     const made = after.refunds.find((r) =>
-      entry.names.includes(after.data.cancel_requests?.[r.id]?.cancellation_id ?? "")
+      recordedAs.includes(after.data.cancel_requests?.[r.id]?.cancellation_id ?? "")
     )
     if (made) {
       // refundPaymentWorkflow keeps its Refund when a later step (the credit line) fails: undo it whole.
@@ -171,7 +173,7 @@ async function bookClaimed(
 
   const after = await loadPaymentState(container, state.id)
   const refund = after.refunds.find((r) =>
-    entry.names.includes(after.data.cancel_requests?.[r.id]?.cancellation_id ?? "")
+    recordedAs.includes(after.data.cancel_requests?.[r.id]?.cancellation_id ?? "")
   )
   if (!refund) {
     // The row stays claimed: the next run finds the Refund, or books again if there is none.

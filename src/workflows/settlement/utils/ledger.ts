@@ -35,6 +35,21 @@ export function rowOf(ledger: ReadonlyMap<string, Cancellation>, entry: Cancella
   return entry.names.map((name) => ledger.get(name)).find(Boolean)
 }
 
+/**
+ * Entries as the ledger knows them too: a row written under an entry's cancellation_id, which i'mport's answers now
+ * leave out, still names it, so the ticket bound to that id (and the provider's record) is found by the entry.
+ */
+export function withLedgerNames<T extends CancellationEntry>(
+  entries: readonly T[],
+  ledger: ReadonlyMap<string, Cancellation>
+): T[] {
+  return entries.map((entry) => {
+    const row = rowOf(ledger, entry)
+    const extra = row ? [row.key, row.alias].filter((k): k is string => !!k && !entry.names.includes(k)) : []
+    return extra.length ? { ...entry, names: [...entry.names, ...extra] } : entry
+  })
+}
+
 export function isDone(row: { status: CancellationStatus }): boolean {
   return DONE_CANCELLATION_STATUSES.includes(row.status)
 }

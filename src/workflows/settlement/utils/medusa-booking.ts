@@ -38,7 +38,9 @@ export async function bookInMedusa(
   container: MedusaContainer,
   state: PaymentState,
   ticket: CancelTicket,
-  entry: CancellationEntry
+  entry: CancellationEntry,
+  /** The keys the provider may record this cancellation under: the ledger row's own first. */
+  recordedAs: string[]
 ): Promise<void> {
   const refund = {
     payment_id: state.id,
@@ -58,7 +60,7 @@ export async function bookInMedusa(
   if (state.order_id) {
     // The Refund the provider recorded as this entry's: a store's refund booked meanwhile is also new to `state`.
     const records = (booked.data as PaymentwallData | null | undefined)?.cancel_requests ?? {}
-    const made = (booked.refunds ?? []).find((r) => entry.names.includes(records[r.id]?.cancellation_id ?? ""))
+    const made = (booked.refunds ?? []).find((r) => recordedAs.includes(records[r.id]?.cancellation_id ?? ""))
     if (!made) {
       // The booking undoes what Medusa made and books again later, rather than name a Refund it cannot find.
       throw new MedusaError(
