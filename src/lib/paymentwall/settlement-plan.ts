@@ -73,6 +73,11 @@ export function planSettlement({ history, tickets, booked, rejectionNotice, left
   const steps: PlanStep[] = []
   const used = new Set<string>()
   const byAge = [...tickets].sort((a, b) => a.requested_at.getTime() - b.requested_at.getTime())
+  // A ticket bound to a key no entry goes by any more (i'mport's answers now leave the id out) is matched like an
+  // unbound one, by amount: left bound, its entry would be booked a second time as external. A returned one too.
+  const shownNames = new Set(history.flatMap((e) => e.names))
+  const unbound = (t: PlanTicket) => !t.cancellation_id || !shownNames.has(t.cancellation_id)
+  const awaiting = (t: PlanTicket) => AWAITING.has(t.status) || (t.status === "returned" && unbound(t))
 
   for (const entry of history) {
     // Only money returned is booked; a cancellation still requested or failed at the transport is not.
@@ -92,8 +97,8 @@ export function planSettlement({ history, tickets, booked, rejectionNotice, left
     // ticket whatever the reasons say: only the guesses by amount are filtered.
     const ticket =
       byAge.find((t) => !used.has(t.id) && !!t.cancellation_id && entry.names.includes(t.cancellation_id)) ??
-      pick(byAge.filter((t) => AWAITING.has(t.status) && !t.cancellation_id && sameAmount(t.amount, entry.amount))) ??
-      pick(byAge.filter((t) => t.status === "rejected" && !t.cancellation_id && sameAmount(t.amount, entry.amount)))
+      pick(byAge.filter((t) => awaiting(t) && unbound(t) && sameAmount(t.amount, entry.amount))) ??
+      pick(byAge.filter((t) => t.status === "rejected" && unbound(t) && sameAmount(t.amount, entry.amount)))
     if (ticket) {
       used.add(ticket.id)
       steps.push({ type: "complete", ticket_id: ticket.id, entry, book: !ticket.refund_id })
@@ -107,7 +112,7 @@ export function planSettlement({ history, tickets, booked, rejectionNotice, left
             (t) =>
               AWAITING.has(t.status) &&
               !used.has(t.id) &&
-              !t.cancellation_id &&
+              unbound(t) &&
               sameAmount(t.amount, entry.amount) &&
               !predates(t) &&
               !declined(t)

@@ -127,4 +127,14 @@ describe("freeToRefund: what i'mport shows left, less what still waits at Paymen
       "Cannot refund 8001 KRW: i'mport shows 13000 left to refund, of which 5000 waits in Paymentwall cancellation tickets, so at most 8000 is free."
     )
   })
+
+  it("keeps a waiting ticket reserved when the returned one it was bound to loses its id in i'mport's answers", () => {
+    const idLess = { ...entry("", 1500), cancellation_id: null as unknown as string }
+    const result = free({ amount: 13000, cancel_amount: 1500, history: [idLess] }, [
+      ticket("t1", 1500, { status: "returned", cancellation_id: "cxl_A" }),
+      ticket("t2", 1500),
+    ])
+    expect(result.waiting_ticket_ids).toEqual(["t2"])
+    expect(result.free.toNumber()).toBe(13000 - 1500 - 1500)
+  })
 })

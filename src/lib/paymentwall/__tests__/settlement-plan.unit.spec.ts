@@ -295,4 +295,38 @@ describe("planSettlement: projecting i'mport's cancel_history onto Medusa", () =
       ])
     })
   })
+
+  describe("a ticket bound to a cancellation_id that i'mport's answers now leave out", () => {
+    const idLess = () =>
+      keyedCancellations([
+        { amount: 1500, cancelled_at: 7, reason: "", pg_tid: "pw", receipt_url: "", cancellation_id: null },
+      ] as never)[0]
+
+    it("settles its ticket by amount instead of booking the entry again as external (a store's refund's Refund is tied, not doubled)", () => {
+      const bound = ticket("t1", 1500, { cancellation_id: "cxl_A", refund_id: "ref_store" })
+      expect(planSettlement({ history: [idLess()], tickets: [bound], booked: new Set() })).toEqual([
+        { type: "complete", ticket_id: "t1", entry: idLess(), book: false },
+      ])
+    })
+
+    it("settles the returned ticket it was bound to, not a younger waiting one of the same amount", () => {
+      const returned = ticket("t1", 1500, { status: "returned", cancellation_id: "cxl_A" })
+      const waiting = ticket("t2", 1500)
+      expect(planSettlement({ history: [idLess()], tickets: [returned, waiting], booked: new Set() })).toEqual([
+        { type: "complete", ticket_id: "t1", entry: idLess(), book: true },
+      ])
+    })
+
+    it("stays bound while its entry still goes by its key: the other entry of that amount is external", () => {
+      const bound = ticket("t1", 1500, { status: "returned", cancellation_id: "cxl_A" })
+      const history = [
+        { ...entry("cxl_B", 1500), position: 0 },
+        { ...entry("cxl_A", 1500), position: 1 },
+      ]
+      expect(planSettlement({ history, tickets: [bound], booked: new Set() })).toEqual([
+        { type: "external", entry: history[0] },
+        { type: "complete", ticket_id: "t1", entry: history[1], book: true },
+      ])
+    })
+  })
 })

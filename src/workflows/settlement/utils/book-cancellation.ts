@@ -135,8 +135,8 @@ async function bookClaimed(
     set_at: new Date().toISOString(),
     claim_owner: owner,
   }
-  // What the provider records this booking under (the marker's key), and what else the entry is known by.
-  const recordedAs = [row.key, ...(row.alias ? [row.alias] : []), ...entry.names]
+  // The provider records this booking under the marker's key, the row's own, whatever key i'mport's answer gives now.
+  const recordedAs = [row.key]
   // The fence: a booking thought dead (a frozen process) and taken over stops here, before anything is booked. From
   // here on the claim counts as alive for the lock's whole lifetime: nothing can stop Medusa's workflow half-way.
   await heartbeat.confirm(true)

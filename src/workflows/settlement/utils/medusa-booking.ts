@@ -39,7 +39,7 @@ export async function bookInMedusa(
   state: PaymentState,
   ticket: CancelTicket,
   entry: CancellationEntry,
-  /** The keys the provider may record this cancellation under: the ledger row's own first. */
+  /** The key the provider records this cancellation under: the ledger row's own. */
   recordedAs: string[]
 ): Promise<void> {
   const refund = {
