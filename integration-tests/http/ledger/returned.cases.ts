@@ -9,13 +9,15 @@ type AnyRecord = Record<string, any>
 export function returnedCases(ctx: LedgerContext): void {
   const { api, getContainer, sandbox, module, bookedTotal, cancels, runJob, ticketWhere, deliveriesHandled } = ctx
 
-  it("a cancellation blocked under its cancellation_id is booked in one run once i'mport's answers leave the id out", async () => {
+  /** A console refund of 1500 while an order edit is open: returned, not booked (its ledger row blocked). */
+  const returnedBesideOrderEdit = async (reason: string, what: string) => {
     expect((await api.post("/admin/order-edits", { order_id: ctx.paid.orderId }, ctx.store.admin)).status).toBe(200)
-    await sandboxPost(sandbox(), `/sandbox/payments/${ctx.paid.impUid}/console-cancel`, {
-      amount: 1500,
-      reason: "Call",
-    })
-    const returned = await ticketWhere("the cancellation to be returned, not booked", (t) => t.status === "returned")
+    await sandboxPost(sandbox(), `/sandbox/payments/${ctx.paid.impUid}/console-cancel`, { amount: 1500, reason })
+    return ticketWhere(what, (t) => t.status === "returned")
+  }
+
+  it("a cancellation blocked under its cancellation_id is booked in one run once i'mport's answers leave the id out", async () => {
+    const returned = await returnedBesideOrderEdit("Call", "the cancellation to be returned, not booked")
     const [blocked] = await module().listCancellations({ imp_uid: ctx.paid.impUid })
     expect(blocked).toMatchObject({ status: "blocked", key: expect.stringMatching(/^cxl_/) })
     // From now on i'mport answers without the id (an older answer, a proxy): the entry is known by its derived key.
@@ -153,12 +155,7 @@ export function returnedCases(ctx: LedgerContext): void {
   })
 
   it("a close that died between its ledger write and its ticket write is finished by the next settlement", async () => {
-    expect((await api.post("/admin/order-edits", { order_id: ctx.paid.orderId }, ctx.store.admin)).status).toBe(200)
-    await sandboxPost(sandbox(), `/sandbox/payments/${ctx.paid.impUid}/console-cancel`, {
-      amount: 1500,
-      reason: "Chargeback",
-    })
-    const stuck = await ticketWhere("the cancellation to be returned", (t) => t.status === "returned")
+    const stuck = await returnedBesideOrderEdit("Chargeback", "the cancellation to be returned")
     const [row] = await module().listCancellations({ imp_uid: ctx.paid.impUid })
     // The close's first write, as it would have made it, then the process died.
     await module().updateCancellations({

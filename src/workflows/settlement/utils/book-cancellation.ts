@@ -135,8 +135,6 @@ async function bookClaimed(
     set_at: new Date().toISOString(),
     claim_owner: owner,
   }
-  // The provider records this booking under the marker's key, the row's own, whatever key i'mport's answer gives now.
-  const recordedAs = [row.key]
   // The fence: a booking thought dead (a frozen process) and taken over stops here, before anything is booked. From
   // here on the claim counts as alive for the lock's whole lifetime: nothing can stop Medusa's workflow half-way.
   await heartbeat.confirm(true)
@@ -148,7 +146,7 @@ async function bookClaimed(
   try {
     // As this booking: should this process pause here and be taken over, the provider refuses its refund on waking.
     await runAsSettlementBooking({ imp_uid: payment.id, cancellation_id: row.key, claim_owner: owner }, () =>
-      bookInMedusa(container, state, ticket, entry, recordedAs)
+      bookInMedusa(container, state, ticket, entry, row.key)
     )
   } catch (error) {
     if (!(await beatClaim(container, row.id, owner))) {
@@ -160,9 +158,8 @@ async function bookClaimed(
     }
     const reason = errorMessage(error)
     const after = await loadPaymentState(container, state.id)
-    const made = after.refunds.find((r) =>
-      recordedAs.includes(after.data.cancel_requests?.[r.id]?.cancellation_id ?? "")
-    )
+    // The provider records a booking under its marker's key, the row's own, whatever key i'mport's answer gives now.
+    const made = after.refunds.find((r) => after.data.cancel_requests?.[r.id]?.cancellation_id === row.key)
     if (made) {
       // refundPaymentWorkflow keeps its Refund when a later step (the credit line) fails: undo it whole.
       await removeRefund(container, after, made, false)
@@ -172,9 +169,7 @@ async function bookClaimed(
   }
 
   const after = await loadPaymentState(container, state.id)
-  const refund = after.refunds.find((r) =>
-    recordedAs.includes(after.data.cancel_requests?.[r.id]?.cancellation_id ?? "")
-  )
+  const refund = after.refunds.find((r) => after.data.cancel_requests?.[r.id]?.cancellation_id === row.key)
   if (!refund) {
     // The row stays claimed: the next run finds the Refund, or books again if there is none.
     throw new MedusaError(

@@ -39,8 +39,8 @@ export async function bookInMedusa(
   state: PaymentState,
   ticket: CancelTicket,
   entry: CancellationEntry,
-  /** The key the provider records this cancellation under: the ledger row's own. */
-  recordedAs: string[]
+  /** The key the provider records this cancellation under: the ledger row's own (the marker's). */
+  recordedKey: string
 ): Promise<void> {
   const refund = {
     payment_id: state.id,
@@ -60,7 +60,7 @@ export async function bookInMedusa(
   if (state.order_id) {
     // The Refund the provider recorded as this entry's: a store's refund booked meanwhile is also new to `state`.
     const records = (booked.data as PaymentwallData | null | undefined)?.cancel_requests ?? {}
-    const made = (booked.refunds ?? []).find((r) => recordedAs.includes(records[r.id]?.cancellation_id ?? ""))
+    const made = (booked.refunds ?? []).find((r) => records[r.id]?.cancellation_id === recordedKey)
     if (!made) {
       // The booking undoes what Medusa made and books again later, rather than name a Refund it cannot find.
       throw new MedusaError(
